@@ -1,0 +1,26 @@
+import os
+
+os.environ.setdefault("GONGZHI_MODE", "test")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def district(db):
+    """The small named district with personas: see gongzhi.core.testing."""
+    from gongzhi.core.testing import build_district
+
+    return build_district()
+
+
+@pytest.fixture
+def login(client):
+    """login("gridworker") → a Django test client signed in as that persona."""
+
+    def _login(username: str):
+        from gongzhi.core.testing import PASSWORD
+
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+    return _login

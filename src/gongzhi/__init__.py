@@ -1,0 +1,1 @@
+"""gongzhi (共治): community co-governance platform."""

@@ -1,0 +1,101 @@
+"""Grid-scoped access: the one mechanism every list, page, API, search and export uses.
+
+Each restricted model declares `scope_paths` (lookups to a grid path). A user's scope is
+a set of grid paths (their subtree roots); `restrict(qs, user, action)` keeps the rows
+whose grid path starts with one of them. A subtree filter is a prefix match on an indexed
+materialized path, so it is one indexed query at any depth.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+from gongzhi.core.paths import subtree_q
+from gongzhi.core.roles import CAPABILITIES, DISTRICT_WIDE, WRITE_ACTIONS, Role
+
+_SCOPE_CACHE = "_gongzhi_scope"
+
+
+def staff_of(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+        return None
+
+
+def role_of(user) -> str | None:
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    staff = staff_of(user)
+    return staff.role if staff and staff.active else None
+
+
+def can(user, capability: str) -> bool:
+    role = role_of(user)
+    return role is not None and capability in CAPABILITIES.get(role, frozenset())
+
+
+def scope_paths(user) -> tuple[str, ...] | None:
+    """Grid paths the user may see below. None means the whole district; () means nothing."""
+    if hasattr(user, _SCOPE_CACHE):
+        return getattr(user, _SCOPE_CACHE)
+    role = role_of(user)
+    if role is None:
+        result: tuple[str, ...] | None = ()
+    elif role in DISTRICT_WIDE:
+        result = None
+    else:
+        staff = staff_of(user)
+        paths = set(staff.grid_assignments.values_list("grid__path", flat=True))
+        if staff.center_id:
+            paths.add(staff.center.grid.path)
+        result = _minimal(paths)
+    setattr(user, _SCOPE_CACHE, result)
+    return result
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by an ancestor in the set."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return tuple(kept)
+
+
+def path_q(lookups: tuple[str, ...], paths: tuple[str, ...]) -> Q:
+    return reduce(or_, (subtree_q(lk, p) for lk in lookups for p in paths))
+
+
+def restrict(qs: models.QuerySet, user, action: str = "view") -> models.QuerySet:
+    if role_of(user) is None:
+        return qs.none()
+    if action in WRITE_ACTIONS and not can(user, "change"):
+        return qs.none()
+    paths = scope_paths(user)
+    if paths is None:
+        return qs
+    if not paths:
+        return qs.none()
+    lookups = qs.model.scope_paths
+    qs = qs.filter(path_q(lookups, paths))
+    # A lookup that crosses a to-many relation can repeat rows.
+    return qs.distinct() if getattr(qs.model, "scope_distinct", False) else qs
+
+
+def grid_in_scope(user, grid) -> bool:
+    paths = scope_paths(user)
+    if paths is None:
+        return role_of(user) is not None
+    return any(grid.path.startswith(p) for p in paths)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        return restrict(self, user, action)

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from gongzhi.core.access import role_of, staff_of
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "DISTRICT_NAME": settings.DISTRICT_NAME,
+        "current_role": role_of(user) if user else None,
+        "current_staff": staff_of(user) if user else None,
+    }

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core import clock
+
+
+class AuditLog(models.Model):
+    """Append-only record of sensitive reads and reveals (PIPL)."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("查看完整信息")
+        READ_SENSITIVE = "read_sensitive", _("查阅敏感记录")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+
+    at = models.DateTimeField(default=clock.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    target_type = models.CharField(max_length=50)
+    target_id = models.CharField(max_length=50, blank=True)
+    fields = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("audit rows are append-only")
+        super().save(*args, **kwargs)

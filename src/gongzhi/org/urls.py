@@ -1,0 +1,8 @@
+from django.urls import path
+
+from gongzhi.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("workers/", views.worker_list, name="worker_list"),
+]

@@ -1,0 +1,189 @@
+"""Writes for households and residents. Each runs in one transaction and validates first."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from gongzhi.core import clock, crypto
+from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.audit import audit_record
+from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
+from gongzhi.core.models import AuditLog
+from gongzhi.core.phone import InvalidPhone, normalize_phone
+from gongzhi.core.roles import CHANGE, REVEAL_PII, VIEW_SPECIAL
+from gongzhi.grids.models import Grid, Level
+from gongzhi.people.models import (
+    SPECIAL_TAGS,
+    Household,
+    Relation,
+    Resident,
+    ResidentKind,
+    ResidentTag,
+)
+
+
+@dataclass(frozen=True)
+class CleanResident:
+    """A resident's fields after validation, ready to write."""
+
+    name: str
+    id_number: str
+    birth_date: object
+    gender: str
+    phone: str
+    kind: str
+    relation: str
+
+
+def clean_resident_fields(
+    *, name: str, id_number: str, phone: str = "", kind: str = "", relation: str = ""
+) -> CleanResident:
+    """Validate one resident's fields; raises ValidationError with per-field Chinese messages."""
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "姓名不能为空"
+    elif len(name) > 50:
+        errors["name"] = "姓名不能超过50个字符"
+    info = None
+    try:
+        info = parse_id_number(id_number)
+    except InvalidIdNumber as exc:
+        errors["id_number"] = str(exc)
+    clean_phone = ""
+    if (phone or "").strip():
+        try:
+            clean_phone = normalize_phone(phone)
+        except InvalidPhone as exc:
+            errors["phone"] = str(exc)
+    kind = (kind or ResidentKind.REGISTERED).strip()
+    if kind not in ResidentKind.values:
+        kind = _choice_by_label(ResidentKind, kind)
+        if kind is None:
+            errors["kind"] = "人口类型应为:户籍人口、流动人口或境外人员"
+    relation = (relation or Relation.HEAD).strip()
+    if relation not in Relation.values:
+        relation = _choice_by_label(Relation, relation)
+        if relation is None:
+            errors["relation"] = "与户主关系应为:" + "、".join(str(lb) for lb in Relation.labels)
+    if errors:
+        raise ValidationError(errors)
+    return CleanResident(
+        name=name,
+        id_number=info.number,
+        birth_date=info.birth_date,
+        gender=info.gender,
+        phone=clean_phone,
+        kind=kind,
+        relation=relation,
+    )
+
+
+def _choice_by_label(choices, text: str):
+    for value, label in choices.choices:
+        if text == str(label) or text == str(label).replace("人口", ""):
+            return value
+    return None
+
+
+def build_resident(clean: CleanResident, *, household: Household, synthetic=False) -> Resident:
+    resident = Resident(
+        household=household,
+        grid_id=household.unit_id,
+        name=clean.name,
+        kind=clean.kind,
+        relation=clean.relation,
+        gender=clean.gender,
+        birth_date=clean.birth_date,
+        is_synthetic=synthetic,
+    )
+    resident.set_id_number(clean.id_number)
+    resident.set_phone(clean.phone)
+    return resident
+
+
+def _require_change(user, grid: Grid) -> None:
+    if not can(user, CHANGE) or not grid_in_scope(user, grid):
+        raise PermissionDenied("您无权修改该网格的人口信息")
+
+
+def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
+    qs = Resident.objects.filter(id_hash=crypto.blind_index("id", id_number))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+@transaction.atomic
+def household_create(*, by, unit: Grid, house_number: str) -> Household:
+    _require_change(by, unit)
+    house_number = (house_number or "").strip()
+    if unit.level != Level.UNIT:
+        raise ValidationError({"unit": "户只能登记在五级网格(单元楼)下"})
+    if not house_number:
+        raise ValidationError({"house_number": "门牌号不能为空"})
+    if Household.objects.filter(unit=unit, house_number=house_number).exists():
+        raise ValidationError({"house_number": "该单元已有这个门牌号的户"})
+    return Household.objects.create(unit=unit, house_number=house_number)
+
+
+@transaction.atomic
+def resident_create(*, by, household: Household, **fields) -> Resident:
+    _require_change(by, household.unit)
+    clean = clean_resident_fields(**fields)
+    if id_number_taken(clean.id_number):
+        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"})
+    resident = build_resident(clean, household=household)
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:  # a concurrent registration of the same ID won the race
+        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"}) from None
+    return resident
+
+
+@transaction.atomic
+def resident_update(*, by, resident: Resident, **fields) -> Resident:
+    _require_change(by, resident.grid)
+    clean = clean_resident_fields(**fields)
+    if id_number_taken(clean.id_number, exclude_pk=resident.pk):
+        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"})
+    for attr in ("name", "kind", "relation", "gender", "birth_date"):
+        setattr(resident, attr, getattr(clean, attr))
+    resident.set_id_number(clean.id_number)
+    resident.set_phone(clean.phone)
+    resident.updated_at = clock.now()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_tag_add(*, by, resident: Resident, tag: str, note: str = "") -> ResidentTag:
+    _require_change(by, resident.grid)
+    if tag in SPECIAL_TAGS and not can(by, VIEW_SPECIAL):
+        raise PermissionDenied("您无权登记重点人员")
+    obj, _ = ResidentTag.objects.get_or_create(resident=resident, tag=tag, defaults={"note": note})
+    return obj
+
+
+REVEALABLE = {"id_number": "身份证号", "phone": "电话", "name": "姓名"}
+
+
+@transaction.atomic
+def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dict[str, str]:
+    """Full identifiers for a permitted user; every call writes an audit row."""
+    if not can(by, REVEAL_PII) or not grid_in_scope(by, resident.grid):
+        raise PermissionDenied("您无权查看完整身份信息")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": "请填写查看事由"})
+    audit_record(
+        actor=by,
+        action=AuditLog.Action.REVEAL,
+        target=resident,
+        fields=",".join(REVEALABLE),
+        reason=reason,
+        request=request,
+    )
+    return {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone}
