@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gongzhi.grids",
     "gongzhi.org",
     "gongzhi.people",
+    "gongzhi.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+app_name = "people_io"
+urlpatterns: list = []
