@@ -1,0 +1,41 @@
+"""`gongzhi serve` starts a real ASGI server that answers /healthz."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_healthz(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "GONGZHI_MODE": "demo", "GONGZHI_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # a throwaway SQLite file under tmp_path
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gongzhi", "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+                    body = json.loads(r.read())
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "server did not answer within 60 s"
+        assert body["database"]["ok"] is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
