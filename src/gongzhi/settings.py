@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "gongzhi.org",
     "gongzhi.people",
     "gongzhi.cases",
+    "gongzhi.mediation",
+    "gongzhi.counseling",
+    "gongzhi.care",
+    "gongzhi.deliberation",
 ]
 
 MIDDLEWARE = [
