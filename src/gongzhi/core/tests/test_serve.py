@@ -27,14 +27,14 @@ def test_serve_answers_healthz(tmp_path):
     )
     try:
         body = None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a liveness wait, not a timing check
         while time.monotonic() < deadline and body is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
                     body = json.loads(r.read())
             except OSError:
                 time.sleep(0.3)
-        assert body is not None, "server did not answer within 60 s"
+        assert body is not None, "server did not answer within 180 s"
         assert body["database"]["ok"] is True
     finally:
         proc.terminate()

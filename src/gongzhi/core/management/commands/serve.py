@@ -27,6 +27,9 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings"}
         workers = []
         if not opts["no_worker"]:
+            from gongzhi.cases.tasks import sweep_schedule_start
+
+            sweep_schedule_start()  # the every-minute deadline sweep; duplicates die out
             for _ in range(max(opts["task_workers"], 0)):
                 workers.append(
                     subprocess.Popen(  # noqa: S603 - our own interpreter and module

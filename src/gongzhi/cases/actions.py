@@ -1,0 +1,188 @@
+"""What each workflow action does to the case beyond its state change (its "effect").
+
+Effects run inside case_act's transaction on the locked row; they validate their own
+parameters first and raise ValidationError (Chinese messages) before changing anything.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from gongzhi.core.access import staff_of
+
+from . import calendar
+from .deadlines import case_deadlines_compute, case_move_up, shift_phase_deadlines
+from .models import Case, CaseEvent, DivertRoute, FollowUp, Phase, Rating, State
+from .workflow import FINAL_STATES
+
+MAX_EXTENSION_DAYS = 30
+
+
+def _need_comment(comment: str, what: str) -> None:
+    if not comment:
+        raise ValidationError({"comment": f"请填写{what}"})
+
+
+def _respond(case: Case, now) -> None:
+    case.responded_at = case.responded_at or now
+
+
+def accept(case, *, now, **_):
+    case.accepted_at = now
+    case.accepted_on_time = case.accept_red_at is None or now <= case.accept_red_at
+    case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
+
+
+def reject(case, *, comment, **_):
+    _need_comment(comment, "不予受理的理由")
+
+
+def self_handle(case, *, by, now, **_):
+    case.assignee_staff, case.assignee_room, case.assignee_department = staff_of(by), None, None
+    _respond(case, now)
+
+
+def dispatch(case, *, now, source, data, to_staff=None, to_room=None, to_department=None, **_):
+    targets = [x for x in (to_staff, to_room, to_department) if x is not None]
+    if len(targets) != 1:
+        raise ValidationError({"to": "请选择一个派遣对象:人员、科室或部门"})
+    case.assignee_staff, case.assignee_room, case.assignee_department = (
+        to_staff, to_room, to_department
+    )  # fmt: skip
+    data["to"] = str(targets[0])
+    if source == State.ESCALATED:  # the new level takes over: its own handling clock
+        case.accepted_at = case.accepted_at or now
+        case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
+
+
+def escalate(case, *, now, data, **_):
+    if not case_move_up(case, now=now):
+        raise ValidationError({"action": "已是最高层级,无法继续上报"})
+    data["to_level"] = case.owning_level
+
+
+def sign(case, *, by, now, source, **_):
+    _respond(case, now)
+    if source == State.ESCALATED:
+        case.assignee_staff = staff_of(by)
+        case.accepted_at = case.accepted_at or now
+        case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
+
+
+def start(case, *, now, **_):
+    _respond(case, now)
+
+
+def request_extension(case, *, comment, source, data, days=None, **_):
+    _need_comment(comment, "延期理由")
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError({"days": f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日"})
+    case.prior_state = source
+    data["days"] = days
+
+
+def approve_extension(case, *, now, data, days=None, **_):
+    if days is None:
+        last = case.events.filter(action="request_extension").order_by("-at", "-pk").first()
+        days = last.data.get("days", 1) if last else 1
+    # The clock stops for the approved period: every handling deadline moves by its length.
+    case.extension_until = calendar.add_working_days(now, int(days))
+    shift_phase_deadlines(case, case.extension_until - now)
+    case.prior_state = ""
+    data["days"] = int(days)
+
+
+def deny_extension(case, *, comment, **_):
+    _need_comment(comment, "驳回理由")
+    case.prior_state = ""
+
+
+def return_(case, *, comment, **_):
+    _need_comment(comment, "退回理由")
+    case.assignee_staff = case.assignee_room = case.assignee_department = None
+
+
+def resolve(case, *, now, **_):
+    case.resolved_at = now
+    case.resolved_level = case.owning_level
+    case.resolved_on_time = case.handle_red_at is None or now <= case.handle_red_at
+    case_deadlines_compute(case=case, phase=Phase.VERIFY, start=now)
+
+
+def verify(case, *, now, **_):
+    case.verified_at = now
+
+
+def rework(case, *, now, comment, **_):
+    _need_comment(comment, "返工原因")
+    case.rework_count += 1
+    case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
+
+
+def close(case, *, now, **_):
+    case.closed_at = now
+
+
+def follow_up(case, *, by, now, comment, data, rating=None, stars=None, resolved=None, **_):
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "请选择评价:满意、基本满意或不满意"})
+    try:
+        stars = int(stars)
+    except (TypeError, ValueError):
+        stars = 0
+    if not 1 <= stars <= 5:
+        raise ValidationError({"stars": "星级应为1至5"})
+    resolved = rating != Rating.UNSATISFIED if resolved is None else bool(resolved)
+    FollowUp.objects.create(
+        case=case, by=by, rating=rating, stars=stars, resolved=resolved, comment=comment, at=now
+    )
+    case.satisfaction, case.followed_up_at = rating, now
+    data.update(rating=rating, stars=stars)
+    if rating == Rating.UNSATISFIED:
+        data["_chain"] = "reopen"  # 不满意 → 重办, back to the same handler
+
+
+def reopen(case, *, now, **_):
+    case.rehandle_count += 1
+    case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
+
+
+def archive(case, *, now, **_):
+    case.archived_at = now
+
+
+def merge(case, *, data, into=None, **_):
+    if isinstance(into, str):
+        into = Case.objects.filter(number=into.strip()).first()
+    if into is None or into.pk == case.pk or into.state in FINAL_STATES:
+        raise ValidationError({"into": "请选择一件仍在办理中的其他事件作为主件"})
+    case.merged_into = into
+    data["into"] = into.number
+
+
+def divert(case, *, data, route=None, **_):
+    if route not in DivertRoute.values:
+        raise ValidationError({"route": "请选择分流去向:诉讼、仲裁或信访"})
+    case.diverted_to = route
+    data["route"] = route
+
+
+def terminate(case, *, comment, **_):
+    _need_comment(comment, "终止理由")
+
+
+EFFECTS = {
+    "accept": accept, "reject": reject, "self_handle": self_handle, "dispatch": dispatch,
+    "escalate": escalate, "sign": sign, "start": start,
+    "request_extension": request_extension, "approve_extension": approve_extension,
+    "deny_extension": deny_extension, "return": return_, "resolve": resolve,
+    "verify": verify, "rework": rework, "close": close, "follow_up": follow_up,
+    "reopen": reopen, "archive": archive, "merge": merge, "divert": divert,
+    "terminate": terminate,
+}  # fmt: skip
+
+__all__ = ["EFFECTS", "CaseEvent"]

@@ -1,0 +1,118 @@
+"""Attachment checks and storage: the type comes from the bytes, never from the file name."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from .models import Attachment
+
+THUMB_SIZE = (320, 320)
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content_type: str
+    ext: str
+    data: bytes
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    for magic, ctype, ext in _SIGNATURES:
+        if head.startswith(magic):
+            return ctype, ext
+    return None
+
+
+def _size_of(upload) -> int | None:
+    size = getattr(upload, "size", None)
+    if size is None and hasattr(upload, "seek"):
+        pos = upload.tell()
+        upload.seek(0, os.SEEK_END)
+        size = upload.tell()
+        upload.seek(pos)
+    return size
+
+
+def attachment_check(upload) -> CheckedFile:
+    """Validate one upload; raises ValidationError with a Chinese message. Writes nothing."""
+    name = os.path.basename(getattr(upload, "name", "") or "附件")[:200]
+    cap = getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    size = _size_of(upload)
+    if size is not None and size > cap:
+        raise ValidationError(
+            {"attachments": f"文件「{name}」超过大小上限 {cap // (1024 * 1024)} MB"}
+        )
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(cap + 1)
+    if len(data) > cap:
+        raise ValidationError(
+            {"attachments": f"文件「{name}」超过大小上限 {cap // (1024 * 1024)} MB"}
+        )
+    kind = sniff(data[:16])
+    if kind is None:
+        raise ValidationError(
+            {"attachments": f"文件「{name}」不是支持的格式,只能上传 JPEG/PNG/GIF/WebP 图片或 PDF"}
+        )
+    ctype, ext = kind
+    if ctype.startswith("image/"):
+        _verify_image(data, name)
+    return CheckedFile(name=name, content_type=ctype, ext=ext, data=data)
+
+
+def _verify_image(data: bytes, name: str) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+    except Exception as exc:  # noqa: BLE001 - any decoder failure means a bad image
+        raise ValidationError({"attachments": f"图片「{name}」已损坏或无法识别"}) from exc
+
+
+def _thumbnail(data: bytes) -> bytes | None:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.thumbnail(THUMB_SIZE)
+            out = io.BytesIO()
+            img.convert("RGB").save(out, "JPEG", quality=80)
+            return out.getvalue()
+    except Exception:  # noqa: BLE001 - a thumbnail is a convenience, never a failure
+        return None
+
+
+def attachment_store(*, case, checked: CheckedFile, by=None, event=None) -> Attachment:
+    stem = f"{case.number}-{os.urandom(4).hex()}"
+    att = Attachment(
+        case=case,
+        event=event,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    att.file.save(stem + checked.ext, ContentFile(checked.data), save=False)
+    if checked.content_type.startswith("image/"):
+        thumb = _thumbnail(checked.data)
+        if thumb:
+            att.thumbnail.save(stem + "-thumb.jpg", ContentFile(thumb), save=False)
+    att.save()
+    return att

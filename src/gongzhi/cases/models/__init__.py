@@ -1,0 +1,46 @@
+from .case import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    DailyCounter,
+    DivertRoute,
+    FollowUp,
+    OwningLevel,
+    Rating,
+    State,
+    Supervision,
+)
+from .catalog import Category, Holiday, LimitUnit, Phase, TimeLimitPolicy, Urgency
+from .extras import (
+    Consultation,
+    ConsultationTask,
+    Notification,
+    OutboundMessage,
+    SweepLease,
+)
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "Category",
+    "Channel",
+    "Consultation",
+    "ConsultationTask",
+    "DailyCounter",
+    "DivertRoute",
+    "FollowUp",
+    "Holiday",
+    "LimitUnit",
+    "Notification",
+    "OutboundMessage",
+    "OwningLevel",
+    "Phase",
+    "Rating",
+    "State",
+    "Supervision",
+    "SweepLease",
+    "TimeLimitPolicy",
+    "Urgency",
+]

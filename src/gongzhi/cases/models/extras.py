@@ -1,0 +1,113 @@
+"""Joint consultation (会诊研判), the in-app inbox, outbound messages and the sweep lease."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core import clock
+from gongzhi.core.access import RestrictedQuerySet
+
+
+class Consultation(models.Model):
+    scope_paths = ("case__grid__path",)
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consultations")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.CharField(_("议题"), max_length=200)
+    scheduled_at = models.DateTimeField(_("会商时间"))
+    rooms = models.ManyToManyField("org.Room", blank=True, verbose_name=_("参加科室"))
+    departments = models.ManyToManyField("org.Department", blank=True, verbose_name=_("参加部门"))
+    minutes = models.TextField(_("会议纪要"), blank=True)
+    decision = models.TextField(_("研判结论"), blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会诊研判")
+        verbose_name_plural = _("会诊研判")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class ConsultationTask(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("任务"), max_length=200)
+    assignee = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(_("完成期限"))
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会诊任务")
+        verbose_name_plural = _("会诊任务")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Notification(models.Model):
+    """In-app inbox row for one user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboundMessage(models.Model):
+    """An SMS or WeChat template message; the default backend only stores and logs it."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信模板消息")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    to = models.CharField(max_length=100)
+    template = models.CharField(max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    backend = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("外发消息")
+        verbose_name_plural = _("外发消息")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.template} → {self.to}"
+
+
+class SweepLease(models.Model):
+    """Who runs the next periodic sweep: claimed with a conditional UPDATE, so one chain lives."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.next_run_at}"

@@ -1,0 +1,237 @@
+"""Writes for cases: create (idempotent) and act (every workflow action, one door).
+
+Each call runs in one transaction, locks the case row, checks the transition table, the
+user's role and grid subtree, rejects a stale version, appends a CaseEvent, and enqueues
+its deadline check and notifications in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from gongzhi.core import clock
+from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.phone import InvalidPhone, normalize_phone
+
+from . import calendar
+from .actions import EFFECTS
+from .attachments import attachment_check, attachment_store
+from .deadlines import case_deadlines_compute, initial_owner, schedule_next_check
+from .geo import grid_for_point
+from .models import Case, CaseEvent, Category, Channel, DailyCounter, Phase, State, Urgency
+from .notify import notify_users, supervisors_of
+from .tasks import enqueue_deadline_check
+from .workflow import LABELS, TransitionError, may, target_of, transition_for
+
+MAX_DESCRIPTION = 4000
+
+
+class StaleCase(TransitionError):
+    """The case changed since the user loaded it (optimistic concurrency)."""
+
+
+def case_number_next(now: dt.datetime) -> str:
+    """SJyyyymmdd-NNNN, sequential per local day. The UPDATE row lock serialises callers
+    until their transaction ends, on PostgreSQL and SQLite alike."""
+    day = now.astimezone(calendar.LOCAL).date()
+    DailyCounter.objects.bulk_create([DailyCounter(day=day, last=0)], ignore_conflicts=True)
+    DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
+    seq = DailyCounter.objects.get(day=day).last
+    return f"SJ{day:%Y%m%d}-{seq:04d}"
+
+
+def _existing(key: str) -> Case | None:
+    return Case.objects.filter(idempotency_key=key).first()
+
+
+def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
+    """Report a case. A replay with the same idempotency key returns the first case."""
+    key = (idempotency_key or "").strip()[:100] or None
+    if key and (first := _existing(key)):
+        return first
+    try:
+        with transaction.atomic():
+            return _case_create(by=by, idempotency_key=key, **fields)
+    except IntegrityError:
+        # Two submissions raced past the look-up; the loser's transaction rolled back whole.
+        if key and (first := _existing(key)):
+            return first
+        raise
+
+
+def _clean_category(category) -> Category:
+    if isinstance(category, Category):
+        return category
+    found = Category.objects.filter(code=str(category or "").strip(), active=True).first()
+    if found is None:
+        raise ValidationError({"category": "未知的事件类别"})
+    return found
+
+
+def _clean_extra(category: Category, extra: dict | None) -> dict:
+    extra, errors, out = extra or {}, {}, {}
+    for f in category.extra_fields:
+        value = extra.get(f["code"])
+        if value in (None, "", []):
+            if f.get("required"):
+                errors[f"extra.{f['code']}"] = f"请填写「{f['label']}」"
+            continue
+        keys = {v["key"] for v in f.get("values", [])}
+        if f.get("datatype") == "number":
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                errors[f"extra.{f['code']}"] = f"「{f['label']}」应为数字"
+        elif f.get("datatype") == "singlevaluelist" and value not in keys:
+            errors[f"extra.{f['code']}"] = f"「{f['label']}」的选项无效"
+        elif f.get("datatype") == "multivaluelist":
+            value = list(value) if isinstance(value, list | tuple) else [value]
+            if not set(value) <= keys:
+                errors[f"extra.{f['code']}"] = f"「{f['label']}」的选项无效"
+        out[f["code"]] = value
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _clean_location(grid, lat, lng, resident):
+    if grid is None and resident is not None:
+        grid = resident.grid
+    if grid is None and lat is not None and lng is not None:
+        grid = grid_for_point(float(lat), float(lng))
+        if grid is None:
+            raise ValidationError({"location": "该位置不在本区网格范围内"})
+    if grid is None:
+        raise ValidationError({"location": "请提供事件位置:所在网格或地图坐标"})
+    return grid
+
+
+def _case_create(
+    *,
+    by,
+    title: str = "",
+    description: str = "",
+    category,
+    channel: str,
+    grid=None,
+    address: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+    reporter_resident=None,
+    reporter_user=None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    parties: str = "",
+    urgency: str = Urgency.NORMAL,
+    is_public: bool = False,
+    extra: dict | None = None,
+    attachments=(),
+    idempotency_key: str | None = None,
+) -> Case:
+    category = _clean_category(category)
+    title, description = (title or "").strip(), description or ""
+    errors = {}
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = f"描述不能超过{MAX_DESCRIPTION}个字符"
+    if not title and not description.strip():
+        errors["title"] = "请填写标题或描述"
+    if len(title) > 200:
+        errors["title"] = "标题不能超过200个字符"
+    if channel not in Channel.values:
+        errors["channel"] = "未知的来源渠道"
+    if urgency not in Urgency.values:
+        errors["urgency"] = "紧急程度无效"
+    if contact_phone:
+        try:
+            contact_phone = normalize_phone(contact_phone)
+        except InvalidPhone as exc:
+            errors["contact_phone"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    extra = _clean_extra(category, extra)
+    grid = _clean_location(grid, lat, lng, reporter_resident)
+    if by is not None and not grid_in_scope(by, grid):
+        raise PermissionDenied("您无权在该网格登记事件")
+    checked = [attachment_check(f) for f in attachments]  # validate all before any write
+
+    now = clock.now()
+    level, owning_grid = initial_owner(grid)
+    case = Case(
+        number=case_number_next(now), title=title or description.strip()[:30],
+        description=description, category=category, extra=extra, channel=channel, grid=grid,
+        address=(address or "").strip()[:200], lat=lat, lng=lng,
+        reporter_resident=reporter_resident, reporter_user=reporter_user,
+        created_by=by if role_of(by) else None, parties=parties, urgency=urgency,
+        is_public=is_public, state=State.REPORTED, owning_level=level,
+        owning_grid=owning_grid, created_at=now, updated_at=now,
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
+    if contact_name or contact_phone:
+        case.set_contact((contact_name or "").strip(), contact_phone)
+    case_deadlines_compute(case=case, phase=Phase.ACCEPT, start=now)
+    case.save()
+    event = CaseEvent.objects.create(
+        case=case, actor=by if getattr(by, "pk", None) else None, action="report",
+        to_state=State.REPORTED, at=now, data={"channel": channel},
+    )  # fmt: skip
+    for item in checked:
+        attachment_store(case=case, checked=item, by=by, event=event)
+    notify_users(
+        supervisors_of(owning_grid), case=case, kind="new_case",
+        title=f"新事件待受理:{case.number}", body=case.title,
+    )  # fmt: skip
+    enqueue_deadline_check(case)
+    return case
+
+
+@transaction.atomic
+def case_act(
+    *, case: Case, by, action: str, expected_version: int, comment: str = "", attachments=(),
+    **params,
+) -> Case:  # fmt: skip
+    """Perform one workflow action. Raises TransitionError, StaleCase, PermissionDenied or
+    ValidationError (all with Chinese messages); on any error nothing is written."""
+    locked = (
+        Case.objects.select_for_update()
+        .select_related("category", "grid", "owning_grid")
+        .get(pk=case.pk)
+    )
+    if locked.version != expected_version:
+        raise StaleCase("该事件已被其他人更新,请刷新后重试")
+    t = transition_for(locked.state, action)
+    if not may(t, locked, by):
+        raise PermissionDenied(f"您无权对该事件执行「{LABELS[action]}」")
+    checked = [attachment_check(f) for f in attachments]
+    now = clock.now()
+    comment = (comment or "").strip()
+    event = _apply(locked, t, by=by, now=now, comment=comment, params=params)
+    for item in checked:
+        attachment_store(case=locked, checked=item, by=by, event=event)
+    if event.data.get("chain"):
+        # A rule, not a choice: an unsatisfied rating reopens the case (重办) by itself.
+        chained = transition_for(locked.state, event.data["chain"])
+        _apply(locked, chained, by=by, now=now, comment="", params={})
+    locked.save()
+    enqueue_deadline_check(locked)
+    case.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
+    return locked
+
+
+def _apply(case: Case, t, *, by, now, comment: str, params: dict) -> CaseEvent:
+    from_state = case.state
+    case.state = target_of(t, case)
+    data: dict = {}
+    EFFECTS[t.action](case, by=by, now=now, comment=comment, data=data, source=from_state, **params)
+    case.version += 1
+    case.updated_at = now
+    schedule_next_check(case)
+    if chain := data.pop("_chain", None):
+        data["chain"] = chain
+    return CaseEvent.objects.create(
+        case=case, actor=by, action=t.action, from_state=from_state, to_state=case.state,
+        comment=comment, data=data, at=now,
+    )  # fmt: skip

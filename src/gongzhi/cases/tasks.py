@@ -1,0 +1,64 @@
+"""Durable background work (django-tasks; the default DB backend writes the task row with the
+ORM, so enqueueing inside a transaction is itself transactional: a rollback sends nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django_tasks import task
+
+from gongzhi.core import clock
+
+SWEEP_EVERY = dt.timedelta(minutes=1)
+SWEEP_LEASE = "deadline_sweep"
+
+
+@task()
+def case_deadline_check(case_id: int) -> bool:
+    from .deadlines import case_sweep_one
+
+    return case_sweep_one(case_id)
+
+
+@task()
+def outbound_deliver(message_id: int) -> str:
+    from .models import OutboundMessage
+    from .notify import outbound_send
+
+    msg = OutboundMessage.objects.filter(pk=message_id).first()
+    return outbound_send(msg).status if msg else "missing"
+
+
+@task()
+def deadlines_sweep_periodic() -> int:
+    """Sweep, then schedule the next run — but only if this run wins the lease, so duplicate
+    chains (two workers, a manual kick) collapse into one."""
+    from .deadlines import cases_sweep_deadlines
+
+    count = cases_sweep_deadlines()
+    if sweep_lease_claim(clock.now()):
+        deadlines_sweep_periodic.using(run_after=clock.now() + SWEEP_EVERY).enqueue()
+    return count
+
+
+def sweep_lease_claim(now: dt.datetime) -> bool:
+    """Conditional UPDATE: true for exactly one caller per period."""
+    from .models import SweepLease
+
+    SweepLease.objects.get_or_create(name=SWEEP_LEASE, defaults={"next_run_at": now})
+    return bool(
+        SweepLease.objects.filter(name=SWEEP_LEASE, next_run_at__lte=now).update(
+            next_run_at=now + SWEEP_EVERY - dt.timedelta(seconds=5)
+        )
+    )
+
+
+def sweep_schedule_start() -> None:
+    """Kick off the self-rescheduling sweep (safe to call at every start)."""
+    deadlines_sweep_periodic.enqueue()
+
+
+def enqueue_deadline_check(case) -> None:
+    """A durable check at the case's next threshold, in the caller's transaction."""
+    if case.next_check_at is not None:
+        case_deadline_check.using(run_after=case.next_check_at).enqueue(case.pk)

@@ -1,0 +1,152 @@
+"""The case workflow (REFERENCE §4) as ONE declarative transition table.
+
+Each row: an action, the states it may start from, the state it leads to, and who may do it:
+- `roles`: staff roles allowed, each inside `scope` — OWNING (the subtree of the grid that
+  currently owns the case, i.e. the owning level's staff) or CASE (the case's own grid
+  subtree, i.e. its supervisors);
+- `assignee`: the staff member, room or department the case is assigned to;
+- `reporter`: the reporting resident's own account.
+Anything not in the table is illegal and raises TransitionError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gongzhi.core.access import grid_in_scope, role_of, staff_of
+from gongzhi.core.roles import Role
+
+from .models import State
+
+OWNING = "owning"
+CASE = "case"
+PREVIOUS = "<previous>"  # back to case.prior_state (extension decisions)
+
+S = State
+DISPATCHERS = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.GRID_WORKER})
+SUPERVISORS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
+OPEN_STATES = frozenset(
+    {
+        S.REPORTED, S.ACCEPTED, S.SELF_HANDLING, S.DISPATCHED, S.ESCALATED, S.SIGNED,
+        S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.RETURNED, S.RESOLVED, S.VERIFIED,
+    }
+)  # fmt: skip
+FINAL_STATES = frozenset(State.values) - OPEN_STATES
+# Which deadline clock runs in each state.
+ACCEPT_PHASE = frozenset({S.REPORTED, S.ESCALATED})
+HANDLE_PHASE = frozenset(
+    {S.ACCEPTED, S.SELF_HANDLING, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS,
+     S.EXTENSION_REQUESTED, S.RETURNED}
+)  # fmt: skip
+VERIFY_PHASE = frozenset({S.RESOLVED, S.VERIFIED})
+
+
+class TransitionError(Exception):
+    """An action that the table does not allow from the case's state."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str] = frozenset()
+    scope: str = OWNING
+    assignee: bool = False
+    reporter: bool = False
+
+
+def _t(action, label, sources, target, **who) -> Transition:
+    return Transition(action, label, frozenset(sources), target, **who)
+
+
+TABLE: tuple[Transition, ...] = (
+    _t("accept", "受理", {S.REPORTED}, S.ACCEPTED, roles=DISPATCHERS),
+    _t("reject", "不予受理", {S.REPORTED}, S.REJECTED, roles=DISPATCHERS),
+    _t("self_handle", "网格内自办", {S.ACCEPTED, S.RETURNED}, S.SELF_HANDLING,
+       roles={Role.GRID_WORKER}),
+    _t("dispatch", "派遣", {S.ACCEPTED, S.RETURNED, S.ESCALATED}, S.DISPATCHED,
+       roles=DISPATCHERS),
+    _t("escalate", "上报上级",
+       {S.REPORTED, S.ACCEPTED, S.RETURNED, S.ESCALATED, S.SELF_HANDLING, S.DISPATCHED,
+        S.SIGNED, S.IN_PROGRESS},
+       S.ESCALATED, roles=DISPATCHERS, assignee=True),
+    _t("sign", "签收", {S.DISPATCHED}, S.SIGNED, assignee=True),
+    _t("sign", "签收", {S.ESCALATED}, S.SIGNED, roles=DISPATCHERS),
+    _t("start", "开始处置", {S.SIGNED}, S.IN_PROGRESS, assignee=True),
+    _t("request_extension", "申请延期", {S.IN_PROGRESS, S.SELF_HANDLING},
+       S.EXTENSION_REQUESTED, assignee=True),
+    _t("approve_extension", "批准延期", {S.EXTENSION_REQUESTED}, PREVIOUS,
+       roles=SUPERVISORS, scope=CASE),
+    _t("deny_extension", "驳回延期", {S.EXTENSION_REQUESTED}, PREVIOUS,
+       roles=SUPERVISORS, scope=CASE),
+    _t("return", "退回", {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS}, S.RETURNED, assignee=True),
+    _t("resolve", "办结", {S.IN_PROGRESS, S.SELF_HANDLING}, S.RESOLVED, assignee=True),
+    _t("verify", "核查通过", {S.RESOLVED}, S.VERIFIED, roles=SUPERVISORS, scope=CASE),
+    _t("rework", "返工", {S.RESOLVED}, S.IN_PROGRESS, roles=SUPERVISORS, scope=CASE),
+    _t("close", "结案", {S.VERIFIED}, S.CLOSED, roles=SUPERVISORS, scope=CASE),
+    _t("follow_up", "回访评价", {S.CLOSED}, S.FOLLOWED_UP, roles=DISPATCHERS, scope=CASE,
+       reporter=True),
+    _t("reopen", "重办", {S.CLOSED, S.FOLLOWED_UP}, S.IN_PROGRESS, roles=SUPERVISORS,
+       scope=CASE),
+    _t("archive", "归档", {S.FOLLOWED_UP}, S.ARCHIVED, roles=SUPERVISORS, scope=CASE),
+    _t("merge", "合并重复件", OPEN_STATES, S.MERGED, roles=DISPATCHERS),
+    _t("divert", "转诉讼/仲裁/信访", OPEN_STATES, S.DIVERTED, roles=SUPERVISORS, scope=CASE),
+    _t("terminate", "终止", OPEN_STATES, S.TERMINATED, roles=SUPERVISORS, scope=CASE),
+)  # fmt: skip
+
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
+LABELS: dict[str, str] = {t.action: t.label for t in TABLE}
+_BY_KEY: dict[tuple[str, str], Transition] = {}
+for _row in TABLE:
+    for _src in _row.sources:
+        assert (_src, _row.action) not in _BY_KEY, f"duplicate ({_src}, {_row.action})"
+        _BY_KEY[(_src, _row.action)] = _row
+
+
+def transition_for(state: str, action: str) -> Transition:
+    try:
+        return _BY_KEY[(state, action)]
+    except KeyError:
+        label = LABELS.get(action, action)
+        raise TransitionError(
+            f"事件当前状态为「{State(state).label}」,不能执行「{label}」"
+        ) from None
+
+
+def target_of(t: Transition, case) -> str:
+    return case.prior_state if t.target == PREVIOUS else t.target
+
+
+def is_assignee(case, user) -> bool:
+    staff = staff_of(user)
+    if staff is None or not staff.active:
+        return False
+    return bool(
+        (case.assignee_staff_id and case.assignee_staff_id == staff.pk)
+        or (case.assignee_room_id and case.assignee_room_id == staff.room_id)
+        or (case.assignee_department_id and case.assignee_department_id == staff.department_id)
+    )
+
+
+def may(t: Transition, case, user) -> bool:
+    """Whether `user` may perform transition `t` on `case` (the state is checked elsewhere)."""
+    if t.assignee and is_assignee(case, user):
+        return True
+    if t.reporter and case.reporter_user_id and case.reporter_user_id == user.pk:
+        return True
+    if role_of(user) in t.roles:
+        grid = case.owning_grid if t.scope == OWNING else case.grid
+        return grid_in_scope(user, grid)
+    return False
+
+
+def allowed_actions(case, user) -> list[str]:
+    """The actions this user may take on this case now, in table order (for pages)."""
+    out = []
+    for action in ACTIONS:
+        t = _BY_KEY.get((case.state, action))
+        if t is not None and may(t, case, user):
+            out.append(action)
+    return out
