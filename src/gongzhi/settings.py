@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongzhi.counseling",
     "gongzhi.care",
     "gongzhi.deliberation",
+    "gongzhi.open311",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("counseling/", include("gongzhi.counseling.urls")),
     path("care/", include("gongzhi.care.urls")),
     path("deliberation/", include("gongzhi.deliberation.urls")),
+    path("open311/v2/", include("gongzhi.open311.urls")),
     path("org/", include("gongzhi.org.urls")),
     path("api/v1/", include("gongzhi.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
