@@ -1,0 +1,172 @@
+"""Permission-aware reads for the deliberation pages, and the public (no-login) views' data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from .models import (
+    Ballot,
+    CostShare,
+    CourtyardBody,
+    Deliberation,
+    LedgerEntry,
+    Proposal,
+    Vote,
+    WorkPhoto,
+    WorkTask,
+)
+from .models import Choice as C
+
+ZERO = Decimal("0.00")
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def proposal_list_for(user, *, action: str = "view") -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.restrict(user, action)
+        .select_related("grid", "proposer_resident", "proposer_user__staff")
+        .annotate(support_count=Count("supports"))
+    )
+
+
+def deliberation_list_for(user, *, action: str = "view") -> QuerySet[Deliberation]:
+    return Deliberation.objects.restrict(user, action).select_related("grid", "proposal")
+
+
+def body_list_for(user, *, action: str = "view") -> QuerySet[CourtyardBody]:
+    return CourtyardBody.objects.restrict(user, action).select_related("grid")
+
+
+@dataclass(frozen=True)
+class Tally:
+    eligible: int
+    cast: int
+    yes: int
+    no: int
+    abstain: int
+    quorum_met: bool | None
+    passed: bool | None
+    frozen: bool
+
+    @property
+    def turnout_pct(self) -> Decimal:
+        if not self.eligible:
+            return ZERO
+        return (Decimal(self.cast * 100) / self.eligible).quantize(Decimal("0.01"))
+
+
+def vote_tally(vote: Vote) -> Tally:
+    """The frozen results once closed; before that a live count (for staff only)."""
+    if vote.is_closed:
+        return Tally(
+            vote.eligible_count, vote.cast_count, vote.yes_count, vote.no_count,
+            vote.abstain_count, vote.quorum_met, vote.passed, frozen=True,
+        )  # fmt: skip
+    from .services.common import households_under
+
+    counts = Ballot.objects.filter(vote=vote).aggregate(
+        yes=Count("id", filter=Q(choice=C.YES)),
+        no=Count("id", filter=Q(choice=C.NO)),
+        abstain=Count("id", filter=Q(choice=C.ABSTAIN)),
+    )
+    cast = counts["yes"] + counts["no"] + counts["abstain"]
+    eligible = households_under(vote.deliberation.grid).count()
+    return Tally(eligible, cast, **counts, quorum_met=None, passed=None, frozen=False)
+
+
+def ballots_for(vote: Vote) -> QuerySet[Ballot]:
+    return vote.ballots.select_related("household__unit").order_by("household__unit__path", "id")
+
+
+@dataclass(frozen=True)
+class Totals:
+    households: int
+    due: Decimal  # owed by the households that are not exempt
+    received: Decimal
+    exempt_count: int
+    exempt_amount: Decimal
+    outstanding: Decimal
+    paid_in_full: int
+    spent: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.received - self.spent
+
+
+def _money(expr) -> Coalesce:
+    return Coalesce(expr, Value(ZERO), output_field=_MONEY)
+
+
+def ledger_rows(share: CostShare) -> QuerySet[LedgerEntry]:
+    return (
+        share.entries.select_related("household__unit")
+        .annotate(paid=_money(Sum("payments__amount")))
+        .order_by("household__unit__path", "household__house_number")
+    )
+
+
+def cost_share_totals(share: CostShare) -> Totals:
+    rows = list(ledger_rows(share).values("due", "exempt", "paid"))
+    due = sum((r["due"] for r in rows if not r["exempt"]), ZERO)
+    exempt = [r for r in rows if r["exempt"]]
+    received = sum((r["paid"] for r in rows), ZERO)
+    spent = share.expenditures.aggregate(s=_money(Sum("amount")))["s"]
+    cents = Decimal("0.01")  # SQLite sums come back without a fixed scale
+    return Totals(
+        households=len(rows),
+        due=due.quantize(cents),
+        received=received.quantize(cents),
+        exempt_count=len(exempt),
+        exempt_amount=sum((r["due"] for r in exempt), ZERO).quantize(cents),
+        outstanding=(due - received).quantize(cents),
+        paid_in_full=sum(1 for r in rows if not r["exempt"] and r["paid"] >= r["due"]),
+        spent=Decimal(spent).quantize(cents),
+    )
+
+
+def mask_house_number(number: str) -> str:
+    """Keep the first and last character (1*1): enough to find one's own row, not a neighbour's."""
+    if len(number) <= 2:
+        return number[:1] + "*"
+    return number[0] + "*" * (len(number) - 2) + number[-1]
+
+
+def public_ledger(share: CostShare) -> list[dict]:
+    """Each household's status for the 公示: unit and masked house number, never names or
+    exemption reasons (a reason such as hardship is sensitive)."""
+    out = []
+    for e in ledger_rows(share):
+        status = _("免缴") if e.exempt else (_("已缴清") if e.paid >= e.due else _("未缴清"))
+        out.append(
+            {
+                "unit": e.household.unit.full_name,
+                "house": mask_house_number(e.household.house_number),
+                "paid": Decimal(e.paid).quantize(Decimal("0.01")),
+                "status": status,
+            }
+        )
+    return out
+
+
+def tasks_with_photos(deliberation: Deliberation) -> QuerySet[WorkTask]:
+    return deliberation.tasks.prefetch_related(
+        Prefetch("photos", queryset=WorkPhoto.objects.order_by("id"))
+    ).select_related("case")
+
+
+def vote_by_token(token: str) -> Vote | None:
+    return Vote.objects.select_related("deliberation__grid").filter(public_token=token).first()
+
+
+def cost_share_by_token(token: str) -> CostShare | None:
+    return (
+        CostShare.objects.select_related("deliberation__grid", "deliberation__vote")
+        .filter(public_token=token)
+        .first()
+    )

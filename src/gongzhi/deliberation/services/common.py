@@ -1,0 +1,70 @@
+"""Checks shared by the deliberation services: scope, money and uploaded files."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.paths import subtree_q
+from gongzhi.core.roles import CHANGE
+from gongzhi.people.models import Household
+
+MAX_AMOUNT = Decimal("9999999999.99")  # fits DecimalField(max_digits=12, decimal_places=2)
+
+
+def require_staff_in(user, grid, message: str = "您无权在该网格开展议事工作") -> None:
+    """Writes are for staff who may change data and whose subtree holds `grid`."""
+    if not can(user, CHANGE) or not grid_in_scope(user, grid):
+        raise PermissionDenied(message)
+
+
+def households_under(grid):
+    return Household.objects.filter(subtree_q("unit__path", grid.path))
+
+
+def household_under(household: Household, grid) -> bool:
+    return household.unit.path.startswith(grid.path)
+
+
+def clean_amount(value, *, field: str = "amount", label: str = "金额") -> Decimal:
+    """A positive amount in 元 with at most two decimals; anything else is a clear error."""
+    text = str(value if value is not None else "").strip().replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError({field: f"{label}必须是数字,例如 50 或 50.00"}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: f"{label}必须是数字,例如 50 或 50.00"})
+    if amount <= 0:
+        raise ValidationError({field: f"{label}必须大于 0"})
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError({field: f"{label}最多保留两位小数(精确到分)"})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({field: f"{label}过大"})
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError({field: f"{label}不能为空"})
+    if len(text) > max_length:
+        raise ValidationError({field: f"{label}不能超过 {max_length} 个字"})
+    return text
+
+
+def check_upload(upload, *, field: str, images_only: bool):
+    """Validate an upload by its bytes (Pillow verify for images). Writes nothing."""
+    from gongzhi.cases.attachments import attachment_check
+
+    try:
+        checked = attachment_check(upload)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.message_dict.get("attachments", exc.messages)}) from None
+    if images_only and not checked.content_type.startswith("image/"):
+        raise ValidationError(
+            {field: f"文件「{checked.name}」不是图片,只能上传 JPEG/PNG/GIF/WebP 照片"}
+        )
+    return checked

@@ -1,0 +1,1 @@
+"""Deliberation pages, one module per concern; urls.py names each view."""

@@ -1,0 +1,53 @@
+"""Helpers shared by the deliberation pages: the one generic form page and error handling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.roles import CHANGE
+
+
+def may_change(user, grid) -> bool:
+    return can(user, CHANGE) and grid_in_scope(user, grid)
+
+
+def require_change(user, grid) -> None:
+    if not may_change(user, grid):
+        raise PermissionDenied("您无权在该网格开展议事工作")
+
+
+def form_page(
+    request, form, *, title: str, back_url: str, save: Callable, success: str,
+    multipart: bool = False, intro: str = "",
+):  # fmt: skip
+    """GET shows the form; POST validates, calls `save(cleaned_data)` → redirect target.
+    A service's ValidationError is shown next to its field and what was typed stays."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    context = {
+        "form": form, "title": title, "back_url": back_url, "multipart": multipart,
+        "intro": intro,
+    }  # fmt: skip
+    return render(request, "deliberation/form.html", context, status=400 if form.errors else 200)
+
+
+def post_action(request, action: Callable, *, success: str, target: str):
+    """Run a one-button POST action; a refusal becomes an error message, never a 500."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(target)
