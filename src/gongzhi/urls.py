@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/io/", include("gongzhi.people.io_urls")),
     path("people/", include("gongzhi.people.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("kpis/", include("gongzhi.cases.kpi_urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("counseling/", include("gongzhi.counseling.urls")),
     path("care/", include("gongzhi.care.urls")),

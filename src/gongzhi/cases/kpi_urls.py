@@ -1,0 +1,4 @@
+"""KPI pages (see kpis.py)."""
+
+app_name = "kpis"
+urlpatterns: list = []
