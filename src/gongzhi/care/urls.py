@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "care"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.target_list, name="target_list"),
+    path("calendar/", views.calendar, name="calendar"),
+]

@@ -1,0 +1,78 @@
+"""Reads for the care room: targets with their overdue status, and the care calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from gongzhi.core import clock
+from gongzhi.people.models import Resident, ResidentTag, TagKind
+
+from .models import CareAlert, HelpDelivery, Visit, VisitPlan
+
+
+def care_targets_for(user) -> QuerySet[Resident]:
+    """Residents with a care tag in the user's scope, with plan and open-alert flag."""
+    care_tags = ResidentTag.objects.filter(kind=TagKind.CARE)
+    open_alert = CareAlert.objects.filter(plan__resident=OuterRef("pk"), resolved_at__isnull=True)
+    return (
+        Resident.objects.restrict(user)
+        .filter(Exists(care_tags.filter(resident=OuterRef("pk"))))
+        .annotate(has_alert=Exists(open_alert))
+        .select_related("grid", "care_plan__worker")
+        .prefetch_related(Prefetch("tags", queryset=care_tags.order_by("tag")))
+        .order_by("grid_id", "pk")
+    )
+
+
+def plan_overdue(plan: VisitPlan | None, today: dt.date | None = None) -> bool:
+    return plan is not None and plan.active and plan.next_due_on < (today or clock.today())
+
+
+def alert_list_for(user) -> QuerySet[CareAlert]:
+    return (
+        CareAlert.objects.restrict(user)
+        .filter(resolved_at__isnull=True)
+        .select_related("plan__resident", "plan__worker")
+    )
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    day: dt.date
+    kind: str  # "due" | "visit" | "help"
+    label: str
+    resident_id: int
+
+
+def care_calendar(user, *, start: dt.date, end: dt.date) -> list[CalendarEntry]:
+    """Visits due, visits made and help delivered in [start, end), in the user's scope."""
+    entries = [
+        CalendarEntry(p.next_due_on, "due", f"应走访 {p.resident.masked_name}", p.resident_id)
+        for p in VisitPlan.objects.restrict(user)
+        .filter(active=True, next_due_on__gte=start, next_due_on__lt=end)
+        .select_related("resident")
+    ]
+    visits = Visit.objects.restrict(user).filter(
+        visited_at__gte=_local_midnight(start), visited_at__lt=_local_midnight(end)
+    )
+    for v in visits.select_related("resident"):
+        day = timezone.localdate(v.visited_at)
+        entries.append(
+            CalendarEntry(day, "visit", f"已走访 {v.resident.masked_name}", v.resident_id)
+        )
+    for h in (
+        HelpDelivery.objects.restrict(user)
+        .filter(delivered_on__gte=start, delivered_on__lt=end)
+        .select_related("resident")
+    ):
+        label = f"{h.get_kind_display()}帮扶 {h.resident.masked_name}:{h.description}"
+        entries.append(CalendarEntry(h.delivered_on, "help", label, h.resident_id))
+    return sorted(entries, key=lambda e: (e.day, e.kind, e.resident_id))
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -1,0 +1,498 @@
+"""Writes for the mediation room. Each service runs in one transaction and raises
+ValidationError / PermissionDenied with Chinese messages; on any error nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.cases.consultations import consultation_open
+from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.cases.notify import notify_users
+from gongzhi.cases.services import case_create
+from gongzhi.cases.workflow import SUPERVISORS
+from gongzhi.core import clock
+from gongzhi.core.access import role_of
+from gongzhi.core.roles import Role
+from gongzhi.org.models import Center, RoomKind, Staff
+
+from .models import (
+    DISPUTE_TYPES,
+    Agreement,
+    Consent,
+    Dispute,
+    FollowUpVisit,
+    JudicialConfirmation,
+    MediationCounter,
+    MediationKind,
+    Mediator,
+    Outcome,
+    Party,
+    Performance,
+    RiskGrade,
+    Session,
+)
+from .permissions import require_mediate
+
+# 人民调解法: the parties may jointly apply for judicial confirmation within 30 days of the
+# agreement taking effect (REFERENCE §7; article number not cited until verified).
+JUDICIAL_CONFIRMATION_DAYS = 30
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def parse_amount(value, *, field: str = "amount", label: str = "争议金额") -> Decimal | None:
+    """A money amount from a form or an API: blank → None; anything else must be a number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace(",", "").replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError({field: f"{label}应为数字(单位:元),例如 12000 或 12000.50"}) from None
+    if not amount.is_finite():
+        raise ValidationError({field: f"{label}应为数字(单位:元)"})
+    if amount < 0:
+        raise ValidationError({field: f"{label}不能为负数"})
+    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+        raise ValidationError({field: f"{label}最多保留两位小数,且不超过一万亿元"})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: f"请填写{label}"})
+    if len(value) > max_length:
+        raise ValidationError({field: f"{label}不能超过{max_length}个字符"})
+    return value
+
+
+def dispute_number_next(center: Center, year: int) -> str:
+    """调解〔2026〕第0001号, counted per center and year. The counter row is locked until the
+    caller's transaction ends, so two registrations never get the same number."""
+    # ignore_conflicts: two first registrations of a year must not fail on the unique row.
+    MediationCounter.objects.bulk_create(
+        [MediationCounter(center=center, year=year)], ignore_conflicts=True
+    )
+    counter = MediationCounter.objects.select_for_update().get(center=center, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"调解〔{year}〕第{counter.last:04d}号"
+
+
+def _clean_kinds(kinds: Iterable[str]) -> list[str]:
+    kinds = list(dict.fromkeys(kinds or ()))
+    if not kinds:
+        raise ValidationError({"kinds": "请至少选择一种调解方式"})
+    if unknown := [k for k in kinds if k not in MediationKind.values]:
+        raise ValidationError({"kinds": f"未知的调解方式:{'、'.join(map(str, unknown))}"})
+    return [k for k in MediationKind.values if k in kinds]  # canonical order
+
+
+@transaction.atomic
+def dispute_register(
+    *,
+    by,
+    center: Center,
+    title: str,
+    facts: str,
+    dispute_type: str,
+    amount=None,
+    kinds: Sequence[str] = (),
+    risk_grade: str = RiskGrade.LOW,
+    case: Case | None = None,
+) -> Dispute:
+    """Register a dispute at a window (case=None) or from an existing case."""
+    require_mediate(by, center)
+    errors: dict[str, str] = {}
+    for check in (
+        lambda: _text(title, field="title", label="纠纷名称", max_length=200),
+        lambda: _text(facts, field="facts", label="主要事实", max_length=4000),
+        lambda: parse_amount(amount),
+        lambda: _clean_kinds(kinds),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors |= {k: v[0] for k, v in exc.message_dict.items()}
+    if dispute_type not in DISPUTE_TYPES:
+        errors["dispute_type"] = "请选择纠纷类型"
+    if risk_grade not in RiskGrade.values:
+        errors["risk_grade"] = "稳定风险等级无效"
+    if case is not None and not Case.objects.restrict(by).filter(pk=case.pk).exists():
+        errors["case"] = "关联事件不存在或您无权查看"
+    if errors:
+        raise ValidationError(errors)
+    now = clock.now()
+    dispute = Dispute.objects.create(
+        number=dispute_number_next(center, timezone.localdate(now).year),
+        center=center, case=case, title=title.strip(), facts=facts.strip(),
+        dispute_type=dispute_type, amount=parse_amount(amount), kinds=_clean_kinds(kinds),
+        risk_grade=risk_grade, opened_at=now, opened_by=by,
+    )  # fmt: skip
+    if risk_grade == RiskGrade.HIGH:
+        _raise_consultation(dispute, by=by, now=now)
+    return dispute
+
+
+@transaction.atomic
+def dispute_risk_set(*, by, dispute: Dispute, risk_grade: str) -> Dispute:
+    require_mediate(by, dispute.center)
+    if risk_grade not in RiskGrade.values:
+        raise ValidationError({"risk_grade": "稳定风险等级无效"})
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute.risk_grade = risk_grade
+    dispute.save(update_fields=["risk_grade"])
+    if risk_grade == RiskGrade.HIGH:
+        _raise_consultation(dispute, by=by, now=clock.now())
+    return dispute
+
+
+def _center_users(center: Center, roles: Iterable[str]) -> list:
+    staff = Staff.objects.filter(center=center, role__in=list(roles), active=True)
+    return [s.user for s in staff.select_related("user")]
+
+
+def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
+    """A high stability risk opens a joint consultation (会诊研判) on the dispute's case.
+
+    Consultations hang on cases, so a window dispute first gets a case of the matching
+    矛盾纠纷 subtype. Only supervisors may open one; for anyone else the center's staff
+    are asked to convene it."""
+    if dispute.consultation_id:
+        return
+    if role_of(by) not in SUPERVISORS:
+        dispute.consultation_requested = True
+        dispute.save(update_fields=["consultation_requested"])
+        notify_users(
+            _center_users(dispute.center, [Role.CENTER_STAFF]), case=dispute.case,
+            kind="consultation_request", title=f"高风险纠纷请组织会诊研判:{dispute.number}",
+        )  # fmt: skip
+        return
+    if dispute.case is None:
+        category = Category.objects.get(parent__name="矛盾纠纷", name=dispute.dispute_type)
+        dispute.case = case_create(
+            by=by, title=dispute.title, description=dispute.facts, category=category,
+            channel=Channel.WINDOW, grid=dispute.center.grid,
+        )  # fmt: skip
+    center = dispute.center
+    dispute.consultation = consultation_open(
+        case=dispute.case, by=by, topic=f"高风险矛盾纠纷会诊研判:{dispute.number}",
+        scheduled_at=now + dt.timedelta(days=1),
+        rooms=list(center.rooms.filter(kind=RoomKind.MEDIATION)),
+        departments=list(center.departments.all()),
+    )  # fmt: skip
+    dispute.save(update_fields=["case", "consultation"])
+
+
+def _open(dispute: Dispute) -> Dispute:
+    """Lock the dispute and check mediation is still running."""
+    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if locked.outcome:
+        raise ValidationError(f"该纠纷已{locked.get_outcome_display()},不能再修改调解过程")
+    return locked
+
+
+@transaction.atomic
+def party_add(
+    *,
+    by,
+    dispute: Dispute,
+    side: str,
+    name: str,
+    kind: str = Party.Kind.PERSON,
+    resident=None,
+    gender: str = "",
+    age: int | None = None,
+    address: str = "",
+    representative: str = "",
+) -> Party:
+    require_mediate(by, dispute.center)
+    dispute = _open(dispute)
+    if side not in Party.Side.values:
+        raise ValidationError({"side": "请选择申请人或被申请人"})
+    if kind not in Party.Kind.values:
+        raise ValidationError({"kind": "请选择自然人或单位"})
+    if resident is not None and not name:
+        name = resident.name
+    name = _text(name, field="name", label="当事人姓名或名称", max_length=100)
+    if kind == Party.Kind.ORGANISATION and not (representative or "").strip():
+        raise ValidationError({"representative": "单位当事人请填写法定代表人或代理人"})
+    return Party.objects.create(
+        dispute=dispute, side=side, kind=kind, name=name, resident=resident,
+        gender=(gender or "")[:4], age=age, address=(address or "").strip()[:200],
+        representative=(representative or "").strip()[:100],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def mediator_assign(
+    *, by, dispute: Dispute, kind: str, staff: Staff | None = None, volunteer_name: str = "",
+    volunteer_org: str = "",
+) -> Mediator:  # fmt: skip
+    require_mediate(by, dispute.center)
+    dispute = _open(dispute)
+    if kind not in MediationKind.values:
+        raise ValidationError({"kind": "未知的调解方式"})
+    if staff is None and not (volunteer_name or "").strip():
+        raise ValidationError({"volunteer_name": "请选择工作人员或填写志愿调解员姓名"})
+    mediator = Mediator.objects.create(
+        dispute=dispute, kind=kind, staff=staff, volunteer_name=(volunteer_name or "").strip(),
+        volunteer_org=(volunteer_org or "").strip(),
+    )  # fmt: skip
+    if kind not in dispute.kinds:  # convening another kind of mediation widens the dispute's
+        dispute.kinds = _clean_kinds([*dispute.kinds, kind])
+        dispute.save(update_fields=["kinds"])
+    return mediator
+
+
+@transaction.atomic
+def consent_record(*, by, party: Party, consented: bool, on: dt.date | None = None) -> Consent:
+    require_mediate(by, party.dispute.center)
+    _open(party.dispute)
+    on = on or clock.today()
+    if on < timezone.localdate(party.dispute.opened_at):
+        raise ValidationError({"on": "意愿记录日期不能早于纠纷受理日期"})
+    consent, _ = Consent.objects.update_or_create(
+        party=party, defaults={"consented": bool(consented), "on": on, "recorded_by": by}
+    )
+    return consent
+
+
+@transaction.atomic
+def session_record(
+    *, by, dispute: Dispute, held_at: dt.datetime, notes: str, attendees: Iterable[Party] = (),
+    place: str = "", other_attendees: str = "",
+) -> Session:  # fmt: skip
+    require_mediate(by, dispute.center)
+    dispute = _open(dispute)
+    if held_at is None:
+        raise ValidationError({"held_at": "请填写调解时间"})
+    # A session can never predate the dispute (or the case it came from).
+    start = dispute.opened_at
+    if dispute.case_id and dispute.case.created_at > start:
+        start = dispute.case.created_at
+    if held_at < start:
+        local = timezone.localtime(start)
+        raise ValidationError(
+            {"held_at": f"调解时间不能早于纠纷受理时间({local:%Y-%m-%d %H:%M}),请核对日期"}
+        )
+    notes = _text(notes, field="notes", label="调解记录", max_length=10000)
+    refused = dispute.parties.filter(consent__consented=False)
+    if refused.exists():
+        names = "、".join(p.name for p in refused)
+        raise ValidationError(f"当事人{names}不同意调解,不得进行调解")
+    attendees = list(attendees)
+    if any(p.dispute_id != dispute.pk for p in attendees):
+        raise ValidationError({"attendees": "到场当事人必须是本纠纷的当事人"})
+    session = Session.objects.create(
+        dispute=dispute, held_at=held_at, notes=notes, place=(place or "").strip()[:100],
+        other_attendees=(other_attendees or "").strip()[:300], recorded_by=by,
+    )  # fmt: skip
+    session.attendees.set(attendees)
+    return session
+
+
+def _unconsented(dispute: Dispute) -> list[Party]:
+    return [
+        p for p in dispute.parties.select_related("consent") if not _consented(p)
+    ]  # fmt: skip
+
+
+def _consented(party: Party) -> bool:
+    try:
+        return party.consent.consented
+    except Consent.DoesNotExist:
+        return False
+
+
+def _require_consent(dispute: Dispute) -> None:
+    sides = set(dispute.parties.values_list("side", flat=True))
+    if sides != {Party.Side.APPLICANT, Party.Side.RESPONDENT}:
+        raise ValidationError("调解协议需要至少一名申请人和一名被申请人")
+    if missing := _unconsented(dispute):
+        names = "、".join(p.name for p in missing)
+        raise ValidationError(f"当事人{names}尚未同意调解,不能达成调解协议(人民调解须双方自愿)")
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    by,
+    dispute: Dispute,
+    facts: str,
+    disputed_matters: str,
+    responsibilities: str,
+    terms: str,
+    performance_method: str,
+    performance_deadline: dt.date,
+    effective_on: dt.date,
+    performance_place: str = "",
+    compensation=None,
+    copies: int = 3,
+    mediator_names: str = "",
+) -> Agreement:
+    """调解协议书. Refused unless every party has consented to mediation."""
+    require_mediate(by, dispute.center)
+    dispute = _open(dispute)
+    _require_consent(dispute)
+    errors: dict[str, str] = {}
+    values = {}
+    for field, raw, label, limit in (
+        ("facts", facts, "纠纷主要事实", 4000),
+        ("disputed_matters", disputed_matters, "争议事项", 4000),
+        ("responsibilities", responsibilities, "各方责任", 4000),
+        ("terms", terms, "协议内容", 4000),
+        ("performance_method", performance_method, "履行方式", 200),
+    ):
+        try:
+            values[field] = _text(raw, field=field, label=label, max_length=limit)
+        except ValidationError as exc:
+            errors |= {k: v[0] for k, v in exc.message_dict.items()}
+    try:
+        values["compensation"] = parse_amount(compensation, field="compensation", label="赔偿金额")
+    except ValidationError as exc:
+        errors |= {k: v[0] for k, v in exc.message_dict.items()}
+    if not isinstance(effective_on, dt.date):
+        errors["effective_on"] = "请填写协议生效日期"
+    if not isinstance(performance_deadline, dt.date):
+        errors["performance_deadline"] = "请填写履行期限"
+    elif isinstance(effective_on, dt.date) and performance_deadline < effective_on:
+        errors["performance_deadline"] = "履行期限不能早于协议生效日期"
+    if not isinstance(copies, int) or not 1 <= copies <= 20:
+        errors["copies"] = "协议份数应为1至20之间的整数"
+    if errors:
+        raise ValidationError(errors)
+    names = (mediator_names or "").strip() or "、".join(
+        m.display_name for m in dispute.mediators.select_related("staff")
+    )
+    agreement = Agreement.objects.create(
+        dispute=dispute, performance_deadline=performance_deadline, effective_on=effective_on,
+        performance_place=(performance_place or "").strip()[:200], copies=copies,
+        mediator_names=names[:200], created_by=by, **values,
+    )  # fmt: skip
+    _finish(dispute, Outcome.WRITTEN, note="")
+    return agreement
+
+
+def _finish(dispute: Dispute, outcome: str, *, note: str, **fields) -> None:
+    dispute.outcome, dispute.outcome_note, dispute.outcome_at = outcome, note, clock.now()
+    for k, v in fields.items():
+        setattr(dispute, k, v)
+    dispute.save(update_fields=["outcome", "outcome_note", "outcome_at", *fields])
+
+
+@transaction.atomic
+def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
+    """口头协议: possible when the parties accept one; its content is recorded."""
+    require_mediate(by, dispute.center)
+    dispute = _open(dispute)
+    _require_consent(dispute)
+    terms = _text(terms, field="terms", label="口头协议内容", max_length=4000)
+    _finish(dispute, Outcome.ORAL, note="", oral_terms=terms)
+    return dispute
+
+
+@transaction.atomic
+def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> Dispute:
+    """调解不成. The parties must have been told of arbitration, administrative handling and
+    litigation before the failure is recorded."""
+    require_mediate(by, dispute.center)
+    dispute = _open(dispute)
+    if not routes_explained:
+        raise ValidationError(
+            {"routes_explained": "请先向当事人告知仲裁、行政处理、诉讼等其他解决途径"}
+        )
+    note = _text(note, field="note", label="调解不成的原因", max_length=4000)
+    _finish(dispute, Outcome.FAILED, note=note, routes_explained=True)
+    return dispute
+
+
+def _written(agreement: Agreement, by) -> Agreement:
+    require_mediate(by, agreement.dispute.center)
+    return agreement
+
+
+@transaction.atomic
+def performance_record(
+    *, by, agreement: Agreement, status: str, note: str = "", on: dt.date | None = None
+) -> Performance:
+    _written(agreement, by)
+    if status not in Performance.Status.values:
+        raise ValidationError({"status": "请选择履行情况"})
+    return Performance.objects.create(
+        agreement=agreement, status=status, note=(note or "").strip(), on=on or clock.today(),
+        recorded_by=by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def follow_up_record(*, by, dispute: Dispute, note: str, on: dt.date | None = None):
+    require_mediate(by, dispute.center)
+    dispute = Dispute.objects.get(pk=dispute.pk)  # the caller's copy may predate the outcome
+    if not dispute.outcome:
+        raise ValidationError("调解尚未结束,暂不能回访")
+    note = _text(note, field="note", label="回访情况", max_length=4000)
+    return FollowUpVisit.objects.create(dispute=dispute, note=note, on=on or clock.today(), by=by)
+
+
+@transaction.atomic
+def judicial_confirmation_apply(
+    *, by, agreement: Agreement, court: str, applied_on: dt.date | None = None
+) -> JudicialConfirmation:
+    _written(agreement, by)
+    applied_on = applied_on or clock.today()
+    court = _text(court, field="court", label="受理法院", max_length=100)
+    last = agreement.effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+    if not agreement.effective_on <= applied_on <= last:
+        raise ValidationError(
+            {
+                "applied_on": f"司法确认应在调解协议生效之日({agreement.effective_on:%Y-%m-%d})"
+                f"起{JUDICIAL_CONFIRMATION_DAYS}日内申请,最迟{last:%Y-%m-%d}"
+            }
+        )
+    if JudicialConfirmation.objects.filter(agreement=agreement).exists():
+        raise ValidationError("该协议已申请司法确认")
+    return JudicialConfirmation.objects.create(
+        agreement=agreement, court=court, applied_on=applied_on, by=by
+    )
+
+
+@transaction.atomic
+def judicial_confirmation_decide(
+    *, by, confirmation: JudicialConfirmation, result: str, decided_on: dt.date | None = None,
+    note: str = "",
+) -> JudicialConfirmation:  # fmt: skip
+    _written(confirmation.agreement, by)
+    if result not in (JudicialConfirmation.Result.CONFIRMED, JudicialConfirmation.Result.REJECTED):
+        raise ValidationError({"result": "请选择法院裁定结果"})
+    decided_on = decided_on or clock.today()
+    if decided_on < confirmation.applied_on:
+        raise ValidationError({"decided_on": "裁定日期不能早于申请日期"})
+    confirmation.result, confirmation.decided_on = result, decided_on
+    confirmation.note = (note or "").strip()
+    confirmation.save(update_fields=["result", "decided_on", "note"])
+    return confirmation
+
+
+__all__ = [
+    "agreement_create",
+    "consent_record",
+    "dispute_fail",
+    "dispute_register",
+    "dispute_risk_set",
+    "follow_up_record",
+    "judicial_confirmation_apply",
+    "judicial_confirmation_decide",
+    "mediator_assign",
+    "oral_agreement_record",
+    "parse_amount",
+    "party_add",
+    "performance_record",
+    "session_record",
+]
