@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongzhi.care",
     "gongzhi.deliberation",
     "gongzhi.open311",
+    "gongzhi.portal",
 ]
 
 MIDDLEWARE = [

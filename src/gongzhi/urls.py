@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from gongzhi.core.views import healthz
@@ -30,7 +29,7 @@ urlpatterns = [
     path("api/v1/", include("gongzhi.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("", RedirectView.as_view(pattern_name="grids:tree", permanent=False), name="home"),
+    path("", include("gongzhi.portal.urls")),
 ]
 
 if settings.DEBUG:
