@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "gongzhi.deliberation",
     "gongzhi.open311",
     "gongzhi.portal",
+    "gongzhi.hall",
+    "gongzhi.liaison",
+    "gongzhi.social",
+    "gongzhi.dashboards",
 ]
 
 MIDDLEWARE = [
