@@ -105,9 +105,13 @@ TEMPLATES = [
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 _default_db = f"sqlite:///{VAR_DIR / 'gongzhi.sqlite3'}"
+_db_url = env_str("DATABASE_URL", _default_db)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_db), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        _db_url,
+        # Reuse server connections (PostgreSQL); SQLite connections are cheap to open.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _db_url.startswith("sqlite") else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
