@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "channels",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "gongzhi.liaison",
     "gongzhi.social",
     "gongzhi.dashboards",
+    "gongzhi.workbench",
+    "gongzhi.realtime",
+    "gongzhi.cards",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +136,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Channels: in-memory by default, Redis when REDIS_URL is set (required for several processes).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {
     "default": {
