@@ -4,6 +4,8 @@ os.environ.setdefault("GONGZHI_MODE", "test")
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["gongzhi.core.pytest_browser"]
+
 
 @pytest.fixture
 def district(db):

@@ -2,6 +2,17 @@
 
 from rest_framework.routers import DefaultRouter
 
+from gongzhi.cases.api import CaseViewSet, CategoryViewSet
+from gongzhi.grids.api import GridViewSet
+from gongzhi.org.api import WorkerViewSet
+from gongzhi.people.api import HouseholdViewSet, ResidentViewSet
+
 router = DefaultRouter()
+router.register("grids", GridViewSet, basename="grid")
+router.register("residents", ResidentViewSet, basename="resident")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("workers", WorkerViewSet, basename="worker")
+router.register("cases", CaseViewSet, basename="case")
+router.register("case-categories", CategoryViewSet, basename="case-category")
 
 urlpatterns = router.urls

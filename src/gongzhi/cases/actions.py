@@ -27,6 +27,14 @@ def _respond(case: Case, now) -> None:
     case.responded_at = case.responded_at or now
 
 
+def _mark_accepted(case, now) -> None:
+    """First acceptance, at any level; later takeovers keep the original timeliness."""
+    if case.accepted_at is None:
+        case.accepted_at = now
+    if case.accepted_on_time is None:
+        case.accepted_on_time = case.accept_red_at is None or now <= case.accept_red_at
+
+
 def accept(case, *, now, **_):
     case.accepted_at = now
     case.accepted_on_time = case.accept_red_at is None or now <= case.accept_red_at
@@ -51,7 +59,7 @@ def dispatch(case, *, now, source, data, to_staff=None, to_room=None, to_departm
     )  # fmt: skip
     data["to"] = str(targets[0])
     if source == State.ESCALATED:  # the new level takes over: its own handling clock
-        case.accepted_at = case.accepted_at or now
+        _mark_accepted(case, now)
         case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
@@ -65,7 +73,7 @@ def sign(case, *, by, now, source, **_):
     _respond(case, now)
     if source == State.ESCALATED:
         case.assignee_staff = staff_of(by)
-        case.accepted_at = case.accepted_at or now
+        _mark_accepted(case, now)
         case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 

@@ -10,14 +10,14 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import Q
 
 from gongzhi.core import clock
 from gongzhi.grids.models import Grid
 
 from . import calendar
-from .models import Case, CaseEvent, OwningLevel, Phase, State, Supervision, TimeLimitPolicy
+from .models import Case, CaseEvent, OwningLevel, Phase, State, Supervision
 from .notify import notify_users, supervisors_of
+from .policies import NoPolicy, policy_for  # noqa: F401 - NoPolicy re-exported
 from .workflow import ACCEPT_PHASE, HANDLE_PHASE, VERIFY_PHASE
 
 log = logging.getLogger("gongzhi.cases")
@@ -28,10 +28,6 @@ _FIELDS = {
 }
 
 
-class NoPolicy(LookupError):
-    pass
-
-
 def phase_of(state: str) -> str | None:
     if state in ACCEPT_PHASE:
         return Phase.ACCEPT
@@ -40,29 +36,6 @@ def phase_of(state: str) -> str | None:
     if state in VERIFY_PHASE:
         return Phase.VERIFY
     return None
-
-
-def policy_for(*, category, urgency: str, level: int, phase: str, at: dt.datetime):
-    """The most specific row of the newest policy version in force at `at`."""
-    live = TimeLimitPolicy.objects.filter(effective_from__lte=at)
-    version = live.order_by("-version").values_list("version", flat=True).first()
-    if version is None:
-        raise NoPolicy("没有生效的办理时限配置")
-    cats = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    rows = live.filter(version=version, phase=phase).filter(
-        Q(category__isnull=True) | Q(category__in=cats),
-        Q(urgency="") | Q(urgency=urgency),
-        Q(level__isnull=True) | Q(level=level),
-    )
-
-    def rank(p: TimeLimitPolicy) -> tuple[int, int, int]:
-        cat = 2 if p.category_id == category.pk else (1 if p.category_id else 0)
-        return (cat, p.urgency != "", p.level is not None)
-
-    best = max(rows, key=rank, default=None)
-    if best is None:
-        raise NoPolicy(f"没有适用于「{Phase(phase).label}」环节的办理时限")
-    return best
 
 
 def case_deadlines_compute(*, case: Case, phase: str, start: dt.datetime) -> Case:

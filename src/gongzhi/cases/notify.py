@@ -8,15 +8,18 @@ stores and logs, with no outside network.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils.module_loading import import_string
 
 from gongzhi.core import clock
 from gongzhi.grids.models import Grid
-from gongzhi.org.models import GridAssignment, Staff
+from gongzhi.org.models import Center, GridAssignment, Staff
 
 from .models import Notification, OutboundMessage
 
@@ -45,13 +48,14 @@ def backend_for(channel: str) -> Backend:
 
 
 def notify_users(users: Iterable, *, kind: str, title: str, body: str = "", case=None) -> int:
-    """Put one inbox row per distinct user; returns how many."""
+    """Put one inbox row per distinct user (a user or a user id); returns how many."""
     seen, rows = set(), []
     for user in users:
-        if user is None or user.pk in seen:
+        user_id = user if isinstance(user, int) else getattr(user, "pk", None)
+        if user_id is None or user_id in seen:
             continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, case=case, kind=kind, title=title, body=body))
+        seen.add(user_id)
+        rows.append(Notification(user_id=user_id, case=case, kind=kind, title=title, body=body))
     Notification.objects.bulk_create(rows)
     return len(rows)
 
@@ -80,17 +84,43 @@ def outbound_send(message: OutboundMessage) -> OutboundMessage:
     return message
 
 
-def supervisors_of(grid) -> list:
-    """Users responsible for a grid: its assigned staff and its center's staff.
+@functools.cache
+def _supervisor_sql(n: int) -> str:
+    """Two indexed look-ups by grid path (assignments; the grids' centers) as one query.
+
+    Hand-written because it runs for every case created, and the ORM's compilation of the
+    equivalent union cost more than the query itself. Only placeholders vary.
+    """
+    ga, grid, staff, center = (m._meta.db_table for m in (GridAssignment, Grid, Staff, Center))
+    marks = ", ".join(["%s"] * n)
+    return (
+        f"SELECT s.user_id, g.path FROM {ga} a JOIN {grid} g ON g.id = a.grid_id "  # noqa: S608
+        f"JOIN {staff} s ON s.id = a.staff_id WHERE s.active AND g.path IN ({marks}) "
+        f"UNION ALL SELECT s.user_id, g.path FROM {center} c JOIN {grid} g ON g.id = c.grid_id "
+        f"JOIN {staff} s ON s.center_id = c.id WHERE s.active AND g.path IN ({marks})"
+    )
+
+
+def supervisor_ids_of(grid) -> list[int]:
+    """User ids of the people responsible for a grid: its assigned staff and its center's.
 
     Intermediate grids often have nobody assigned; then the nearest ancestor's people are
-    responsible, so an alert never goes nowhere.
+    responsible, so an alert never goes nowhere. The ancestors' paths are prefixes of the
+    grid's own path, so one query covers every level (this runs for every case created).
     """
-    for node in [grid, *reversed(Grid.objects.get_ancestors(grid))]:
-        staff = Staff.objects.filter(active=True).filter(
-            pk__in=GridAssignment.objects.filter(grid=node).values("staff")
-        ) | Staff.objects.filter(active=True, center__grid=node)
-        users = [s.user for s in staff.select_related("user").distinct()]
-        if users:
-            return users
-    return []
+    step = Grid.steplen
+    paths = [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
+    with connection.cursor() as cur:
+        cur.execute(_supervisor_sql(len(paths)), paths + paths)
+        rows = cur.fetchall()
+    by_path: dict[str, set[int]] = {}
+    for user_id, path in rows:
+        by_path.setdefault(path, set()).add(user_id)
+    nearest = max(by_path, key=len, default=None)
+    return sorted(by_path[nearest]) if nearest else []
+
+
+def supervisors_of(grid) -> list:
+    """The same people as supervisor_ids_of, as user objects."""
+    ids = supervisor_ids_of(grid)
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("pk")) if ids else []

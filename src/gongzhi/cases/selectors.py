@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import staff_of
+from gongzhi.core.paths import subtree_q
 
+from . import calendar
 from .models import Case, CaseEvent, Notification, State, Supervision
 from .workflow import FINAL_STATES, OPEN_STATES, allowed_actions  # noqa: F401 - re-exported
 
@@ -38,25 +43,83 @@ def _mine(user) -> Q:
     return q
 
 
-def case_inbox_for(user, inbox: str) -> QuerySet[Case]:
-    """待办, 办理中, 已办, 超时, 督办, 待回访 — all inside the user's grid scope."""
-    qs = case_list_for(user)
+INBOX_LABELS = {
+    "todo": _("待办"),
+    "in_progress": _("办理中"),
+    "done": _("已办"),
+    "overdue": _("超时"),
+    "supervised": _("督办"),
+    "follow_up": _("待回访"),
+}
+
+
+def inbox_q(user, inbox: str) -> Q:
+    """待办, 办理中, 已办, 超时, 督办, 待回访 as conditions on the user's restricted cases."""
     if inbox == "todo":
-        return qs.filter(
-            Q(state__in=[State.REPORTED, State.ESCALATED, State.RESOLVED, State.VERIFIED])
-            | (_mine(user) & Q(state__in=[State.DISPATCHED, State.SIGNED]))
+        return Q(state__in=[State.REPORTED, State.ESCALATED, State.RESOLVED, State.VERIFIED]) | (
+            _mine(user) & Q(state__in=[State.DISPATCHED, State.SIGNED])
         )
     if inbox == "in_progress":
-        return qs.filter(_mine(user), state__in=OPEN_STATES)
+        return _mine(user) & Q(state__in=OPEN_STATES)
     if inbox == "done":
-        return qs.filter(state__in=FINAL_STATES)
+        return Q(state__in=FINAL_STATES)
     if inbox == "overdue":
-        return qs.filter(overdue=True, state__in=OPEN_STATES)
+        return Q(overdue=True, state__in=OPEN_STATES)
     if inbox == "supervised":
-        return qs.exclude(supervision=Supervision.NONE).filter(state__in=OPEN_STATES)
+        return ~Q(supervision=Supervision.NONE) & Q(state__in=OPEN_STATES)
     if inbox == "follow_up":
-        return qs.filter(state=State.CLOSED)
+        return Q(state=State.CLOSED)
     raise ValueError(f"unknown inbox {inbox!r}")
+
+
+def case_inbox_for(user, inbox: str) -> QuerySet[Case]:
+    return case_list_for(user).filter(inbox_q(user, inbox))
+
+
+def case_filter(
+    qs: QuerySet[Case],
+    *,
+    category=None,
+    channel: str = "",
+    urgency: str = "",
+    grid=None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    **_ignored,
+) -> QuerySet[Case]:
+    """The list filters shared by the inbox pages, the export and the API."""
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    if channel:
+        qs = qs.filter(channel=channel)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if grid is not None:
+        qs = qs.filter(subtree_q("grid__path", grid.path))
+    if date_from:
+        qs = qs.filter(created_at__gte=_local_midnight(date_from))
+    if date_to:
+        qs = qs.filter(created_at__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    return qs
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=calendar.LOCAL)
+
+
+def inbox_counts(user, qs: QuerySet[Case]) -> dict[str, int]:
+    """Every inbox's size in one aggregate query over an already restricted queryset."""
+    return qs.order_by().aggregate(
+        **{name: Count("pk", filter=inbox_q(user, name)) for name in INBOXES}
+    )
+
+
+def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """What a list row shows, joined up front (no per-row queries)."""
+    return qs.select_related(
+        "category__parent", "grid", "owning_grid", "assignee_staff", "assignee_room",
+        "assignee_department",
+    ).order_by("-created_at", "-pk")  # fmt: skip
 
 
 def notification_list_for(user) -> QuerySet[Notification]:

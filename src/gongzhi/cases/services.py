@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of
@@ -22,8 +21,8 @@ from .actions import EFFECTS
 from .attachments import attachment_check, attachment_store
 from .deadlines import case_deadlines_compute, initial_owner, schedule_next_check
 from .geo import grid_for_point
-from .models import Case, CaseEvent, Category, Channel, DailyCounter, Phase, State, Urgency
-from .notify import notify_users, supervisors_of
+from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
+from .notify import notify_users, supervisor_ids_of
 from .tasks import enqueue_deadline_check
 from .workflow import LABELS, TransitionError, may, target_of, transition_for
 
@@ -34,13 +33,23 @@ class StaleCase(TransitionError):
     """The case changed since the user loaded it (optimistic concurrency)."""
 
 
+# Upsert + RETURNING: PostgreSQL, and SQLite ≥ 3.35.
+_NEXT_NUMBER_SQL = (
+    'INSERT INTO "cases_dailycounter" ("day", "last") VALUES (%s, 1) ON CONFLICT ("day") '
+    'DO UPDATE SET "last" = "cases_dailycounter"."last" + 1 RETURNING "last"'
+)
+
+
 def case_number_next(now: dt.datetime) -> str:
-    """SJyyyymmdd-NNNN, sequential per local day. The UPDATE row lock serialises callers
-    until their transaction ends, on PostgreSQL and SQLite alike."""
+    """SJyyyymmdd-NNNN, sequential per local day.
+
+    One upsert both creates the day's row and takes the next number; its row lock
+    serialises callers until their transaction ends, on PostgreSQL and SQLite alike.
+    """
     day = now.astimezone(calendar.LOCAL).date()
-    DailyCounter.objects.bulk_create([DailyCounter(day=day, last=0)], ignore_conflicts=True)
-    DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
-    seq = DailyCounter.objects.get(day=day).last
+    with connection.cursor() as cur:
+        cur.execute(_NEXT_NUMBER_SQL, [connection.ops.adapt_datefield_value(day)])
+        seq = cur.fetchone()[0]
     return f"SJ{day:%Y%m%d}-{seq:04d}"
 
 
@@ -181,7 +190,7 @@ def _case_create(
     for item in checked:
         attachment_store(case=case, checked=item, by=by, event=event)
     notify_users(
-        supervisors_of(owning_grid), case=case, kind="new_case",
+        supervisor_ids_of(owning_grid), case=case, kind="new_case",
         title=f"新事件待受理:{case.number}", body=case.title,
     )  # fmt: skip
     enqueue_deadline_check(case)

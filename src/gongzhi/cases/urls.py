@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_inbox, name="inbox"),
+    path("new/", views.case_create_view, name="create"),
+    path("new/reporters/", views.reporter_search, name="reporter_search"),
+    path("export.xlsx", views.case_export, name="export"),
+    path("notifications/", views.notification_inbox, name="notifications"),
+    path("notifications/read/", views.notification_read, name="notifications_read"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<str:ref>/", views.case_detail, name="detail"),
+    path("<str:ref>/act/<str:action>/", views.case_action, name="act"),
+]

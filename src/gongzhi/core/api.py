@@ -1,9 +1,43 @@
-"""DRF glue: Django ValidationError and PermissionDenied become clean 400/403 answers."""
+"""DRF glue shared by every app's api.py.
+
+- `exception_handler`: Django ValidationError / PermissionDenied / Http404, unparsable
+  bodies and lost write races become clean 400/403/404/409 answers in Chinese, never a 500.
+- `ScopedViewSetMixin`: every queryset goes through `Model.objects.restrict(user, action)`,
+  with action "view" for reads and "change" for writes; writes need the CHANGE capability
+  (403 for read-only roles), objects outside the user's scope are 404.
+- `*_param`: query-string parsing that rejects bad input with a 400 before it reaches the
+  database (PostgreSQL refuses NUL characters and out-of-range integers with a 500).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from gongzhi.core.access import can
+from gongzhi.core.roles import CHANGE
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = "对象不存在,或不在您的管辖范围内"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "数据已被其他操作修改或重复提交,请刷新后重试"
+    default_code = "conflict"
+
+
+_ID = re.compile(r"[0-9]{1,18}")  # 18 digits always fit a 64-bit primary key
+ID_REGEX = r"[0-9]{1,18}"  # for router lookups: longer numbers are a plain 404
 
 
 def exception_handler(exc, context):
@@ -12,4 +46,85 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        # Django's message names the model in English; say it once, in Chinese.
+        exc = exceptions.NotFound(NOT_FOUND)
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError("请求内容无法解析,请发送有效的 JSON")
+    elif isinstance(exc, IntegrityError):
+        # A concurrent write won a race a service's own check could not see; the
+        # service's transaction has rolled back, so the client can simply retry.
+        logger.warning("integrity error answered as 409: %s", exc)
+        exc = Conflict()
     return drf_exception_handler(exc, context)
+
+
+class ChangeCapability(BasePermission):
+    """Writes need the CHANGE capability: a read-only role gets 403, not an empty 404."""
+
+    message = "您没有修改权限"
+
+    def has_permission(self, request, view) -> bool:
+        action = getattr(view, "action", None)
+        if request.method in SAFE_METHODS or action in getattr(view, "read_actions", ()):
+            return True
+        return can(request.user, CHANGE)
+
+
+class ScopedViewSetMixin:
+    """Subclasses implement `scoped_queryset(user, action)` through Model.objects.restrict."""
+
+    permission_classes = [IsAuthenticated, ChangeCapability]
+    lookup_value_regex = ID_REGEX
+    # Actions that only read, even when sent as POST (e.g. an audited reveal).
+    read_actions: frozenset[str] = frozenset({"list", "retrieve"})
+
+    def scope_action(self) -> str:
+        if self.request.method in SAFE_METHODS or self.action in self.read_actions:
+            return "view"
+        return "change"
+
+    def get_queryset(self):
+        return self.scoped_queryset(self.request.user, self.scope_action())
+
+    def scoped_queryset(self, user, action: str):
+        raise NotImplementedError
+
+    def validated(self, serializer_class, **kwargs) -> dict:
+        """Input checked for types and lengths, ready to pass to a service."""
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def represent(self, pk: int) -> dict:
+        """An object as the user may see it (after a write), read back through the view scope."""
+        obj = self.scoped_queryset(self.request.user, "view").get(pk=pk)
+        return self.get_serializer(obj).data
+
+
+def text_param(request, name: str, *, max_length: int = 100) -> str:
+    value = request.query_params.get(name, "").strip()
+    if "\x00" in value:
+        raise exceptions.ValidationError({name: ["参数包含非法字符"]})
+    if len(value) > max_length:
+        raise exceptions.ValidationError({name: [f"参数不能超过{max_length}个字符"]})
+    return value
+
+
+def id_param(request, name: str) -> int | None:
+    value = text_param(request, name)
+    if not value:
+        return None
+    if not _ID.fullmatch(value):
+        raise exceptions.ValidationError({name: ["应为数字编号"]})
+    return int(value)
+
+
+def choice_param(request, name: str, choices) -> str:
+    value = text_param(request, name)
+    if value and value not in choices.values:
+        allowed = "、".join(f"{v}({label})" for v, label in choices.choices)
+        raise exceptions.ValidationError({name: [f"取值无效,可选:{allowed}"]})
+    return value

@@ -5,4 +5,5 @@ from gongzhi.org import views
 app_name = "org"
 urlpatterns = [
     path("workers/", views.worker_list, name="worker_list"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
 ]

@@ -1,5 +1,6 @@
 """Households (户) and residents (实有人口), with encrypted identifiers and tags."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -193,3 +194,60 @@ class ResidentTag(models.Model):
     def save(self, *args, **kwargs):
         self.kind = tag_kind(self.tag)
         super().save(*args, **kwargs)
+
+
+class ImportJob(models.Model):
+    """A background import of residents from an uploaded spreadsheet (批量导入)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        FAILED = "failed", _("失败")
+        SUCCEEDED = "succeeded", _("成功")
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", _("等待处理")
+        READING = "reading", _("读取文件")
+        VALIDATING = "validating", _("逐行校验")
+        WRITING = "writing", _("写入数据库")
+        DONE = "done", _("完成")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        verbose_name=_("导入人"),
+    )
+    created_at = models.DateTimeField(_("提交时间"), default=clock.now, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, default=Stage.QUEUED)
+    filename = models.CharField(_("文件名"), max_length=200)
+    # Relative to MEDIA_ROOT (imports/…); the file is deleted once the job has finished.
+    file_path = models.CharField(max_length=300)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增居民"), default=0)
+    households_created = models.PositiveIntegerField(_("新增户"), default=0)
+    # {"file_error": str, "error_count": int, "errors": [[row, column, message], ...]}
+    report = models.JSONField(_("错误报告"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.finished else 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -1,11 +1,15 @@
 """Permission-aware reads of households and residents."""
 
+import re
+
 from django.db.models import Q
 
 from gongzhi.core import crypto
 from gongzhi.core.access import can
+from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import VIEW_SPECIAL
+from gongzhi.grids.models import Grid
 from gongzhi.people.models import SPECIAL_TAGS, Household, Resident
 
 
@@ -15,6 +19,17 @@ def resident_list_for(user, *, action: str = "view"):
 
 def household_list_for(user, *, action: str = "view"):
     return Household.objects.restrict(user, action).select_related("unit")
+
+
+_SUFFIX = re.compile(r"^\d{3}[\dXx]$")
+
+
+def _normalized_id(text: str) -> str:
+    """The stored form (18 digits, upper-case X); legacy 15-digit numbers are upgraded."""
+    try:
+        return parse_id_number(text).number
+    except InvalidIdNumber:
+        return text.upper()
 
 
 def resident_search(
@@ -27,19 +42,21 @@ def resident_search(
     user=None,
 ):
     """Search by name, ID suffix, phone suffix or address, plus grid/tag/type filters."""
-    q = (q or "").strip()
+    # NUL cannot be sent to PostgreSQL; it never belongs in a search term.
+    q = (q or "").replace("\x00", "").strip()
     if q:
-        if q.isdigit() and len(q) == 4:
-            qs = qs.filter(Q(id_suffix=q) | Q(phone_suffix=q))
+        if _SUFFIX.match(q):  # ID numbers may end in X
+            qs = qs.filter(Q(id_suffix=q.upper()) | Q(phone_suffix=q))
         elif q.isdigit() and len(q) == 11:
             qs = qs.filter(phone_hash=crypto.blind_index("phone", q))
         elif len(q) >= 15 and q[:-1].isdigit():
-            qs = qs.filter(id_hash=crypto.blind_index("id", q.upper()))
+            qs = qs.filter(id_hash=crypto.blind_index("id", _normalized_id(q)))
         else:
+            # Subqueries rather than joins: the OR then stays cheap at district scale.
             qs = qs.filter(
                 Q(name__startswith=q)
-                | Q(grid__full_name__contains=q)
-                | Q(household__house_number=q)
+                | Q(grid_id__in=Grid.objects.filter(full_name__contains=q).values("id"))
+                | Q(household_id__in=Household.objects.filter(house_number=q).values("id"))
             )
     if grid is not None:
         qs = qs.filter(subtree_q("grid__path", grid.path))

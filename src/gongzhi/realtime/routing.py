@@ -1,3 +1,11 @@
 """WebSocket routes. Consumers are thin and call services; publish only on commit."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from . import consumers
+
+websocket_urlpatterns: list = [
+    path("ws/staff/", consumers.StaffConsumer.as_asgi()),
+    path("ws/resident/", consumers.ResidentConsumer.as_asgi()),
+    path("ws/live/<int:session_id>/", consumers.LiveConsumer.as_asgi()),
+]

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "social"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.organisation_list, name="organisation_list"),
+    path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("ranking/", views.ranking, name="ranking"),
+]

@@ -188,6 +188,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "owning_level"]),
             models.Index(fields=["grid", "created_at"]),
+            # KPI denominators select by deadline (cases due within the period).
+            models.Index(fields=["accept_red_at"], name="case_accept_red_idx"),
+            models.Index(fields=["handle_red_at"], name="case_handle_red_idx"),
         ]
 
     def __str__(self) -> str:

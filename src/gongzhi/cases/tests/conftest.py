@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from gongzhi.cases.models import Category, Channel
+from gongzhi.cases.policies import policy_cache_clear
 from gongzhi.cases.services import case_act, case_create
 from gongzhi.org.models import RoomKind
 
@@ -19,6 +20,14 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_policy_cache():
+    # The policy cache is per process; a rolled-back test must not leave its rows behind.
+    policy_cache_clear()
+    yield
+    policy_cache_clear()
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -30,11 +39,12 @@ def report(d, by="center", **fields):
     defaults = {
         "title": "楼院杂草无人清理",
         "description": "公园路46号楼院内杂草丛生,长期无人清理。",
-        "category": Category.objects.get(code=NEIGHBOURS),
         "channel": Channel.HOTLINE,
         "grid": d.unit_a,
         "address": "公园路46号楼院",
     }
+    if "category" not in fields:
+        defaults["category"] = Category.objects.get(code=NEIGHBOURS)
     return case_create(by=user, **(defaults | fields))
 
 

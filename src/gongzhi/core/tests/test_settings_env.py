@@ -31,7 +31,9 @@ def test_env_int_and_choice_reject_garbage(monkeypatch):
 
 def _settings_in_subprocess(env: dict) -> subprocess.CompletedProcess:
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.DEMO_MODE)"
-    clean = {k: v for k, v in os.environ.items() if k not in ("GONGZHI_MODE", "SECRET_KEY", "DEBUG")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("GONGZHI_MODE", "SECRET_KEY", "DEBUG")
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "gongzhi.settings", **env},

@@ -1,0 +1,36 @@
+"""KPIs (REFERENCE §5): one aggregate query per scope, rollups as one GROUP BY.
+
+Formulas, period rule and levels: docs/kpis.md.
+"""
+
+from .compute import (
+    DEFAULT_KPI_WEIGHTS,
+    RATE_LABELS,
+    KpiSet,
+    Rate,
+    kpi_score,
+    kpi_weights,
+    kpis_compute,
+    kpis_grouped,
+    kpis_per_child,
+    kpis_per_level,
+)
+from .periods import KIND_LABELS, KINDS, Period, period_custom, period_for
+
+__all__ = [
+    "DEFAULT_KPI_WEIGHTS",
+    "KINDS",
+    "KIND_LABELS",
+    "RATE_LABELS",
+    "KpiSet",
+    "Period",
+    "Rate",
+    "kpi_score",
+    "kpi_weights",
+    "kpis_compute",
+    "kpis_grouped",
+    "kpis_per_child",
+    "kpis_per_level",
+    "period_custom",
+    "period_for",
+]

@@ -1,0 +1,49 @@
+"""The period selector of the KPI pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .periods import KIND_LABELS, Period, period_for
+
+
+class KpiPeriodForm(forms.Form):
+    period = forms.ChoiceField(label="统计周期", choices=list(KIND_LABELS.items()), required=False)
+    start = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["start"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["end"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["period"].error_messages["invalid_choice"] = "请选择有效的统计周期"
+        for name in ("start", "end"):
+            self.fields[name].error_messages["invalid"] = "请输入有效的日期,如 2030-03-01"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("period") or "month"
+        data["period"] = kind
+        if kind != "custom" or self.errors:
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
+            raise ValidationError("自定义周期请填写开始日期和结束日期")
+        try:
+            data["resolved"] = period_for("custom", first_day=start, last_day=end)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return data
+
+    def resolved_period(self) -> Period:
+        """The chosen period; this month when the input is missing or invalid."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("resolved") or period_for(self.cleaned_data["period"])
+        return period_for("month")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from gongzhi.core.models import AuditLog
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only, even for administrators."""
+
+    list_display = ("at", "actor", "action", "target_type", "target_id", "fields", "reason", "ip")
+    list_filter = ("action", "target_type")
+    search_fields = ("actor__username", "target_id", "reason")
+    list_select_related = ("actor",)
+    list_per_page = 100
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

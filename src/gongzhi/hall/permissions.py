@@ -1,0 +1,29 @@
+"""Who works the hall: the center's staff (window clerks) and district admins."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.roles import Role
+
+HALL_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF})
+PUBLICITY_EDITORS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
+
+
+def may_work_hall(user, center) -> bool:
+    return role_of(user) in HALL_ROLES and grid_in_scope(user, center.grid)
+
+
+def require_hall(user, center) -> None:
+    if not may_work_hall(user, center):
+        raise PermissionDenied("您无权办理该综治中心大厅的业务")
+
+
+def may_edit_publicity(user) -> bool:
+    return role_of(user) in PUBLICITY_EDITORS
+
+
+def require_publicity(user) -> None:
+    if not may_edit_publicity(user):
+        raise PermissionDenied("您无权编辑政策宣传内容")

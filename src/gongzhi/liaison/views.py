@@ -1,0 +1,202 @@
+"""Police liaison pages. Thin: reads via selectors, writes via services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from gongzhi.cases.selectors import case_list_for
+from gongzhi.core import clock
+
+from . import forms as f
+from . import services as svc
+from .models import PoliceReferral, SecurityHazard
+from .selectors import (
+    hazard_get_for,
+    hazard_list_for,
+    patrol_list_for,
+    referral_list_for,
+    roster_for,
+)
+
+ROSTER_DAYS = 14
+
+
+def _page(request, qs):
+    return Paginator(qs, 50).get_page(request.GET.get("page"))
+
+
+def _run(form, call):
+    """Call a service with the form's data; its refusals become form errors. True on success."""
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    else:
+        return True
+    return False
+
+
+@login_required
+def index(request):
+    context = {
+        "open_referrals": referral_list_for(request.user).exclude(status="closed").count(),
+        "open_hazards": hazard_list_for(request.user).exclude(status="closed").count(),
+        "roster": roster_for(request.user, start=clock.today(), days=1),
+    }
+    return render(request, "liaison/index.html", context)
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+@login_required
+def referral_list(request):
+    return render(request, "liaison/referral_list.html",
+                  {"page": _page(request, referral_list_for(request.user))})  # fmt: skip
+
+
+@login_required
+def referral_create(request):
+    form = f.ReferralForm(request.POST or None, initial={"case": request.GET.get("case", "")})
+    if request.method == "POST" and form.is_valid():
+        case = case_list_for(request.user).filter(number=form.cleaned_data["case"].strip()).first()
+        if case is None:
+            form.add_error("case", _("事件不存在或您无权查看"))
+        elif _run(form, lambda cd: svc.police_referral_send(
+            by=request.user, case=case, police_unit=cd["police_unit"], reason=cd["reason"]
+        )):  # fmt: skip
+            messages.success(request, _("已移送公安"))
+            return redirect("liaison:referral_list")
+    return render(request, "liaison/referral_form.html", {"form": form},
+                  status=400 if form.is_bound else 200)  # fmt: skip
+
+
+REFERRAL_STEPS = {
+    "receive": (f.ReceiptForm, lambda by, r, cd: svc.police_referral_receive(
+        by=by, referral=r, **cd), _("已登记回执")),
+    "feedback": (f.FeedbackForm, lambda by, r, cd: svc.police_referral_feedback(
+        by=by, referral=r, **cd), _("已登记反馈")),
+    "close": (f.CloseForm, lambda by, r, cd: svc.police_referral_close(
+        by=by, referral=r, **cd), _("已办结")),
+}  # fmt: skip
+
+
+def _referral_or_404(user, pk) -> PoliceReferral:
+    try:
+        return referral_list_for(user).get(pk=pk)
+    except PoliceReferral.DoesNotExist:
+        raise Http404(_("移送记录不存在或您无权查看")) from None
+
+
+@login_required
+def referral_detail(request, pk: int, step: str | None = None):
+    referral = _referral_or_404(request.user, pk)
+    forms = {name: cls() for name, (cls, _call, _msg) in REFERRAL_STEPS.items()}
+    status = 200
+    if request.method == "POST":
+        if step not in REFERRAL_STEPS:
+            raise Http404(_("未知的操作"))
+        cls, call, done = REFERRAL_STEPS[step]
+        form = forms[step] = cls(request.POST)
+        if form.is_valid() and _run(form, lambda cd: call(request.user, referral, cd)):
+            messages.success(request, done)
+            return redirect("liaison:referral_detail", referral.pk)
+        status = 400
+    return render(request, "liaison/referral_detail.html",
+                  {"r": referral, "forms": forms}, status=status)  # fmt: skip
+
+
+# --- hazards -----------------------------------------------------------------------------------
+
+
+@login_required
+def hazard_list(request):
+    qs = hazard_list_for(request.user)
+    status = request.GET.get("status", "")
+    if status in SecurityHazard.Status.values:
+        qs = qs.filter(status=status)
+    return render(request, "liaison/hazard_list.html",
+                  {"page": _page(request, qs), "status": status,
+                   "statuses": SecurityHazard.Status.choices})  # fmt: skip
+
+
+@login_required
+def hazard_create(request):
+    form = f.HazardForm(request.POST or None, request.FILES or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda cd: svc.hazard_report(by=request.user, **cd))
+    ):
+        messages.success(request, _("已登记治安隐患"))
+        return redirect("liaison:hazard_list")
+    return render(request, "liaison/hazard_form.html", {"form": form},
+                  status=400 if form.is_bound else 200)  # fmt: skip
+
+
+@login_required
+def hazard_detail(request, pk: int):
+    try:
+        hazard = hazard_get_for(request.user, pk)
+    except SecurityHazard.DoesNotExist:
+        raise Http404(_("隐患不存在或您无权查看")) from None
+    form = f.HazardUpdateForm(request.POST or None, initial={"to_status": hazard.status})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda cd: svc.hazard_update(by=request.user, hazard=hazard, **cd))
+    ):
+        messages.success(request, _("已更新隐患整改情况"))
+        return redirect("liaison:hazard_detail", hazard.pk)
+    return render(request, "liaison/hazard_detail.html", {"h": hazard, "form": form},
+                  status=400 if form.is_bound else 200)  # fmt: skip
+
+
+@login_required
+def hazard_photo(request, pk: int):
+    from django.http import FileResponse
+
+    from .models import HazardPhoto
+
+    photo = get_object_or_404(HazardPhoto.objects.restrict(request.user), pk=pk)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+# --- roster and patrols ------------------------------------------------------------------------
+
+
+@login_required
+def roster(request):
+    form = f.DutyForm(request.POST or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda cd: svc.duty_set(by=request.user, **cd))
+    ):
+        messages.success(request, _("已加入值班表"))
+        return redirect("liaison:roster")
+    context = {"form": form, "entries": roster_for(request.user, start=clock.today(),
+                                                   days=ROSTER_DAYS), "days": ROSTER_DAYS}  # fmt: skip
+    return render(request, "liaison/roster.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def patrols(request):
+    form = f.PatrolForm(request.POST or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda cd: svc.patrol_record(by=request.user, **cd))
+    ):
+        messages.success(request, _("已登记联合巡逻"))
+        return redirect("liaison:patrols")
+    context = {"form": form, "page": _page(request, patrol_list_for(request.user))}
+    return render(request, "liaison/patrols.html", context, status=400 if form.is_bound else 200)

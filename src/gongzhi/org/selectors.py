@@ -1,0 +1,40 @@
+"""Permission-aware reads of staff and grid workers."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from gongzhi.core.paths import subtree_q
+from gongzhi.core.roles import Role
+from gongzhi.grids.models import Grid
+from gongzhi.org.models import GridAssignment, Staff
+
+
+def _with_assignments(qs: QuerySet) -> QuerySet:
+    assignments = GridAssignment.objects.select_related("grid").order_by("grid__path")
+    return qs.select_related("center", "room", "department").prefetch_related(
+        Prefetch("grid_assignments", queryset=assignments)
+    )
+
+
+def staff_list_for(user) -> QuerySet:
+    return _with_assignments(Staff.objects.restrict(user))
+
+
+def worker_list_for(user) -> QuerySet:
+    """Grid workers (网格员) inside the user's subtree."""
+    return staff_list_for(user).filter(role=Role.GRID_WORKER)
+
+
+def worker_search(
+    qs: QuerySet, *, q: str = "", grid: Grid | None = None, full_time: bool | None = None
+) -> QuerySet:
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(phone=q))
+    if grid is not None:
+        # A worker with several assignments in the subtree would repeat without distinct().
+        qs = qs.filter(subtree_q("grid_assignments__grid__path", grid.path)).distinct()
+    if full_time is not None:
+        qs = qs.filter(full_time=full_time)
+    return qs

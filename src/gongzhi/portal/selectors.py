@@ -1,0 +1,147 @@
+"""Reads for the residents' portal. Residents see only public, published posts, their own
+posts, and their own unit's card; staff-facing lists go through core.access restrict()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from gongzhi.cases.models import Case, CaseEvent, Channel
+from gongzhi.core.paths import subtree_q
+from gongzhi.grids.models import Grid, Level
+from gongzhi.org.models import Center, GridAssignment, Staff
+
+from .models import BindRequest, PostModeration, PostReaction, ResidentAccount
+
+# Timeline lines residents may see, and the actions whose comment is a reply to them.
+PUBLIC_ACTIONS = frozenset(
+    {"report", "accept", "reject", "dispatch", "sign", "start", "resolve", "verify", "close",
+     "follow_up", "reopen", "archive", "terminate", "divert", "merge"}
+)  # fmt: skip
+REPLY_ACTIONS = frozenset({"accept", "reject", "resolve", "close", "terminate", "divert"})
+
+
+def communities() -> QuerySet[Grid]:
+    return Grid.objects.filter(level=Level.TOWNSHIP).order_by("path")
+
+
+def board_posts(community: Grid) -> QuerySet[Case]:
+    """The public board: public message-board cases, published, newest first."""
+    return (
+        Case.objects.filter(
+            subtree_q("grid__path", community.path),
+            channel=Channel.MESSAGE_BOARD,
+            is_public=True,
+            board__status=PostModeration.Status.PUBLISHED,
+        )
+        .select_related("board", "category")
+        .annotate(supports=Count("portal_reactions", filter=Q(portal_reactions__kind="support")))
+        .order_by("-created_at")
+    )
+
+
+def board_post(pk: int) -> Case | None:
+    return board_posts_all().filter(pk=pk).first()
+
+
+def board_posts_all() -> QuerySet[Case]:
+    return Case.objects.filter(
+        channel=Channel.MESSAGE_BOARD,
+        is_public=True,
+        board__status=PostModeration.Status.PUBLISHED,
+    ).select_related("board", "category", "grid")
+
+
+def public_timeline(case: Case) -> list[CaseEvent]:
+    events = list(case.events.filter(action__in=PUBLIC_ACTIONS).order_by("at", "pk"))
+    for e in events:
+        # Internal notes stay internal: only replies' comments reach residents.
+        e.public_comment = e.comment if e.action in REPLY_ACTIONS else ""
+    return events
+
+
+def my_posts(account: ResidentAccount) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(reporter_user=account.user, channel=Channel.MESSAGE_BOARD)
+        .select_related("category", "board")
+        .prefetch_related("attachments", "follow_ups")
+        .order_by("-created_at")
+    )
+
+
+def reactions_of(account: ResidentAccount | None, cases) -> set[tuple[int, str]]:
+    if account is None:
+        return set()
+    rows = PostReaction.objects.filter(account=account, case__in=[c.pk for c in cases])
+    return set(rows.values_list("case_id", "kind"))
+
+
+def _ancestors(grid: Grid) -> list[Grid]:
+    step = Grid.steplen
+    paths = [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
+    return list(Grid.objects.filter(path__in=paths).order_by("-depth"))
+
+
+@dataclass
+class ConnectionCard:
+    unit: Grid
+    workers: list[Staff] = field(default_factory=list)
+    police: list[Staff] = field(default_factory=list)
+    center: Center | None = None
+
+
+def connection_card(unit: Grid) -> ConnectionCard:
+    """Who serves a unit: its nearest grid workers, the community police officer and the
+    community's center. Workers assigned higher up cover units with nobody of their own."""
+    chain = _ancestors(unit)  # nearest first
+    card = ConnectionCard(unit=unit)
+    rows = (
+        GridAssignment.objects.filter(grid__in=chain, staff__active=True)
+        .select_related("staff", "grid")
+        .order_by("staff__name")
+    )
+    by_grid: dict[int, list[GridAssignment]] = {}
+    for row in rows:
+        by_grid.setdefault(row.grid_id, []).append(row)
+    for grid in chain:
+        workers = [
+            a.staff
+            for a in by_grid.get(grid.pk, [])
+            if a.duty in (GridAssignment.Duty.WORKER, GridAssignment.Duty.LEADER)
+            and a.staff.role == "grid_worker"
+        ]
+        if workers and not card.workers:
+            card.workers = workers
+        if grid.level in (Level.TOWNSHIP, Level.VILLAGE) and not card.police:
+            card.police = [
+                a.staff for a in by_grid.get(grid.pk, []) if a.duty == GridAssignment.Duty.POLICE
+            ]
+    centers = {c.grid_id: c for c in Center.objects.filter(grid__in=chain)}
+    card.center = next((centers[g.pk] for g in chain if g.pk in centers), None)
+    return card
+
+
+def hotlines() -> list[Center]:
+    """Every center with a number to call, community by community."""
+    return list(
+        Center.objects.exclude(hotline="", duty_phone="")
+        .select_related("grid")
+        .order_by("grid__path")
+    )
+
+
+def moderation_queue_for(user) -> QuerySet[PostModeration]:
+    return (
+        PostModeration.objects.restrict(user, "change")
+        .select_related("case", "case__grid")
+        .order_by("status", "-case__created_at")
+    )
+
+
+def bind_requests_for(user) -> QuerySet[BindRequest]:
+    return (
+        BindRequest.objects.restrict(user, "change")
+        .filter(status=BindRequest.Status.PENDING)
+        .select_related("account", "unit")
+    )

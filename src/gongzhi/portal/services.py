@@ -1,0 +1,286 @@
+"""Writes for the residents' portal: accounts, unit binding, posts (as cases), moderation,
+reactions and ratings. Cases are created and moved only through cases.services."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.cases.services import case_act, case_create
+from gongzhi.core import clock, crypto
+from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.masking import mask_name
+from gongzhi.core.roles import Role
+from gongzhi.grids.models import Grid, Level
+from gongzhi.people.models import Resident
+
+from .models import BindRequest, BoardSetting, PostModeration, PostReaction, ResidentAccount
+
+BIND_SALT = "gongzhi.portal.bind"
+BIND_MAX_AGE = 10 * 365 * 24 * 3600  # printed cards hang on a wall for years
+MAX_PHOTOS = 9
+MAX_TEXT = 2000
+MODERATORS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
+DEMO_PHONE = "13800000000"
+
+# Keyword → top-level category code (REFERENCE §6). First match wins, so the more specific
+# words come first. Top-level categories have no required extra questions, which a
+# resident could not answer.
+KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("吵架", "纠纷", "邻居", "噪音", "扰民", "拖欠工资", "物业费", "打架"), "01"),
+    (("偷", "盗", "可疑", "诈骗", "监控", "门禁", "治安"), "02"),
+    (("垃圾", "乱贴", "小广告", "占道", "摆摊", "施工", "脏", "异味", "杂草"), "03"),
+    (("路灯", "井盖", "道路", "坑", "绿化", "树", "座椅", "漏水", "电梯", "停车"), "04"),
+    (("社保", "医保", "看病", "就业", "上学", "低保", "办证", "停水", "停电", "暖气"), "05"),
+    (("独居", "老人", "残疾", "困难", "留守", "照顾"), "07"),
+    (("心理", "焦虑", "抑郁", "想不开"), "08"),
+    (("政策", "法律", "咨询", "怎么办理"), "10"),
+    (("建议", "意见", "希望"), "09"),
+)
+PORTAL_CATEGORY_CODES = ("01", "02", "03", "04", "05", "07", "08", "09", "10", "12")
+
+
+def category_suggest(text: str) -> Category | None:
+    """The category a post's text most likely belongs to, from a keyword table."""
+    text = text or ""
+    for words, code in KEYWORDS:
+        if any(w in text for w in words):
+            return Category.objects.filter(code=code, active=True).first()
+    return None
+
+
+def portal_categories() -> list[Category]:
+    return list(Category.objects.filter(code__in=PORTAL_CATEGORY_CODES, active=True))
+
+
+@transaction.atomic
+def account_get_or_create(*, phone: str) -> ResidentAccount:
+    """The account for a verified phone. A registry resident with that phone is linked,
+    and their household's unit bound: the SMS code proved they own the number."""
+    phone_hash = crypto.blind_index("phone", phone)
+    account = ResidentAccount.objects.filter(phone_hash=phone_hash).first()
+    if account is None:
+        user = get_user_model().objects.create_user(username=f"resident-{phone_hash[:20]}")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        account = ResidentAccount(user=user)
+        account.set_phone(phone)
+        account.save()
+    if account.resident_id is None:
+        resident = Resident.objects.filter(phone_hash=phone_hash).select_related("household")
+        resident = resident.order_by("pk").first()
+        if resident is not None:
+            account.resident = resident
+            if account.unit_id is None:
+                account.unit, account.household = resident.grid, resident.household
+                account.bound_via = "registry"
+            account.save()
+    return account
+
+
+def _unit_or_error(unit: Grid) -> Grid:
+    if unit is None or unit.level != Level.UNIT:
+        raise ValidationError({"unit": "请选择一个具体的单元(五级网格)"})
+    return unit
+
+
+@transaction.atomic
+def account_bind_unit(*, account: ResidentAccount, unit: Grid, via: str) -> ResidentAccount:
+    account.unit = _unit_or_error(unit)
+    if account.household_id and account.household.unit_id != unit.pk:
+        account.household = None
+    account.bound_via = via
+    account.save(update_fields=["unit", "household", "bound_via"])
+    return account
+
+
+def bind_token_for(unit: Grid) -> str:
+    """The signed part of a connection card's QR URL (/bind/<token>/)."""
+    return signing.dumps({"g": unit.pk}, salt=BIND_SALT, compress=True)
+
+
+def bind_token_unit(token: str) -> Grid:
+    try:
+        data = signing.loads(token, salt=BIND_SALT, max_age=BIND_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError("该二维码已过期,请联系网格员获取新的连心卡") from None
+    except signing.BadSignature:
+        raise ValidationError("二维码无效,请确认扫描的是本社区的连心卡") from None
+    unit = Grid.objects.filter(pk=data.get("g"), level=Level.UNIT).first()
+    if unit is None:
+        raise ValidationError("该二维码对应的单元已不存在,请联系社区")
+    return unit
+
+
+@transaction.atomic
+def bind_request_create(
+    *, account: ResidentAccount, unit: Grid, house_number: str = "", note: str = ""
+) -> BindRequest:
+    unit = _unit_or_error(unit)
+    if BindRequest.objects.filter(account=account, status=BindRequest.Status.PENDING).exists():
+        raise ValidationError({"unit": "您已有一条待确认的绑定申请,请等待社区工作人员确认"})
+    return BindRequest.objects.create(
+        account=account, unit=unit, house_number=(house_number or "").strip()[:30],
+        note=(note or "").strip()[:200],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindRequest:
+    locked = BindRequest.objects.select_for_update().get(pk=request.pk)
+    if role_of(by) not in MODERATORS or not grid_in_scope(by, locked.unit):
+        raise PermissionDenied("您无权确认该绑定申请")
+    if locked.status != BindRequest.Status.PENDING:
+        raise ValidationError("该申请已处理")
+    locked.status = BindRequest.Status.APPROVED if approve else BindRequest.Status.REJECTED
+    locked.decided_by, locked.decided_at = by, clock.now()
+    locked.save()
+    if approve:
+        account_bind_unit(account=locked.account, unit=locked.unit, via="staff")
+    return locked
+
+
+def community_of(grid: Grid) -> Grid:
+    """The level-1 grid (社区/乡镇) a grid belongs to."""
+    if grid.level <= Level.TOWNSHIP:
+        return grid
+    return Grid.objects.get(path=grid.path[: Grid.steplen * (Level.TOWNSHIP + 1)])
+
+
+@transaction.atomic
+def post_create(
+    *,
+    account: ResidentAccount,
+    text: str,
+    category=None,
+    photos=(),
+    lat: float | None = None,
+    lng: float | None = None,
+    is_public: bool = True,
+    show_name: bool = False,
+    idempotency_key: str = "",
+) -> Case:
+    """A message-board post becomes a case (channel 留言板). Replays return the same case."""
+    text = (text or "").strip()
+    errors = {}
+    if account.unit_id is None:
+        errors["unit"] = "请先绑定您居住的单元,再发布留言"
+    if not text:
+        errors["text"] = "请填写留言内容"
+    elif len(text) > MAX_TEXT:
+        errors["text"] = f"留言内容不能超过{MAX_TEXT}个字"
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = f"最多上传{MAX_PHOTOS}张照片"
+    if errors:
+        raise ValidationError(errors)
+    category = category or category_suggest(text) or Category.objects.get(code="12")
+    key = (idempotency_key or "").strip()[:60]
+    case = case_create(
+        by=None, title=text[:30], description=text, category=category,
+        channel=Channel.MESSAGE_BOARD, grid=account.unit, lat=lat, lng=lng,
+        reporter_resident=account.resident, reporter_user=account.user,
+        is_public=is_public, attachments=photos,
+        idempotency_key=f"portal-{account.pk}-{key}" if key else None,
+    )  # fmt: skip
+    setting = BoardSetting.objects.filter(community=community_of(case.grid)).first()
+    status = PostModeration.Status.PUBLISHED
+    if setting and setting.require_approval:
+        status = PostModeration.Status.PENDING
+    author = "匿名居民"
+    if show_name and account.resident_id:
+        author = f"居民{mask_name(account.resident.name)}"
+    PostModeration.objects.get_or_create(
+        case=case, defaults={"status": status, "author_display": author}
+    )
+    return case
+
+
+def _require_moderator(by, case: Case) -> None:
+    if role_of(by) not in MODERATORS or not grid_in_scope(by, case.grid):
+        raise PermissionDenied("您无权管理该留言")
+
+
+@transaction.atomic
+def post_moderate(
+    *, by, case: Case, status: str | None = None, redacted_text: str | None = None,
+    reason: str = "",
+) -> PostModeration:  # fmt: skip
+    """Hide, publish (approve) or redact a post. The case itself is never changed."""
+    _require_moderator(by, case)
+    row, _ = PostModeration.objects.select_for_update().get_or_create(case=case)
+    if status is not None:
+        if status not in PostModeration.Status.values:
+            raise ValidationError({"status": "未知的审核状态"})
+        row.status = status
+    if redacted_text is not None:
+        row.redacted_text = redacted_text.strip()[:MAX_TEXT]
+    row.reason = (reason or "").strip()[:200]
+    row.moderated_by, row.moderated_at = by, clock.now()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def board_setting_set(*, by, community: Grid, require_approval: bool) -> BoardSetting:
+    if role_of(by) not in MODERATORS or not grid_in_scope(by, community):
+        raise PermissionDenied("您无权修改该社区留言板设置")
+    row, _ = BoardSetting.objects.update_or_create(
+        community=community, defaults={"require_approval": require_approval}
+    )
+    return row
+
+
+@transaction.atomic
+def post_react(*, account: ResidentAccount, case: Case, kind: str, on: bool = True) -> int:
+    """Add (or, for follows, remove) a reaction; returns the post's count of that kind.
+
+    "Me too" counts once per account; pressing it again changes nothing.
+    """
+    if kind not in PostReaction.Kind.values:
+        raise ValidationError({"kind": "未知的操作"})
+    if on:
+        PostReaction.objects.get_or_create(case=case, account=account, kind=kind)
+    elif kind == PostReaction.Kind.FOLLOW:
+        PostReaction.objects.filter(case=case, account=account, kind=kind).delete()
+    return PostReaction.objects.filter(case=case, kind=kind).count()
+
+
+def post_rate(
+    *, account: ResidentAccount, case: Case, rating: str, stars, comment: str = "",
+    resolved: bool | None = None,
+) -> Case:  # fmt: skip
+    """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""
+    if case.reporter_user_id != account.user_id:
+        raise PermissionDenied("只能评价自己的留言")
+    return case_act(
+        case=case, by=account.user, action="follow_up", expected_version=case.version,
+        comment=comment, rating=rating, stars=stars, resolved=resolved,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def portal_demo_resident() -> ResidentAccount | None:
+    """The demo resident (phone 13800000000), bound to a unit under 金泉路社区.
+
+    Idempotent; returns None when the demo district has not been seeded.
+    """
+    from gongzhi.core.paths import subtree_q
+    from gongzhi.seeding.names import JINQUAN
+
+    community = Grid.objects.filter(level=Level.TOWNSHIP, name=JINQUAN).first()
+    if community is None:
+        return None
+    unit = (
+        Grid.objects.filter(subtree_q("path", community.path), level=Level.UNIT)
+        .order_by("path")
+        .first()
+    )
+    if unit is None:
+        return None
+    account = account_get_or_create(phone=DEMO_PHONE)
+    if account.unit_id is None or not account.unit.path.startswith(community.path):
+        account_bind_unit(account=account, unit=unit, via="staff")
+    return account

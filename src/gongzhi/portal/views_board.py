@@ -1,0 +1,154 @@
+"""民情留言板: posting, the public boards, reactions, and "my posts" with rating."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongzhi.cases.models import Case, Category, State
+from gongzhi.cases.workflow import TransitionError
+from gongzhi.grids.models import Grid, Level
+
+from . import selectors, services
+from .auth import current_account, resident_required
+from .forms import PostForm, RateForm
+
+BOARD_PAGE = 30
+
+
+# Case-service field names → this form's field names.
+FIELD_OF = {"attachments": "photos", "title": "text", "description": "text"}
+
+
+def _errors(exc: ValidationError) -> dict[str, str]:
+    if hasattr(exc, "error_dict"):
+        return {FIELD_OF.get(k, k): ";".join(v) for k, v in exc.message_dict.items()}
+    return {"__all__": ";".join(exc.messages)}
+
+
+def board_index(request):
+    account = current_account(request)
+    if account and account.unit_id:
+        return redirect("portal_board", community=services.community_of(account.unit).pk)
+    return render(request, "portal/board_index.html", {"communities": selectors.communities()})
+
+
+def board(request, community: int):
+    grid = get_object_or_404(Grid, pk=community, level=Level.TOWNSHIP)
+    posts = list(selectors.board_posts(grid)[:BOARD_PAGE])
+    account = current_account(request)
+    ctx = {"community": grid, "posts": posts, "account": account,
+           "mine": selectors.reactions_of(account, posts)}  # fmt: skip
+    return render(request, "portal/board.html", ctx)
+
+
+def post_detail(request, pk: int):
+    case = selectors.board_post(pk)
+    if case is None:
+        raise Http404
+    account = current_account(request)
+    mine = selectors.reactions_of(account, [case])
+    ctx = {"case": case, "timeline": selectors.public_timeline(case), "account": account,
+           "followed": (case.pk, "follow") in mine,
+           "supports": case.portal_reactions.filter(kind="support").count()}  # fmt: skip
+    return render(request, "portal/post_detail.html", ctx)
+
+
+@require_POST
+@resident_required
+def post_react(request, pk: int):
+    case = selectors.board_post(pk)
+    if case is None:
+        raise Http404
+    kind = request.POST.get("kind", "")
+    try:
+        services.post_react(
+            account=request.resident_account, case=case, kind=kind,
+            on=request.POST.get("on", "1") == "1",
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, ";".join(exc.messages))
+    return redirect("portal_post", pk=case.pk)
+
+
+@require_GET
+def suggest(request):
+    category = services.category_suggest(request.GET.get("text", "")[:2000])
+    return JsonResponse({"code": category.code if category else "", "name": str(category or "")})
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def post_new(request):
+    account = request.resident_account
+    categories = services.portal_categories()
+    wants_json = request.headers.get("X-Portal-Fetch") == "1"
+    form = PostForm(request.POST or None, categories=categories,
+                    initial={"key": uuid.uuid4().hex, "is_public": True})  # fmt: skip
+    if request.method == "POST":
+        errors = {}
+        if form.is_valid():
+            data = form.cleaned_data
+            category = Category.objects.filter(code=data["category"]).first() if data[
+                "category"] else None  # fmt: skip
+            try:
+                case = services.post_create(
+                    account=account, text=data["text"], category=category,
+                    photos=request.FILES.getlist("photos"), lat=data["lat"], lng=data["lng"],
+                    is_public=data["is_public"], show_name=data["show_name"],
+                    idempotency_key=data["key"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                errors = _errors(exc)
+                for field, text in errors.items():
+                    form.add_error(None if field not in form.fields else field, text)
+            else:
+                target = reverse("portal_my_posts") + f"#case-{case.pk}"
+                if wants_json:
+                    return JsonResponse({"ok": True, "case": case.number, "redirect": target})
+                messages.success(request, f"留言已提交,编号 {case.number}")
+                return redirect(target)
+        else:
+            errors = {k: ";".join(v) for k, v in form.errors.items()}
+        if wants_json:
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
+    ctx = {"form": form, "account": account}
+    return render(request, "portal/post_new.html", ctx, status=400 if form.errors else 200)
+
+
+@resident_required
+def my_posts(request):
+    account = request.resident_account
+    cases = list(selectors.my_posts(account))
+    for case in cases:
+        case.public_events = selectors.public_timeline(case)
+        case.can_rate = case.state == State.CLOSED
+    ctx = {"cases": cases, "rate_form": RateForm(initial={"resolved": True}), "account": account}
+    return render(request, "portal/my_posts.html", ctx)
+
+
+@require_POST
+@resident_required
+def rate(request, pk: int):
+    account = request.resident_account
+    case = get_object_or_404(Case, pk=pk, reporter_user=account.user)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择评价和星级")
+        return redirect(reverse("portal_my_posts") + f"#case-{case.pk}")
+    data = form.cleaned_data
+    try:
+        services.post_rate(
+            account=account, case=case, rating=data["rating"], stars=data["stars"],
+            comment=data["comment"], resolved=data["resolved"],
+        )  # fmt: skip
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        text = ";".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, "感谢您的评价")
+    return redirect(reverse("portal_my_posts") + f"#case-{case.pk}")

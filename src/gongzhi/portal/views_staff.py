@@ -1,0 +1,59 @@
+"""Small staff pages: confirming residents' unit bindings and moderating the boards.
+
+Only center staff and admins, and only inside their own grid subtree (core.access).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from gongzhi.core.access import role_of
+
+from . import selectors, services
+from .models import PostModeration
+
+
+def _moderator_only(user) -> None:
+    if role_of(user) not in services.MODERATORS:
+        raise PermissionDenied("仅综治中心工作人员可以处理")
+
+
+@login_required
+def binds(request):
+    _moderator_only(request.user)
+    pending = selectors.bind_requests_for(request.user)
+    if request.method == "POST":
+        row = get_object_or_404(pending, pk=request.POST.get("request") or 0)
+        try:
+            services.bind_request_decide(
+                by=request.user, request=row, approve=request.POST.get("approve") == "1"
+            )
+        except ValidationError as exc:
+            messages.error(request, ";".join(exc.messages))
+        else:
+            messages.success(request, "已处理")
+        return redirect("portal_staff_binds")
+    return render(request, "portal/staff/binds.html", {"requests": pending})
+
+
+@login_required
+def moderation(request):
+    _moderator_only(request.user)
+    queue = selectors.moderation_queue_for(request.user)
+    if request.method == "POST":
+        row = get_object_or_404(queue, pk=request.POST.get("post") or 0)
+        status = request.POST.get("status") or None
+        redacted = request.POST.get("redacted_text")
+        try:
+            services.post_moderate(
+                by=request.user, case=row.case, status=status, redacted_text=redacted,
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, ";".join(exc.messages))
+        else:
+            messages.success(request, "已保存")
+        return redirect("portal_staff_moderation")
+    ctx = {"posts": queue[:100], "statuses": PostModeration.Status.choices}
+    return render(request, "portal/staff/moderation.html", ctx)

@@ -1,0 +1,103 @@
+"""WebSocket consumers. They only join groups, relay published events and hand writes to
+services; authentication comes from the session (Channels' AuthMiddlewareStack)."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+
+from . import services
+from .models import LiveSession, OneKeyCall
+
+FORBIDDEN = 4403
+
+
+class RelayConsumer(AsyncJsonWebsocketConsumer):
+    groups_joined: list[str]
+
+    async def join(self, groups: list[str]) -> None:
+        self.groups_joined = groups
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def disconnect(self, code) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def relay(self, message: dict) -> None:
+        await self.send_json(message["event"])
+
+
+class StaffConsumer(RelayConsumer):
+    """/ws/staff/: alerts for the signed-in staff member; {"type": "ack", "call": id} acknowledges."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        groups = await database_sync_to_async(services.staff_groups)(user) if user else []
+        if not groups:
+            await self.close(code=FORBIDDEN)
+            return
+        await self.join(groups)
+        await self.accept()
+        await self.send_json({"type": "hello", "groups": len(groups)})
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict) or content.get("type") != "ack":
+            return
+        try:
+            call_id = int(content.get("call"))
+        except (TypeError, ValueError):
+            return
+        result = await database_sync_to_async(self._ack)(call_id)
+        await self.send_json(result)
+
+    def _ack(self, call_id: int) -> dict:
+        call = OneKeyCall.objects.select_related("unit").filter(pk=call_id).first()
+        if call is None:
+            return {"type": "error", "message": "呼叫不存在"}
+        try:
+            call = services.onekey_ack(call=call, by=self.scope["user"])
+        except PermissionDenied as exc:
+            return {"type": "error", "message": str(exc)}
+        return {"type": "acked", "call": call.pk, "acked_by": call.acknowledged_name}
+
+
+def _resident_account_id(scope) -> int | None:
+    from gongzhi.portal.auth import SESSION_KEY
+
+    session = scope.get("session")
+    return session.get(SESSION_KEY) if session is not None else None
+
+
+class ResidentConsumer(RelayConsumer):
+    """/ws/resident/: the signed-in resident's own events (who acknowledged their call)."""
+
+    async def connect(self) -> None:
+        account_id = await database_sync_to_async(_resident_account_id)(self.scope)
+        if not account_id:
+            await self.close(code=FORBIDDEN)
+            return
+        await self.join([services.resident_group(account_id)])
+        await self.accept()
+
+
+class LiveConsumer(RelayConsumer):
+    """/ws/live/<id>/: every event of one live session, for residents and staff alike."""
+
+    async def connect(self) -> None:
+        session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        allowed = await database_sync_to_async(self._allowed)(session_id)
+        if not allowed:
+            await self.close(code=FORBIDDEN)
+            return
+        await self.join([services.live_group(session_id)])
+        await self.accept()
+
+    def _allowed(self, session_id: int) -> bool:
+        if not LiveSession.objects.filter(pk=session_id).exists():
+            return False
+        user = self.scope.get("user")
+        return bool(_resident_account_id(self.scope)) or bool(
+            user is not None and services.role_of(user)
+        )

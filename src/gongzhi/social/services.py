@@ -1,0 +1,122 @@
+"""Writes for the social-organisations room. One transaction each; Chinese errors; nothing
+is written on error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gongzhi.core import clock
+from gongzhi.core.phone import InvalidPhone, normalize_phone
+from gongzhi.grids.models import Grid
+from gongzhi.org.models import Center
+from gongzhi.people.models import Resident
+
+from .models import Activity, Member, Organisation, OrgKind, Participation
+from .permissions import require_manage
+
+MAX_HOURS = Decimal("24")
+
+
+def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: f"请填写{label}"})
+    if len(value) > max_length:
+        raise ValidationError({field: f"{label}不能超过{max_length}个字符"})
+    return value
+
+
+def parse_hours(value, *, field: str = "hours") -> Decimal:
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, AttributeError):
+        raise ValidationError({field: "时长应为数字(小时),例如 2 或 1.5"}) from None
+    if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
+        raise ValidationError({field: f"时长应大于0且不超过{MAX_HOURS}小时"})
+    if hours.as_tuple().exponent < -1:
+        raise ValidationError({field: "时长最多保留一位小数"})
+    return hours
+
+
+@transaction.atomic
+def organisation_create(
+    *, by, center: Center, name: str, kind: str, grid: Grid | None = None, contact: str = "",
+    description: str = "",
+) -> Organisation:  # fmt: skip
+    grid = grid or center.grid
+    require_manage(by, grid)
+    name = _text(name, field="name", label="组织名称", max_length=100)
+    if kind not in OrgKind.values:
+        raise ValidationError({"kind": "请选择组织类型"})
+    if not grid.path.startswith(center.grid.path):
+        raise ValidationError({"grid": "服务网格应在所属综治中心的辖区内"})
+    if Organisation.objects.filter(center=center, name=name).exists():
+        raise ValidationError({"name": "本中心已有同名组织"})
+    return Organisation.objects.create(
+        name=name, kind=kind, center=center, grid=grid,
+        contact=_text(contact, field="contact", label="负责人", max_length=50, required=False),
+        description=_text(description, field="description", label="简介", max_length=2000,
+                          required=False),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def member_add(
+    *, by, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
+    can_mediate: bool = False, can_visit: bool = False, joined_on: dt.date | None = None,
+) -> Member:  # fmt: skip
+    require_manage(by, organisation.grid)
+    if resident is not None and not name:
+        name = resident.name
+    name = _text(name, field="name", label="成员姓名", max_length=50)
+    clean_phone = ""
+    if (phone or "").strip():
+        try:
+            clean_phone = normalize_phone(phone)
+        except InvalidPhone as exc:
+            raise ValidationError({"phone": str(exc)}) from None
+    if resident is not None and not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
+        raise ValidationError({"resident": "居民不存在或不在您的管辖范围内"})
+    member = Member(
+        organisation=organisation, name=name, resident=resident, can_mediate=bool(can_mediate),
+        can_visit=bool(can_visit), joined_on=joined_on or clock.today(),
+    )  # fmt: skip
+    member.set_phone(clean_phone)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def activity_record(
+    *, by, organisation: Organisation, title: str, date: dt.date, hours,
+    participants: Iterable[Member], description: str = "", member_hours: dict | None = None,
+) -> Activity:  # fmt: skip
+    """An activity and each participant's hours (the activity's length unless given)."""
+    require_manage(by, organisation.grid)
+    title = _text(title, field="title", label="活动名称", max_length=100)
+    if date is None:
+        raise ValidationError({"date": "请选择活动日期"})
+    if date > clock.today():
+        raise ValidationError({"date": "活动日期不能晚于今天"})
+    hours = parse_hours(hours)
+    participants = list(participants)
+    if not participants:
+        raise ValidationError({"participants": "请选择参加活动的成员"})
+    if any(m.organisation_id != organisation.pk for m in participants):
+        raise ValidationError({"participants": "只能选择本组织的成员"})
+    own = {m.pk: parse_hours(h, field="participants") for m, h in (member_hours or {}).items()}
+    activity = Activity.objects.create(
+        organisation=organisation, title=title, date=date, hours=hours, by=by,
+        description=_text(description, field="description", label="活动内容", max_length=2000,
+                          required=False),
+    )  # fmt: skip
+    Participation.objects.bulk_create(
+        Participation(activity=activity, member=m, hours=own.get(m.pk, hours))
+        for m in dict.fromkeys(participants)
+    )
+    return activity

@@ -1,0 +1,79 @@
+"""Social-organisations pages. Thin: reads via selectors, writes via services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import services as svc
+from .forms import ActivityForm, MemberForm, OrganisationForm
+from .models import Organisation
+from .permissions import may_manage
+from .selectors import activity_list_for, organisation_list_for, volunteer_ranking
+
+
+def _run(form, call) -> bool:
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    else:
+        return True
+    return False
+
+
+@login_required
+def organisation_list(request):
+    form = OrganisationForm(request.POST or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda cd: svc.organisation_create(by=request.user, **cd))
+    ):
+        messages.success(request, _("已登记社会组织"))
+        return redirect("social:organisation_list")
+    context = {"form": form, "organisations": organisation_list_for(request.user)[:300]}
+    return render(request, "social/organisation_list.html", context,
+                  status=400 if form.is_bound else 200)  # fmt: skip
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    try:
+        org = organisation_list_for(request.user).get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404(_("组织不存在或您无权查看")) from None
+    post = request.POST if request.method == "POST" else None
+    member_form = MemberForm(post if "add_member" in request.POST else None)
+    activity_form = ActivityForm(post if "add_activity" in request.POST else None, organisation=org)
+    for form, call, done in (
+        (member_form, lambda cd: svc.member_add(by=request.user, organisation=org, **cd),
+         _("已添加成员")),
+        (activity_form, lambda cd: svc.activity_record(by=request.user, organisation=org, **cd),
+         _("已登记活动")),
+    ):  # fmt: skip
+        if form.is_bound and form.is_valid() and _run(form, call):
+            messages.success(request, done)
+            return redirect("social:organisation_detail", org.pk)
+    context = {
+        "org": org,
+        "members": org.members.all(),
+        "activities": activity_list_for(request.user).filter(organisation=org)[:50],
+        "ranking": volunteer_ranking(request.user, organisation=org, limit=10),
+        "member_form": member_form,
+        "activity_form": activity_form,
+        "can_manage": may_manage(request.user, org.grid),
+    }
+    return render(request, "social/organisation_detail.html", context,
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+@login_required
+def ranking(request):
+    return render(request, "social/ranking.html", {"ranking": volunteer_ranking(request.user)})
