@@ -1,2 +1,22 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workbench"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("diary/", views.diary_list, name="diary_list"),
+    path("diary/new/", views.diary_new, name="diary_new"),
+    path("diary/<int:pk>/", views.diary_detail, name="diary_detail"),
+    path("report/", views.report_new, name="report_new"),
+    path("inspections/new/", views.inspection_new, name="inspection_new"),
+    path("collect/", views.collect, name="collect"),
+    path("collect/households/new/", views.household_new, name="household_new"),
+    path("collect/households/<int:household>/residents/new/", views.resident_new,
+         name="resident_new"),
+    path("collect/residents/<int:pk>/", views.resident_edit, name="resident_edit"),
+    path("reviews/", views.change_requests, name="change_requests"),
+    path("reviews/<int:pk>/<slug:decision>/", views.change_request_review,
+         name="change_request_review"),
+    path("stats/", views.stats, name="stats"),
+]  # fmt: skip

@@ -1,0 +1,326 @@
+"""Writes for the workbench. Each runs in one transaction and validates before writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from gongzhi.cases.attachments import attachment_check
+from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.cases.services import case_create
+from gongzhi.core import clock, crypto
+from gongzhi.core.access import can, grid_in_scope, role_of
+from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
+from gongzhi.core.roles import Role
+from gongzhi.people.models import SPECIAL_TAGS, Resident
+from gongzhi.people.services import (
+    clean_resident_fields,
+    id_number_taken,
+    resident_tag_add,
+    resident_update,
+)
+
+from .models import (
+    ChangeRequest,
+    ChecklistItem,
+    DiaryComment,
+    DiaryEntry,
+    DiaryPhoto,
+    Duty,
+    FiveRole,
+    Inspection,
+    InspectionChecklist,
+    InspectionResult,
+)
+from .selectors import worker_unit
+
+MAX_TEXT = 4000
+MAX_MINUTES = 24 * 60
+
+
+def _key(raw) -> str | None:
+    return (raw or "").strip()[:100] or None
+
+
+def _require_worker_grid(by, grid):
+    grid = grid or worker_unit(by)
+    if grid is None:
+        raise PermissionDenied("您没有负责的网格")
+    if not grid_in_scope(by, grid):
+        raise PermissionDenied("您无权在该网格登记")
+    return grid
+
+
+def _clean_diary(*, date, role, duty, text, minutes_spent, lat, lng) -> dict:
+    errors: dict[str, str] = {}
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            date = None
+    if not isinstance(date, dt.date):
+        errors["date"] = "请填写正确的日期"
+    elif date > clock.today():
+        errors["date"] = "日记日期不能晚于今天"
+    if role not in FiveRole.values:
+        errors["role"] = "请选择五大员身份"
+    if duty not in Duty.values:
+        errors["duty"] = "请选择工作类别"
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = "请填写日记内容"
+    elif len(text) > MAX_TEXT:
+        errors["text"] = f"内容不能超过{MAX_TEXT}个字"
+    try:
+        minutes_spent = int(minutes_spent or 0)
+        if not 0 <= minutes_spent <= MAX_MINUTES:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["minutes_spent"] = "用时应为0到1440之间的分钟数"
+    try:
+        lat = float(lat) if lat not in (None, "") else None
+        lng = float(lng) if lng not in (None, "") else None
+        if (lat is None) != (lng is None) or (
+            lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180)
+        ):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["location"] = "位置坐标无效"
+    if errors:
+        raise ValidationError(errors)
+    return {"date": date, "role": role, "duty": duty, "text": text,
+            "minutes_spent": minutes_spent, "lat": lat, "lng": lng}  # fmt: skip
+
+
+def _existing_entry(by, key):
+    return DiaryEntry.objects.filter(worker=by, idempotency_key=key).first() if key else None
+
+
+def diary_entry_create(
+    *,
+    by,
+    date,
+    role: str,
+    duty: str,
+    text: str,
+    grid=None,
+    lat=None,
+    lng=None,
+    residents=(),
+    households=(),
+    minutes_spent=0,
+    is_public: bool = False,
+    photos=(),
+    idempotency_key: str | None = None,
+) -> tuple[DiaryEntry, bool]:
+    """Write a diary entry; (entry, created). A replay of the key returns the first entry."""
+    key = _key(idempotency_key)
+    if first := _existing_entry(by, key):
+        return first, False
+    grid = _require_worker_grid(by, grid)
+    fields = _clean_diary(date=date, role=role, duty=duty, text=text,
+                          minutes_spent=minutes_spent, lat=lat, lng=lng)  # fmt: skip
+    checked = [attachment_check(p) for p in photos]
+    if any(not c.content_type.startswith("image/") for c in checked):
+        raise ValidationError({"attachments": "日记照片只能是图片"})
+    residents, households = list(residents), list(households)
+    if any(not grid_in_scope(by, r.grid) for r in residents) or any(
+        not grid_in_scope(by, h.unit) for h in households
+    ):
+        raise PermissionDenied("走访对象不在您负责的网格内")
+    try:
+        with transaction.atomic():
+            entry = DiaryEntry.objects.create(
+                worker=by, grid=grid, is_public=bool(is_public), idempotency_key=key, **fields
+            )
+            entry.residents_met.set(residents)
+            entry.households_met.set(households)
+            for c in checked:
+                photo = DiaryPhoto(entry=entry, content_type=c.content_type, original_name=c.name)
+                photo.file.save(f"{entry.pk}-{os.urandom(4).hex()}{c.ext}", ContentFile(c.data))
+    except IntegrityError:
+        # A concurrent replay won the race; its entry is the answer.
+        if first := _existing_entry(by, key):
+            return first, False
+        raise
+    return entry, True
+
+
+@transaction.atomic
+def diary_comment_add(*, by, entry: DiaryEntry, text: str) -> DiaryComment:
+    if role_of(by) in (None, Role.GRID_WORKER) or not grid_in_scope(by, entry.grid):
+        raise PermissionDenied("只有负责该网格的中心工作人员可以点评")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写点评内容"})
+    return DiaryComment.objects.create(entry=entry, author=by, text=text[:2000])
+
+
+def field_report_create(
+    *, by, category, description: str, photos=(), lat=None, lng=None, idempotency_key=None
+) -> Case:
+    """Report a case found on patrol (网格员巡查) in the worker's own unit."""
+    grid = _require_worker_grid(by, None)
+    # Case keys are global; a worker's key is only unique to that worker.
+    key = f"wb{by.pk}:{_key(idempotency_key)}" if _key(idempotency_key) else None
+    found = Category.objects.filter(code=str(category or ""), active=True).first()
+    if found is None:
+        raise ValidationError({"category": "请选择事件类别"})
+    return case_create(
+        by=by, category=found, channel=Channel.PATROL, grid=grid, title=found.name,
+        description=description or "", lat=lat or None, lng=lng or None,
+        attachments=photos, idempotency_key=key, reporter_user=by,
+    )  # fmt: skip
+
+
+def _failure_category(checklist: InspectionChecklist) -> Category:
+    code = checklist.category_code.strip()
+    qs = Category.objects.filter(active=True, parent__isnull=False)
+    found = qs.filter(code=code).first() if code else None
+    return found or qs.first()
+
+
+@transaction.atomic
+def inspection_submit(
+    *, by, checklist: InspectionChecklist, place: str, results: dict, idempotency_key=None
+) -> Inspection:
+    """Record an inspection; results = {item_id: (passed, note, photo|None)}.
+
+    Every failed item becomes a case in the same transaction, so an inspection never
+    exists without the cases it found.
+    """
+    key = _key(idempotency_key)
+    if key and (first := Inspection.objects.filter(idempotency_key=key).first()):
+        return first
+    grid = _require_worker_grid(by, None)
+    place = (place or "").strip()
+    items = list(ChecklistItem.objects.filter(checklist=checklist))
+    errors = {}
+    if not place:
+        errors["place"] = "请填写场所名称"
+    missing = [i.text for i in items if i.pk not in results]
+    if missing:
+        errors["results"] = "请逐项填写检查结果:" + "、".join(missing)
+    if errors:
+        raise ValidationError(errors)
+    checked = {}
+    for item in items:
+        photo = results[item.pk][2]
+        if photo:
+            checked[item.pk] = attachment_check(photo)
+    inspection = Inspection.objects.create(
+        checklist=checklist, grid=grid, place=place[:200], inspector=by, idempotency_key=key
+    )
+    category = _failure_category(checklist)
+    for item in items:
+        passed, note, _photo = results[item.pk]
+        result = InspectionResult(inspection=inspection, item=item, passed=bool(passed),
+                                  note=(note or "")[:500])  # fmt: skip
+        if item.pk in checked:
+            c = checked[item.pk]
+            result.photo.save(f"{inspection.pk}-{item.pk}{c.ext}", ContentFile(c.data), save=False)
+        if not passed:
+            photos = [ContentFile(checked[item.pk].data, name=checked[item.pk].name)] if (
+                item.pk in checked
+            ) else []  # fmt: skip
+            result.case = case_create(
+                by=by, category=category, channel=Channel.PATROL, grid=grid,
+                title=f"隐患:{place[:40]} {item.text}"[:200],
+                description=f"{checklist.place_type}「{place}」检查不合格:{item.text}。{note or ''}",
+                attachments=photos, reporter_user=by,
+            )  # fmt: skip
+        result.save()
+    return inspection
+
+
+# --- information collection -----------------------------------------------------------------
+
+SENSITIVE = ("name", "id_number", "phone")
+
+
+def _summary(resident: Resident, changes: dict, tags: list[str]) -> str:
+    masks = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+    labels = {"name": "姓名", "id_number": "身份证号", "phone": "电话"}
+    parts = [f"{labels[k]}→{masks[k](v) if v else '(空)'}" for k, v in changes.items()]
+    parts += [f"标签+{t}" for t in tags]
+    return f"{resident.masked_name}:" + ",".join(parts)
+
+
+@transaction.atomic
+def resident_collect_update(*, by, resident: Resident, special_tags=(), **fields):
+    """A worker's update of a resident: plain fields apply now, sensitive ones wait for review.
+
+    Returns the ChangeRequest when one was needed, else None.
+    """
+    if not can(by, "change") or not grid_in_scope(by, resident.grid):
+        raise PermissionDenied("您无权修改该网格的人口信息")
+    current = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,
+               "kind": resident.kind, "relation": resident.relation}  # fmt: skip
+    wanted = current | {k: v for k, v in fields.items() if k in current}
+    clean = clean_resident_fields(**wanted)  # validates all fields before anything is written
+    if id_number_taken(clean.id_number, exclude_pk=resident.pk):
+        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"})
+    changes = {k: getattr(clean, k) for k in SENSITIVE if getattr(clean, k) != current[k]}
+    tags = [t for t in special_tags if t]
+    if any(t not in SPECIAL_TAGS for t in tags):
+        raise ValidationError({"special_tags": "未知的重点人员类别"})
+    if clean.kind != resident.kind or clean.relation != resident.relation:
+        resident_update(by=by, resident=resident, **(current | {
+            "kind": clean.kind, "relation": clean.relation}))  # fmt: skip
+    if not changes and not tags:
+        return None
+    payload = {"fields": changes, "tags": tags}
+    return ChangeRequest.objects.create(
+        resident=resident, grid=resident.grid, requested_by=by,
+        payload_enc=crypto.encrypt(json.dumps(payload, ensure_ascii=False)),
+        summary=_summary(resident, changes, tags)[:300],
+    )  # fmt: skip
+
+
+def _require_reviewer(by, request: ChangeRequest) -> None:
+    if role_of(by) not in (Role.CENTER_STAFF, Role.ADMIN) or not grid_in_scope(by, request.grid):
+        raise PermissionDenied("只有本社区综治中心工作人员可以审核")
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ValidationError({"status": "该申请已审核,不能重复审核"})
+
+
+def _locked(request: ChangeRequest) -> ChangeRequest:
+    return ChangeRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def change_request_approve(*, by, request: ChangeRequest, note: str = "") -> ChangeRequest:
+    """Apply the change through people.services; all of it or none of it."""
+    request = _locked(request)
+    _require_reviewer(by, request)
+    payload = json.loads(crypto.decrypt(request.payload_enc))
+    resident = Resident.objects.get(pk=request.resident_id)
+    if payload["fields"]:
+        current = {"name": resident.name, "id_number": resident.id_number,
+                   "phone": resident.phone, "kind": resident.kind,
+                   "relation": resident.relation}  # fmt: skip
+        resident_update(by=by, resident=resident, **(current | payload["fields"]))
+    for tag in payload["tags"]:
+        resident_tag_add(by=by, resident=resident, tag=tag, note="网格员采集,社区审核通过")
+    return _review(request, by, ChangeRequest.Status.APPROVED, note)
+
+
+@transaction.atomic
+def change_request_reject(*, by, request: ChangeRequest, note: str = "") -> ChangeRequest:
+    request = _locked(request)
+    _require_reviewer(by, request)
+    if not (note or "").strip():
+        raise ValidationError({"review_note": "驳回时请填写理由"})
+    return _review(request, by, ChangeRequest.Status.REJECTED, note)
+
+
+def _review(request: ChangeRequest, by, status: str, note: str) -> ChangeRequest:
+    request.status, request.reviewed_by, request.reviewed_at = status, by, clock.now()
+    request.review_note = (note or "").strip()[:300]
+    request.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return request

@@ -1,0 +1,23 @@
+"""Test helpers for the workbench: entries built through the services."""
+
+import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gongzhi.core import clock
+from gongzhi.workbench.services import diary_entry_create
+
+
+def png(name: str = "photo.png") -> SimpleUploadedFile:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def diary(by, *, text="走访了解情况", days_ago=0, **extra):
+    fields = {"date": clock.today() - dt.timedelta(days=days_ago), "role": "info_collector",
+              "duty": "opinion_gathering", "text": text} | extra  # fmt: skip
+    return diary_entry_create(by=by, **fields)[0]
