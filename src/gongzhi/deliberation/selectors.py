@@ -9,11 +9,16 @@ from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from gongzhi.core import clock
+from gongzhi.core.paths import subtree_q
+from gongzhi.grids.models import Grid, Level
+
 from .models import (
     Ballot,
     CostShare,
     CourtyardBody,
     Deliberation,
+    DeliberationStatus,
     LedgerEntry,
     Proposal,
     Vote,
@@ -170,3 +175,53 @@ def cost_share_by_token(token: str) -> CostShare | None:
         .filter(public_token=token)
         .first()
     )
+
+
+# --- the residents' portal: the notices of one's own community -----------------------------
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """One deliberation as a resident sees it: its public vote result and/or 公示."""
+
+    deliberation: Deliberation
+    vote: Vote | None
+    cost_share: CostShare | None
+    vote_phase: str  # scheduled | open | counting | closed | "" without a vote
+
+
+def _community_paths(unit: Grid) -> tuple[str, list[str]]:
+    """The unit's community (一级网格, 社区) subtree, and the grids above it, as paths."""
+    step = Grid.steplen
+    depth = min(unit.depth, Level.TOWNSHIP + 1)  # depth is level + 1 (the district is 1)
+    above = [unit.path[: step * d] for d in range(1, depth)]
+    return unit.path[: step * depth], above
+
+
+def public_notices_for_unit(unit: Grid | None, *, limit: int = 50) -> list[PublicNotice]:
+    """Deliberations with a public vote or cost-sharing notice that concern `unit`'s
+    community: held anywhere in its 一级网格 subtree (neighbours' courtyards too: the notices
+    are public anyway), or for a grid above it that covers it. Newest first; drafts never."""
+    if unit is None:
+        return []
+    community, above = _community_paths(unit)
+    rows = (
+        Deliberation.objects.filter(subtree_q("grid__path", community) | Q(grid__path__in=above))
+        .filter(Q(vote__isnull=False) | Q(cost_share__isnull=False))
+        .exclude(status=DeliberationStatus.DRAFT)
+        .select_related("grid", "vote", "cost_share")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    now = clock.now()
+    out = []
+    for d in rows:
+        vote = getattr(d, "vote", None)
+        out.append(
+            PublicNotice(
+                deliberation=d,
+                vote=vote,
+                cost_share=getattr(d, "cost_share", None),
+                vote_phase=vote.phase_at(now) if vote else "",
+            )
+        )
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bodies, funding, procedure, public, voting
+from .views import bodies, funding, procedure, public, resident, voting
 
 app_name = "deliberation"
 urlpatterns = [
@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("issues/<int:pk>/resolve/", bodies.issue_resolve_view, name="issue_resolve"),
     # Public: no login, no names.
+    path("public/for-me/", resident.public_for_me, name="public_for_me"),  # resident session
     path("public/votes/<str:token>/", public.public_vote, name="public_vote"),
     path("public/notice/<str:token>/", public.public_notice, name="public_notice"),
     path("public/notice/<str:token>/photos/<int:pk>/", public.public_photo, name="public_photo"),

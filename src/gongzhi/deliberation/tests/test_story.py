@@ -1,7 +1,7 @@
 """The seed's street-light story, end to end through the services and the staff pages:
 residents raise it, the grid worker opens a deliberation, a meeting is held, the households
 vote and it passes, each household pays 50 元, the lights are installed with photos, and
-residents read the public notice without logging in."""
+residents read the public notice without logging in and find it in the portal."""
 
 import datetime as dt
 from decimal import Decimal
@@ -143,3 +143,20 @@ def test_the_street_light_story_runs_end_to_end(d, login, client, clock):
         client.get(f"/deliberation/public/votes/{vote.public_token}/"), 200
     ).content.decode()
     assert 'data-tally="yes">3<' in result and 'data-tally="no">1<' in result
+
+    # 8. In the portal, a resident bound to the courtyard finds both among their community's
+    #    notices and follows the link to the 公示.
+    from gongzhi.portal import services as portal
+    from gongzhi.portal.auth import SESSION_KEY
+
+    account = portal.account_bind_unit(
+        account=portal.account_get_or_create(phone="13900000009"), unit=d.unit_a, via="qr"
+    )
+    session = client.session
+    session[SESSION_KEY] = account.pk
+    session.save()
+    mine = _ok(client.get("/deliberation/public/for-me/"), 200).content.decode()
+    link = f'href="/deliberation/public/notice/{share.public_token}/"'
+    assert link in mine and f"/deliberation/public/votes/{vote.public_token}/" in mine
+    notice = _ok(client.get(f"/deliberation/public/notice/{share.public_token}/"), 200)
+    assert 'data-total="received">200.00<' in notice.content.decode()
