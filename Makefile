@@ -26,11 +26,12 @@ run: $(VENV)/.installed
 	$(BIN)/gongzhi migrate --noinput
 	$(BIN)/gongzhi seed --scale demo --if-empty
 	$(BIN)/gongzhi demo_accounts
+	$(BIN)/gongzhi collectstatic --noinput -v 0
 	$(BIN)/gongzhi serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src bench conftest.py
-	$(BIN)/ruff format --check src bench conftest.py
+	$(BIN)/ruff check src bench tools conftest.py
+	$(BIN)/ruff format --check src bench tools conftest.py
 
 test: export GONGZHI_MODE = test
 test: lint

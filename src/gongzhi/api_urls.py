@@ -6,6 +6,7 @@ from gongzhi.cases.api import CaseViewSet, CategoryViewSet
 from gongzhi.grids.api import GridViewSet
 from gongzhi.org.api import WorkerViewSet
 from gongzhi.people.api import HouseholdViewSet, ResidentViewSet
+from gongzhi.portal.api import HotlineIncomingViewSet
 
 router = DefaultRouter()
 router.register("grids", GridViewSet, basename="grid")
@@ -14,5 +15,6 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("workers", WorkerViewSet, basename="worker")
 router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
+router.register("hotline/incoming", HotlineIncomingViewSet, basename="hotline-incoming")
 
 urlpatterns = router.urls

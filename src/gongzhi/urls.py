@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/io/", include("gongzhi.people.io_urls")),
     path("people/", include("gongzhi.people.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("consultations/", include("gongzhi.cases.consultation_urls")),
     path("kpis/", include("gongzhi.cases.kpi_urls")),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("counseling/", include("gongzhi.counseling.urls")),

@@ -1,4 +1,5 @@
-"""Joint consultation (会诊研判): open on any case, record minutes and a decision, follow-up tasks.
+"""Joint consultation (会诊研判): open on any case, invite participants who confirm or decline,
+record minutes and a decision, and turn decisions into follow-up tasks.
 
 It never changes the case's state; each step appends a timeline event.
 """
@@ -9,11 +10,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.access import grid_in_scope, role_of, staff_of
 
-from .models import Case, CaseEvent, Consultation, ConsultationTask
+from .models import Case, CaseEvent, Consultation, ConsultationParticipant, ConsultationTask
 from .notify import notify_users
 from .workflow import SUPERVISORS
 
@@ -25,25 +28,68 @@ def _require(by, case: Case) -> None:
 
 @transaction.atomic
 def consultation_open(
-    *, case: Case, by, topic: str, scheduled_at: dt.datetime, rooms=(), departments=()
-) -> Consultation:
+    *, case: Case, by, topic: str, scheduled_at: dt.datetime, rooms=(), departments=(),
+    staff=(),
+) -> Consultation:  # fmt: skip
+    """Everyone working in the chosen rooms and departments is invited, plus any staff named."""
     _require(by, case)
     topic = (topic or "").strip()
     if not topic:
         raise ValidationError({"topic": "请填写会商议题"})
-    if not rooms and not departments:
-        raise ValidationError({"participants": "请至少选择一个参加的科室或部门"})
+    if not rooms and not departments and not staff:
+        raise ValidationError({"participants": "请至少选择一个参加的科室、部门或人员"})
     c = Consultation.objects.create(case=case, opened_by=by, topic=topic, scheduled_at=scheduled_at)
     c.rooms.set(rooms)
     c.departments.set(departments)
+    invited = _invite(c, rooms=rooms, departments=departments, staff=staff)
     CaseEvent.objects.create(
         case=case, actor=by, action="consultation_open", comment=topic,
         data={"consultation": c.pk, "scheduled_at": scheduled_at.isoformat()},
     )  # fmt: skip
-    staff_users = [s.user for r in rooms for s in r.staff.select_related("user")]
-    staff_users += [s.user for d in departments for s in d.staff.select_related("user")]
-    notify_users(staff_users, case=case, kind="consultation", title=f"会诊研判邀请:{topic}")
+    when = timezone.localtime(scheduled_at)
+    notify_users(
+        [p.staff.user for p in invited], case=case, kind="consultation",
+        title=f"会诊研判邀请:{topic}", body=f"会商时间 {when:%Y-%m-%d %H:%M},请确认是否参加",
+    )  # fmt: skip
     return c
+
+
+def _invite(c: Consultation, *, rooms, departments, staff) -> list[ConsultationParticipant]:
+    # One row per person: someone in both a chosen room and department is invited once.
+    rows: dict[int, ConsultationParticipant] = {}
+    for room in rooms:
+        for s in room.staff.filter(active=True).select_related("user"):
+            rows.setdefault(s.pk, ConsultationParticipant(consultation=c, staff=s, room=room))
+    for dept in departments:
+        for s in dept.staff.filter(active=True).select_related("user"):
+            rows.setdefault(s.pk, ConsultationParticipant(consultation=c, staff=s, department=dept))
+    for s in staff:
+        rows.setdefault(
+            s.pk,
+            ConsultationParticipant(consultation=c, staff=s, room=s.room, department=s.department),
+        )
+    ConsultationParticipant.objects.bulk_create(rows.values())
+    return list(rows.values())
+
+
+@transaction.atomic
+def consultation_respond(
+    *, participant: ConsultationParticipant, by, confirm: bool
+) -> ConsultationParticipant:
+    """The invited person confirms or declines; a decline tells the organiser."""
+    if staff_of(by) is None or staff_of(by).pk != participant.staff_id:
+        raise PermissionDenied("只有受邀人本人可以确认是否参加")
+    status = ConsultationParticipant.Status
+    participant.status = status.CONFIRMED if confirm else status.DECLINED
+    participant.responded_at = clock.now()
+    participant.save(update_fields=["status", "responded_at"])
+    c = participant.consultation
+    if not confirm and c.opened_by_id:
+        notify_users(
+            [c.opened_by_id], case=c.case, kind="consultation_declined",
+            title=f"{participant.staff.name}不能参加会诊研判:{c.topic}",
+        )  # fmt: skip
+    return participant
 
 
 @transaction.atomic
@@ -67,6 +113,10 @@ def consultation_task_add(
     _require(by, consultation.case)
     if not (title or "").strip():
         raise ValidationError({"title": "请填写任务内容"})
+    if assignee is None:
+        raise ValidationError({"assignee": "请选择承办人"})
+    if due_date is None:
+        raise ValidationError({"due_date": "请填写完成期限"})
     task = ConsultationTask.objects.create(
         consultation=consultation, title=title.strip(), assignee=assignee, due_date=due_date
     )
@@ -81,3 +131,33 @@ def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
     task.done_at = clock.now()
     task.save(update_fields=["done_at"])
     return task
+
+
+# Reads: a consultation is visible exactly where its case is.
+
+
+def consultation_list_for(user) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(case__in=Case.objects.restrict(user).values("pk"))
+        .select_related("case", "opened_by")
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def consultation_get_for(user, pk: int) -> Consultation:
+    return consultation_list_for(user).get(pk=pk)
+
+
+def consultation_pending_for(user) -> QuerySet[ConsultationParticipant]:
+    """Invitations the user has not answered yet, in their scope."""
+    staff = staff_of(user)
+    if staff is None:
+        return ConsultationParticipant.objects.none()
+    return (
+        ConsultationParticipant.objects.filter(
+            Q(staff=staff), status=ConsultationParticipant.Status.INVITED,
+            consultation__in=consultation_list_for(user).values("pk"),
+        )
+        .select_related("consultation")
+        .order_by("consultation__scheduled_at")
+    )  # fmt: skip

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.grids.forms import BootstrapMixin
 from gongzhi.org.models import Center, Staff
 from gongzhi.people.forms import ServiceErrorsMixin
+from gongzhi.social.models import Member
+from gongzhi.social.selectors import mediator_candidates
 
 from .models import DISPUTE_TYPE_CHOICES, MediationKind, Party, Performance, RiskGrade
 
@@ -71,12 +73,18 @@ class MediatorForm(BaseForm):
     staff = forms.ModelChoiceField(
         label=_("工作人员"), queryset=Staff.objects.none(), required=False
     )
+    volunteer = forms.ModelChoiceField(
+        label=_("或:社会组织成员"), queryset=Member.objects.none(), required=False
+    )
     volunteer_name = forms.CharField(label=_("或:志愿调解员"), max_length=50, required=False)
     volunteer_org = forms.CharField(label=_("所在组织"), max_length=100, required=False)
 
     def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = Staff.objects.filter(center=dispute.center, active=True)
+        # 和事佬协会, 妈妈唠嗑队 …: members the social-organisations room marked as mediators.
+        self.fields["volunteer"].queryset = mediator_candidates(dispute.center)
+        self.fields["volunteer"].label_from_instance = lambda m: f"{m.name}({m.organisation.name})"
 
 
 class ConsentForm(BaseForm):

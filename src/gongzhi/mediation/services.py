@@ -30,7 +30,6 @@ from .models import (
     JudicialConfirmation,
     MediationCounter,
     MediationKind,
-    Mediator,
     Outcome,
     Party,
     Performance,
@@ -228,27 +227,6 @@ def party_add(
         gender=(gender or "")[:4], age=age, address=(address or "").strip()[:200],
         representative=(representative or "").strip()[:100],
     )  # fmt: skip
-
-
-@transaction.atomic
-def mediator_assign(
-    *, by, dispute: Dispute, kind: str, staff: Staff | None = None, volunteer_name: str = "",
-    volunteer_org: str = "",
-) -> Mediator:  # fmt: skip
-    require_mediate(by, dispute.center)
-    dispute = _open(dispute)
-    if kind not in MediationKind.values:
-        raise ValidationError({"kind": "未知的调解方式"})
-    if staff is None and not (volunteer_name or "").strip():
-        raise ValidationError({"volunteer_name": "请选择工作人员或填写志愿调解员姓名"})
-    mediator = Mediator.objects.create(
-        dispute=dispute, kind=kind, staff=staff, volunteer_name=(volunteer_name or "").strip(),
-        volunteer_org=(volunteer_org or "").strip(),
-    )  # fmt: skip
-    if kind not in dispute.kinds:  # convening another kind of mediation widens the dispute's
-        dispute.kinds = _clean_kinds([*dispute.kinds, kind])
-        dispute.save(update_fields=["kinds"])
-    return mediator
 
 
 @transaction.atomic
@@ -479,6 +457,9 @@ def judicial_confirmation_decide(
     confirmation.save(update_fields=["result", "decided_on", "note"])
     return confirmation
 
+
+# Re-exported: pages and tests call svc.mediator_assign.
+from .mediators import mediator_assign  # noqa: E402
 
 __all__ = [
     "agreement_create",

@@ -23,6 +23,7 @@ from gongzhi.cases.notify import outbound_queue
 from gongzhi.core import clock, crypto
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 
+from . import kiosk
 from .models import LoginCode, LoginGuard, ResidentAccount
 
 SESSION_KEY = "resident_account_id"
@@ -154,6 +155,10 @@ def _account_for(phone: str, now: dt.datetime) -> ResidentAccount:
 def resident_login(request, account: ResidentAccount) -> None:
     request.session.cycle_key()  # a fresh session id on sign-in (fixation)
     request.session[SESSION_KEY] = account.pk
+    if kiosk.config(request) is not None:
+        # At the hall's kiosk a sign-in lasts for this visit only (see portal.kiosk).
+        request.session.set_expiry(0)
+        kiosk.touch_expired(request)
 
 
 def resident_logout(request) -> None:
@@ -163,6 +168,8 @@ def resident_logout(request) -> None:
 def current_account(request) -> ResidentAccount | None:
     if hasattr(request, "_resident_account"):
         return request._resident_account
+    if kiosk.touch_expired(request):
+        resident_logout(request)  # the kiosk stood idle: the last visitor has gone
     pk = request.session.get(SESSION_KEY)
     account = None
     if pk:

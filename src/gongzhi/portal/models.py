@@ -183,3 +183,67 @@ class PostReaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.kind} {self.case_id}"
+
+
+class HotlineCall(models.Model):
+    """One call to a 民情热线: who called (encrypted + blind index, like people.Resident),
+    who took it, the registry match, and how it ended (a case, or an answer on the spot).
+
+    A telephony system may announce a ringing call through the API: it is then PENDING
+    until a staff member of that center opens it on the intake screen."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接听")
+        OPEN = "open", _("通话中")
+        CASE = "case", _("已立案")
+        ANSWERED = "answered", _("当场解答")
+
+    scope_paths = ("center__grid__path",)
+
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("综治中心")
+    )
+    line = models.CharField(_("呼入热线"), max_length=20, blank=True)
+    caller_enc = models.TextField(editable=False)
+    caller_hash = models.CharField(max_length=40, db_index=True, editable=False)
+    caller_masked = models.CharField(_("来电号码"), max_length=20, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    source = models.CharField(max_length=10, default="manual")  # manual / api
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("接听人"),
+    )  # fmt: skip
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("匹配居民"),
+    )  # fmt: skip
+    matter = models.TextField(_("来电事项"), blank=True)
+    answer = models.TextField(_("当场答复"), blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.CharField(max_length=100, blank=True)  # the intake form that finished it
+    started_at = models.DateTimeField(_("来电时间"), default=clock.now, db_index=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("热线来电")
+        verbose_name_plural = _("热线来电")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.caller_masked} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+    def set_caller(self, phone: str) -> None:
+        self.caller_enc = crypto.encrypt(phone)
+        self.caller_hash = crypto.blind_index("phone", phone)
+        self.caller_masked = mask_phone(phone)
+
+    @property
+    def caller(self) -> str:
+        return crypto.decrypt(self.caller_enc)

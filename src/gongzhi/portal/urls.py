@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from gongzhi.portal import pwa, views, views_auth, views_board, views_staff
+from gongzhi.portal import kiosk, pwa, views, views_auth, views_board, views_hotline, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("bind/<str:token>/", views_auth.bind_qr, name="portal_bind_qr"),
     path("hotline/", views.hotline, name="portal_hotline"),
     path("card/", views.card, name="portal_card"),
+    path("diary/", views.diary, name="portal_diary"),
     path("me/", views.me, name="portal_me"),
     path("board/", views_board.board_index, name="portal_board_index"),
     path("board/<int:community>/", views_board.board, name="portal_board"),
@@ -29,4 +30,16 @@ urlpatterns = [
     path("me/posts/<int:pk>/rate/", views_board.rate, name="portal_rate"),
     path("portal-staff/binds/", views_staff.binds, name="portal_staff_binds"),
     path("portal-staff/moderation/", views_staff.moderation, name="portal_staff_moderation"),
+    path("portal-staff/hotline/", views_hotline.index, name="portal_staff_hotline"),
+    path(
+        "portal-staff/hotline/pending/", views_hotline.pending, name="portal_staff_hotline_pending"
+    ),
+    path("portal-staff/hotline/<int:pk>/", views_hotline.call, name="portal_staff_hotline_call"),
+    path("policies/", views.policies, name="portal_policies"),
+    path("policies/<int:pk>/", views.policy_detail, name="portal_policy"),
+    path("kiosk/", kiosk.start, name="portal_kiosk"),
+    path("kiosk/reset/", kiosk.reset, name="portal_kiosk_reset"),
+    path("kiosk/ping/", kiosk.ping, name="portal_kiosk_ping"),
+    path("kiosk/ticket/", kiosk.ticket, name="portal_kiosk_ticket"),
+    path("kiosk/exit/", kiosk.exit_kiosk, name="portal_kiosk_exit"),
 ]

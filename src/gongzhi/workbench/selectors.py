@@ -198,7 +198,7 @@ def diary_public_feed(grid: Grid, *, limit: int = 50) -> list[DiaryEntry]:
     entries = list(
         DiaryEntry.objects.filter(subtree_q("grid__path", grid.path), is_public=True)
         .select_related("grid")
-        .prefetch_related("residents_met")
+        .prefetch_related("residents_met", "comments")
         .order_by("-date", "-pk")[:limit]
     )
     for e in entries:

@@ -14,6 +14,7 @@ from .case import (
 from .catalog import Category, Holiday, LimitUnit, Phase, TimeLimitPolicy, Urgency
 from .extras import (
     Consultation,
+    ConsultationParticipant,
     ConsultationTask,
     Notification,
     OutboundMessage,
@@ -27,6 +28,7 @@ __all__ = [
     "Category",
     "Channel",
     "Consultation",
+    "ConsultationParticipant",
     "ConsultationTask",
     "DailyCounter",
     "DivertRoute",

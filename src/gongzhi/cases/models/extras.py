@@ -33,6 +33,46 @@ class Consultation(models.Model):
         return self.topic
 
 
+class ConsultationParticipant(models.Model):
+    """One invited staff member and whether they confirmed; the room or department they speak for."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("待确认")
+        CONFIRMED = "confirmed", _("已确认参加")
+        DECLINED = "declined", _("不能参加")
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="participants"
+    )
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(
+        "org.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("确认情况"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会诊参加人")
+        verbose_name_plural = _("会诊参加人")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "staff"], name="participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} → {self.consultation_id}"
+
+    @property
+    def represents(self) -> str:
+        unit = self.room or self.department
+        return unit.name if unit else ""
+
+
 class ConsultationTask(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("任务"), max_length=200)

@@ -23,6 +23,44 @@
     navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" }).catch(function () {});
   }
 
+  // Kiosk mode (自助终端): after data-kiosk-idle seconds without input the reset form is
+  // posted, which signs the visitor out and returns to the start screen; a warning with a
+  // countdown shows first. While someone is active a heartbeat keeps the server-side
+  // sign-in alive (the server drops it after the same idle time without requests).
+  var kioskIdle = parseInt(document.body.dataset.kioskIdle || "", 10);
+  var kioskReset = document.querySelector("form[data-kiosk-reset]");
+  if (kioskIdle > 0 && kioskReset) {
+    var lastInput = Date.now(), lastPing = lastInput, warning = null, leaving = false;
+    var warnAt = Math.min(10, Math.floor(kioskIdle / 3));
+    var onInput = function () {
+      lastInput = Date.now();
+      if (warning) { warning.remove(); warning = null; }
+      var ping = document.body.dataset.kioskPing;
+      if (ping && lastInput - lastPing > kioskIdle * 1000 / 3) {
+        lastPing = lastInput;
+        fetch(ping, { credentials: "same-origin" }).catch(function () {});
+      }
+    };
+    ["pointerdown", "touchstart", "keydown", "input", "scroll", "wheel"].forEach(function (t) {
+      document.addEventListener(t, onInput, { capture: true, passive: true });
+    });
+    setInterval(function () {
+      if (leaving) return;
+      var left = kioskIdle - (Date.now() - lastInput) / 1000;
+      if (left <= 0) { leaving = true; kioskReset.submit(); return; }
+      if (left <= warnAt) {
+        if (!warning) {
+          warning = document.createElement("div");
+          warning.className = "kiosk-idle-warning";
+          warning.setAttribute("role", "alert");
+          warning.setAttribute("data-kiosk-warning", "");
+          document.body.appendChild(warning);
+        }
+        warning.textContent = "长时间无操作," + Math.ceil(left) + " 秒后将退出并回到首页。触摸屏幕可继续使用。";
+      }
+    }, 250);
+  }
+
   var MAX_SIDE = 1600, QUALITY = 0.8, MAX_PHOTOS = 9;
 
   function compress(file) {

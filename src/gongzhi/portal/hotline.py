@@ -1,0 +1,212 @@
+"""民情热线 intake: the call log, the registry look-up and the two ways a call ends.
+
+A call is either announced by a telephony system through the API (PENDING, shown on the
+intake screen of the line's center) or typed in by the staff member who picked up (OPEN).
+It ends as a case (channel 热线, created through cases.services.case_create with the
+intake form's idempotency token) or as an answer given on the spot. Every call is logged;
+the caller's number is stored encrypted with a blind index, and shown masked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from gongzhi.cases.models import Channel, Urgency
+from gongzhi.cases.services import case_create
+from gongzhi.core import clock
+from gongzhi.core.access import grid_in_scope, role_of, staff_of
+from gongzhi.core.phone import InvalidPhone, normalize_phone
+from gongzhi.core.roles import Role
+from gongzhi.grids.models import Grid
+from gongzhi.org.models import Center
+from gongzhi.people.models import Resident
+from gongzhi.people.selectors import resident_list_for
+
+from .models import HotlineCall
+
+HOTLINE_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF})
+OUTCOMES = (HotlineCall.Status.CASE, HotlineCall.Status.ANSWERED)
+MAX_TEXT = 4000
+S = HotlineCall.Status
+
+
+def may_take_calls(user) -> bool:
+    return role_of(user) in HOTLINE_ROLES
+
+
+def require_hotline(user) -> None:
+    if not may_take_calls(user):
+        raise PermissionDenied("仅综治中心工作人员可以受理热线来电")
+
+
+def clean_caller(raw) -> str:
+    try:
+        return normalize_phone(str(raw or ""))
+    except InvalidPhone:
+        raise ValidationError(
+            {"caller": "来电号码格式不正确:手机号为11位(1开头),座机需带区号"}
+        ) from None
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
+
+
+def center_for_line(line: str) -> Center | None:
+    """The center whose 民情热线 or duty phone is `line` (punctuation ignored)."""
+    digits = _digits(line)
+    if not digits:
+        return None
+    # Dozens of centers at most: comparing normalised numbers in Python is fine.
+    for center in Center.objects.exclude(hotline="", duty_phone="").select_related("grid"):
+        if digits in {_digits(center.hotline), _digits(center.duty_phone)} - {""}:
+            return center
+    return None
+
+
+def home_center(user) -> Center | None:
+    """The staff member's own center; district-wide roles get the top center in scope."""
+    staff = staff_of(user)
+    if staff is not None and staff.center_id:
+        return staff.center
+    return Center.objects.restrict(user).select_related("grid").order_by("grid__path").first()
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def hotline_calls_for(user) -> QuerySet[HotlineCall]:
+    if not may_take_calls(user):
+        return HotlineCall.objects.none()
+    return HotlineCall.objects.restrict(user).select_related(
+        "center", "staff__staff", "resident", "case"
+    )
+
+
+def pending_calls_for(user) -> QuerySet[HotlineCall]:
+    return hotline_calls_for(user).filter(status=S.PENDING).order_by("started_at", "pk")
+
+
+def caller_matches(user, call: HotlineCall) -> QuerySet[Resident]:
+    """Registry residents with the caller's number, inside the user's scope (blind index)."""
+    return resident_list_for(user).filter(phone_hash=call.caller_hash).order_by("pk")
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
+    """A ringing call announced by the telephony system: PENDING for the line's center."""
+    require_hotline(by)
+    errors: dict[str, str] = {}
+    try:
+        phone = clean_caller(caller)
+    except ValidationError as exc:
+        errors |= {k: v[0] for k, v in exc.message_dict.items()}
+    line = (line or "").strip()
+    center = None
+    if line:
+        center = center_for_line(line)
+        if center is None:
+            errors["line"] = f"未知的热线号码「{line[:20]}」:没有综治中心使用该号码"
+    else:
+        center = home_center(by)
+        if center is None:
+            errors["line"] = "请提供呼入的热线号码(line)"
+    if errors:
+        raise ValidationError(errors)
+    if not grid_in_scope(by, center.grid):
+        raise PermissionDenied("该热线不在您的管辖范围内")
+    call = HotlineCall(
+        center=center, line=line[:20], status=S.PENDING, source="api", started_at=clock.now()
+    )
+    call.set_caller(phone)
+    call.save()
+    return call
+
+
+@transaction.atomic
+def hotline_call_start(*, by, caller: str) -> HotlineCall:
+    """A call typed in by the staff member who picked up: OPEN, at their center."""
+    require_hotline(by)
+    phone = clean_caller(caller)
+    center = home_center(by)
+    if center is None:
+        raise ValidationError({"caller": "您未隶属任何综治中心,无法登记热线来电"})
+    call = HotlineCall(center=center, status=S.OPEN, staff=by, started_at=clock.now())
+    call.set_caller(phone)
+    call.save()
+    return call
+
+
+def _text(value, label: str, *, required: bool) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"请填写{label}")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(f"{label}不能超过{MAX_TEXT}个字符")
+    return value
+
+
+def _clean_finish(outcome: str, matter: str, answer: str, notes: str) -> dict[str, str]:
+    errors, out = {}, {}
+    if outcome not in OUTCOMES:
+        errors["outcome"] = "请选择处理方式:转为事件或当场解答"
+    for field, label, value, required in (
+        ("matter", "来电事项", matter, True),
+        ("answer", "当场答复的内容", answer, outcome == S.ANSWERED),
+        ("notes", "备注", notes, False),
+    ):
+        try:
+            out[field] = _text(value, label, required=required)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def hotline_call_finish(
+    *, by, call: HotlineCall, outcome: str, matter: str, token: str, resident: Resident | None = None,
+    category=None, grid: Grid | None = None, title: str = "", contact_name: str = "",
+    urgency: str = Urgency.NORMAL, answer: str = "", notes: str = "",
+) -> HotlineCall:  # fmt: skip
+    """End a call as a case or an on-the-spot answer. A replay of the same intake form
+    (same token) returns the call as it was finished; on any error nothing is written."""
+    require_hotline(by)
+    locked = HotlineCall.objects.select_for_update().select_related("center__grid").get(pk=call.pk)
+    token = (token or "").strip()[:80]
+    if not grid_in_scope(by, locked.center.grid):
+        raise PermissionDenied("该来电不在您的管辖范围内")
+    if locked.status in OUTCOMES:
+        if token and locked.token == token:
+            return locked  # a double submit or a browser retry
+        raise ValidationError("该来电已处理完毕,不能重复处理")
+    if locked.status == S.OPEN and locked.staff_id not in (None, by.pk):
+        raise ValidationError("该来电正由其他工作人员受理")
+    if not token:
+        raise ValidationError("表单已失效,请刷新页面后重新提交")
+    clean = _clean_finish(outcome, matter, answer, notes)
+    if outcome == S.CASE and not category:
+        raise ValidationError({"category": "转为事件时请选择事件类别"})
+    if resident is not None and not caller_matches(by, locked).filter(pk=resident.pk).exists():
+        raise ValidationError({"resident": "所选居民与来电号码不符或不在您的管辖范围内"})
+    if outcome == S.CASE:
+        locked.case = case_create(
+            by=by, idempotency_key=f"hotline:{locked.pk}:{token}", category=category,
+            channel=Channel.HOTLINE, title=title, description=clean["matter"], grid=grid,
+            reporter_resident=resident, contact_name=contact_name, contact_phone=locked.caller,
+            urgency=urgency,
+        )  # fmt: skip
+    locked.status, locked.token, locked.resident = outcome, token, resident
+    locked.matter, locked.answer, locked.notes = clean["matter"], clean["answer"], clean["notes"]
+    locked.staff = locked.staff or by
+    locked.ended_at = clock.now()
+    locked.save()
+    return locked

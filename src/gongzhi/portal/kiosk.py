@@ -1,0 +1,143 @@
+"""Kiosk mode (自助终端) for the hall's self-service area.
+
+Opening /kiosk/?center=<pk>&idle=<seconds> puts this browser's session in kiosk mode: the
+portal pages render a large touch layout, hide the one-key call, and a JS idle timer
+(seconds in body[data-kiosk-idle]) posts to /kiosk/reset/ after that long without input,
+which ends any resident sign-in and returns to the start screen. A resident signed in at
+the kiosk gets a browser-session cookie, and the server also drops the sign-in when no
+request arrived for longer than the idle time (see auth.current_account), so a closed tab
+or a dead timer never leaves someone signed in for the next person.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gongzhi.core import clock
+from gongzhi.core.access import role_of
+from gongzhi.hall.models import Service
+from gongzhi.hall.queue import ticket_issue
+from gongzhi.org.models import Center
+
+KIOSK_KEY = "portal_kiosk"  # {"center": pk or None, "idle": seconds}
+SEEN_KEY = "portal_kiosk_seen"  # epoch seconds of the last request in kiosk mode
+DEFAULT_IDLE = 90
+MIN_IDLE, MAX_IDLE = 15, 900
+
+
+def idle_seconds(raw) -> int:
+    default = int(getattr(settings, "KIOSK_IDLE_SECONDS", DEFAULT_IDLE))
+    try:
+        value = int(str(raw))
+    except (TypeError, ValueError):
+        return default
+    return min(MAX_IDLE, max(MIN_IDLE, value))
+
+
+def config(request) -> dict | None:
+    value = request.session.get(KIOSK_KEY)
+    return value if isinstance(value, dict) else None
+
+
+def kiosk_center(request) -> Center | None:
+    cfg = config(request)
+    if not cfg or not cfg.get("center"):
+        return None
+    return Center.objects.filter(pk=cfg["center"]).first()
+
+
+def _enter(request, cfg: dict) -> None:
+    request.session[KIOSK_KEY] = cfg
+    request.session[SEEN_KEY] = clock.now().timestamp()
+    request.session.set_expiry(0)  # a browser-session cookie: nothing persists on the kiosk
+
+
+def touch_expired(request) -> bool:
+    """In kiosk mode: True when the last request is older than the idle time (the caller
+    then signs the resident out); records this request as the latest either way."""
+    cfg = config(request)
+    if cfg is None:
+        return False
+    now = clock.now().timestamp()
+    seen = request.session.get(SEEN_KEY)
+    request.session[SEEN_KEY] = now
+    return isinstance(seen, int | float) and now - seen > cfg.get("idle", DEFAULT_IDLE)
+
+
+def services_of(center: Center | None) -> list[Service]:
+    if center is None:
+        return []
+    return list(Service.objects.filter(center=center, active=True).order_by("order", "prefix"))
+
+
+def start(request):
+    """The kiosk's start screen; its query string (re)configures the kiosk."""
+    cfg = config(request) or {"center": None, "idle": idle_seconds(None)}
+    if "center" in request.GET:
+        raw = request.GET["center"]
+        center = Center.objects.filter(pk=raw).first() if raw.isdigit() and len(raw) < 10 else None
+        if center is None:
+            raise Http404("未知的综治中心")
+        cfg["center"] = center.pk
+    if "idle" in request.GET:
+        cfg["idle"] = idle_seconds(request.GET["idle"])
+    _enter(request, cfg)
+    from .auth import current_account
+
+    center = kiosk_center(request)
+    ctx = {"account": current_account(request), "center": center, "services": services_of(center)}
+    return render(request, "portal/kiosk_home.html", ctx)
+
+
+@require_POST
+def reset(request):
+    """Idle timeout or 结束使用: forget everything of the last visitor, keep kiosk mode."""
+    cfg = config(request)
+    request.session.flush()
+    if cfg is None:
+        return redirect("home")
+    _enter(request, cfg)
+    return redirect("portal_kiosk")
+
+
+def ping(request):
+    """The idle timer's heartbeat while someone is using the kiosk (keeps the sign-in)."""
+    from .auth import current_account
+
+    current_account(request)
+    return HttpResponse(status=204)
+
+
+def ticket(request):
+    """取号: issue a hall ticket for one of the kiosk center's services (no sign-in)."""
+    center = kiosk_center(request)
+    services = services_of(center)
+    if not services:
+        raise Http404("本终端未开通取号服务")
+    issued, error = None, ""
+    if request.method == "POST":
+        chosen = next((s for s in services if str(s.pk) == request.POST.get("service")), None)
+        if chosen is None:
+            error = "请选择服务事项"
+        else:
+            try:
+                issued = ticket_issue(service=chosen, by=None)
+            except ValidationError as exc:
+                error = ";".join(exc.messages)
+    ctx = {"center": center, "services": services, "issued": issued, "error": error}
+    return render(request, "portal/kiosk_ticket.html", ctx, status=400 if error else 200)
+
+
+@require_POST
+def exit_kiosk(request):
+    """Staff only: turn this browser back into the ordinary portal."""
+    if role_of(request.user) is None:
+        raise PermissionDenied("只有工作人员可以退出自助终端模式")
+    request.session.pop(KIOSK_KEY, None)
+    request.session.pop(SEEN_KEY, None)
+    request.session.set_expiry(None)
+    return redirect("home")

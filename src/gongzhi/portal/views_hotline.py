@@ -1,0 +1,87 @@
+"""Staff hotline intake (民情热线): the call log with pending calls, and the intake screen."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import hotline
+from .forms_hotline import HotlineIntakeForm, HotlineStartForm
+from .models import HotlineCall
+
+LOG_SIZE = 50
+
+
+def intake_url(call: HotlineCall) -> str:
+    return reverse("portal_staff_hotline_call", args=[call.pk])
+
+
+def _hotline_staff(request) -> None:
+    if not hotline.may_take_calls(request.user):
+        raise PermissionDenied(_("仅综治中心工作人员可以受理热线来电"))
+
+
+@login_required
+def index(request):
+    """Pending calls (from the telephony API), a box for a call taken by hand, the log."""
+    _hotline_staff(request)
+    form = HotlineStartForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call = hotline.hotline_call_start(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect("portal_staff_hotline_call", pk=call.pk)
+        status = 400
+    ctx = {
+        "form": form,
+        "pending": hotline.pending_calls_for(request.user)[:50],
+        "calls": hotline.hotline_calls_for(request.user).exclude(status=HotlineCall.Status.PENDING)[
+            :LOG_SIZE
+        ],
+    }
+    return render(request, "portal/staff/hotline_index.html", ctx, status=status)
+
+
+@login_required
+def pending(request):
+    """htmx partial, polled by the log page: the calls waiting to be picked up."""
+    _hotline_staff(request)
+    ctx = {"pending": hotline.pending_calls_for(request.user)[:50]}
+    return render(request, "portal/staff/_hotline_pending.html", ctx)
+
+
+@login_required
+def call(request, pk: int):
+    """The intake screen, prefilled with the caller's number and registry matches."""
+    _hotline_staff(request)
+    row = get_object_or_404(hotline.hotline_calls_for(request.user), pk=pk)
+    residents = list(hotline.caller_matches(request.user, row)[:10])
+    form = HotlineIntakeForm(request.POST or None, user=request.user, residents=residents)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                row = hotline.hotline_call_finish(
+                    by=request.user, call=row, **form.service_fields()
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                if row.case_id:
+                    messages.success(request, _("已转为事件 %(n)s") % {"n": row.case.number})
+                else:
+                    messages.success(request, _("已记录当场解答"))
+                return redirect("portal_staff_hotline")
+        status = 400
+    ctx = {"call": row, "form": form, "residents": residents}
+    return render(request, "portal/staff/hotline_call.html", ctx, status=status)
