@@ -145,11 +145,24 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # One connection per concurrent group_send/receive: the client's default pool of
+            # 100 ran dry with 1,000 staff sockets (docs/benchmarks.md).
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 2000),
+                    }
+                ]
+            },
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# 民情通呼叫键: seconds before an unacknowledged call escalates, and between two calls.
+ONE_KEY_ACK_TIMEOUT = env_int("ONE_KEY_ACK_TIMEOUT", 180)
+ONE_KEY_RATE_LIMIT = env_int("ONE_KEY_RATE_LIMIT", 600)
 
 TASKS = {
     "default": {
