@@ -246,7 +246,8 @@ def onekey_escalate(*, call_id: int) -> OneKeyCall | None:
     level remains above that, check again after another timeout."""
     with transaction.atomic():
         call = (
-            OneKeyCall.objects.select_for_update()
+            # PostgreSQL cannot lock the nullable side of an outer join: lock the call only.
+            OneKeyCall.objects.select_for_update(of=("self",))
             .select_related("case", "unit", "account__resident")
             .filter(pk=call_id)
             .first()
