@@ -41,6 +41,7 @@ urlpatterns = [
     path("issues/<int:pk>/resolve/", bodies.issue_resolve_view, name="issue_resolve"),
     # Public: no login, no names.
     path("public/for-me/", resident.public_for_me, name="public_for_me"),  # resident session
+    path("public/vote/<int:pk>/", resident.resident_vote, name="resident_vote"),  # resident session
     path("public/votes/<str:token>/", public.public_vote, name="public_vote"),
     path("public/notice/<str:token>/", public.public_notice, name="public_notice"),
     path("public/notice/<str:token>/photos/<int:pk>/", public.public_photo, name="public_photo"),

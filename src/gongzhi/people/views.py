@@ -76,7 +76,9 @@ def resident_list(request):
         qs = resident_search(qs, user=user, **form.cleaned_data)
     elif form.is_bound:
         qs = qs.none()  # a junk or foreign filter shows its error and no rows
-    qs = qs.prefetch_related(_visible_tags(user)).order_by("grid_id", "id")
+    qs = qs.prefetch_related(_visible_tags(user)).order_by(
+        "grid__path", "id"
+    )  # walks the path index: no sort
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _annotate_for_display(page.object_list, clock.today())
     query = request.GET.copy()

@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench` (bench/run.py). See docs/benchmarks.md."""
