@@ -114,7 +114,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         _db_url,
         # Reuse server connections (PostgreSQL); SQLite connections are cheap to open.
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _db_url.startswith("sqlite") else 60),
+        # (Not in tests: live-server threads would keep the test database busy at teardown.)
+        conn_max_age=env_int(
+            "DB_CONN_MAX_AGE", 0 if _db_url.startswith("sqlite") or MODE == "test" else 60
+        ),
         conn_health_checks=True,
     )
 }
