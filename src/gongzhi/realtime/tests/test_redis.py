@@ -35,9 +35,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(port: int, db_path: str) -> subprocess.Popen:
+def _database_url(db: dict) -> str:
+    """The URL of the test database itself, so both server processes share the test's rows."""
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _serve(port: int, db: dict) -> subprocess.Popen:
     env = os.environ | {
-        "GONGZHI_MODE": "test", "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": REDIS_URL,
+        "GONGZHI_MODE": "test", "DATABASE_URL": _database_url(db), "REDIS_URL": REDIS_URL,
         "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
     }  # fmt: skip
     # Its own process group: `serve` starts uvicorn as a child, and both must stop at the end.
@@ -90,10 +98,10 @@ def test_a_call_through_one_process_reaches_a_staff_socket_on_another(
     from websockets.sync.client import connect
 
     redis.Redis.from_url(REDIS_URL).ping()  # unreachable Redis fails the test, never skips
-    db_path = settings.DATABASES["default"]["NAME"]
-    assert db_path and "memory" not in str(db_path), "the servers need a file database"
+    db = settings.DATABASES["default"]
+    assert "memory" not in str(db["NAME"]), "the servers need a file or server database"
     port_a, port_b = _free_port(), _free_port()
-    servers = [_serve(port_a, db_path), _serve(port_b, db_path)]
+    servers = [_serve(port_a, db), _serve(port_b, db)]
     try:
         _wait_up(port_a, servers[0])
         _wait_up(port_b, servers[1])
