@@ -28,6 +28,7 @@ urlpatterns = [
     path("post/suggest/", views_board.suggest, name="portal_suggest"),
     path("me/posts/", views_board.my_posts, name="portal_my_posts"),
     path("me/posts/<int:pk>/rate/", views_board.rate, name="portal_rate"),
+    path("me/photos/<int:pk>/", views_board.my_attachment, name="portal_my_attachment"),
     path("portal-staff/binds/", views_staff.binds, name="portal_staff_binds"),
     path("portal-staff/moderation/", views_staff.moderation, name="portal_staff_moderation"),
     path("portal-staff/hotline/", views_hotline.index, name="portal_staff_hotline"),

@@ -131,6 +131,24 @@ def my_posts(request):
     return render(request, "portal/my_posts.html", ctx)
 
 
+@resident_required
+def my_attachment(request, pk: int):
+    """A photo of the resident's own post (media files are not served publicly)."""
+    from django.http import FileResponse, Http404
+
+    from gongzhi.cases.models import Attachment
+
+    if pk > 2**31:
+        raise Http404
+    att = get_object_or_404(Attachment, pk=pk, case__reporter_user=request.resident_account.user)
+    f = att.thumbnail if att.thumbnail else att.file
+    response = FileResponse(
+        f.open("rb"), content_type="image/jpeg" if att.thumbnail else att.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_POST
 @resident_required
 def rate(request, pk: int):

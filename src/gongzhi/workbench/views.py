@@ -95,6 +95,21 @@ def diary_list(request):
 
 
 @login_required
+def diary_photo(request, pk: int, photo_pk: int):
+    """A diary photo, only for users who may read the entry (media is not served publicly)."""
+    from django.http import FileResponse
+
+    try:
+        entry = sel.diary_get_for(request.user, pk)
+    except sel.DiaryEntry.DoesNotExist:
+        raise Http404 from None
+    photo = get_object_or_404(entry.photos, pk=photo_pk)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 def diary_detail(request, pk: int):
     try:
         entry = sel.diary_get_for(request.user, pk)
