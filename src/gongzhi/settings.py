@@ -33,6 +33,8 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The address residents reach the portal at; printed into the connection cards' QR codes.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 DISTRICT_CODE = env_str("GONGZHI_DISTRICT_CODE", "620902")
 DISTRICT_NAME = env_str("GONGZHI_DISTRICT_NAME", "肃州区")
 
