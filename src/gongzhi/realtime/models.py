@@ -5,10 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
+from gongzhi.core.access import RestrictedQuerySet
 
 
 class OneKeyCall(models.Model):
     """A resident's urgent call; it opens an urgent case and waits for a staff acknowledgement."""
+
+    scope_paths = ("unit__path",)
 
     account = models.ForeignKey(
         "portal.ResidentAccount", on_delete=models.CASCADE, related_name="onekey_calls"
@@ -26,6 +29,8 @@ class OneKeyCall(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("一键呼叫")

@@ -7,6 +7,7 @@ urlpatterns: list = [
     path("call/", views.call_page, name="call"),
     path("call/<int:pk>/", views.call_status, name="call_status"),
     path("staff/", views.staff_console, name="staff_console"),
+    path("staff/alerts/", views.staff_alerts, name="staff_alerts"),
     path("call/<int:pk>/ack/", views.call_ack, name="call_ack"),
     path("live/", views.live_list, name="live_list"),
     path("live/new/", views.live_create, name="live_create"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.access import role_of
 from gongzhi.portal.auth import current_account, resident_required
 
-from . import services
+from . import selectors, services
 from .models import LiveEvent, LiveQuestion, LiveSession, OneKeyCall
 
 POLL_LIMIT = 200
@@ -90,17 +88,22 @@ def call_status(request, pk: int):
 
 @staff_required
 def staff_console(request):
-    since = clock.now() - dt.timedelta(hours=24)
-    calls = [
-        c
-        for c in OneKeyCall.objects.filter(created_at__gte=since)
-        .select_related("case", "unit", "account__resident")
-        .order_by("-created_at")[:100]
-        if grid_in_scope(request.user, c.unit)
-    ]
+    calls = list(selectors.onekey_call_list_for(request.user))
     for c in calls:
         c.unit_label = services._unit_label(c.unit)
     return render(request, "realtime/staff_console.html", {"calls": calls})
+
+
+@require_GET
+@staff_required
+def staff_alerts(request):
+    """The console's polling fallback: calls after ?since=<call id>, oldest first."""
+    try:
+        since = max(int(request.GET.get("since", 0)), 0)
+    except ValueError:
+        since = 0
+    calls = reversed(selectors.onekey_call_list_for(request.user, since_id=since))
+    return JsonResponse({"calls": [services.call_event(c) for c in calls]})
 
 
 @require_POST

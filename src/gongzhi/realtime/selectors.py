@@ -1,0 +1,27 @@
+"""Permission-aware reads for the staff call console."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from gongzhi.core import clock
+
+from .models import OneKeyCall
+
+CONSOLE_HOURS = 24
+CONSOLE_LIMIT = 100
+
+
+def onekey_call_list_for(user, *, since_id: int = 0) -> QuerySet[OneKeyCall]:
+    """The last day's calls in the user's grids, newest first; `since_id` keeps only later ids.
+
+    The page and its polling fallback both read here, so they cannot disagree on scope."""
+    since = clock.now() - dt.timedelta(hours=CONSOLE_HOURS)
+    return (
+        OneKeyCall.objects.restrict(user)
+        .filter(created_at__gte=since, pk__gt=since_id)
+        .select_related("case", "unit", "account__resident")
+        .order_by("-created_at", "-pk")[:CONSOLE_LIMIT]
+    )
