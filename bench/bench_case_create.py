@@ -78,32 +78,10 @@ def main(report) -> None:
 
 def _reset_database() -> None:
     from django.core.management import call_command
-    from django.db import connection, connections
+    from harness import wipe_database  # this file runs as a script: bench/ is on sys.path
 
-    if connection.vendor == "sqlite":
-        connections.close_all()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-    else:
-        _postgres_create_if_missing()
-        with connection.cursor() as cur:
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        connections.close_all()
+    wipe_database(SQLITE_PATH)
     call_command("migrate", verbosity=0, interactive=False)
-
-
-def _postgres_create_if_missing() -> None:
-    import psycopg
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    name = connection.settings_dict["NAME"]
-    for key in ("cursor_factory", "context"):
-        params.pop(key, None)
-    params["dbname"] = "postgres"
-    with psycopg.connect(**params, autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _child() -> None:

@@ -98,19 +98,25 @@ def run_child(cmd: list[str], *, echo: bool = True) -> Child:
     return child
 
 
-def reset_database() -> None:
-    """An empty, migrated bench database."""
+def wipe_database(sqlite_path: Path = SQLITE_PATH) -> None:
+    """Drop everything in the bench database: delete the SQLite file, or recreate the
+    PostgreSQL public schema (creating the database first if it is missing)."""
     from django.db import connection, connections
 
     connections.close_all()
     if connection.vendor == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     else:
         _postgres_create_if_missing()
         with connection.cursor() as cur:
             cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         connections.close_all()
+
+
+def reset_database() -> None:
+    """An empty, migrated bench database."""
+    wipe_database()
     run_child(gongzhi("migrate", "--noinput", "-v0"), echo=False)
 
 
