@@ -4,13 +4,16 @@ Standalone:  GONGZHI_MODE=test .venv/bin/python bench/bench_case_create.py [sqli
 bench/run.py imports this module and calls main(report), which measures on the database
 kind bench/run.py is using.
 
-Each measurement runs in a child process against a throwaway database of its own
-(var/bench/bench_cases.sqlite3, or `<DATABASE_URL name>_cases` on PostgreSQL), so the
-full-scale district other benchmarks leave behind is not touched. The child migrates it,
-builds the small test district through the services, then times CASES creates per run;
-the figure is the median of RUNS runs. Each create is a full report as a hotline operator
-would file it: number, deadlines from the policy, timeline event, supervisor
-notifications and the durable deadline-check task, in one transaction.
+Each measurement uses a throwaway database of its own (var/bench/bench_cases.sqlite3, or
+`<DATABASE_URL name>_cases` on PostgreSQL), so the full-scale district other benchmarks leave
+behind is not touched. A setup child migrates it and builds the small test district through
+the services; then each run starts PROCS worker processes at one agreed instant (as a server
+runs several workers), each creating CASES / PROCS cases after its own warm-up. A run's
+figure is all cases over the time from that instant to the last worker's finish; the result
+is the median of RUNS runs. PROCS defaults to 1 on SQLite (one writer at a time: more
+processes only queue on its lock) and to the number of CPUs on PostgreSQL; BENCH_PROCS
+overrides it. Each create is a full report as a hotline operator would file it: number,
+deadlines from the policy, timeline event and supervisor notifications, in one transaction.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = int(os.environ.get("BENCH_CASES", "2000"))
+CASES = int(os.environ.get("BENCH_CASES", "3000"))
 RUNS = 3
 ORDER = 60
+WARMUP = 50
 SQLITE_PATH = ROOT / "var" / "bench" / "bench_cases.sqlite3"
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
 
@@ -41,109 +45,133 @@ def _throwaway_url(kind: str) -> str:
     return f"{head}/{name.split('?')[0]}_cases"
 
 
-def measure(kind: str) -> dict:
-    """Run the child for one database kind; returns its JSON result."""
+def _procs(kind: str) -> int:
+    default = 1 if kind == "sqlite" else (os.cpu_count() or 1)
+    return int(os.environ.get("BENCH_PROCS", default))
+
+
+def _spawn(kind: str, *args: str) -> subprocess.Popen:
     env = dict(os.environ, GONGZHI_MODE="test", DATABASE_URL=_throwaway_url(kind))
     env.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
-    out = subprocess.run(
-        [sys.executable, __file__, "--child"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench_case_create child failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return subprocess.Popen(
+        [sys.executable, __file__, *args], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def _result(proc: subprocess.Popen) -> dict:
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench_case_create child failed:\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure(kind: str) -> dict:
+    """Set up the database, then time RUNS runs of PROCS concurrent workers."""
+    setup = _result(_spawn(kind, "--setup"))
+    procs = _procs(kind)
+    runs, cpu = [], []
+    for _ in range(RUNS):
+        start_at = time.time() + 4.0 + procs  # after every worker's start-up and warm-up
+        workers = [
+            _spawn(kind, "--worker", str(start_at), str(CASES // procs)) for _ in range(procs)
+        ]
+        done = [_result(w) for w in workers]
+        total = sum(d["n"] for d in done)
+        if min(d["started"] for d in done) < start_at - 0.05:
+            raise RuntimeError("a worker started late; raise the start-up allowance")
+        runs.append(round(total / (max(d["ended"] for d in done) - start_at), 1))
+        cpu.append(round(total / sum(d["cpu"] for d in done), 1))
+    return {
+        **setup, "procs": procs, "runs": runs, "median": statistics.median(runs),
+        "cpu_median": statistics.median(cpu),
+    }  # fmt: skip
 
 
 def main(report) -> None:
     from bench.harness import vendor
 
     kind = vendor()
-    result = measure(kind)
+    r = measure(kind)
     report(
         f"case_create_per_s_{kind}",
-        result["median"],
+        r["median"],
         "/s",
-        f"target ≥ 500; median of {RUNS} runs × {CASES} cases; runs {result['runs']}; "
-        f"{result['queries']} queries per create; {result['cpu_median']:.0f}/s per CPU-second "
-        f"of the bench process; one bare commit takes {result['commit_ms']} ms",
+        f"target ≥ 500; {r['procs']} process(es); median of {RUNS} runs × {CASES} cases; "
+        f"runs {r['runs']}; {r['queries']} queries per create; {r['cpu_median']:.0f}/s per "
+        f"CPU-second of the bench processes; one bare commit takes {r['commit_ms']} ms",
     )
 
 
-# --- the child process -------------------------------------------------------------------
+# --- the child processes -------------------------------------------------------------------
 
 
-def _reset_database() -> None:
-    from django.core.management import call_command
-    from harness import wipe_database  # this file runs as a script: bench/ is on sys.path
-
-    wipe_database(SQLITE_PATH)
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-def _child() -> None:
+def _django():
     import django
 
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     django.setup()
-    from django.contrib.auth.hashers import make_password  # noqa: F401 - warms the hasher
+
+
+def _setup() -> None:
+    _django()
+    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
+    from harness import wipe_database  # this file runs as a script: bench/ is on sys.path
 
-    _reset_database()
+    wipe_database(SQLITE_PATH)
+    call_command("migrate", verbosity=0, interactive=False)
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         from gongzhi.core.testing import build_district
 
-        district = build_district()
+        build_district()
+    create = _creator()
+    for _ in range(WARMUP):
+        create()
+    with CaptureQueriesContext(connection) as captured:
+        create()
+    out = {"commit_ms": _commit_latency_ms(), "queries": len(captured.captured_queries)}
+    print(json.dumps(out))
+
+
+def _creator():
+    """A function filing one hotline report on behalf of the test district's center."""
+    from django.contrib.auth import get_user_model
 
     from gongzhi.cases.models import Category, Channel
     from gongzhi.cases.services import case_create
+    from gongzhi.org.models import GridAssignment
 
-    category = Category.objects.get(code="0102")
-    operator = district.users["center"]
+    operator = get_user_model().objects.get(username="center")
+    # The test district's 公园路46号楼院 1号楼 1单元: the one grid of user "gridworker".
+    unit_a = GridAssignment.objects.get(staff__user__username="gridworker").grid
     fields = {
         "title": "楼院杂草无人清理",
         "description": "公园路46号楼院内杂草丛生,长期无人清理。",
-        "category": category,
+        "category": Category.objects.get(code="0102"),
         "channel": Channel.HOTLINE,
-        "grid": district.unit_a,
+        "grid": unit_a,
         "address": "公园路46号楼院",
         "contact_name": "王先生",
         "contact_phone": "13800001234",
     }
+    return lambda: case_create(by=operator, **fields)
 
-    def create() -> None:
-        case_create(by=operator, **fields)
 
-    for _ in range(50):  # warm-up: caches, prepared plans, the first day's counter row
+def _worker(start_at: float, n: int) -> None:
+    _django()
+    create = _creator()
+    for _ in range(WARMUP):  # caches, prepared plans, the day's number source
         create()
-    with CaptureQueriesContext(connection) as captured:
+    time.sleep(max(0.0, start_at - time.time()))
+    started, cpu_started = time.time(), time.process_time()
+    for _ in range(n):
         create()
-    runs, cpu_runs = [], []
-    for _ in range(RUNS):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for _ in range(CASES):
-            create()
-        runs.append(round(CASES / (time.perf_counter() - started), 1))
-        cpu_runs.append(round(CASES / (time.process_time() - cpu_started), 1))
-    print(
-        json.dumps(
-            {
-                "commit_ms": _commit_latency_ms(),
-                "vendor": connection.vendor,
-                "runs": runs,
-                "median": statistics.median(runs),
-                # Creates per second of this process's own CPU time: what an idle core
-                # would give when the machine is shared (the database server's work on
-                # PostgreSQL is not in it).
-                "cpu_median": statistics.median(cpu_runs),
-                "queries": len(captured.captured_queries),
-            }
-        )
-    )
+    ended = time.time()
+    cpu = time.process_time() - cpu_started
+    print(json.dumps({"n": n, "started": started, "ended": ended, "cpu": cpu}))
 
 
 def _commit_latency_ms(n: int = 200) -> float:
@@ -163,8 +191,11 @@ def _commit_latency_ms(n: int = 200) -> float:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        _child()
+    if "--setup" in sys.argv:
+        _setup()
+    elif "--worker" in sys.argv:
+        i = sys.argv.index("--worker")
+        _worker(float(sys.argv[i + 1]), int(sys.argv[i + 2]))
     else:
         sys.path.insert(0, str(ROOT))
         kinds = [a for a in sys.argv[1:] if a in ("sqlite", "postgresql")] or [
@@ -174,7 +205,7 @@ if __name__ == "__main__":
         for k in kinds:
             r = measure(k)
             print(
-                f"{k}: {r['median']:.0f} cases/s (runs {r['runs']}; per CPU-second "
-                f"{r['cpu_median']:.0f}; {r['queries']} queries per create; "
-                f"a bare commit {r['commit_ms']} ms)"
+                f"{k}: {r['median']:.0f} cases/s with {r['procs']} process(es) (runs {r['runs']};"
+                f" per CPU-second {r['cpu_median']:.0f}; {r['queries']} queries per create;"
+                f" a bare commit {r['commit_ms']} ms)"
             )

@@ -165,9 +165,6 @@ def _sweep_one(case_id: int, now: dt.datetime) -> bool:
         case=case, actor=None, action=action, from_state=from_state, to_state=case.state, at=now,
         data={"phase": phase, "owning_level": case.owning_level},
     )  # fmt: skip
-    from .tasks import enqueue_deadline_check
-
-    enqueue_deadline_check(case)
     return True
 
 

@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils.module_loading import import_string
 
 from gongzhi.core import clock
+from gongzhi.core.inserts import insert_rows
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, GridAssignment, Staff
 
@@ -56,7 +57,7 @@ def notify_users(users: Iterable, *, kind: str, title: str, body: str = "", case
             continue
         seen.add(user_id)
         rows.append(Notification(user_id=user_id, case=case, kind=kind, title=title, body=body))
-    Notification.objects.bulk_create(rows)
+    insert_rows(rows)
     return len(rows)
 
 

@@ -1,8 +1,9 @@
 """Writes for cases: create (idempotent) and act (every workflow action, one door).
 
 Each call runs in one transaction, locks the case row, checks the transition table, the
-user's role and grid subtree, rejects a stale version, appends a CaseEvent, and enqueues
-its deadline check and notifications in the same transaction.
+user's role and grid subtree, rejects a stale version, appends a CaseEvent, and writes its
+next deadline check (Case.next_check_at, worked off by the periodic sweep) and notifications
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.inserts import insert_row
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 
 from . import calendar
@@ -23,7 +25,6 @@ from .deadlines import case_deadlines_compute, initial_owner, schedule_next_chec
 from .geo import grid_for_point
 from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
 from .notify import notify_users, supervisor_ids_of
-from .tasks import enqueue_deadline_check
 from .workflow import LABELS, TransitionError, may, target_of, transition_for
 
 MAX_DESCRIPTION = 4000
@@ -33,22 +34,26 @@ class StaleCase(TransitionError):
     """The case changed since the user loaded it (optimistic concurrency)."""
 
 
-# Upsert + RETURNING: PostgreSQL, and SQLite ≥ 3.35.
+# SQLite: upsert + RETURNING (SQLite ≥ 3.35); its one-writer lock already serialises creates.
 _NEXT_NUMBER_SQL = (
     'INSERT INTO "cases_dailycounter" ("day", "last") VALUES (%s, 1) ON CONFLICT ("day") '
     'DO UPDATE SET "last" = "cases_dailycounter"."last" + 1 RETURNING "last"'
 )
+# PostgreSQL: one sequence per day (migration 0005), so creates never wait on each other.
+_NEXT_NUMBER_SQL_PG = "SELECT gongzhi_case_number_next(%s)"
 
 
 def case_number_next(now: dt.datetime) -> str:
     """SJyyyymmdd-NNNN, sequential per local day.
 
-    One upsert both creates the day's row and takes the next number; its row lock
-    serialises callers until their transaction ends, on PostgreSQL and SQLite alike.
+    SQLite: a per-day counter row, gap-free. PostgreSQL: a per-day sequence, which never
+    blocks a concurrent create (a counter row's lock would be held through each durable
+    commit); a create that fails after drawing its number leaves a gap (docs/decisions.md).
     """
     day = now.astimezone(calendar.LOCAL).date()
+    sql = _NEXT_NUMBER_SQL_PG if connection.vendor == "postgresql" else _NEXT_NUMBER_SQL
     with connection.cursor() as cur:
-        cur.execute(_NEXT_NUMBER_SQL, [connection.ops.adapt_datefield_value(day)])
+        cur.execute(sql, [connection.ops.adapt_datefield_value(day)])
         seq = cur.fetchone()[0]
     return f"SJ{day:%Y%m%d}-{seq:04d}"
 
@@ -182,18 +187,17 @@ def _case_create(
     if contact_name or contact_phone:
         case.set_contact((contact_name or "").strip(), contact_phone)
     case_deadlines_compute(case=case, phase=Phase.ACCEPT, start=now)
-    case.save()
-    event = CaseEvent.objects.create(
+    insert_row(case)  # = case.save(), without recompiling a 45-column INSERT per case
+    event = insert_row(CaseEvent(
         case=case, actor=by if getattr(by, "pk", None) else None, action="report",
         to_state=State.REPORTED, at=now, data={"channel": channel},
-    )  # fmt: skip
+    ))  # fmt: skip
     for item in checked:
         attachment_store(case=case, checked=item, by=by, event=event)
     notify_users(
         supervisor_ids_of(owning_grid), case=case, kind="new_case",
         title=f"新事件待受理:{case.number}", body=case.title,
     )  # fmt: skip
-    enqueue_deadline_check(case)
     return case
 
 
@@ -225,7 +229,6 @@ def case_act(
         chained = transition_for(locked.state, event.data["chain"])
         _apply(locked, chained, by=by, now=now, comment="", params={})
     locked.save()
-    enqueue_deadline_check(locked)
     case.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return locked
 

@@ -1,5 +1,12 @@
 """Durable background work (django-tasks; the default DB backend writes the task row with the
-ORM, so enqueueing inside a transaction is itself transactional: a rollback sends nothing)."""
+ORM, so enqueueing inside a transaction is itself transactional: a rollback sends nothing).
+
+Deadlines: every write that changes a case's clock sets `Case.next_check_at` in its own
+transaction; that indexed column is the queue of pending checks, and `deadlines_sweep_periodic`
+(a self-rescheduling durable task, started by `gongzhi serve`) works it off every minute. A
+task row per case and phase would add a write to every create and grow the task table by
+millions of rows a year at district scale (docs/decisions.md, "Deadline checks").
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ SWEEP_LEASE = "deadline_sweep"
 
 @task()
 def case_deadline_check(case_id: int) -> bool:
+    """Kept so that rows queued by earlier releases still run; nothing enqueues it now."""
     from .deadlines import case_sweep_one
 
     return case_sweep_one(case_id)
@@ -56,9 +64,3 @@ def sweep_lease_claim(now: dt.datetime) -> bool:
 def sweep_schedule_start() -> None:
     """Kick off the self-rescheduling sweep (safe to call at every start)."""
     deadlines_sweep_periodic.enqueue()
-
-
-def enqueue_deadline_check(case) -> None:
-    """A durable check at the case's next threshold, in the caller's transaction."""
-    if case.next_check_at is not None:
-        case_deadline_check.using(run_after=case.next_check_at).enqueue(case.pk)

@@ -68,7 +68,7 @@ class DivertRoute(models.TextChoices):
 
 
 class DailyCounter(models.Model):
-    """Last number issued per local day; its row lock serialises numbering."""
+    """Last number issued per local day on SQLite (PostgreSQL uses a sequence per day)."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

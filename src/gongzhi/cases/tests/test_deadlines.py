@@ -130,15 +130,34 @@ def test_without_an_extension_the_same_moment_escalates(district):
     assert fresh(case).state == State.ESCALATED
 
 
-def test_a_rolled_back_action_enqueues_nothing_and_writes_no_event(district):
+def test_a_rolled_back_change_leaves_no_check_no_notification_and_no_event(district):
     case = report(district)
-    tasks, events = DBTaskResult.objects.count(), CaseEvent.objects.count()
+    check_before = fresh(case).next_check_at
+    counts = lambda: (  # noqa: E731
+        Notification.objects.count(), CaseEvent.objects.count(), DBTaskResult.objects.count()
+    )  # fmt: skip
+    before = counts()
     with pytest.raises(RuntimeError), transaction.atomic():
         act(district, case, "center", "accept")
-        assert DBTaskResult.objects.count() > tasks  # enqueued inside the transaction
+        report(district)  # notifies the grid's supervisors
+        assert fresh(case).next_check_at != check_before  # the handling clock is set …
+        assert Notification.objects.count() > before[0]  # … and the inbox written, inside
         raise RuntimeError("boom")
-    assert (DBTaskResult.objects.count(), CaseEvent.objects.count()) == (tasks, events)
-    assert fresh(case).state == State.REPORTED
+    assert counts() == before
+    assert (fresh(case).state, fresh(case).next_check_at) == (State.REPORTED, check_before)
+
+
+def test_the_next_check_is_written_with_the_change_and_no_task_row_per_case(district):
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        tasks = DBTaskResult.objects.count()
+        case = report(district)
+        assert fresh(case).next_check_at == fresh(case).accept_yellow_at
+        act(district, case, "center", "accept")
+        assert fresh(case).next_check_at == fresh(case).handle_yellow_at
+        assert DBTaskResult.objects.count() == tasks
+        clock.move_to(fresh(case).handle_yellow_at + H)
+        assert cases_sweep_deadlines() == 1  # the sweep finds it by next_check_at
+    assert fresh(case).supervision == "yellow"
 
 
 def test_the_management_command_sweeps(district, capsys):
