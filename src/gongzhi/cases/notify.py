@@ -26,6 +26,15 @@ from .models import Notification, OutboundMessage
 
 log = logging.getLogger("gongzhi.notify")
 DEFAULT_BACKEND = "gongzhi.cases.notify.LogBackend"
+# Parameters that are secrets (one-time sign-in codes). Outside demo mode they are masked in
+# the log and blanked on the stored row once the message has been handed to the gateway.
+SECRET_PARAMS = frozenset({"code"})
+
+
+def params_for_log(params: dict) -> dict:
+    if settings.DEMO_MODE:
+        return params  # the demo shows codes on purpose (banner and log)
+    return {k: ("******" if k in SECRET_PARAMS else v) for k, v in (params or {}).items()}
 
 
 class Backend:
@@ -39,7 +48,7 @@ class LogBackend(Backend):
     def send(self, message: OutboundMessage) -> None:
         log.info(
             "outbound %s to=%s template=%s params=%s",
-            message.channel, message.to, message.template, message.params,
+            message.channel, message.to, message.template, params_for_log(message.params),
         )  # fmt: skip
 
 
@@ -81,7 +90,11 @@ def outbound_send(message: OutboundMessage) -> OutboundMessage:
         message.status, message.error = OutboundMessage.Status.FAILED, str(exc)[:200]
     else:
         message.status, message.sent_at = OutboundMessage.Status.SENT, clock.now()
-    message.save(update_fields=["backend", "status", "error", "sent_at"])
+        if not settings.DEMO_MODE and SECRET_PARAMS & set(message.params or {}):
+            message.params = {
+                k: ("" if k in SECRET_PARAMS else v) for k, v in message.params.items()
+            }
+    message.save(update_fields=["backend", "status", "error", "sent_at", "params"])
     return message
 
 

@@ -38,6 +38,23 @@ def test_an_sms_is_stored_queued_then_sent_by_the_default_backend(district):
     assert OutboundMessage.objects.get(pk=msg.pk).backend.endswith("LogBackend")
 
 
+def test_outside_demo_mode_a_sent_code_is_blanked_and_masked_in_the_log(district, settings, caplog):
+    settings.DEMO_MODE = False
+    msg = outbound_queue(channel="sms", to="13800001234", template="login_code",
+                         params={"code": "482913", "minutes": 5})  # fmt: skip
+    with caplog.at_level("INFO", logger="gongzhi.notify"):
+        outbound_send(msg)
+    assert OutboundMessage.objects.get(pk=msg.pk).params == {"code": "", "minutes": 5}
+    assert "482913" not in caplog.text and "******" in caplog.text
+
+
+def test_in_demo_mode_the_code_stays_for_the_banner(district):
+    msg = outbound_queue(channel="sms", to="13800001234", template="login_code",
+                         params={"code": "482913"})  # fmt: skip
+    outbound_send(msg)
+    assert OutboundMessage.objects.get(pk=msg.pk).params == {"code": "482913"}
+
+
 def test_a_failing_backend_marks_the_message_failed(district, settings):
     settings.NOTIFY_WECHAT_BACKEND = f"{__name__}.Failing"
     msg = outbound_queue(channel="wechat", to="openid-1", template="t", params={})
