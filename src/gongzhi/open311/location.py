@@ -49,7 +49,7 @@ def location_resolve(
             raise bad_request("该位置不在本区网格范围内")
         return Location(grid, address or grid.full_name, la, lo, address_id.strip())
     if address_id:
-        grid = Grid.objects.filter(code=address_id.strip()).first()
+        grid = next(iter(Grid.objects.filter(code=address_id.strip()).order_by()[:1]), None)
         if grid is None:
             raise bad_request(f"未知的 address_id:{address_id[:40]}")
         return Location(grid, address or grid.full_name, address_id=grid.code)

@@ -43,7 +43,8 @@ def service_list() -> QuerySet[Category]:
 def service_get(code: str) -> Category | None:
     """One active leaf category. Cheaper than filtering service_list(): it runs on every
     POST, and a sub-category (the usual code) can have no children (two levels)."""
-    category = Category.objects.select_related("parent").filter(code=code, active=True).first()
+    qs = Category.objects.select_related("parent").filter(code=code, active=True)
+    category = next(iter(qs.order_by()[:1]), None)  # unique code: no ORDER BY to compile
     if category is None:
         return None
     if category.parent_id:
