@@ -2,9 +2,11 @@
 job (target ≤ 5 min, with progress visible to a concurrent reader).
 
 Standalone:  GONGZHI_MODE=test .venv/bin/python bench/bench_cards.py
-It then uses var/bench/bench_cards.sqlite3 (unless DATABASE_URL is set) and builds the
-full-scale grid tree, centers, grid workers and police with the seeding code, without
-residents (per-unit cards don't need them). Under bench/run.py it reuses the full district
+It then uses var/bench/bench_cards.sqlite3 and builds the full-scale grid tree, centers,
+grid workers and police with the seeding code, without residents (per-unit cards don't need
+them). On PostgreSQL, point DATABASE_URL at a database named for this bench, e.g.
+postgres://postgres@127.0.0.1:5432/gongzhi_cards_bench (created if missing): a name with
+both "cards" and "bench" gets the same build. Under bench/run.py it reuses the full district
 of the harness database.
 
 The figure is the wall time of card_print_job_run, the function the task worker runs. A
@@ -40,9 +42,22 @@ def _setup_django() -> bool:
         os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / 'bench_cards.sqlite3'}"
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
+    if connection.vendor == "postgresql":
+        from bench.harness import _postgres_create_if_missing
+
+        _postgres_create_if_missing()
     call_command("migrate", verbosity=0, interactive=False)
     return True
+
+
+def _own_database() -> bool:
+    """A database of this bench's own, where building the district without residents is safe."""
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"]["NAME"])
+    return "bench_cards" in name or ("cards" in name and "bench" in name)
 
 
 def _district_root():
@@ -132,7 +147,7 @@ def main(report) -> None:
 
     root = _district_root()
     if root is None:
-        if "bench_cards" in str(settings.DATABASES["default"]["NAME"]):
+        if _own_database():
             _build_without_residents()
         else:
             from bench.harness import ensure_full_district

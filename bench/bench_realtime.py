@@ -21,10 +21,11 @@ the `websockets` client:
 
 The in-memory layer always runs; with REDIS_URL set, the Redis layer runs too, on Redis
 database BENCH_REDIS_DB (default 15) so its groups never meet those of tests running
-against database 0. The client runs on the same machine as the server: its own CPU time is
-inside the figures (the load average is reported with them). Sockets do not negotiate
-permessage-deflate. A socket that has not received an event within WAIT seconds counts as
-lost.
+against database 0. BENCH_RT_LAYERS=redis (or memory) runs one layer only. The server logs
+to var/bench/bench_realtime.<layer>.log; the tracebacks in it are counted and reported. The
+client runs on the same machine as the server: its own CPU time is inside the figures (the
+load average is reported with them). Sockets do not negotiate permessage-deflate. A socket
+that has not received an event within WAIT seconds counts as lost.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ CONNECT_CONCURRENCY = 100
 WAIT = 10.0  # seconds an event may take before the sockets still missing it count as lost
 CHILD_TIMEOUT = 900
 SQLITE_PATH = ROOT / "var" / "bench" / "bench_realtime.sqlite3"
-SERVER_LOG = ROOT / "var" / "bench" / "bench_realtime.server.log"
+LOG_DIR = ROOT / "var" / "bench"
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
 CSRF = "benchcsrf" + "0" * 23  # a 32-character CSRF secret we set ourselves (cookie = form)
 
@@ -61,6 +62,8 @@ CSRF = "benchcsrf" + "0" * 23  # a 32-character CSRF secret we set ourselves (co
 def main(report) -> None:
     kind = _vendor()
     layers = ["memory"] + (["redis"] if os.environ.get("REDIS_URL") else [])
+    if only := os.environ.get("BENCH_RT_LAYERS"):
+        layers = [layer for layer in layers if layer in only.split(",")]
     for layer in layers:
         r = _measure(kind, layer)
         sfx = "" if layer == "memory" else "_redis"
@@ -77,7 +80,8 @@ def main(report) -> None:
         report(
             f"rt_call_p99{sfx}", r["call_p99_ms"], "ms",
             f"target ≤ 1000; max {r['call_max_ms']:.0f} ms; POST itself median "
-            f"{r['call_post_ms']:.0f} ms; lost {r['call_lost']}; warm-up call before "
+            f"{r['call_post_ms']:.0f} ms; lost {r['call_lost']}; server tracebacks "
+            f"{r['server_tracebacks']}; warm-up call before "
             f"{r['call_warmup_ms']:.0f} ms; {layer}; {load}",
         )  # fmt: skip
         report(
@@ -243,12 +247,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _server_log() -> Path:
+    return LOG_DIR / f"bench_realtime.{'redis' if os.environ.get('REDIS_URL') else 'memory'}.log"
+
+
 def _serve(port: int) -> subprocess.Popen:
     from bench.harness import gongzhi
 
     env = dict(os.environ, ALLOWED_HOSTS="127.0.0.1")
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    with SERVER_LOG.open("w") as log:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    with _server_log().open("w") as log:
         # Its own process group: `serve` starts uvicorn as a child; both stop at the end.
         return subprocess.Popen(  # noqa: S603 - our own interpreter and module
             gongzhi("serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)),
@@ -260,7 +268,7 @@ def _wait_up(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}; see {SERVER_LOG}")
+            raise RuntimeError(f"server exited with {proc.returncode}; see {_server_log()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -488,9 +496,11 @@ def _child() -> None:
         _wait_up(port, server)
         calls = asyncio.run(_calls(port, data["staff"], data["residents"][: CALLS + 1]))
         live = asyncio.run(_live(port, data["residents"], data["live"]))
+        time.sleep(3)  # let the server finish the sockets' disconnects before it is stopped
     finally:
         _stop(server)
-    print(json.dumps({**calls, **live, "load": os.getloadavg()}))
+    tracebacks = _server_log().read_text(errors="replace").count("Traceback")
+    print(json.dumps({**calls, **live, "load": os.getloadavg(), "server_tracebacks": tracebacks}))
 
 
 if __name__ == "__main__":

@@ -149,16 +149,25 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # One connection per concurrent group_send/receive: the client's default pool of
-            # 100 ran dry with 1,000 staff sockets (docs/benchmarks.md).
+            # channels_redis's layer with a pool that waits for a free connection when all
+            # are busy (2,000 sockets closing at once), instead of failing (docs/decisions.md).
+            "BACKEND": "gongzhi.realtime.layers.BlockingPoolRedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
-                        "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 2000),
+                        "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 200),
+                        "timeout": 20,  # seconds a command may wait for a free connection
+                        # channels_redis waits on Redis with a 5-second BZPOPMIN; redis-py's
+                        # default read timeout is also 5 s, so an idle wait raised TimeoutError
+                        # and ended a socket's receive loop. The read timeout must be longer.
+                        "socket_timeout": 15,
                     }
-                ]
+                ],
+                # All sockets of one server process share one Redis queue, and each socket
+                # buffers up to `capacity` events in memory; the default of 100 silently drops
+                # events when a burst (likes in a busy live room) outruns the fan-out.
+                "capacity": 1000,
             },
         }
     }

@@ -3,18 +3,38 @@ services; authentication comes from the session (Channels' AuthMiddlewareStack).
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
+from redis.exceptions import RedisError
 
 from . import services
 from .models import LiveSession, OneKeyCall
 
 FORBIDDEN = 4403
+LAYER_FAILED = 1011  # "internal error": the client reconnects and polls for what it missed
+logger = logging.getLogger(__name__)
 
 
 class RelayConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
+
+    async def __call__(self, scope, receive, send) -> None:
+        """A channel-layer error (Redis down, a timeout) must not escape: the server would drop
+        the connection without a close frame and disconnect() would never run, leaving a dead
+        member in every group. Log it, close the socket (realtime.js reconnects and polls to
+        catch up) and leave the groups."""
+        try:
+            await super().__call__(scope, receive, send)
+        except RedisError:
+            logger.exception("channel layer failed on %s; closing the socket", scope.get("path"))
+            with contextlib.suppress(Exception):  # the client may be gone already
+                await send({"type": "websocket.close", "code": LAYER_FAILED})
+            with contextlib.suppress(RedisError):
+                await self.disconnect(LAYER_FAILED)  # leave the groups; no stale members
 
     async def join(self, groups: list[str]) -> None:
         self.groups_joined = groups

@@ -90,9 +90,12 @@ class WebsocketCommunicator:
     async def receive_json_from(self, timeout: float = 2):
         import json
 
-        response = await self._comm.receive_output(timeout)
+        response = await self.receive_output(timeout)
         assert response["type"] == "websocket.send", response
         return json.loads(response["text"])
+
+    async def receive_output(self, timeout: float = 2) -> dict:
+        return await self._comm.receive_output(timeout)
 
     async def receive_nothing(self, timeout: float = 0.2) -> bool:
         return await self._comm.receive_nothing(timeout)
