@@ -147,7 +147,7 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     inspected_at = models.DateTimeField(default=clock.now, db_index=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -155,6 +155,11 @@ class Inspection(models.Model):
         verbose_name = _("隐患排查")
         verbose_name_plural = _("隐患排查")
         ordering = ["-inspected_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspector", "idempotency_key"], name="inspection_idempotent_per_inspector"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.place} {self.inspected_at:%Y-%m-%d}"
@@ -218,6 +223,39 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class SubmissionKey(models.Model):
+    """The idempotency key of a workbench write whose record has no key field of its own.
+
+    The browser's offline queue resends an entry until the server confirms it. Households
+    and residents belong to people/, and a resident edit may create nothing at all, so the
+    key is kept here, written in the same transaction as the record: a replay finds this
+    row and is answered with the first result.
+    """
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", _("登记新户")
+        RESIDENT = "resident", _("添加居民")
+        RESIDENT_EDIT = "resident_edit", _("修改居民信息")
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)  # None: nothing was created
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("离线提交记录")
+        verbose_name_plural = _("离线提交记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "kind", "key"], name="submission_key_once_per_worker"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
 
 
 class ScoreEvent(models.TextChoices):

@@ -8,7 +8,7 @@ import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from gongzhi.cases.attachments import attachment_check
 from gongzhi.cases.models import Case, Category, Channel
@@ -17,10 +17,12 @@ from gongzhi.core import clock, crypto
 from gongzhi.core.access import can, grid_in_scope, role_of
 from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
 from gongzhi.core.roles import Role
-from gongzhi.people.models import SPECIAL_TAGS, Resident
+from gongzhi.people.models import SPECIAL_TAGS, Household, Resident
 from gongzhi.people.services import (
     clean_resident_fields,
+    household_create,
     id_number_taken,
+    resident_create,
     resident_tag_add,
     resident_update,
 )
@@ -36,15 +38,13 @@ from .models import (
     Inspection,
     InspectionChecklist,
     InspectionResult,
+    SubmissionKey,
 )
+from .replay import clean_key, keyed, replayable
 from .selectors import worker_unit
 
 MAX_TEXT = 4000
 MAX_MINUTES = 24 * 60
-
-
-def _key(raw) -> str | None:
-    return (raw or "").strip()[:100] or None
 
 
 def _require_worker_grid(by, grid):
@@ -97,10 +97,6 @@ def _clean_diary(*, date, role, duty, text, minutes_spent, lat, lng) -> dict:
             "minutes_spent": minutes_spent, "lat": lat, "lng": lng}  # fmt: skip
 
 
-def _existing_entry(by, key):
-    return DiaryEntry.objects.filter(worker=by, idempotency_key=key).first() if key else None
-
-
 def diary_entry_create(
     *,
     by,
@@ -119,36 +115,40 @@ def diary_entry_create(
     idempotency_key: str | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Write a diary entry; (entry, created). A replay of the key returns the first entry."""
-    key = _key(idempotency_key)
-    if first := _existing_entry(by, key):
-        return first, False
-    grid = _require_worker_grid(by, grid)
-    fields = _clean_diary(date=date, role=role, duty=duty, text=text,
-                          minutes_spent=minutes_spent, lat=lat, lng=lng)  # fmt: skip
-    checked = [attachment_check(p) for p in photos]
-    if any(not c.content_type.startswith("image/") for c in checked):
-        raise ValidationError({"attachments": "日记照片只能是图片"})
-    residents, households = list(residents), list(households)
-    if any(not grid_in_scope(by, r.grid) for r in residents) or any(
-        not grid_in_scope(by, h.unit) for h in households
-    ):
-        raise PermissionDenied("走访对象不在您负责的网格内")
-    try:
+    key = clean_key(idempotency_key)
+
+    def write() -> DiaryEntry:
+        unit = _require_worker_grid(by, grid)
+        fields = _clean_diary(date=date, role=role, duty=duty, text=text,
+                              minutes_spent=minutes_spent, lat=lat, lng=lng)  # fmt: skip
+        checked = _images_only(photos, field="attachments", message="日记照片只能是图片")
+        met, met_households = list(residents), list(households)
+        if any(not grid_in_scope(by, r.grid) for r in met) or any(
+            not grid_in_scope(by, h.unit) for h in met_households
+        ):
+            raise PermissionDenied("走访对象不在您负责的网格内")
         with transaction.atomic():
             entry = DiaryEntry.objects.create(
-                worker=by, grid=grid, is_public=bool(is_public), idempotency_key=key, **fields
+                worker=by, grid=unit, is_public=bool(is_public), idempotency_key=key, **fields
             )
-            entry.residents_met.set(residents)
-            entry.households_met.set(households)
+            entry.residents_met.set(met)
+            entry.households_met.set(met_households)
             for c in checked:
                 photo = DiaryPhoto(entry=entry, content_type=c.content_type, original_name=c.name)
                 photo.file.save(f"{entry.pk}-{os.urandom(4).hex()}{c.ext}", ContentFile(c.data))
-    except IntegrityError:
-        # A concurrent replay won the race; its entry is the answer.
-        if first := _existing_entry(by, key):
-            return first, False
-        raise
-    return entry, True
+        return entry
+
+    return replayable(
+        key, lambda: DiaryEntry.objects.filter(worker=by, idempotency_key=key).first(), write
+    )
+
+
+def _images_only(uploads, *, field: str, message: str) -> list:
+    """Check each upload; photos must be images (attachment_check also allows PDF)."""
+    checked = [attachment_check(u) for u in uploads if u]
+    if any(not c.content_type.startswith("image/") for c in checked):
+        raise ValidationError({field: message})
+    return checked
 
 
 @transaction.atomic
@@ -167,7 +167,7 @@ def field_report_create(
     """Report a case found on patrol (网格员巡查) in the worker's own unit."""
     grid = _require_worker_grid(by, None)
     # Case keys are global; a worker's key is only unique to that worker.
-    key = f"wb{by.pk}:{_key(idempotency_key)}" if _key(idempotency_key) else None
+    key = f"wb{by.pk}:{clean_key(idempotency_key)}" if clean_key(idempotency_key) else None
     found = Category.objects.filter(code=str(category or ""), active=True).first()
     if found is None:
         raise ValidationError({"category": "请选择事件类别"})
@@ -185,18 +185,24 @@ def _failure_category(checklist: InspectionChecklist) -> Category:
     return found or qs.first()
 
 
-@transaction.atomic
 def inspection_submit(
     *, by, checklist: InspectionChecklist, place: str, results: dict, idempotency_key=None
 ) -> Inspection:
     """Record an inspection; results = {item_id: (passed, note, photo|None)}.
 
     Every failed item becomes a case in the same transaction, so an inspection never
-    exists without the cases it found.
+    exists without the cases it found. A replay of the key returns the first inspection.
     """
-    key = _key(idempotency_key)
-    if key and (first := Inspection.objects.filter(idempotency_key=key).first()):
-        return first
+    key = clean_key(idempotency_key)
+    inspection, _created = replayable(
+        key,
+        lambda: Inspection.objects.filter(inspector=by, idempotency_key=key).first(),
+        lambda: _inspection_create(by, checklist, place, results, key),
+    )
+    return inspection
+
+
+def _inspection_create(by, checklist, place, results, key) -> Inspection:
     grid = _require_worker_grid(by, None)
     place = (place or "").strip()
     items = list(ChecklistItem.objects.filter(checklist=checklist))
@@ -208,33 +214,30 @@ def inspection_submit(
         errors["results"] = "请逐项填写检查结果:" + "、".join(missing)
     if errors:
         raise ValidationError(errors)
-    checked = {}
-    for item in items:
-        photo = results[item.pk][2]
-        if photo:
-            checked[item.pk] = attachment_check(photo)
-    inspection = Inspection.objects.create(
-        checklist=checklist, grid=grid, place=place[:200], inspector=by, idempotency_key=key
-    )
-    category = _failure_category(checklist)
-    for item in items:
-        passed, note, _photo = results[item.pk]
-        result = InspectionResult(inspection=inspection, item=item, passed=bool(passed),
-                                  note=(note or "")[:500])  # fmt: skip
-        if item.pk in checked:
-            c = checked[item.pk]
-            result.photo.save(f"{inspection.pk}-{item.pk}{c.ext}", ContentFile(c.data), save=False)
-        if not passed:
-            photos = [ContentFile(checked[item.pk].data, name=checked[item.pk].name)] if (
-                item.pk in checked
-            ) else []  # fmt: skip
-            result.case = case_create(
-                by=by, category=category, channel=Channel.PATROL, grid=grid,
-                title=f"隐患:{place[:40]} {item.text}"[:200],
-                description=f"{checklist.place_type}「{place}」检查不合格:{item.text}。{note or ''}",
-                attachments=photos, reporter_user=by,
-            )  # fmt: skip
-        result.save()
+    photos = {pk: r[2] for pk, r in results.items() if r[2]}
+    images = _images_only(photos.values(), field="photos", message="检查照片只能是图片")
+    checked = dict(zip(photos, images, strict=True))
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            checklist=checklist, grid=grid, place=place[:200], inspector=by, idempotency_key=key
+        )
+        category = _failure_category(checklist)
+        for item in items:
+            passed, note, _photo = results[item.pk]
+            c = checked.get(item.pk)
+            result = InspectionResult(inspection=inspection, item=item, passed=bool(passed),
+                                      note=(note or "")[:500])  # fmt: skip
+            if c:
+                result.photo.save(f"{inspection.pk}-{item.pk}{c.ext}", ContentFile(c.data),
+                                  save=False)  # fmt: skip
+            if not passed:
+                result.case = case_create(
+                    by=by, category=category, channel=Channel.PATROL, grid=grid,
+                    title=f"隐患:{place[:40]} {item.text}"[:200],
+                    description=f"{checklist.place_type}「{place}」检查不合格:{item.text}。{note or ''}",
+                    attachments=[ContentFile(c.data, name=c.name)] if c else [], reporter_user=by,
+                )  # fmt: skip
+            result.save()
     return inspection
 
 
@@ -251,12 +254,43 @@ def _summary(resident: Resident, changes: dict, tags: list[str]) -> str:
     return f"{resident.masked_name}:" + ",".join(parts)
 
 
-@transaction.atomic
-def resident_collect_update(*, by, resident: Resident, special_tags=(), **fields):
+def household_collect(*, by, house_number: str, idempotency_key=None) -> Household | None:
+    """Register a household in the worker's own unit; a replay returns the first one."""
+
+    def write() -> Household:
+        unit = worker_unit(by)
+        if unit is None:
+            raise PermissionDenied("您没有负责的网格")
+        return household_create(by=by, unit=unit, house_number=house_number)
+
+    kind = SubmissionKey.Kind.HOUSEHOLD
+    return keyed(by=by, kind=kind, key=idempotency_key, model=Household, write=write)[0]
+
+
+def resident_collect(*, by, household: Household, idempotency_key=None, **fields):
+    """Add a resident (validated by people.services); a replay returns the first one."""
+    return keyed(
+        by=by, kind=SubmissionKey.Kind.RESIDENT, key=idempotency_key, model=Resident,
+        write=lambda: resident_create(by=by, household=household, **fields),
+    )[0]  # fmt: skip
+
+
+def resident_collect_update(
+    *, by, resident: Resident, special_tags=(), idempotency_key=None, **fields
+) -> ChangeRequest | None:
     """A worker's update of a resident: plain fields apply now, sensitive ones wait for review.
 
-    Returns the ChangeRequest when one was needed, else None.
+    Returns the ChangeRequest when one was needed, else None. A replay of the key writes
+    nothing and returns the first answer.
     """
+    return keyed(
+        by=by, kind=SubmissionKey.Kind.RESIDENT_EDIT, key=idempotency_key, model=ChangeRequest,
+        write=lambda: _resident_change(by, resident, special_tags, fields),
+    )[0]  # fmt: skip
+
+
+@transaction.atomic
+def _resident_change(by, resident: Resident, special_tags, fields: dict) -> ChangeRequest | None:
     if not can(by, "change") or not grid_in_scope(by, resident.grid):
         raise PermissionDenied("您无权修改该网格的人口信息")
     current = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,

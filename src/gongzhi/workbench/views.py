@@ -1,17 +1,22 @@
 """Workbench pages. Thin: reads via selectors, writes via services.
 
-The two offline-capable forms (diary, field report) answer JSON when the browser's queue
-sends them (Accept: application/json), and a normal redirect otherwise. Both take the
-idempotency key from the `Idempotency-Key` header or the `idempotency_key` field.
+Every form a worker fills in (diary, field report, inspection, household, resident, resident
+edit) can be sent by the browser's offline queue (static/workbench/offline.js). Those views
+answer JSON when the queue sends them (Accept: application/json) and a page or redirect
+otherwise; they take the idempotency key from the `Idempotency-Key` header or the
+`idempotency_key` field, and a replay is answered with the first result.
 """
 
 from __future__ import annotations
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases.models import Category
@@ -19,7 +24,6 @@ from gongzhi.core import clock
 from gongzhi.core.access import role_of, staff_of
 from gongzhi.grids.models import Grid
 from gongzhi.people.models import SPECIAL_TAGS, Household, Relation, Resident, Tag
-from gongzhi.people.services import household_create, resident_create
 
 from . import selectors as sel
 from . import services as svc
@@ -42,6 +46,44 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _saved(request, url: str, message: str, *, created: bool | None = None, **extra):
+    """Accepted: JSON for the offline queue (201 when this request wrote), else a redirect."""
+    if _wants_json(request):
+        body = {"ok": True, "url": url, "message": message}
+        body |= {} if created is None else {"created": created}
+        return JsonResponse(body | extra, status=201 if created else 200)
+    messages.success(request, message)
+    return redirect(url)
+
+
+def _refused(request, exc: ValidationError, template: str, context: dict):
+    """Invalid input: the queue gets the Chinese messages in JSON, a person gets the form back."""
+    errors = _errors(exc)
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "errors": errors}, status=400)
+    return render(request, template, context | {"data": request.POST, "errors": errors}, status=400)
+
+
+def queueable(view):
+    """Refusals the queue cannot cure by resending (no permission, nothing there) come back as
+    JSON with a Chinese message, so the entry is shown as failed instead of resent forever."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (PermissionDenied, Http404) as exc:
+            if not _wants_json(request):
+                raise
+            if isinstance(exc, PermissionDenied):
+                status, message = 403, str(exc) or "您无权提交这条记录"
+            else:
+                status, message = 404, "要登记的户或居民不存在,或不在您负责的网格内"
+            return JsonResponse({"ok": False, "errors": {"__all__": message}}, status=status)
+
+    return wrapped
+
+
 @login_required
 def index(request):
     if staff_of(request.user) is None:
@@ -61,6 +103,7 @@ def _diary_context(request, data, errors):
 
 
 @login_required
+@queueable
 def diary_new(request):
     if request.method != "POST":
         return render(request, "workbench/diary_form.html", _diary_context(request, {}, {}))
@@ -75,15 +118,9 @@ def diary_new(request):
             photos=request.FILES.getlist("photos"), idempotency_key=_key(request),
         )  # fmt: skip
     except ValidationError as exc:
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "errors": _errors(exc)}, status=400)
-        ctx = _diary_context(request, p, _errors(exc))
-        return render(request, "workbench/diary_form.html", ctx, status=400)
-    if _wants_json(request):
-        return JsonResponse({"ok": True, "id": entry.pk, "created": created},
-                            status=201 if created else 200)  # fmt: skip
-    messages.success(request, "日记已保存")
-    return redirect("workbench:diary_detail", pk=entry.pk)
+        return _refused(request, exc, "workbench/diary_form.html", _diary_context(request, p, {}))
+    url = reverse("workbench:diary_detail", args=[entry.pk])
+    return _saved(request, url, "日记已保存", created=created, id=entry.pk)
 
 
 @login_required
@@ -135,6 +172,7 @@ def _quick_categories():
 
 
 @login_required
+@queueable
 def report_new(request):
     ctx = {"categories": _quick_categories(), "data": request.POST, "errors": {}}
     if request.method != "POST":
@@ -147,44 +185,42 @@ def report_new(request):
             idempotency_key=_key(request),
         )  # fmt: skip
     except ValidationError as exc:
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "errors": _errors(exc)}, status=400)
-        ctx["errors"] = _errors(exc)
-        return render(request, "workbench/report_form.html", ctx, status=400)
-    if _wants_json(request):
-        return JsonResponse({"ok": True, "number": case.number})
-    messages.success(request, f"事件已上报,编号 {case.number}")
-    return redirect("workbench:index")
+        return _refused(request, exc, "workbench/report_form.html", ctx)
+    message = f"事件已上报,编号 {case.number}"
+    return _saved(request, reverse("workbench:index"), message, number=case.number)
 
 
 # --- inspections ----------------------------------------------------------------------------
 
 
 @login_required
+@queueable
 def inspection_new(request):
     checklists = InspectionChecklist.objects.filter(active=True).prefetch_related("items")
-    chosen = checklists.filter(pk=request.GET.get("checklist") or request.POST.get("checklist"))
-    checklist = chosen.first()
+    chosen = request.POST.get("checklist") or request.GET.get("checklist") or ""
+    checklist = checklists.filter(pk=chosen).first() if chosen.isdigit() else None
+    template = "workbench/inspection_form.html"
     ctx = {"checklists": checklists, "checklist": checklist, "data": request.POST, "errors": {}}
-    if request.method == "POST" and checklist:
-        p, results = request.POST, {}
-        for item in checklist.items.all():
-            verdict = p.get(f"item_{item.pk}")
-            if verdict in ("pass", "fail"):
-                results[item.pk] = (verdict == "pass", p.get(f"note_{item.pk}", ""),
-                                    request.FILES.get(f"photo_{item.pk}"))  # fmt: skip
-        try:
-            inspection = svc.inspection_submit(
-                by=request.user, checklist=checklist, place=p.get("place", ""), results=results,
-                idempotency_key=_key(request) or None,
-            )  # fmt: skip
-        except ValidationError as exc:
-            ctx["errors"] = _errors(exc)
-            return render(request, "workbench/inspection_form.html", ctx, status=400)
-        failed = inspection.results.filter(passed=False).count()
-        messages.success(request, f"排查已记录,{failed} 项不合格已转为事件")
-        return redirect("workbench:index")
-    return render(request, "workbench/inspection_form.html", ctx)
+    if request.method != "POST":
+        return render(request, template, ctx)
+    if checklist is None:
+        return _refused(request, ValidationError({"checklist": "请选择场所类型"}), template, ctx)
+    p, results = request.POST, {}
+    for item in checklist.items.all():
+        verdict = p.get(f"item_{item.pk}")
+        if verdict in ("pass", "fail"):
+            results[item.pk] = (verdict == "pass", p.get(f"note_{item.pk}", ""),
+                                request.FILES.get(f"photo_{item.pk}"))  # fmt: skip
+    try:
+        inspection = svc.inspection_submit(
+            by=request.user, checklist=checklist, place=p.get("place", ""), results=results,
+            idempotency_key=_key(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, exc, template, ctx)
+    failed = inspection.results.filter(passed=False).count()
+    message = f"排查已记录,{failed} 项不合格已转为事件"
+    return _saved(request, reverse("workbench:index"), message, id=inspection.pk, failed=failed)
 
 
 # --- information collection -----------------------------------------------------------------
@@ -200,66 +236,66 @@ def collect(request):
 
 
 @login_required
+@queueable
 def household_new(request):
-    errors, data = {}, request.POST
-    if request.method == "POST":
-        try:
-            unit = sel.worker_unit(request.user)
-            if unit is None:
-                raise PermissionDenied
-            household_create(by=request.user, unit=unit, house_number=data.get("house_number"))
-            messages.success(request, "已登记新户")
-            return redirect("workbench:collect")
-        except ValidationError as exc:
-            errors = _errors(exc)
-    status = 400 if errors else 200
-    return render(request, "workbench/household_form.html",
-                  {"errors": errors, "data": data}, status=status)  # fmt: skip
+    template, ctx = "workbench/household_form.html", {"errors": {}, "data": request.POST}
+    if request.method != "POST":
+        return render(request, template, ctx)
+    try:
+        household = svc.household_collect(
+            by=request.user, house_number=request.POST.get("house_number", ""),
+            idempotency_key=_key(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, exc, template, ctx)
+    return _saved(request, reverse("workbench:collect"), "已登记新户",
+                  id=household.pk if household else None)  # fmt: skip
 
 
 RESIDENT_FIELDS = ("name", "id_number", "phone", "kind", "relation")
 
 
 @login_required
+@queueable
 def resident_new(request, household: int):
     hh = get_object_or_404(Household.objects.restrict(request.user), pk=household)
-    errors, data = {}, request.POST
-    if request.method == "POST":
-        try:
-            resident_create(by=request.user, household=hh,
-                            **{f: data.get(f, "") for f in RESIDENT_FIELDS})  # fmt: skip
-            messages.success(request, "已登记居民")
-            return redirect("workbench:collect")
-        except ValidationError as exc:
-            errors = _errors(exc)
-    return render(request, "workbench/resident_form.html",
-                  {"household": hh, "errors": errors, "data": data,
-                   "relations": Relation.choices},
-                  status=400 if errors else 200)  # fmt: skip
+    template = "workbench/resident_form.html"
+    ctx = {"household": hh, "errors": {}, "data": request.POST, "relations": Relation.choices}
+    if request.method != "POST":
+        return render(request, template, ctx)
+    try:
+        resident = svc.resident_collect(
+            by=request.user, household=hh, idempotency_key=_key(request),
+            **{f: request.POST.get(f, "") for f in RESIDENT_FIELDS},
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, exc, template, ctx)
+    return _saved(request, reverse("workbench:collect"), "已登记居民",
+                  id=resident.pk if resident else None)  # fmt: skip
 
 
 @login_required
+@queueable
 def resident_edit(request, pk: int):
     resident = get_object_or_404(Resident.objects.restrict(request.user), pk=pk)
-    errors = {}
-    data = request.POST or {"kind": resident.kind, "relation": resident.relation}
-    if request.method == "POST":
-        fields = {f: data[f] for f in RESIDENT_FIELDS if data.get(f, "").strip()}
-        try:
-            cr = svc.resident_collect_update(
-                by=request.user, resident=resident, special_tags=data.getlist("special_tags"),
-                **fields,
-            )  # fmt: skip
-            msg = "敏感信息的修改已提交社区审核,审核通过后生效" if cr else "已保存"
-            messages.success(request, msg)
-            return redirect("workbench:collect")
-        except ValidationError as exc:
-            errors = _errors(exc)
+    template = "workbench/resident_edit.html"
     tags = [(t.value, t.label) for t in Tag if t in SPECIAL_TAGS]
-    return render(request, "workbench/resident_edit.html",
-                  {"resident": resident, "errors": errors, "data": data, "tags": tags,
-                   "relations": Relation.choices},
-                  status=400 if errors else 200)  # fmt: skip
+    data = request.POST or {"kind": resident.kind, "relation": resident.relation}
+    ctx = {"resident": resident, "errors": {}, "data": data, "tags": tags,
+           "relations": Relation.choices}  # fmt: skip
+    if request.method != "POST":
+        return render(request, template, ctx)
+    fields = {f: data[f] for f in RESIDENT_FIELDS if data.get(f, "").strip()}
+    try:
+        cr = svc.resident_collect_update(
+            by=request.user, resident=resident, special_tags=data.getlist("special_tags"),
+            idempotency_key=_key(request), **fields,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, exc, template, ctx)
+    message = "敏感信息的修改已提交社区审核,审核通过后生效" if cr else "已保存"
+    return _saved(request, reverse("workbench:collect"), message,
+                  change_request=cr.pk if cr else None)  # fmt: skip
 
 
 @login_required

@@ -11,13 +11,9 @@ from gongzhi.workbench.services import (
     resident_collect_update,
 )
 
+from .factories import valid_id
+
 NEW_ID = "620902200001010011"
-
-
-def _valid(number: str) -> str:
-    from gongzhi.core.idcard import check_char
-
-    return number[:17] + check_char(number[:17])
 
 
 def test_it_refuses_a_resident_whose_id_is_already_registered(district, login):
@@ -33,7 +29,7 @@ def test_it_refuses_a_resident_whose_id_is_already_registered(district, login):
 
 def test_it_adds_a_resident_with_a_valid_new_id(district, login):
     url = reverse("workbench:resident_new", args=[district.households["a"].pk])
-    response = login("gridworker").post(url, {"name": "茹小明", "id_number": _valid(NEW_ID),
+    response = login("gridworker").post(url, {"name": "茹小明", "id_number": valid_id(NEW_ID),
                                               "relation": "child"})  # fmt: skip
     assert response.status_code == 302
     assert Resident.objects.filter(household=district.households["a"]).count() == 3
@@ -103,7 +99,7 @@ def test_a_worker_cannot_touch_a_sibling_grid(district, login):
     assert client.get(reverse("workbench:resident_edit", args=[a_head.pk])).status_code == 404
     response = client.post(
         reverse("workbench:resident_new", args=[district.households["a"].pk]),
-        {"name": "张三", "id_number": _valid(NEW_ID)},
+        {"name": "张三", "id_number": valid_id(NEW_ID)},
     )
     assert response.status_code == 404
     with pytest.raises(PermissionDenied):
