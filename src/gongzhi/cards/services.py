@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cards.content import card_count, cards_for
 from gongzhi.cards.models import CardPrintJob
@@ -27,10 +28,10 @@ from gongzhi.grids.models import Grid
 
 logger = logging.getLogger(__name__)
 
-NO_PRINT = "您没有打印连心卡的权限。"
-OUT_OF_SCOPE = "该网格不在您的管辖范围内。"
-BAD_PER = "打印方式无效:请选择“每个单元一张”或“每户一张”。"
-CRASHED = "生成连心卡时发生内部错误,请稍后重试或联系管理员。"
+NO_PRINT = _("您没有打印连心卡的权限。")
+OUT_OF_SCOPE = _("该网格不在您的管辖范围内。")
+BAD_PER = _("打印方式无效:请选择“每个单元一张”或“每户一张”。")
+CRASHED = _("生成连心卡时发生内部错误,请稍后重试或联系管理员。")
 
 
 def can_print(user) -> bool:
@@ -112,7 +113,7 @@ def card_print_job_run(job_id: int) -> CardPrintJob | None:
         fields |= {"status": CardPrintJob.Status.FAILED, "error": _message(exc)}
     except Exception:
         logger.exception("card print job %s crashed", job_id)
-        fields |= {"status": CardPrintJob.Status.FAILED, "error": CRASHED}
+        fields |= {"status": CardPrintJob.Status.FAILED, "error": str(CRASHED)}
     fields["finished_at"] = clock.now()
     CardPrintJob.objects.filter(pk=job_id).update(**fields)
     job.refresh_from_db()

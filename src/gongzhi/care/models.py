@@ -26,7 +26,7 @@ class VisitFrequency(models.Model):
         verbose_name_plural = _("走访频次")
 
     def __str__(self) -> str:
-        return f"{self.get_tag_display()} 每{self.interval_days}天"
+        return _("%(tag)s 每%(n)d天") % {"tag": self.get_tag_display(), "n": self.interval_days}
 
 
 class VisitPlan(models.Model):
@@ -52,7 +52,7 @@ class VisitPlan(models.Model):
         verbose_name_plural = _("走访计划")
 
     def __str__(self) -> str:
-        return f"{self.resident} 每{self.interval_days}天"
+        return _("%(resident)s 每%(n)d天") % {"resident": self.resident, "n": self.interval_days}
 
 
 class Visit(models.Model):
@@ -131,4 +131,4 @@ class CareAlert(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "due_on"], name="care_alert_once")]
 
     def __str__(self) -> str:
-        return f"{self.plan} 逾期({self.due_on})"
+        return _("%(plan)s 逾期(%(due)s)") % {"plan": self.plan, "due": self.due_on}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import grid_in_scope, role_of
 from gongzhi.core.roles import Role
@@ -12,4 +13,4 @@ CARE_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.CARE_WORKER, Role.GR
 
 def require_care(user, resident) -> None:
     if role_of(user) not in CARE_ROLES or not grid_in_scope(user, resident.grid):
-        raise PermissionDenied("您无权为该居民登记关爱工作")
+        raise PermissionDenied(_("您无权为该居民登记关爱工作"))

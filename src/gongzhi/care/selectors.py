@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.people.models import Resident, ResidentTag, TagKind
@@ -51,7 +52,12 @@ class CalendarEntry:
 def care_calendar(user, *, start: dt.date, end: dt.date) -> list[CalendarEntry]:
     """Visits due, visits made and help delivered in [start, end), in the user's scope."""
     entries = [
-        CalendarEntry(p.next_due_on, "due", f"应走访 {p.resident.masked_name}", p.resident_id)
+        CalendarEntry(
+            p.next_due_on,
+            "due",
+            _("应走访 %(name)s") % {"name": p.resident.masked_name},
+            p.resident_id,
+        )
         for p in VisitPlan.objects.restrict(user)
         .filter(active=True, next_due_on__gte=start, next_due_on__lt=end)
         .select_related("resident")
@@ -62,14 +68,20 @@ def care_calendar(user, *, start: dt.date, end: dt.date) -> list[CalendarEntry]:
     for v in visits.select_related("resident"):
         day = timezone.localdate(v.visited_at)
         entries.append(
-            CalendarEntry(day, "visit", f"已走访 {v.resident.masked_name}", v.resident_id)
+            CalendarEntry(
+                day, "visit", _("已走访 %(name)s") % {"name": v.resident.masked_name}, v.resident_id
+            )
         )
     for h in (
         HelpDelivery.objects.restrict(user)
         .filter(delivered_on__gte=start, delivered_on__lt=end)
         .select_related("resident")
     ):
-        label = f"{h.get_kind_display()}帮扶 {h.resident.masked_name}:{h.description}"
+        label = _("%(kind)s帮扶 %(name)s:%(text)s") % {
+            "kind": h.get_kind_display(),
+            "name": h.resident.masked_name,
+            "text": h.description,
+        }
         entries.append(CalendarEntry(h.delivered_on, "help", label, h.resident_id))
     return sorted(entries, key=lambda e: (e.day, e.kind, e.resident_id))
 

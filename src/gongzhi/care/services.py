@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.notify import notify_users, supervisors_of
 from gongzhi.core import clock
@@ -20,7 +22,7 @@ from gongzhi.people.models import Resident, TagKind
 from .models import DEFAULT_INTERVAL_DAYS, CareAlert, HelpDelivery, Visit, VisitFrequency, VisitPlan
 from .permissions import require_care
 
-NOT_ON_LIST = "该居民不在关爱对象名单中(无关爱标签),不能登记关爱走访或帮扶"
+NOT_ON_LIST = gettext_lazy("该居民不在关爱对象名单中(无关爱标签),不能登记关爱走访或帮扶")
 
 
 def care_tags_of(resident: Resident) -> list[str]:
@@ -67,14 +69,14 @@ def visit_record(
     now = clock.now()
     visited_at = visited_at or now
     if visited_at > now:
-        raise ValidationError({"visited_at": "走访时间不能晚于当前时间"})
+        raise ValidationError({"visited_at": _("走访时间不能晚于当前时间")})
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "请填写走访情况"})
+        raise ValidationError({"note": _("请填写走访情况")})
     if source is None:
         source = Visit.Source.GRID_WORKER if role_of(by) == Role.GRID_WORKER else Visit.Source.ROOM
     if source not in Visit.Source.values:
-        raise ValidationError({"source": "未知的走访来源"})
+        raise ValidationError({"source": _("未知的走访来源")})
     plan = VisitPlan.objects.select_for_update().filter(resident=resident).first()
     visit = Visit.objects.create(
         resident=resident, plan=plan, visited_at=visited_at, source=source, note=note, by=by
@@ -96,13 +98,13 @@ def help_record(
     require_care(by, resident)
     _require_target(resident)
     if kind not in HelpDelivery.Kind.values:
-        raise ValidationError({"kind": "请选择物资或服务"})
+        raise ValidationError({"kind": _("请选择物资或服务")})
     description = (description or "").strip()
     if not description:
-        raise ValidationError({"description": "请填写帮扶内容"})
+        raise ValidationError({"description": _("请填写帮扶内容")})
     return HelpDelivery.objects.create(
         resident=resident, kind=kind, description=description[:200],
-        value=parse_amount(value, field="value", label="折合金额"),
+        value=parse_amount(value, field="value", label=_("折合金额")),
         delivered_on=delivered_on or clock.today(), by=by,
     )  # fmt: skip
 

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,12 +29,12 @@ from gongzhi.core.roles import CHANGE
 
 logger = logging.getLogger(__name__)
 
-NOT_FOUND = "对象不存在,或不在您的管辖范围内"
+NOT_FOUND = gettext_lazy("对象不存在,或不在您的管辖范围内")
 
 
 class Conflict(exceptions.APIException):
     status_code = 409
-    default_detail = "数据已被其他操作修改或重复提交,请刷新后重试"
+    default_detail = gettext_lazy("数据已被其他操作修改或重复提交,请刷新后重试")
     default_code = "conflict"
 
 
@@ -50,7 +52,7 @@ def exception_handler(exc, context):
         # Django's message names the model in English; say it once, in Chinese.
         exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, exceptions.ParseError):
-        exc = exceptions.ParseError("请求内容无法解析,请发送有效的 JSON")
+        exc = exceptions.ParseError(_("请求内容无法解析,请发送有效的 JSON"))
     elif isinstance(exc, IntegrityError):
         # A concurrent write won a race a service's own check could not see; the
         # service's transaction has rolled back, so the client can simply retry.
@@ -62,7 +64,7 @@ def exception_handler(exc, context):
 class ChangeCapability(BasePermission):
     """Writes need the CHANGE capability: a read-only role gets 403, not an empty 404."""
 
-    message = "您没有修改权限"
+    message = gettext_lazy("您没有修改权限")
 
     def has_permission(self, request, view) -> bool:
         action = getattr(view, "action", None)
@@ -107,9 +109,9 @@ class ScopedViewSetMixin:
 def text_param(request, name: str, *, max_length: int = 100) -> str:
     value = request.query_params.get(name, "").strip()
     if "\x00" in value:
-        raise exceptions.ValidationError({name: ["参数包含非法字符"]})
+        raise exceptions.ValidationError({name: [_("参数包含非法字符")]})
     if len(value) > max_length:
-        raise exceptions.ValidationError({name: [f"参数不能超过{max_length}个字符"]})
+        raise exceptions.ValidationError({name: [_("参数不能超过%(n)d个字符") % {"n": max_length}]})
     return value
 
 
@@ -118,7 +120,7 @@ def id_param(request, name: str) -> int | None:
     if not value:
         return None
     if not _ID.fullmatch(value):
-        raise exceptions.ValidationError({name: ["应为数字编号"]})
+        raise exceptions.ValidationError({name: [_("应为数字编号")]})
     return int(value)
 
 
@@ -126,5 +128,7 @@ def choice_param(request, name: str, choices) -> str:
     value = text_param(request, name)
     if value and value not in choices.values:
         allowed = "、".join(f"{v}({label})" for v, label in choices.choices)
-        raise exceptions.ValidationError({name: [f"取值无效,可选:{allowed}"]})
+        raise exceptions.ValidationError(
+            {name: [_("取值无效,可选:%(allowed)s") % {"allowed": allowed}]}
+        )
     return value

@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _ID18 = re.compile(r"^\d{17}[\dX]$")
@@ -35,9 +37,9 @@ def _birth(number18: str) -> dt.date:
     try:
         born = dt.date(int(number18[6:10]), int(number18[10:12]), int(number18[12:14]))
     except ValueError:
-        raise InvalidIdNumber("身份证号中的出生日期无效") from None
+        raise InvalidIdNumber(_("身份证号中的出生日期无效")) from None
     if born.year < 1880 or born > dt.date.today():
-        raise InvalidIdNumber("身份证号中的出生日期不在合理范围内")
+        raise InvalidIdNumber(_("身份证号中的出生日期不在合理范围内"))
     return born
 
 
@@ -48,9 +50,9 @@ def parse_id_number(raw: str) -> IdInfo:
         first17 = value[:6] + "19" + value[6:]
         value = first17 + check_char(first17)
     elif not _ID18.match(value):
-        raise InvalidIdNumber("身份证号应为18位(末位可为X)或15位数字")
+        raise InvalidIdNumber(_("身份证号应为18位(末位可为X)或15位数字"))
     elif check_char(value[:17]) != value[17]:
-        raise InvalidIdNumber("身份证号校验位错误,请核对号码")
+        raise InvalidIdNumber(_("身份证号校验位错误,请核对号码"))
     born = _birth(value)
     gender = "M" if int(value[16]) % 2 == 1 else "F"
     return IdInfo(number=value, birth_date=born, gender=gender)

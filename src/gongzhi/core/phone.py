@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext as _
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
@@ -18,4 +20,4 @@ def normalize_phone(raw: str) -> str:
         value = value[4:]
     if _MOBILE.match(value) or _LANDLINE.match(value):
         return value
-    raise InvalidPhone("电话号码格式不正确:手机号为11位(1开头),座机需带区号")
+    raise InvalidPhone(_("电话号码格式不正确:手机号为11位(1开头),座机需带区号"))

@@ -165,7 +165,7 @@ class SessionNote(models.Model):
         ordering = ["-written_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"咨询记录#{self.pk}"  # never the content
+        return _("咨询记录#%(pk)s") % {"pk": self.pk}  # never the content
 
     def set_content(self, text: str) -> None:
         self.content_enc = crypto.encrypt(text)

@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import staff_of
 from gongzhi.core.audit import audit_record
@@ -30,7 +31,7 @@ def session_note_read(*, user, pk: int, request=None) -> tuple[SessionNote, str]
     """The note and its decrypted text, for its author or an authorised supervisor. Audited."""
     note = session_notes_for(user).filter(pk=pk).first()
     if note is None:
-        raise PermissionDenied("咨询记录仅限咨询师本人及其授权督导查阅")
+        raise PermissionDenied(_("咨询记录仅限咨询师本人及其授权督导查阅"))
     audit_record(
         actor=user, action=AuditLog.Action.READ_SENSITIVE, target=note, fields="content",
         request=request,

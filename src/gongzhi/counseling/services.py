@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.notify import notify_users
 from gongzhi.core import clock
@@ -23,12 +25,12 @@ from .models import (
 )
 
 MANAGERS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
-SLOT_TAKEN = "该咨询时段已被预约,请选择其他时段"
+SLOT_TAKEN = gettext_lazy("该咨询时段已被预约,请选择其他时段")
 
 
 def _require_counselor(staff: Staff | None) -> Staff:
     if staff is None or not staff.active or staff.role != Role.COUNSELOR:
-        raise ValidationError({"counselor": "请选择在岗的心理咨询师"})
+        raise ValidationError({"counselor": _("请选择在岗的心理咨询师")})
     return staff
 
 
@@ -39,17 +41,17 @@ def slot_create(
     """Open a period in a counsellor's calendar (by the counsellor or the center's staff)."""
     _require_counselor(counselor)
     if counselor.center_id is None:
-        raise ValidationError({"counselor": "该咨询师未隶属任何综治中心"})
+        raise ValidationError({"counselor": _("该咨询师未隶属任何综治中心")})
     mine = staff_of(by) == counselor
     if not mine and not (role_of(by) in MANAGERS and grid_in_scope(by, counselor.center.grid)):
-        raise PermissionDenied("您无权为该咨询师安排时段")
+        raise PermissionDenied(_("您无权为该咨询师安排时段"))
     if starts_at is None or ends_at is None or ends_at <= starts_at:
-        raise ValidationError({"ends_at": "结束时间应晚于开始时间"})
+        raise ValidationError({"ends_at": _("结束时间应晚于开始时间")})
     overlapping = CounselorSlot.objects.filter(
         counselor=counselor, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
     if overlapping.exists():
-        raise ValidationError({"starts_at": "该时段与咨询师已有的时段重叠"})
+        raise ValidationError({"starts_at": _("该时段与咨询师已有的时段重叠")})
     return CounselorSlot.objects.create(
         counselor=counselor, center=counselor.center, starts_at=starts_at, ends_at=ends_at
     )
@@ -57,13 +59,13 @@ def slot_create(
 
 def _check_source(source: str, resident, case, care_visit) -> None:
     if source not in Source.values:
-        raise ValidationError({"source": "未知的预约来源"})
+        raise ValidationError({"source": _("未知的预约来源")})
     if source == Source.CASE and case is None:
-        raise ValidationError({"case": "事件转介需要关联事件"})
+        raise ValidationError({"case": _("事件转介需要关联事件")})
     if source == Source.CARE_VISIT and (
         care_visit is None or care_visit.resident_id != resident.pk
     ):
-        raise ValidationError({"care_visit": "关爱走访转介需要关联该居民的走访记录"})
+        raise ValidationError({"care_visit": _("关爱走访转介需要关联该居民的走访记录")})
 
 
 def appointment_book(
@@ -80,12 +82,12 @@ def appointment_book(
         staff_of(by) is not None
         and (grid_in_scope(by, slot.center.grid) or grid_in_scope(by, resident.grid))
     ):
-        raise PermissionDenied("您无权在该综治中心预约心理咨询")
+        raise PermissionDenied(_("您无权在该综治中心预约心理咨询"))
     try:
         with transaction.atomic():
             locked = CounselorSlot.objects.select_for_update().get(pk=slot.pk)
             if locked.starts_at <= clock.now():
-                raise ValidationError({"slot": "该时段已开始或已过去,不能预约"})
+                raise ValidationError({"slot": _("该时段已开始或已过去,不能预约")})
             if locked.appointments.filter(status__in=Appointment.ACTIVE).exists():
                 raise ValidationError({"slot": SLOT_TAKEN})
             return Appointment.objects.create(
@@ -102,9 +104,9 @@ def appointment_cancel(*, by, appointment: Appointment) -> Appointment:
     if staff != appointment.slot.counselor and not (
         role_of(by) in MANAGERS and grid_in_scope(by, appointment.slot.center.grid)
     ):
-        raise PermissionDenied("您无权取消该预约")
+        raise PermissionDenied(_("您无权取消该预约"))
     if appointment.status != Appointment.Status.BOOKED:
-        raise ValidationError("只有尚未咨询的预约可以取消")
+        raise ValidationError(_("只有尚未咨询的预约可以取消"))
     appointment.status = Appointment.Status.CANCELLED
     appointment.save(update_fields=["status"])
     return appointment
@@ -116,14 +118,14 @@ def supervisor_grant(*, by, supervisor: Staff, counselor: Staff) -> CounselingSu
     an administrator cannot grant reading rights to themselves or to any non-counsellor."""
     _require_counselor(counselor)
     if role_of(by) not in MANAGERS or not grid_in_scope(by, counselor.center.grid):
-        raise PermissionDenied("您无权设置该咨询师的督导")
+        raise PermissionDenied(_("您无权设置该咨询师的督导"))
     if supervisor.role != Role.COUNSELOR or not supervisor.active or supervisor.user.is_superuser:
-        raise ValidationError({"supervisor": "督导须为在岗的心理咨询师"})
+        raise ValidationError({"supervisor": _("督导须为在岗的心理咨询师")})
     if supervisor == counselor:
-        raise ValidationError({"supervisor": "督导不能是咨询师本人"})
+        raise ValidationError({"supervisor": _("督导不能是咨询师本人")})
     if supervisor.user_id == getattr(by, "pk", None):
-        raise ValidationError({"supervisor": "不能为自己授权督导"})
-    grant, _ = CounselingSupervisor.objects.get_or_create(
+        raise ValidationError({"supervisor": _("不能为自己授权督导")})
+    grant, _created = CounselingSupervisor.objects.get_or_create(
         supervisor=supervisor, counselor=counselor, revoked_at=None,
         defaults={"granted_by": by},
     )  # fmt: skip
@@ -133,7 +135,7 @@ def supervisor_grant(*, by, supervisor: Staff, counselor: Staff) -> CounselingSu
 @transaction.atomic
 def supervisor_revoke(*, by, grant: CounselingSupervisor) -> CounselingSupervisor:
     if role_of(by) not in MANAGERS and staff_of(by) != grant.counselor:
-        raise PermissionDenied("您无权撤销该督导授权")
+        raise PermissionDenied(_("您无权撤销该督导授权"))
     grant.revoked_at = clock.now()
     grant.save(update_fields=["revoked_at"])
     return grant
@@ -148,18 +150,18 @@ def session_note_write(
     room and the center's staff without any of the note's text."""
     counselor = staff_of(by)
     if counselor is None or counselor.role != Role.COUNSELOR or not counselor.active:
-        raise PermissionDenied("只有心理咨询师可以填写咨询记录")
+        raise PermissionDenied(_("只有心理咨询师可以填写咨询记录"))
     if appointment is not None:
         if appointment.slot.counselor_id != counselor.pk:
-            raise PermissionDenied("只能为自己的咨询预约填写记录")
+            raise PermissionDenied(_("只能为自己的咨询预约填写记录"))
         resident = appointment.resident
     if resident is None:
-        raise ValidationError({"resident": "请指明来访居民"})
+        raise ValidationError({"resident": _("请指明来访居民")})
     content = (content or "").strip()
     if not content:
-        raise ValidationError({"content": "请填写咨询记录"})
+        raise ValidationError({"content": _("请填写咨询记录")})
     if risk_flag not in RiskFlag.values:
-        raise ValidationError({"risk_flag": "风险标记无效"})
+        raise ValidationError({"risk_flag": _("风险标记无效")})
     note = SessionNote(
         appointment=appointment, counselor=counselor, resident=resident, risk_flag=risk_flag
     )

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeliberationConfig(AppConfig):
     name = "gongzhi.deliberation"
     label = "deliberation"
-    verbose_name = "议事会"
+    verbose_name = _("议事会")

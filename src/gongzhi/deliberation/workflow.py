@@ -1,6 +1,8 @@
 """The deliberation procedure's states as one table: (state, action) → next state."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import DeliberationStatus as S
 
@@ -11,7 +13,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.VOTING, "close"): S.CLOSED,  # the vote was counted
 }
 
-ACTION_LABELS = {"publish": "发布议事", "start_vote": "发起表决", "close": "结束议事"}
+ACTION_LABELS = {
+    "publish": gettext_lazy("发布议事"),
+    "start_vote": gettext_lazy("发起表决"),
+    "close": gettext_lazy("结束议事"),
+}
 ACTIONS = tuple(ACTION_LABELS)
 
 
@@ -22,5 +28,6 @@ def next_status(status: str, action: str) -> str:
     except KeyError:
         label = S(status).label if status in S.values else status
         raise ValidationError(
-            f"议事当前状态为「{label}」,不能{ACTION_LABELS.get(action, action)}"
+            _("议事当前状态为「%(status)s」,不能%(action)s")
+            % {"status": label, "action": ACTION_LABELS.get(action, action)}
         ) from None

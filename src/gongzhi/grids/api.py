@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
@@ -21,7 +22,7 @@ def grid_from_param(request, name: str = "grid") -> Grid | None:
         return None
     grid = Grid.objects.filter(pk=pk).first()
     if grid is None:
-        raise exceptions.ValidationError({name: ["网格不存在"]})
+        raise exceptions.ValidationError({name: [_("网格不存在")]})
     return grid
 
 
@@ -100,7 +101,7 @@ class GridViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         level = id_param(self.request, "level")
         if level is not None:
             if level not in Level.values:
-                raise exceptions.ValidationError({"level": ["层级应为0到5"]})
+                raise exceptions.ValidationError({"level": [_("层级应为0到5")]})
             qs = qs.filter(level=level)
         return grids_search(qs, text_param(self.request, "q"))
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GridsConfig(AppConfig):
     name = "gongzhi.grids"
     label = "grids"
-    verbose_name = "网格"
+    verbose_name = _("网格")

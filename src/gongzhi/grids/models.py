@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from gongzhi.core.access import RestrictedQuerySet
@@ -16,7 +17,14 @@ class Level(models.IntegerChoices):
     UNIT = 5, _("五级网格(单元楼)")
 
 
-LEVEL_SHORT = {0: "区", 1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+LEVEL_SHORT = {
+    0: pgettext_lazy("grid level", "区"),
+    1: pgettext_lazy("grid level", "一级"),
+    2: pgettext_lazy("grid level", "二级"),
+    3: pgettext_lazy("grid level", "三级"),
+    4: pgettext_lazy("grid level", "四级"),
+    5: pgettext_lazy("grid level", "五级"),
+}
 CODE_STEP = 3  # digits each level adds to the parent's code
 
 

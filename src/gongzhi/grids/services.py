@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
 
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import CODE_STEP, Grid, Level
@@ -19,7 +20,7 @@ def _next_code(parent: Grid) -> str:
     used = [int(c[-CODE_STEP:]) for c in codes.values_list("code", flat=True)]
     seq = max(used, default=0) + 1
     if seq >= 10**CODE_STEP:
-        raise GridError("该网格下的子网格编号已用尽")
+        raise GridError(_("该网格下的子网格编号已用尽"))
     return f"{parent.code}{seq:0{CODE_STEP}d}"
 
 
@@ -37,7 +38,7 @@ def grid_create_root(*, name: str | None = None, code: str | None = None, **extr
 def grid_add_child(*, parent: Grid, name: str, **extra) -> Grid:
     parent = Grid.objects.select_for_update().get(pk=parent.pk)
     if parent.level >= Level.UNIT:
-        raise GridError("五级网格(单元楼)下不能再划分网格")
+        raise GridError(_("五级网格(单元楼)下不能再划分网格"))
     fields = {
         "name": name,
         "code": extra.pop("code", None) or _next_code(parent),
@@ -51,7 +52,7 @@ def grid_add_child(*, parent: Grid, name: str, **extra) -> Grid:
 def grid_rename(*, grid: Grid, name: str) -> Grid:
     name = (name or "").strip()
     if not name:
-        raise GridError("网格名称不能为空")
+        raise GridError(_("网格名称不能为空"))
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     old_full = grid.full_name
     new_full = old_full[: len(old_full) - len(grid.name)] + name
@@ -67,9 +68,9 @@ def grid_move(*, grid: Grid, new_parent: Grid) -> Grid:
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     new_parent = Grid.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.level != grid.level - 1:
-        raise GridError("只能移动到上一级网格之下")
+        raise GridError(_("只能移动到上一级网格之下"))
     if new_parent.path.startswith(grid.path):
-        raise GridError("不能把网格移动到它自己的下级")
+        raise GridError(_("不能把网格移动到它自己的下级"))
     old_code, old_full = grid.code, grid.full_name
     new_code = _next_code(new_parent)
     new_full = new_parent.full_name + grid.name

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import can, grid_in_scope, scope_paths
 from gongzhi.core.roles import CHANGE
@@ -39,7 +40,7 @@ def grid_tree(request, pk: int | None = None):
     else:
         grid = Grid.objects.restrict(user).filter(pk=pk).first()
         if grid is None:
-            raise Http404("网格不存在或不在您的管辖范围内")
+            raise Http404(_("网格不存在或不在您的管辖范围内"))
     children = list(grid_children(grid))
     summary = grid_subtree_summary(grid, children)
     for child in children:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import grid_in_scope, role_of
 from gongzhi.core.roles import Role
@@ -17,7 +18,7 @@ def may_work_hall(user, center) -> bool:
 
 def require_hall(user, center) -> None:
     if not may_work_hall(user, center):
-        raise PermissionDenied("您无权办理该综治中心大厅的业务")
+        raise PermissionDenied(_("您无权办理该综治中心大厅的业务"))
 
 
 def may_edit_publicity(user) -> bool:
@@ -26,4 +27,4 @@ def may_edit_publicity(user) -> bool:
 
 def require_publicity(user) -> None:
     if not may_edit_publicity(user):
-        raise PermissionDenied("您无权编辑政策宣传内容")
+        raise PermissionDenied(_("您无权编辑政策宣传内容"))

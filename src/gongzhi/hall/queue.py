@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 
@@ -42,7 +43,7 @@ def ticket_issue(*, service: Service, resident=None, by=None) -> Ticket:
     if by is not None:
         require_hall(by, service.center)
     if not service.active:
-        raise ValidationError({"service": "该服务事项已停用"})
+        raise ValidationError({"service": _("该服务事项已停用")})
     now = clock.now()
     day = clock.today()
     seq = ticket_number_next(service, day)
@@ -63,11 +64,11 @@ def ticket_call_next(*, window: Window, by) -> Ticket | None:
     """The oldest waiting ticket of today for the window's services, or None."""
     require_hall(by, window.center)
     if not window.active:
-        raise ValidationError({"window": "该窗口已停用"})
+        raise ValidationError({"window": _("该窗口已停用")})
     services = list(window.services.filter(active=True).values_list("pk", flat=True))
     if not services:
-        raise ValidationError({"window": "该窗口未设置办理事项"})
-    for _ in range(CLAIM_ATTEMPTS):
+        raise ValidationError({"window": _("该窗口未设置办理事项")})
+    for _attempt in range(CLAIM_ATTEMPTS):
         with transaction.atomic():
             now = clock.now()
             waiting = Ticket.objects.filter(
@@ -92,7 +93,7 @@ def _own_ticket(ticket: Ticket, window: Window, by) -> Ticket:
     require_hall(by, window.center)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if locked.window_id != window.pk:
-        raise PermissionDenied("该号码不是本窗口叫的号")
+        raise PermissionDenied(_("该号码不是本窗口叫的号"))
     return locked
 
 
@@ -101,7 +102,10 @@ def ticket_start(*, ticket: Ticket, window: Window, by) -> Ticket:
     t = _own_ticket(ticket, window, by)
     if t.status != S.CALLED:
         raise ValidationError(
-            {"ticket": f"号码{t.number}当前为「{t.get_status_display()}」,不能开始办理"}
+            {
+                "ticket": _("号码%(number)s当前为「%(status)s」,不能开始办理")
+                % {"number": t.number, "status": t.get_status_display()}
+            }
         )
     t.status, t.started_at = S.SERVING, clock.now()
     t.save(update_fields=["status", "started_at"])
@@ -113,10 +117,13 @@ def ticket_finish(*, ticket: Ticket, window: Window, by, no_show: bool = False) 
     t = _own_ticket(ticket, window, by)
     if t.status not in (S.CALLED, S.SERVING):
         raise ValidationError(
-            {"ticket": f"号码{t.number}当前为「{t.get_status_display()}」,不能结束"}
+            {
+                "ticket": _("号码%(number)s当前为「%(status)s」,不能结束")
+                % {"number": t.number, "status": t.get_status_display()}
+            }
         )
     if no_show and t.status != S.CALLED:
-        raise ValidationError({"ticket": "已开始办理的号码不能记为过号"})
+        raise ValidationError({"ticket": _("已开始办理的号码不能记为过号")})
     t.status = S.NO_SHOW if no_show else S.DONE
     t.finished_at = clock.now()
     t.save(update_fields=["status", "finished_at"])
@@ -128,7 +135,7 @@ def ticket_recall(*, ticket: Ticket, window: Window, by) -> Ticket:
     """重呼: call the same number again (the display shows it as the latest call)."""
     t = _own_ticket(ticket, window, by)
     if t.status != S.CALLED:
-        raise ValidationError({"ticket": "只能重呼已叫号、尚未办理的号码"})
+        raise ValidationError({"ticket": _("只能重呼已叫号、尚未办理的号码")})
     t.announced_at = clock.now()
     t.save(update_fields=["announced_at"])
     return t

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Category, Channel
 from gongzhi.cases.services import case_create
@@ -29,9 +30,11 @@ _PREFIX = re.compile(r"^[A-Z]{1,2}$")
 def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: f"请填写{label}"})
+        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
     if len(value) > max_length:
-        raise ValidationError({field: f"{label}不能超过{max_length}个字符"})
+        raise ValidationError(
+            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
+        )
     return value
 
 
@@ -41,12 +44,14 @@ def _text(value, *, field: str, label: str, max_length: int, required: bool = Tr
 @transaction.atomic
 def service_create(*, by, center: Center, name: str, prefix: str, order: int = 0) -> Service:
     require_hall(by, center)
-    name = _text(name, field="name", label="服务事项名称", max_length=50)
+    name = _text(name, field="name", label=_("服务事项名称"), max_length=50)
     prefix = (prefix or "").strip().upper()
     if not _PREFIX.match(prefix):
-        raise ValidationError({"prefix": "号码字头应为1~2个英文字母,如 A"})
+        raise ValidationError({"prefix": _("号码字头应为1~2个英文字母,如 A")})
     if Service.objects.filter(center=center, prefix=prefix).exists():
-        raise ValidationError({"prefix": f"字头「{prefix}」已被本中心其他服务事项使用"})
+        raise ValidationError(
+            {"prefix": _("字头「%(prefix)s」已被本中心其他服务事项使用") % {"prefix": prefix}}
+        )
     return Service.objects.create(center=center, name=name, prefix=prefix, order=order or 0)
 
 
@@ -57,17 +62,17 @@ def window_save(
 ) -> Window:  # fmt: skip
     """Create a window, or update one (name, services, active)."""
     require_hall(by, center)
-    name = _text(name, field="name", label="窗口名称", max_length=30)
+    name = _text(name, field="name", label=_("窗口名称"), max_length=30)
     services = list(services)
     if not services:
-        raise ValidationError({"services": "请至少选择一个办理事项"})
+        raise ValidationError({"services": _("请至少选择一个办理事项")})
     if any(s.center_id != center.pk for s in services):
-        raise ValidationError({"services": "只能选择本中心的服务事项"})
+        raise ValidationError({"services": _("只能选择本中心的服务事项")})
     clash = Window.objects.filter(center=center, name=name)
     if window is not None:
         clash = clash.exclude(pk=window.pk)
     if clash.exists():
-        raise ValidationError({"name": "本中心已有同名窗口"})
+        raise ValidationError({"name": _("本中心已有同名窗口")})
     if window is None:
         window = Window.objects.create(center=center, name=name, active=active)
     else:
@@ -83,25 +88,25 @@ def window_save(
 def _visitor(by, *, resident: Resident | None, new_resident: dict | None) -> Resident | None:
     """The visitor: an existing resident in the user's scope, or one added now."""
     if resident is not None and new_resident:
-        raise ValidationError({"resident": "请选择已登记的居民或填写新居民信息,不能同时填写"})
+        raise ValidationError({"resident": _("请选择已登记的居民或填写新居民信息,不能同时填写")})
     if resident is not None:
         if not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
-            raise ValidationError({"resident": "居民不存在或不在您的管辖范围内"})
+            raise ValidationError({"resident": _("居民不存在或不在您的管辖范围内")})
         return resident
     if new_resident:
         fields = dict(new_resident)
         household = fields.pop("household", None)
         if not isinstance(household, Household):
-            raise ValidationError({"household": "请选择新居民所在的户"})
+            raise ValidationError({"household": _("请选择新居民所在的户")})
         return resident_create(by=by, household=household, **fields)
     return None
 
 
 def _room(center: Center, room: Room | None) -> Room:
     if room is None:
-        raise ValidationError({"room": "请选择转交的科室"})
+        raise ValidationError({"room": _("请选择转交的科室")})
     if room.center_id != center.pk or room.kind == RoomKind.HALL:
-        raise ValidationError({"room": "只能转交本中心的五个科室"})
+        raise ValidationError({"room": _("只能转交本中心的五个科室")})
     return room
 
 
@@ -131,23 +136,23 @@ def window_visit_register(
     require_hall(by, center)
     errors: dict[str, str] = {}
     for field, label, value, limit in (
-        ("title", "事项摘要", title, 100),
-        ("matter", "诉求内容", matter, 4000),
+        ("title", _("事项摘要"), title, 100),
+        ("matter", _("诉求内容"), matter, 4000),
     ):
         try:
             _text(value, field=field, label=label, max_length=limit)
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if outcome not in Outcome.values:
-        errors["outcome"] = "请选择处理方式"
+        errors["outcome"] = _("请选择处理方式")
     if window is not None and window.center_id != center.pk:
-        errors["window"] = "窗口不属于该中心"
+        errors["window"] = _("窗口不属于该中心")
     if ticket is not None and ticket.center_id != center.pk:
-        errors["ticket"] = "号码不属于该中心"
+        errors["ticket"] = _("号码不属于该中心")
     if outcome == Outcome.SETTLED and not (outcome_note or "").strip():
-        errors["outcome_note"] = "当场办结请填写办理结果"
+        errors["outcome_note"] = _("当场办结请填写办理结果")
     if outcome == Outcome.CASE and category is None:
-        errors["category"] = "登记事件请选择事件类别"
+        errors["category"] = _("登记事件请选择事件类别")
     if outcome == Outcome.REFERRED:
         try:
             _room(center, room)
@@ -205,9 +210,9 @@ def room_referral_receive(*, by, referral: RoomReferral) -> RoomReferral:
         try:
             require_hall(by, locked.room.center)
         except PermissionDenied:
-            raise PermissionDenied("只有该科室或中心工作人员可以接收转交") from None
+            raise PermissionDenied(_("只有该科室或中心工作人员可以接收转交")) from None
     if locked.status != RoomReferral.Status.PENDING:
-        raise ValidationError("该转交已接收")
+        raise ValidationError(_("该转交已接收"))
     locked.status, locked.received_at = RoomReferral.Status.RECEIVED, clock.now()
     locked.save(update_fields=["status", "received_at"])
     return locked
@@ -225,10 +230,10 @@ def article_save(
     errors: dict[str, str] = {}
     clean = {}
     for field, label, value, limit, required in (
-        ("title", "标题", title, 200, True),
-        ("body", "正文", body, 20000, True),
-        ("category", "栏目", category, 50, False),
-        ("summary", "摘要", summary, 300, False),
+        ("title", _("标题"), title, 200, True),
+        ("body", _("正文"), body, 20000, True),
+        ("category", _("栏目"), category, 50, False),
+        ("summary", _("摘要"), summary, 300, False),
     ):
         try:
             clean[field] = _text(
@@ -264,8 +269,8 @@ def faq_save(
     errors: dict[str, str] = {}
     clean = {}
     for field, label, value, limit in (
-        ("question", "问题", question, 200),
-        ("answer", "解答", answer, 5000),
+        ("question", _("问题"), question, 200),
+        ("answer", _("解答"), answer, 5000),
     ):
         try:
             clean[field] = _text(value, field=field, label=label, max_length=limit)

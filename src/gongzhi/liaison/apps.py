@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LiaisonConfig(AppConfig):
     name = "gongzhi.liaison"
     label = "liaison"
-    verbose_name = "警民联络室"
+    verbose_name = _("警民联络室")

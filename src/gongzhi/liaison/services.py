@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.attachments import attachment_check
 from gongzhi.cases.models import Case, CaseEvent, State
@@ -39,9 +40,11 @@ H = SecurityHazard.Status
 def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: f"请填写{label}"})
+        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
     if len(value) > max_length:
-        raise ValidationError({field: f"{label}不能超过{max_length}个字符"})
+        raise ValidationError(
+            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
+        )
     return value
 
 
@@ -61,17 +64,19 @@ def _note(case: Case, by, action: str, comment: str, **data) -> None:
 
 @transaction.atomic
 def police_referral_send(*, by, case: Case, police_unit: str, reason: str) -> PoliceReferral:
-    require(by, REFERRERS, case.grid, "您无权将该事件移送公安")
-    police_unit = _text(police_unit, field="police_unit", label="接收单位", max_length=100)
-    reason = _text(reason, field="reason", label="移送理由", max_length=2000)
+    require(by, REFERRERS, case.grid, _("您无权将该事件移送公安"))
+    police_unit = _text(police_unit, field="police_unit", label=_("接收单位"), max_length=100)
+    reason = _text(reason, field="reason", label=_("移送理由"), max_length=2000)
     case = Case.objects.select_related("grid").get(pk=case.pk)
     if case.state not in OPEN_STATES:
-        raise ValidationError({"case": f"事件已{case.get_state_display()},不能移送公安"})
+        raise ValidationError(
+            {"case": _("事件已%(state)s,不能移送公安") % {"state": case.get_state_display()}}
+        )
     if PoliceReferral.objects.filter(case=case).exclude(status=R.CLOSED).exists():
-        raise ValidationError({"case": "该事件已有未办结的移送公安记录"})
+        raise ValidationError({"case": _("该事件已有未办结的移送公安记录")})
     center = center_of(case.grid)
     if center is None:
-        raise ValidationError({"case": "该事件所在网格没有综治中心"})
+        raise ValidationError({"case": _("该事件所在网格没有综治中心")})
     referral = PoliceReferral.objects.create(
         case=case, center=center, police_unit=police_unit, reason=reason, sent_by=by,
         sent_at=clock.now(),
@@ -95,15 +100,18 @@ def _step(referral: PoliceReferral, *, by, roles, source: str, message: str) -> 
     require(by, roles, locked.case.grid, message)
     if locked.status != source:
         raise ValidationError(
-            {"status": f"移送记录当前为「{locked.get_status_display()}」,不能执行此操作"}
+            {
+                "status": _("移送记录当前为「%(status)s」,不能执行此操作")
+                % {"status": locked.get_status_display()}
+            }
         )
     return locked
 
 
 @transaction.atomic
 def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str):
-    receipt = _text(receipt_number, field="receipt_number", label="回执编号", max_length=50)
-    r = _step(referral, by=by, roles=POLICE_SIDE, source=R.SENT, message="您无权登记公安回执")
+    receipt = _text(receipt_number, field="receipt_number", label=_("回执编号"), max_length=50)
+    r = _step(referral, by=by, roles=POLICE_SIDE, source=R.SENT, message=_("您无权登记公安回执"))
     r.status, r.receipt_number, r.received_at = R.RECEIVED, receipt, clock.now()
     r.save(update_fields=["status", "receipt_number", "received_at"])
     _note(r.case, by, "police_receipt", f"公安已接收,回执编号 {receipt}", referral=r.pk)
@@ -112,8 +120,10 @@ def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str
 
 @transaction.atomic
 def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
-    feedback = _text(feedback, field="feedback", label="反馈内容", max_length=4000)
-    r = _step(referral, by=by, roles=POLICE_SIDE, source=R.RECEIVED, message="您无权登记公安反馈")
+    feedback = _text(feedback, field="feedback", label=_("反馈内容"), max_length=4000)
+    r = _step(
+        referral, by=by, roles=POLICE_SIDE, source=R.RECEIVED, message=_("您无权登记公安反馈")
+    )
     r.status, r.feedback, r.feedback_at = R.FEEDBACK, feedback, clock.now()
     r.save(update_fields=["status", "feedback", "feedback_at"])
     _note(r.case, by, "police_feedback", feedback, referral=r.pk)
@@ -122,8 +132,10 @@ def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
 
 @transaction.atomic
 def police_referral_close(*, by, referral: PoliceReferral, note: str = ""):
-    note = _text(note, field="close_note", label="办结说明", max_length=2000, required=False)
-    r = _step(referral, by=by, roles=REFERRERS, source=R.FEEDBACK, message="您无权办结该移送记录")
+    note = _text(note, field="close_note", label=_("办结说明"), max_length=2000, required=False)
+    r = _step(
+        referral, by=by, roles=REFERRERS, source=R.FEEDBACK, message=_("您无权办结该移送记录")
+    )
     r.status, r.close_note, r.closed_at = R.CLOSED, note, clock.now()
     r.save(update_fields=["status", "close_note", "closed_at"])
     return r
@@ -135,13 +147,16 @@ def police_referral_close(*, by, referral: PoliceReferral, note: str = ""):
 def _check_photos(photos: Iterable) -> list:
     photos = [p for p in photos if p]
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": f"最多上传{MAX_PHOTOS}张照片"})
+        raise ValidationError({"photos": _("最多上传%(n)d张照片") % {"n": MAX_PHOTOS}})
     checked = []
     for p in photos:
         c = attachment_check(p)  # the type comes from the bytes, never the name
         if not c.content_type.startswith("image/"):
             raise ValidationError(
-                {"photos": f"文件「{c.name}」不是图片,隐患照片只能是 JPEG/PNG/GIF/WebP"}
+                {
+                    "photos": _("文件「%(name)s」不是图片,隐患照片只能是 JPEG/PNG/GIF/WebP")
+                    % {"name": c.name}
+                }
             )
         checked.append(c)
     return checked
@@ -152,10 +167,10 @@ def hazard_report(
     *, by, grid: Grid, location: str, description: str, photos: Iterable = ()
 ) -> SecurityHazard:
     if grid is None:
-        raise ValidationError({"grid": "请选择隐患所在网格"})
-    require(by, HAZARD_ROLES, grid, "您无权在该网格登记治安隐患")
-    location = _text(location, field="location", label="具体位置", max_length=200)
-    description = _text(description, field="description", label="隐患描述", max_length=4000)
+        raise ValidationError({"grid": _("请选择隐患所在网格")})
+    require(by, HAZARD_ROLES, grid, _("您无权在该网格登记治安隐患"))
+    location = _text(location, field="location", label=_("具体位置"), max_length=200)
+    description = _text(description, field="description", label=_("隐患描述"), max_length=4000)
     checked = _check_photos(photos)  # all checked before anything is written
     now = clock.now()
     hazard = SecurityHazard.objects.create(
@@ -179,11 +194,14 @@ HAZARD_MOVES = {H.OPEN: {H.OPEN, H.RECTIFYING, H.CLOSED}, H.RECTIFYING: {H.RECTI
 def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> SecurityHazard:
     """Move a hazard on (待整改 → 整改中 → 已销号) or add a progress note (same status)."""
     locked = SecurityHazard.objects.select_for_update().select_related("grid").get(pk=hazard.pk)
-    require(by, HAZARD_ROLES, locked.grid, "您无权处理该网格的治安隐患")
-    note = _text(note, field="note", label="整改情况说明", max_length=2000)
+    require(by, HAZARD_ROLES, locked.grid, _("您无权处理该网格的治安隐患"))
+    note = _text(note, field="note", label=_("整改情况说明"), max_length=2000)
     if to_status not in HAZARD_MOVES.get(locked.status, set()):
         raise ValidationError(
-            {"to_status": f"隐患当前为「{locked.get_status_display()}」,不能改为该状态"}
+            {
+                "to_status": _("隐患当前为「%(status)s」,不能改为该状态")
+                % {"status": locked.get_status_display()}
+            }
         )
     now = clock.now()
     HazardUpdate.objects.create(
@@ -202,16 +220,16 @@ def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> S
 def duty_set(
     *, by, center: Center, date: dt.date, officer: Staff, shift: str, phone: str = ""
 ) -> PoliceDutyRoster:
-    require(by, POLICE_SIDE, center.grid, "您无权编排该中心的民警值班")
+    require(by, POLICE_SIDE, center.grid, _("您无权编排该中心的民警值班"))
     if date is None:
-        raise ValidationError({"date": "请选择值班日期"})
+        raise ValidationError({"date": _("请选择值班日期")})
     if officer is None or officer.role != Role.POLICE or not officer.active:
-        raise ValidationError({"officer": "请选择在岗的民警"})
+        raise ValidationError({"officer": _("请选择在岗的民警")})
     if shift not in DutyShift.values:
-        raise ValidationError({"shift": "班次无效"})
-    phone = _text(phone, field="phone", label="值班电话", max_length=20, required=False)
+        raise ValidationError({"shift": _("班次无效")})
+    phone = _text(phone, field="phone", label=_("值班电话"), max_length=20, required=False)
     if PoliceDutyRoster.objects.filter(center=center, date=date, officer=officer).exists():
-        raise ValidationError({"officer": "该民警当天已在值班表中"})
+        raise ValidationError({"officer": _("该民警当天已在值班表中")})
     return PoliceDutyRoster.objects.create(
         center=center, date=date, officer=officer, shift=shift, phone=phone
     )
@@ -222,18 +240,20 @@ def patrol_record(
     *, by, center: Center, date: dt.date, route: str, staff: Iterable[Staff] = (),
     other_participants: str = "", findings: str = "",
 ) -> JointPatrol:  # fmt: skip
-    require(by, HAZARD_ROLES, center.grid, "您无权登记该中心的联合巡逻")
+    require(by, HAZARD_ROLES, center.grid, _("您无权登记该中心的联合巡逻"))
     if date is None:
-        raise ValidationError({"date": "请选择巡逻日期"})
+        raise ValidationError({"date": _("请选择巡逻日期")})
     if date > clock.today():
-        raise ValidationError({"date": "巡逻日期不能晚于今天"})
-    route = _text(route, field="route", label="巡逻路线", max_length=300)
-    others = _text(other_participants, field="other_participants", label="其他参加人员",
+        raise ValidationError({"date": _("巡逻日期不能晚于今天")})
+    route = _text(route, field="route", label=_("巡逻路线"), max_length=300)
+    others = _text(other_participants, field="other_participants", label=_("其他参加人员"),
                    max_length=300, required=False)  # fmt: skip
     staff = list(staff)
     if not staff and not others:
-        raise ValidationError({"staff": "请选择或填写参加人员"})
-    findings = _text(findings, field="findings", label="巡逻发现", max_length=4000, required=False)
+        raise ValidationError({"staff": _("请选择或填写参加人员")})
+    findings = _text(
+        findings, field="findings", label=_("巡逻发现"), max_length=4000, required=False
+    )
     patrol = JointPatrol.objects.create(
         center=center, date=date, route=route, other_participants=others, findings=findings,
         by=by,

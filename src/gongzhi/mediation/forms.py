@@ -61,7 +61,7 @@ class PartyForm(BaseForm):
     kind = forms.ChoiceField(label=_("类型"), choices=Party.Kind.choices)
     name = forms.CharField(label=_("姓名或名称"), max_length=100, required=False)
     gender = forms.ChoiceField(
-        label=_("性别"), choices=[("", "—"), ("男", "男"), ("女", "女")], required=False
+        label=_("性别"), choices=[("", "—"), ("男", _("男")), ("女", _("女"))], required=False
     )
     age = forms.IntegerField(label=_("年龄"), min_value=0, max_value=150, required=False)
     address = forms.CharField(label=_("住址或所在地"), max_length=200, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.org.models import Staff
 from gongzhi.social.models import Member
@@ -24,19 +25,19 @@ def mediator_assign(
     require_mediate(by, dispute.center)
     dispute = _open(dispute)
     if kind not in MediationKind.values:
-        raise ValidationError({"kind": "未知的调解方式"})
+        raise ValidationError({"kind": _("未知的调解方式")})
     if volunteer is not None:
         # Only an active member allowed to mediate, in an organisation of this center's area.
         if not mediator_candidates(dispute.center).filter(pk=volunteer.pk).exists():
-            raise ValidationError({"volunteer": "该组织成员不能担任本中心的调解员"})
+            raise ValidationError({"volunteer": _("该组织成员不能担任本中心的调解员")})
         volunteer_name, volunteer_org = volunteer.name, volunteer.organisation.name
     volunteer_name, volunteer_org = (volunteer_name or "").strip(), (volunteer_org or "").strip()
     if staff is None and not volunteer_name:
         raise ValidationError(
-            {"volunteer_name": "请选择工作人员、社会组织成员或填写志愿调解员姓名"}
+            {"volunteer_name": _("请选择工作人员、社会组织成员或填写志愿调解员姓名")}
         )
     if staff is not None and volunteer_name:
-        raise ValidationError({"staff": "一次只能指派一名调解员:工作人员和志愿调解员请分别指派"})
+        raise ValidationError({"staff": _("一次只能指派一名调解员:工作人员和志愿调解员请分别指派")})
     mediator = Mediator.objects.create(
         dispute=dispute, kind=kind, staff=staff, volunteer_name=volunteer_name[:50],
         volunteer_org=volunteer_org[:100],

@@ -223,7 +223,8 @@ class Consent(models.Model):
         verbose_name_plural = _("调解意愿")
 
     def __str__(self) -> str:
-        return f"{self.party} {'同意' if self.consented else '不同意'}"
+        verdict = _("同意") if self.consented else _("不同意")
+        return f"{self.party} {verdict}"
 
 
 class Session(models.Model):
@@ -281,7 +282,7 @@ class Agreement(models.Model):
         verbose_name_plural = _("调解协议书")
 
     def __str__(self) -> str:
-        return f"{self.dispute.number} 调解协议书"
+        return _("%(number)s 调解协议书") % {"number": self.dispute.number}
 
 
 class Performance(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import grid_in_scope, role_of
 from gongzhi.core.roles import Role
@@ -16,4 +17,4 @@ def may_mediate(user, center) -> bool:
 
 def require_mediate(user, center) -> None:
     if not may_mediate(user, center):
-        raise PermissionDenied("您无权办理该综治中心的矛盾纠纷调解")
+        raise PermissionDenied(_("您无权办理该综治中心的矛盾纠纷调解"))

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.consultations import consultation_open
 from gongzhi.cases.models import Case, Category, Channel
@@ -44,7 +46,9 @@ JUDICIAL_CONFIRMATION_DAYS = 30
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def parse_amount(value, *, field: str = "amount", label: str = "争议金额") -> Decimal | None:
+def parse_amount(
+    value, *, field: str = "amount", label: str = gettext_lazy("争议金额")
+) -> Decimal | None:
     """A money amount from a form or an API: blank → None; anything else must be a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -52,22 +56,28 @@ def parse_amount(value, *, field: str = "amount", label: str = "争议金额") -
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError({field: f"{label}应为数字(单位:元),例如 12000 或 12000.50"}) from None
+        raise ValidationError(
+            {field: _("%(label)s应为数字(单位:元),例如 12000 或 12000.50") % {"label": label}}
+        ) from None
     if not amount.is_finite():
-        raise ValidationError({field: f"{label}应为数字(单位:元)"})
+        raise ValidationError({field: _("%(label)s应为数字(单位:元)") % {"label": label}})
     if amount < 0:
-        raise ValidationError({field: f"{label}不能为负数"})
+        raise ValidationError({field: _("%(label)s不能为负数") % {"label": label}})
     if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
-        raise ValidationError({field: f"{label}最多保留两位小数,且不超过一万亿元"})
+        raise ValidationError(
+            {field: _("%(label)s最多保留两位小数,且不超过一万亿元") % {"label": label}}
+        )
     return amount.quantize(Decimal("0.01"))
 
 
 def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: f"请填写{label}"})
+        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
     if len(value) > max_length:
-        raise ValidationError({field: f"{label}不能超过{max_length}个字符"})
+        raise ValidationError(
+            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
+        )
     return value
 
 
@@ -87,9 +97,11 @@ def dispute_number_next(center: Center, year: int) -> str:
 def _clean_kinds(kinds: Iterable[str]) -> list[str]:
     kinds = list(dict.fromkeys(kinds or ()))
     if not kinds:
-        raise ValidationError({"kinds": "请至少选择一种调解方式"})
+        raise ValidationError({"kinds": _("请至少选择一种调解方式")})
     if unknown := [k for k in kinds if k not in MediationKind.values]:
-        raise ValidationError({"kinds": f"未知的调解方式:{'、'.join(map(str, unknown))}"})
+        raise ValidationError(
+            {"kinds": _("未知的调解方式:%(kinds)s") % {"kinds": "、".join(map(str, unknown))}}
+        )
     return [k for k in MediationKind.values if k in kinds]  # canonical order
 
 
@@ -110,8 +122,8 @@ def dispute_register(
     require_mediate(by, center)
     errors: dict[str, str] = {}
     for check in (
-        lambda: _text(title, field="title", label="纠纷名称", max_length=200),
-        lambda: _text(facts, field="facts", label="主要事实", max_length=4000),
+        lambda: _text(title, field="title", label=_("纠纷名称"), max_length=200),
+        lambda: _text(facts, field="facts", label=_("主要事实"), max_length=4000),
         lambda: parse_amount(amount),
         lambda: _clean_kinds(kinds),
     ):
@@ -120,11 +132,11 @@ def dispute_register(
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if dispute_type not in DISPUTE_TYPES:
-        errors["dispute_type"] = "请选择纠纷类型"
+        errors["dispute_type"] = _("请选择纠纷类型")
     if risk_grade not in RiskGrade.values:
-        errors["risk_grade"] = "稳定风险等级无效"
+        errors["risk_grade"] = _("稳定风险等级无效")
     if case is not None and not Case.objects.restrict(by).filter(pk=case.pk).exists():
-        errors["case"] = "关联事件不存在或您无权查看"
+        errors["case"] = _("关联事件不存在或您无权查看")
     if errors:
         raise ValidationError(errors)
     now = clock.now()
@@ -143,7 +155,7 @@ def dispute_register(
 def dispute_risk_set(*, by, dispute: Dispute, risk_grade: str) -> Dispute:
     require_mediate(by, dispute.center)
     if risk_grade not in RiskGrade.values:
-        raise ValidationError({"risk_grade": "稳定风险等级无效"})
+        raise ValidationError({"risk_grade": _("稳定风险等级无效")})
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     dispute.risk_grade = risk_grade
     dispute.save(update_fields=["risk_grade"])
@@ -193,7 +205,9 @@ def _open(dispute: Dispute) -> Dispute:
     """Lock the dispute and check mediation is still running."""
     locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if locked.outcome:
-        raise ValidationError(f"该纠纷已{locked.get_outcome_display()},不能再修改调解过程")
+        raise ValidationError(
+            _("该纠纷已%(outcome)s,不能再修改调解过程") % {"outcome": locked.get_outcome_display()}
+        )
     return locked
 
 
@@ -214,14 +228,14 @@ def party_add(
     require_mediate(by, dispute.center)
     dispute = _open(dispute)
     if side not in Party.Side.values:
-        raise ValidationError({"side": "请选择申请人或被申请人"})
+        raise ValidationError({"side": _("请选择申请人或被申请人")})
     if kind not in Party.Kind.values:
-        raise ValidationError({"kind": "请选择自然人或单位"})
+        raise ValidationError({"kind": _("请选择自然人或单位")})
     if resident is not None and not name:
         name = resident.name
-    name = _text(name, field="name", label="当事人姓名或名称", max_length=100)
+    name = _text(name, field="name", label=_("当事人姓名或名称"), max_length=100)
     if kind == Party.Kind.ORGANISATION and not (representative or "").strip():
-        raise ValidationError({"representative": "单位当事人请填写法定代表人或代理人"})
+        raise ValidationError({"representative": _("单位当事人请填写法定代表人或代理人")})
     return Party.objects.create(
         dispute=dispute, side=side, kind=kind, name=name, resident=resident,
         gender=(gender or "")[:4], age=age, address=(address or "").strip()[:200],
@@ -235,8 +249,8 @@ def consent_record(*, by, party: Party, consented: bool, on: dt.date | None = No
     _open(party.dispute)
     on = on or clock.today()
     if on < timezone.localdate(party.dispute.opened_at):
-        raise ValidationError({"on": "意愿记录日期不能早于纠纷受理日期"})
-    consent, _ = Consent.objects.update_or_create(
+        raise ValidationError({"on": _("意愿记录日期不能早于纠纷受理日期")})
+    consent, _created = Consent.objects.update_or_create(
         party=party, defaults={"consented": bool(consented), "on": on, "recorded_by": by}
     )
     return consent
@@ -250,7 +264,7 @@ def session_record(
     require_mediate(by, dispute.center)
     dispute = _open(dispute)
     if held_at is None:
-        raise ValidationError({"held_at": "请填写调解时间"})
+        raise ValidationError({"held_at": _("请填写调解时间")})
     # A session can never predate the dispute (or the case it came from).
     start = dispute.opened_at
     if dispute.case_id and dispute.case.created_at > start:
@@ -258,16 +272,19 @@ def session_record(
     if held_at < start:
         local = timezone.localtime(start)
         raise ValidationError(
-            {"held_at": f"调解时间不能早于纠纷受理时间({local:%Y-%m-%d %H:%M}),请核对日期"}
+            {
+                "held_at": _("调解时间不能早于纠纷受理时间(%(at)s),请核对日期")
+                % {"at": f"{local:%Y-%m-%d %H:%M}"}
+            }
         )
-    notes = _text(notes, field="notes", label="调解记录", max_length=10000)
+    notes = _text(notes, field="notes", label=_("调解记录"), max_length=10000)
     refused = dispute.parties.filter(consent__consented=False)
     if refused.exists():
         names = "、".join(p.name for p in refused)
-        raise ValidationError(f"当事人{names}不同意调解,不得进行调解")
+        raise ValidationError(_("当事人%(names)s不同意调解,不得进行调解") % {"names": names})
     attendees = list(attendees)
     if any(p.dispute_id != dispute.pk for p in attendees):
-        raise ValidationError({"attendees": "到场当事人必须是本纠纷的当事人"})
+        raise ValidationError({"attendees": _("到场当事人必须是本纠纷的当事人")})
     session = Session.objects.create(
         dispute=dispute, held_at=held_at, notes=notes, place=(place or "").strip()[:100],
         other_attendees=(other_attendees or "").strip()[:300], recorded_by=by,
@@ -292,10 +309,12 @@ def _consented(party: Party) -> bool:
 def _require_consent(dispute: Dispute) -> None:
     sides = set(dispute.parties.values_list("side", flat=True))
     if sides != {Party.Side.APPLICANT, Party.Side.RESPONDENT}:
-        raise ValidationError("调解协议需要至少一名申请人和一名被申请人")
+        raise ValidationError(_("调解协议需要至少一名申请人和一名被申请人"))
     if missing := _unconsented(dispute):
         names = "、".join(p.name for p in missing)
-        raise ValidationError(f"当事人{names}尚未同意调解,不能达成调解协议(人民调解须双方自愿)")
+        raise ValidationError(
+            _("当事人%(names)s尚未同意调解,不能达成调解协议(人民调解须双方自愿)") % {"names": names}
+        )
 
 
 @transaction.atomic
@@ -322,28 +341,30 @@ def agreement_create(
     errors: dict[str, str] = {}
     values = {}
     for field, raw, label, limit in (
-        ("facts", facts, "纠纷主要事实", 4000),
-        ("disputed_matters", disputed_matters, "争议事项", 4000),
-        ("responsibilities", responsibilities, "各方责任", 4000),
-        ("terms", terms, "协议内容", 4000),
-        ("performance_method", performance_method, "履行方式", 200),
+        ("facts", facts, _("纠纷主要事实"), 4000),
+        ("disputed_matters", disputed_matters, _("争议事项"), 4000),
+        ("responsibilities", responsibilities, _("各方责任"), 4000),
+        ("terms", terms, _("协议内容"), 4000),
+        ("performance_method", performance_method, _("履行方式"), 200),
     ):
         try:
             values[field] = _text(raw, field=field, label=label, max_length=limit)
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
     try:
-        values["compensation"] = parse_amount(compensation, field="compensation", label="赔偿金额")
+        values["compensation"] = parse_amount(
+            compensation, field="compensation", label=_("赔偿金额")
+        )
     except ValidationError as exc:
         errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if not isinstance(effective_on, dt.date):
-        errors["effective_on"] = "请填写协议生效日期"
+        errors["effective_on"] = _("请填写协议生效日期")
     if not isinstance(performance_deadline, dt.date):
-        errors["performance_deadline"] = "请填写履行期限"
+        errors["performance_deadline"] = _("请填写履行期限")
     elif isinstance(effective_on, dt.date) and performance_deadline < effective_on:
-        errors["performance_deadline"] = "履行期限不能早于协议生效日期"
+        errors["performance_deadline"] = _("履行期限不能早于协议生效日期")
     if not isinstance(copies, int) or not 1 <= copies <= 20:
-        errors["copies"] = "协议份数应为1至20之间的整数"
+        errors["copies"] = _("协议份数应为1至20之间的整数")
     if errors:
         raise ValidationError(errors)
     names = (mediator_names or "").strip() or "、".join(
@@ -371,7 +392,7 @@ def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
     require_mediate(by, dispute.center)
     dispute = _open(dispute)
     _require_consent(dispute)
-    terms = _text(terms, field="terms", label="口头协议内容", max_length=4000)
+    terms = _text(terms, field="terms", label=_("口头协议内容"), max_length=4000)
     _finish(dispute, Outcome.ORAL, note="", oral_terms=terms)
     return dispute
 
@@ -384,9 +405,9 @@ def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> 
     dispute = _open(dispute)
     if not routes_explained:
         raise ValidationError(
-            {"routes_explained": "请先向当事人告知仲裁、行政处理、诉讼等其他解决途径"}
+            {"routes_explained": _("请先向当事人告知仲裁、行政处理、诉讼等其他解决途径")}
         )
-    note = _text(note, field="note", label="调解不成的原因", max_length=4000)
+    note = _text(note, field="note", label=_("调解不成的原因"), max_length=4000)
     _finish(dispute, Outcome.FAILED, note=note, routes_explained=True)
     return dispute
 
@@ -402,7 +423,7 @@ def performance_record(
 ) -> Performance:
     _written(agreement, by)
     if status not in Performance.Status.values:
-        raise ValidationError({"status": "请选择履行情况"})
+        raise ValidationError({"status": _("请选择履行情况")})
     return Performance.objects.create(
         agreement=agreement, status=status, note=(note or "").strip(), on=on or clock.today(),
         recorded_by=by,
@@ -414,8 +435,8 @@ def follow_up_record(*, by, dispute: Dispute, note: str, on: dt.date | None = No
     require_mediate(by, dispute.center)
     dispute = Dispute.objects.get(pk=dispute.pk)  # the caller's copy may predate the outcome
     if not dispute.outcome:
-        raise ValidationError("调解尚未结束,暂不能回访")
-    note = _text(note, field="note", label="回访情况", max_length=4000)
+        raise ValidationError(_("调解尚未结束,暂不能回访"))
+    note = _text(note, field="note", label=_("回访情况"), max_length=4000)
     return FollowUpVisit.objects.create(dispute=dispute, note=note, on=on or clock.today(), by=by)
 
 
@@ -425,17 +446,23 @@ def judicial_confirmation_apply(
 ) -> JudicialConfirmation:
     _written(agreement, by)
     applied_on = applied_on or clock.today()
-    court = _text(court, field="court", label="受理法院", max_length=100)
+    court = _text(court, field="court", label=_("受理法院"), max_length=100)
     last = agreement.effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
     if not agreement.effective_on <= applied_on <= last:
         raise ValidationError(
             {
-                "applied_on": f"司法确认应在调解协议生效之日({agreement.effective_on:%Y-%m-%d})"
-                f"起{JUDICIAL_CONFIRMATION_DAYS}日内申请,最迟{last:%Y-%m-%d}"
+                "applied_on": _(
+                    "司法确认应在调解协议生效之日(%(effective)s)起%(days)d日内申请,最迟%(last)s"
+                )
+                % {
+                    "effective": f"{agreement.effective_on:%Y-%m-%d}",
+                    "days": JUDICIAL_CONFIRMATION_DAYS,
+                    "last": f"{last:%Y-%m-%d}",
+                }
             }
         )
     if JudicialConfirmation.objects.filter(agreement=agreement).exists():
-        raise ValidationError("该协议已申请司法确认")
+        raise ValidationError(_("该协议已申请司法确认"))
     return JudicialConfirmation.objects.create(
         agreement=agreement, court=court, applied_on=applied_on, by=by
     )
@@ -448,10 +475,10 @@ def judicial_confirmation_decide(
 ) -> JudicialConfirmation:  # fmt: skip
     _written(confirmation.agreement, by)
     if result not in (JudicialConfirmation.Result.CONFIRMED, JudicialConfirmation.Result.REJECTED):
-        raise ValidationError({"result": "请选择法院裁定结果"})
+        raise ValidationError({"result": _("请选择法院裁定结果")})
     decided_on = decided_on or clock.today()
     if decided_on < confirmation.applied_on:
-        raise ValidationError({"decided_on": "裁定日期不能早于申请日期"})
+        raise ValidationError({"decided_on": _("裁定日期不能早于申请日期")})
     confirmation.result, confirmation.decided_on = result, decided_on
     confirmation.note = (note or "").strip()
     confirmation.save(update_fields=["result", "decided_on", "note"])

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.access import staff_of
@@ -24,35 +25,52 @@ from .selectors import agreement_get_for, dispute_get_for, dispute_list_for, med
 
 # action → (form, service call, success message)
 STEPS = {
-    "party": (f.PartyForm, lambda by, d, cd: svc.party_add(by=by, dispute=d, **cd), "已添加当事人"),
+    "party": (
+        f.PartyForm,
+        lambda by, d, cd: svc.party_add(by=by, dispute=d, **cd),
+        gettext_lazy("已添加当事人"),
+    ),
     "mediator": (
-        f.MediatorForm, lambda by, d, cd: svc.mediator_assign(by=by, dispute=d, **cd), "已指派调解员",
+        f.MediatorForm,
+        lambda by, d, cd: svc.mediator_assign(by=by, dispute=d, **cd),
+        gettext_lazy("已指派调解员"),
     ),
     "consent": (
-        f.ConsentForm, lambda by, d, cd: svc.consent_record(by=by, **cd), "已记录调解意愿",
+        f.ConsentForm,
+        lambda by, d, cd: svc.consent_record(by=by, **cd),
+        gettext_lazy("已记录调解意愿"),
     ),
     "session": (
-        f.SessionForm, lambda by, d, cd: svc.session_record(by=by, dispute=d, **cd), "已记录调解",
+        f.SessionForm,
+        lambda by, d, cd: svc.session_record(by=by, dispute=d, **cd),
+        gettext_lazy("已记录调解"),
     ),
     "agreement": (
-        f.AgreementForm, lambda by, d, cd: svc.agreement_create(by=by, dispute=d, **cd),
-        "调解协议书已生成",
+        f.AgreementForm,
+        lambda by, d, cd: svc.agreement_create(by=by, dispute=d, **cd),
+        gettext_lazy("调解协议书已生成"),
     ),
-    "fail": (f.FailForm, lambda by, d, cd: svc.dispute_fail(by=by, dispute=d, **cd), "已记录调解不成"),
+    "fail": (
+        f.FailForm,
+        lambda by, d, cd: svc.dispute_fail(by=by, dispute=d, **cd),
+        gettext_lazy("已记录调解不成"),
+    ),
     "performance": (
         f.PerformanceForm,
         lambda by, d, cd: svc.performance_record(by=by, agreement=d.agreement, **cd),
-        "已记录履行情况",
+        gettext_lazy("已记录履行情况"),
     ),
     "follow_up": (
-        f.FollowUpForm, lambda by, d, cd: svc.follow_up_record(by=by, dispute=d, **cd), "已记录回访",
+        f.FollowUpForm,
+        lambda by, d, cd: svc.follow_up_record(by=by, dispute=d, **cd),
+        gettext_lazy("已记录回访"),
     ),
     "judicial": (
         f.JudicialForm,
         lambda by, d, cd: svc.judicial_confirmation_apply(by=by, agreement=d.agreement, **cd),
-        "已记录司法确认申请",
+        gettext_lazy("已记录司法确认申请"),
     ),
-}  # fmt: skip
+}
 WITH_DISPUTE = (f.MediatorForm, f.ConsentForm, f.SessionForm)
 
 

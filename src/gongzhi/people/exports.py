@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -93,7 +94,7 @@ class ExportFilters:
 
 def _require_export(by) -> None:
     if not can(by, EXPORT):
-        raise PermissionDenied("您没有导出权限")
+        raise PermissionDenied(_("您没有导出权限"))
 
 
 def _filename(title: str) -> str:

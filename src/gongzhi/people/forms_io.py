@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.people.import_files import (
     ImportFileError,
@@ -13,12 +14,12 @@ from gongzhi.people.import_files import (
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="导入文件",
-        help_text="支持 .xlsx 或 .csv(UTF-8或GBK编码);请使用导入模板",
+        label=_("导入文件"),
+        help_text=_("支持 .xlsx 或 .csv(UTF-8或GBK编码);请使用导入模板"),
         error_messages={
-            "required": "请选择要导入的文件",
-            "empty": "上传的文件是空的",
-            "invalid": "没有收到文件,请重新选择",
+            "required": _("请选择要导入的文件"),
+            "empty": _("上传的文件是空的"),
+            "invalid": _("没有收到文件,请重新选择"),
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 GRID_CODE = "网格编码"
 HOUSE_NUMBER = "门牌号"
@@ -51,16 +52,17 @@ def check_size(size: int) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     if size > limit:
         raise ImportFileError(
-            f"文件过大({_mb(size)}),上限为{_mb(limit)}。请删去多余内容或拆分成多个文件后分批导入。"
+            _("文件过大(%(size)s),上限为%(limit)s。请删去多余内容或拆分成多个文件后分批导入。")
+            % {"size": _mb(size), "limit": _mb(limit)}
         )
 
 
 def check_extension(filename: str) -> str:
     ext = os.path.splitext(filename or "")[1].lower()
     if ext == ".xls":
-        raise ImportFileError("不支持旧版 .xls 格式:请在Excel中“另存为”.xlsx 或 CSV 后再导入。")
+        raise ImportFileError(_("不支持旧版 .xls 格式:请在Excel中“另存为”.xlsx 或 CSV 后再导入。"))
     if ext not in EXTENSIONS:
-        raise ImportFileError("只能导入 .xlsx 或 .csv 文件。")
+        raise ImportFileError(_("只能导入 .xlsx 或 .csv 文件。"))
     return ext
 
 
@@ -72,19 +74,20 @@ def read_rows(source: Path | str | BinaryIO, *, filename: str) -> list[SourceRow
             rows.append(row)
             if len(rows) > MAX_ROWS:
                 raise ImportFileError(
-                    f"数据行数超过上限{MAX_ROWS:,}行:请拆分成多个文件后分批导入。"
+                    _("数据行数超过上限%(n)s行:请拆分成多个文件后分批导入。")
+                    % {"n": f"{MAX_ROWS:,}"}
                 )
     if not rows:
-        raise ImportFileError("文件中没有数据:请从第2行起(表头下方)填写居民信息。")
+        raise ImportFileError(_("文件中没有数据:请从第2行起(表头下方)填写居民信息。"))
     return rows
 
 
 def sniff(source: BinaryIO, *, filename: str) -> None:
     """Cheap pre-check for the upload form: the file opens, the headers fit, a row exists."""
     with closing(_iter_rows(source, filename)) as it:
-        for _ in it:
+        for _row in it:
             return
-    raise ImportFileError("文件中没有数据:请从第2行起(表头下方)填写居民信息。")
+    raise ImportFileError(_("文件中没有数据:请从第2行起(表头下方)填写居民信息。"))
 
 
 def _iter_rows(source, filename: str) -> Iterator[SourceRow]:
@@ -98,7 +101,7 @@ def _iter_rows(source, filename: str) -> Iterator[SourceRow]:
         leading = islice(numbered, BLANK_RUN_LIMIT)
         header = next((raw for _, raw in leading if any(_text(c) for c in raw)), None)
         if header is None:
-            raise ImportFileError("文件是空的:第一行应为表头。请下载导入模板对照填写。")
+            raise ImportFileError(_("文件是空的:第一行应为表头。请下载导入模板对照填写。"))
         columns = _columns(header)
         blank_run = 0
         for number, raw in numbered:
@@ -119,16 +122,22 @@ def _columns(header) -> dict[str, int]:
     for i, name in enumerate(names):
         if name in ALL_HEADERS:
             if name in columns:
-                raise ImportFileError(f"表头中“{name}”出现了两次,请删去重复的列。")
+                raise ImportFileError(
+                    _("表头中“%(name)s”出现了两次,请删去重复的列。") % {"name": name}
+                )
             columns[name] = i
     missing = [h for h in REQUIRED_HEADERS if h not in columns]
     if missing:
         raise ImportFileError(
-            "表头不正确:缺少"
-            + "、".join(f"“{h}”" for h in missing)
-            + "。第一行应为:"
-            + "、".join(REQUIRED_HEADERS)
-            + f"(可选:{'、'.join(OPTIONAL_HEADERS)})。请下载导入模板对照填写。"
+            _(
+                "表头不正确:缺少%(missing)s。第一行应为:%(required)s(可选:%(optional)s)。"
+                "请下载导入模板对照填写。"
+            )
+            % {
+                "missing": "、".join(f"“{h}”" for h in missing),
+                "required": "、".join(REQUIRED_HEADERS),
+                "optional": "、".join(OPTIONAL_HEADERS),
+            }
         )
     return columns
 
@@ -159,7 +168,10 @@ def _xlsx_rows(source) -> Iterator[tuple]:
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many types for a broken file
         raise ImportFileError(
-            "无法读取该Excel文件:文件已损坏或不是 .xlsx 格式。请用Excel打开后“另存为”.xlsx 再导入。"
+            _(
+                "无法读取该Excel文件:文件已损坏或不是 .xlsx 格式。"
+                "请用Excel打开后“另存为”.xlsx 再导入。"
+            )
         ) from None
     try:
         ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
@@ -167,7 +179,7 @@ def _xlsx_rows(source) -> Iterator[tuple]:
             yield from ws.iter_rows(values_only=True)
         except Exception:  # noqa: BLE001 - a damaged sheet fails part-way through
             raise ImportFileError(
-                "Excel文件内容已损坏,无法读完:请用Excel打开后“另存为”.xlsx 再导入。"
+                _("Excel文件内容已损坏,无法读完:请用Excel打开后“另存为”.xlsx 再导入。")
             ) from None
     finally:
         wb.close()
@@ -179,7 +191,7 @@ def _csv_rows(source) -> Iterator[list[str]]:
         yield from csv.reader(io.StringIO(_decode(data), newline=""))
     except csv.Error:
         raise ImportFileError(
-            "CSV文件格式不正确:请在Excel中“另存为”CSV(逗号分隔)后再导入。"
+            _("CSV文件格式不正确:请在Excel中“另存为”CSV(逗号分隔)后再导入。")
         ) from None
 
 
@@ -193,7 +205,7 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")  # a superset of GBK
     except UnicodeDecodeError:
         raise ImportFileError(
-            "无法识别CSV文件的编码:请另存为“CSV UTF-8”或GBK编码的CSV后再导入。"
+            _("无法识别CSV文件的编码:请另存为“CSV UTF-8”或GBK编码的CSV后再导入。")
         ) from None
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
@@ -35,7 +36,7 @@ STAGES = {
 def import_job_create(*, by, upload) -> ImportJob:
     """Store the uploaded file under MEDIA_ROOT/imports/ and queue the import."""
     if not can(by, IMPORT):
-        raise PermissionDenied("您没有批量导入权限")
+        raise PermissionDenied(_("您没有批量导入权限"))
     check_size(upload.size)
     ext = check_extension(upload.name)
     # A random name: the original may contain anything, and it must not collide.
@@ -69,7 +70,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
         report = ImportReport(file_error=str(exc))
     except Exception:
         logger.exception("import job %s crashed", job_id)
-        report = ImportReport(file_error="导入时发生内部错误,未写入任何数据。请联系管理员。")
+        report = ImportReport(file_error=_("导入时发生内部错误,未写入任何数据。请联系管理员。"))
     finally:
         # The upload holds full ID numbers; keep it no longer than the job needs it.
         path.unlink(missing_ok=True)

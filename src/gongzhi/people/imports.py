@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from gongzhi.core import crypto
 from gongzhi.core.access import can, grid_in_scope
@@ -50,7 +51,6 @@ FIELD_COLUMNS = {
     "relation": cols.RELATION,
 }
 COLUMN_ORDER = {name: i for i, name in enumerate(cols.ALL_HEADERS)}
-LOST_DIGITS = "身份证号被Excel存成了数字(科学计数法),末几位已丢失:请把该列设为“文本”格式后重新输入"
 _TAG_SPLIT = re.compile(r"[,,、;;\s]+")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -134,7 +134,7 @@ def residents_import(
     except IntegrityError:
         # Someone registered one of these IDs (or houses) while we were validating.
         report.created_count = report.households_created = 0
-        report.file_error = (
+        report.file_error = _(
             "导入期间有相同身份证号或门牌被他人同时登记,本次未写入任何数据,请重新导入。"
         )
     return report
@@ -142,7 +142,7 @@ def residents_import(
 
 def _require_import(by) -> None:
     if not can(by, IMPORT):
-        raise PermissionDenied("您没有批量导入权限")
+        raise PermissionDenied(_("您没有批量导入权限"))
 
 
 def _notify(progress: Progress | None, stage: str, done: int, total: int) -> None:
@@ -172,7 +172,9 @@ def _validate(by, rows: Sequence[SourceRow], report: ImportReport, progress) -> 
         if clean is not None:
             id_hash = crypto.blind_index("id", clean.id_number)
             if id_hash in first_seen:
-                problems.append((cols.ID_NUMBER, f"身份证号与第{first_seen[id_hash]}行重复"))
+                problems.append(
+                    (cols.ID_NUMBER, _("身份证号与第%(row)d行重复") % {"row": first_seen[id_hash]})
+                )
             else:
                 first_seen[id_hash] = row.number
         tags, tag_error = _parse_tags(row.values.get(cols.TAGS, ""), tag_lookup, may_tag_special)
@@ -191,7 +193,7 @@ def _validate(by, rows: Sequence[SourceRow], report: ImportReport, progress) -> 
             break
 
     for number in _already_registered(first_seen):
-        errors.append(RowError(number, cols.ID_NUMBER, "该身份证号已登记,不能重复登记"))
+        errors.append(RowError(number, cols.ID_NUMBER, _("该身份证号已登记,不能重复登记")))
     _notify(progress, "validating", total, total)
     return plan
 
@@ -206,9 +208,9 @@ def _row_problems(values, unit_problem, units, by) -> list[tuple[str, str]]:
         problems.append((cols.GRID_CODE, unit_problem[code]))
     house = values[cols.HOUSE_NUMBER]
     if not house:
-        problems.append((cols.HOUSE_NUMBER, "门牌号不能为空"))
+        problems.append((cols.HOUSE_NUMBER, _("门牌号不能为空")))
     elif len(house) > 30:
-        problems.append((cols.HOUSE_NUMBER, "门牌号不能超过30个字符"))
+        problems.append((cols.HOUSE_NUMBER, _("门牌号不能超过30个字符")))
     return problems
 
 
@@ -218,7 +220,7 @@ def _clean(values, choices) -> tuple[CleanResident | None, list[tuple[str, str]]
     # Excel turns a long number typed without text format into 6.20902199003071E+17.
     lost_digits = "E+" in values[cols.ID_NUMBER].upper()
     if lost_digits:
-        problems.append((cols.ID_NUMBER, LOST_DIGITS))
+        problems.append((cols.ID_NUMBER, _lost_digits()))
     try:
         clean = clean_resident_fields(
             name=values[cols.NAME],
@@ -234,6 +236,10 @@ def _clean(values, choices) -> tuple[CleanResident | None, list[tuple[str, str]]
                 problems.append((column, messages[0]))
         return None, problems
     return clean, problems
+
+
+def _lost_digits() -> str:
+    return _("身份证号被Excel存成了数字(科学计数法),末几位已丢失:请把该列设为“文本”格式后重新输入")
 
 
 def _choice_lookup() -> dict[str, str]:
@@ -260,13 +266,16 @@ def _grids_by_code(codes: Iterable[str]) -> dict[str, Grid]:
 
 def _unit_problem(by, code: str, grid: Grid | None) -> str:
     if not code:
-        return "网格编码不能为空"
+        return _("网格编码不能为空")
     if grid is None:
-        return "网格编码不存在,请核对五级网格(单元楼)编码"
+        return _("网格编码不存在,请核对五级网格(单元楼)编码")
     if grid.level != Level.UNIT:
-        return f"该编码是{grid.level_label}网格“{grid.name}”,居民只能登记在五级网格(单元楼)下"
+        return _("该编码是%(level)s网格“%(name)s”,居民只能登记在五级网格(单元楼)下") % {
+            "level": grid.level_label,
+            "name": grid.name,
+        }
     if not grid_in_scope(by, grid):
-        return "该网格不在您的管辖范围内"
+        return _("该网格不在您的管辖范围内")
     return ""
 
 
@@ -288,9 +297,9 @@ def _parse_tags(
         tag = lookup.get(part)
         if tag is None:
             known = "、".join(str(label) for label in Tag.labels)
-            return (), f"未知标签“{part}”,可用标签:{known}"
+            return (), _("未知标签“%(tag)s”,可用标签:%(known)s") % {"tag": part, "known": known}
         if tag in SPECIAL_TAGS and not may_tag_special:
-            return (), f"您无权登记重点人员标签“{part}”"
+            return (), _("您无权登记重点人员标签“%(tag)s”") % {"tag": part}
         if tag not in tags:
             tags.append(tag)
     return tuple(tags), ""

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,8 +30,8 @@ def _forbidden(request, message: str):
     return render(request, "people/io/forbidden.html", {"message": message}, status=403)
 
 
-NO_IMPORT = "您没有批量导入权限:只有综治中心工作人员和管理员可以导入实有人口。"
-NO_EXPORT = "您没有导出权限。"
+NO_IMPORT = gettext_lazy("您没有批量导入权限:只有综治中心工作人员和管理员可以导入实有人口。")
+NO_EXPORT = gettext_lazy("您没有导出权限。")
 
 
 # Multipart overhead on top of the file itself (boundaries, headers, the CSRF field).

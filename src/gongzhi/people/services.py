@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock, crypto
 from gongzhi.core.access import can, grid_in_scope
@@ -43,9 +44,9 @@ def clean_resident_fields(
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
-        errors["name"] = "姓名不能为空"
+        errors["name"] = _("姓名不能为空")
     elif len(name) > 50:
-        errors["name"] = "姓名不能超过50个字符"
+        errors["name"] = _("姓名不能超过50个字符")
     info = None
     try:
         info = parse_id_number(id_number)
@@ -61,12 +62,14 @@ def clean_resident_fields(
     if kind not in ResidentKind.values:
         kind = _choice_by_label(ResidentKind, kind)
         if kind is None:
-            errors["kind"] = "人口类型应为:户籍人口、流动人口或境外人员"
+            errors["kind"] = _("人口类型应为:户籍人口、流动人口或境外人员")
     relation = (relation or Relation.HEAD).strip()
     if relation not in Relation.values:
         relation = _choice_by_label(Relation, relation)
         if relation is None:
-            errors["relation"] = "与户主关系应为:" + "、".join(str(lb) for lb in Relation.labels)
+            errors["relation"] = _("与户主关系应为:%(choices)s") % {
+                "choices": "、".join(str(lb) for lb in Relation.labels)
+            }
     if errors:
         raise ValidationError(errors)
     return CleanResident(
@@ -105,7 +108,7 @@ def build_resident(clean: CleanResident, *, household: Household, synthetic=Fals
 
 def _require_change(user, grid: Grid) -> None:
     if not can(user, CHANGE) or not grid_in_scope(user, grid):
-        raise PermissionDenied("您无权修改该网格的人口信息")
+        raise PermissionDenied(_("您无权修改该网格的人口信息"))
 
 
 def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
@@ -120,11 +123,11 @@ def household_create(*, by, unit: Grid, house_number: str) -> Household:
     _require_change(by, unit)
     house_number = (house_number or "").strip()
     if unit.level != Level.UNIT:
-        raise ValidationError({"unit": "户只能登记在五级网格(单元楼)下"})
+        raise ValidationError({"unit": _("户只能登记在五级网格(单元楼)下")})
     if not house_number:
-        raise ValidationError({"house_number": "门牌号不能为空"})
+        raise ValidationError({"house_number": _("门牌号不能为空")})
     if Household.objects.filter(unit=unit, house_number=house_number).exists():
-        raise ValidationError({"house_number": "该单元已有这个门牌号的户"})
+        raise ValidationError({"house_number": _("该单元已有这个门牌号的户")})
     return Household.objects.create(unit=unit, house_number=house_number)
 
 
@@ -133,13 +136,13 @@ def resident_create(*, by, household: Household, **fields) -> Resident:
     _require_change(by, household.unit)
     clean = clean_resident_fields(**fields)
     if id_number_taken(clean.id_number):
-        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"})
+        raise ValidationError({"id_number": _("该身份证号已登记,不能重复登记")})
     resident = build_resident(clean, household=household)
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError:  # a concurrent registration of the same ID won the race
-        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"}) from None
+        raise ValidationError({"id_number": _("该身份证号已登记,不能重复登记")}) from None
     return resident
 
 
@@ -148,7 +151,7 @@ def resident_update(*, by, resident: Resident, **fields) -> Resident:
     _require_change(by, resident.grid)
     clean = clean_resident_fields(**fields)
     if id_number_taken(clean.id_number, exclude_pk=resident.pk):
-        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"})
+        raise ValidationError({"id_number": _("该身份证号已登记,不能重复登记")})
     for attr in ("name", "kind", "relation", "gender", "birth_date"):
         setattr(resident, attr, getattr(clean, attr))
     resident.set_id_number(clean.id_number)
@@ -162,8 +165,10 @@ def resident_update(*, by, resident: Resident, **fields) -> Resident:
 def resident_tag_add(*, by, resident: Resident, tag: str, note: str = "") -> ResidentTag:
     _require_change(by, resident.grid)
     if tag in SPECIAL_TAGS and not can(by, VIEW_SPECIAL):
-        raise PermissionDenied("您无权登记重点人员")
-    obj, _ = ResidentTag.objects.get_or_create(resident=resident, tag=tag, defaults={"note": note})
+        raise PermissionDenied(_("您无权登记重点人员"))
+    obj, _created = ResidentTag.objects.get_or_create(
+        resident=resident, tag=tag, defaults={"note": note}
+    )
     return obj
 
 
@@ -174,10 +179,10 @@ REVEALABLE = {"id_number": "身份证号", "phone": "电话", "name": "姓名"}
 def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dict[str, str]:
     """Full identifiers for a permitted user; every call writes an audit row."""
     if not can(by, REVEAL_PII) or not grid_in_scope(by, resident.grid):
-        raise PermissionDenied("您无权查看完整身份信息")
+        raise PermissionDenied(_("您无权查看完整身份信息"))
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise ValidationError({"reason": "请填写查看事由"})
+        raise ValidationError({"reason": _("请填写查看事由")})
     audit_record(
         actor=by,
         action=AuditLog.Action.REVEAL,

@@ -8,6 +8,7 @@ or admin) with the line's center in scope. Bad input is a 400 in Chinese, nothin
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
@@ -20,18 +21,18 @@ from .views_hotline import intake_url
 class IncomingCallSerializer(serializers.Serializer):
     # No braces in the text: DRF formats it with str.format(datatype=...).
     default_error_messages = {
-        "invalid": "请求内容应为 JSON 对象,含 caller(来电号码)和 line(热线号码)"
+        "invalid": _("请求内容应为 JSON 对象,含 caller(来电号码)和 line(热线号码)")
     }
 
     caller = serializers.CharField(
         max_length=30, help_text="来电号码(手机或带区号的座机)",
-        error_messages={"required": "请提供来电号码(caller)", "blank": "请提供来电号码(caller)",
-                        "invalid": "来电号码(caller)应为文本", "max_length": "来电号码过长"},
+        error_messages={"required": _("请提供来电号码(caller)"), "blank": _("请提供来电号码(caller)"),
+                        "invalid": _("来电号码(caller)应为文本"), "max_length": _("来电号码过长")},
     )  # fmt: skip
     line = serializers.CharField(
         max_length=30, required=False, allow_blank=True,
         help_text="呼入的热线号码;不填时为令牌用户所在综治中心",
-        error_messages={"invalid": "热线号码(line)应为文本", "max_length": "热线号码过长"},
+        error_messages={"invalid": _("热线号码(line)应为文本"), "max_length": _("热线号码过长")},
     )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "gongzhi.portal"
     label = "portal"
-    verbose_name = "金泉之窗"
+    verbose_name = _("金泉之窗")

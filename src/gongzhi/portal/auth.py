@@ -17,6 +17,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import OutboundMessage
 from gongzhi.cases.notify import outbound_queue
@@ -43,9 +44,9 @@ def clean_mobile(raw: str) -> str:
     try:
         phone = normalize_phone(raw)
     except InvalidPhone:
-        raise LoginError("请输入正确的11位手机号") from None
+        raise LoginError(_("请输入正确的11位手机号")) from None
     if not phone.startswith("1"):
-        raise LoginError("请输入正确的11位手机号")
+        raise LoginError(_("请输入正确的11位手机号"))
     return phone
 
 
@@ -55,7 +56,7 @@ def _code_hash(phone: str, code: str) -> str:
 
 def _lock_message(until: dt.datetime, now: dt.datetime) -> str:
     minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-    return f"验证码错误次数过多,该手机号已被锁定,请{minutes}分钟后再试"
+    return _("验证码错误次数过多,该手机号已被锁定,请%(n)d分钟后再试") % {"n": minutes}
 
 
 def _check_lock(phone_hash: str, now: dt.datetime) -> None:
@@ -77,9 +78,11 @@ def login_code_send(*, phone: str) -> LoginCode:
     last = recent.first()
     if last and now - last.created_at < MIN_INTERVAL:
         wait = int((MIN_INTERVAL - (now - last.created_at)).total_seconds()) + 1
-        raise LoginError(f"发送过于频繁,请{wait}秒后再试")
+        raise LoginError(_("发送过于频繁,请%(n)d秒后再试") % {"n": wait})
     if recent.count() >= CODES_PER_HOUR:
-        raise LoginError(f"该手机号一小时内最多获取{CODES_PER_HOUR}次验证码,请稍后再试")
+        raise LoginError(
+            _("该手机号一小时内最多获取%(n)d次验证码,请稍后再试") % {"n": CODES_PER_HOUR}
+        )
     code = f"{secrets.randbelow(1_000_000):06d}"
     row = LoginCode.objects.create(
         phone_hash=phone_hash, code_hash=_code_hash(phone, code), created_at=now,
@@ -115,12 +118,12 @@ def login_code_verify(*, phone: str, code: str) -> ResidentAccount:
         _check_lock(phone_hash, now)
         latest = LoginCode.objects.select_for_update().filter(phone_hash=phone_hash).first()
         if latest is None:
-            raise LoginError("请先获取验证码")
+            raise LoginError(_("请先获取验证码"))
         matches = secrets.compare_digest(latest.code_hash, _code_hash(phone, code))
         if matches and latest.used_at:
-            raise LoginError("该验证码已使用过,请重新获取")
+            raise LoginError(_("该验证码已使用过,请重新获取"))
         if matches and latest.expires_at <= now:
-            raise LoginError("验证码已过期,请重新获取")
+            raise LoginError(_("验证码已过期,请重新获取"))
         if matches:
             latest.used_at = now
             latest.save(update_fields=["used_at"])
@@ -133,14 +136,14 @@ def login_code_verify(*, phone: str, code: str) -> ResidentAccount:
 def _count_failure(latest: LoginCode, phone_hash: str, now: dt.datetime) -> str:
     latest.attempts += 1
     latest.save(update_fields=["attempts"])
-    guard, _ = LoginGuard.objects.select_for_update().get_or_create(phone_hash=phone_hash)
+    guard, _created = LoginGuard.objects.select_for_update().get_or_create(phone_hash=phone_hash)
     guard.failures += 1
     if guard.failures >= MAX_FAILURES:
         guard.failures, guard.locked_until = 0, now + LOCKOUT
         guard.save()
         return _lock_message(guard.locked_until, now)
     guard.save()
-    return f"验证码错误,还可以再试{MAX_FAILURES - guard.failures}次"
+    return _("验证码错误,还可以再试%(n)d次") % {"n": MAX_FAILURES - guard.failures}
 
 
 def _account_for(phone: str, now: dt.datetime) -> ResidentAccount:

@@ -1,53 +1,60 @@
 """Portal forms: thin wrappers whose cleaning is done by the services."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .services import PORTAL_CATEGORY_CODES
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(label="手机号", max_length=20)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label="验证码", max_length=6)
+    code = forms.CharField(label=_("验证码"), max_length=6)
 
 
 class PostForm(forms.Form):
-    text = forms.CharField(label="问题或建议", widget=forms.Textarea(attrs={"rows": 5}))
-    category = forms.ChoiceField(label="类别", required=False)
+    text = forms.CharField(label=_("问题或建议"), widget=forms.Textarea(attrs={"rows": 5}))
+    category = forms.ChoiceField(label=_("类别"), required=False)
     is_public = forms.BooleanField(
-        label="公开到本社区留言板(匿名显示)", required=False, initial=True
+        label=_("公开到本社区留言板(匿名显示)"), required=False, initial=True
     )
-    show_name = forms.BooleanField(label="显示我的姓氏(已脱敏)", required=False)
+    show_name = forms.BooleanField(label=_("显示我的姓氏(已脱敏)"), required=False)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     key = forms.CharField(widget=forms.HiddenInput, max_length=60)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "自动识别")] + [
+        self.fields["category"].choices = [("", _("自动识别"))] + [
             (c.code, c.name) for c in categories if c.code in PORTAL_CATEGORY_CODES
         ]
 
 
+def _star_choices() -> list[tuple[int, str]]:
+    # A callable, so the labels are translated when the form renders, not at import.
+    return [(i, gettext("%(n)d星") % {"n": i}) for i in range(5, 0, -1)]
+
+
 class RateForm(forms.Form):
     rating = forms.ChoiceField(
-        label="评价",
-        choices=[("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")],
+        label=_("评价"),
+        choices=[("satisfied", _("满意")), ("basic", _("基本满意")), ("unsatisfied", _("不满意"))],
         widget=forms.RadioSelect,
     )
     stars = forms.TypedChoiceField(
-        label="星级", coerce=int, choices=[(i, f"{i}星") for i in range(5, 0, -1)],
+        label=_("星级"), coerce=int, choices=_star_choices,
         widget=forms.RadioSelect,
     )  # fmt: skip
-    resolved = forms.BooleanField(label="问题已解决", required=False, initial=True)
+    resolved = forms.BooleanField(label=_("问题已解决"), required=False, initial=True)
     comment = forms.CharField(
-        label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class BindForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
-    house_number = forms.CharField(label="门牌号", max_length=30, required=False)
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    house_number = forms.CharField(label=_("门牌号"), max_length=30, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

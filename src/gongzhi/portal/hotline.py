@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Channel, Urgency
 from gongzhi.cases.services import case_create
@@ -40,7 +41,7 @@ def may_take_calls(user) -> bool:
 
 def require_hotline(user) -> None:
     if not may_take_calls(user):
-        raise PermissionDenied("仅综治中心工作人员可以受理热线来电")
+        raise PermissionDenied(_("仅综治中心工作人员可以受理热线来电"))
 
 
 def clean_caller(raw) -> str:
@@ -48,7 +49,7 @@ def clean_caller(raw) -> str:
         return normalize_phone(str(raw or ""))
     except InvalidPhone:
         raise ValidationError(
-            {"caller": "来电号码格式不正确:手机号为11位(1开头),座机需带区号"}
+            {"caller": _("来电号码格式不正确:手机号为11位(1开头),座机需带区号")}
         ) from None
 
 
@@ -113,15 +114,17 @@ def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
     if line:
         center = center_for_line(line)
         if center is None:
-            errors["line"] = f"未知的热线号码「{line[:20]}」:没有综治中心使用该号码"
+            errors["line"] = _("未知的热线号码「%(line)s」:没有综治中心使用该号码") % {
+                "line": line[:20]
+            }
     else:
         center = home_center(by)
         if center is None:
-            errors["line"] = "请提供呼入的热线号码(line)"
+            errors["line"] = _("请提供呼入的热线号码(line)")
     if errors:
         raise ValidationError(errors)
     if not grid_in_scope(by, center.grid):
-        raise PermissionDenied("该热线不在您的管辖范围内")
+        raise PermissionDenied(_("该热线不在您的管辖范围内"))
     call = HotlineCall(
         center=center, line=line[:20], status=S.PENDING, source="api", started_at=clock.now()
     )
@@ -137,7 +140,7 @@ def hotline_call_start(*, by, caller: str) -> HotlineCall:
     phone = clean_caller(caller)
     center = home_center(by)
     if center is None:
-        raise ValidationError({"caller": "您未隶属任何综治中心,无法登记热线来电"})
+        raise ValidationError({"caller": _("您未隶属任何综治中心,无法登记热线来电")})
     call = HotlineCall(center=center, status=S.OPEN, staff=by, started_at=clock.now())
     call.set_caller(phone)
     call.save()
@@ -147,20 +150,20 @@ def hotline_call_start(*, by, caller: str) -> HotlineCall:
 def _text(value, label: str, *, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError(f"请填写{label}")
+        raise ValidationError(_("请填写%(label)s") % {"label": label})
     if len(value) > MAX_TEXT:
-        raise ValidationError(f"{label}不能超过{MAX_TEXT}个字符")
+        raise ValidationError(_("%(label)s不能超过%(n)d个字符") % {"label": label, "n": MAX_TEXT})
     return value
 
 
 def _clean_finish(outcome: str, matter: str, answer: str, notes: str) -> dict[str, str]:
     errors, out = {}, {}
     if outcome not in OUTCOMES:
-        errors["outcome"] = "请选择处理方式:转为事件或当场解答"
+        errors["outcome"] = _("请选择处理方式:转为事件或当场解答")
     for field, label, value, required in (
-        ("matter", "来电事项", matter, True),
-        ("answer", "当场答复的内容", answer, outcome == S.ANSWERED),
-        ("notes", "备注", notes, False),
+        ("matter", _("来电事项"), matter, True),
+        ("answer", _("当场答复的内容"), answer, outcome == S.ANSWERED),
+        ("notes", _("备注"), notes, False),
     ):
         try:
             out[field] = _text(value, label, required=required)
@@ -183,20 +186,20 @@ def hotline_call_finish(
     locked = HotlineCall.objects.select_for_update().select_related("center__grid").get(pk=call.pk)
     token = (token or "").strip()[:80]
     if not grid_in_scope(by, locked.center.grid):
-        raise PermissionDenied("该来电不在您的管辖范围内")
+        raise PermissionDenied(_("该来电不在您的管辖范围内"))
     if locked.status in OUTCOMES:
         if token and locked.token == token:
             return locked  # a double submit or a browser retry
-        raise ValidationError("该来电已处理完毕,不能重复处理")
+        raise ValidationError(_("该来电已处理完毕,不能重复处理"))
     if locked.status == S.OPEN and locked.staff_id not in (None, by.pk):
-        raise ValidationError("该来电正由其他工作人员受理")
+        raise ValidationError(_("该来电正由其他工作人员受理"))
     if not token:
-        raise ValidationError("表单已失效,请刷新页面后重新提交")
+        raise ValidationError(_("表单已失效,请刷新页面后重新提交"))
     clean = _clean_finish(outcome, matter, answer, notes)
     if outcome == S.CASE and not category:
-        raise ValidationError({"category": "转为事件时请选择事件类别"})
+        raise ValidationError({"category": _("转为事件时请选择事件类别")})
     if resident is not None and not caller_matches(by, locked).filter(pk=resident.pk).exists():
-        raise ValidationError({"resident": "所选居民与来电号码不符或不在您的管辖范围内"})
+        raise ValidationError({"resident": _("所选居民与来电号码不符或不在您的管辖范围内")})
     if outcome == S.CASE:
         locked.case = case_create(
             by=by, idempotency_key=f"hotline:{locked.pk}:{token}", category=category,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
@@ -81,7 +82,7 @@ def start(request):
         raw = request.GET["center"]
         center = Center.objects.filter(pk=raw).first() if raw.isdigit() and len(raw) < 10 else None
         if center is None:
-            raise Http404("未知的综治中心")
+            raise Http404(_("未知的综治中心"))
         cfg["center"] = center.pk
     if "idle" in request.GET:
         cfg["idle"] = idle_seconds(request.GET["idle"])
@@ -117,12 +118,12 @@ def ticket(request):
     center = kiosk_center(request)
     services = services_of(center)
     if not services:
-        raise Http404("本终端未开通取号服务")
+        raise Http404(_("本终端未开通取号服务"))
     issued, error = None, ""
     if request.method == "POST":
         chosen = next((s for s in services if str(s.pk) == request.POST.get("service")), None)
         if chosen is None:
-            error = "请选择服务事项"
+            error = _("请选择服务事项")
         else:
             try:
                 issued = ticket_issue(service=chosen, by=None)
@@ -136,7 +137,7 @@ def ticket(request):
 def exit_kiosk(request):
     """Staff only: turn this browser back into the ordinary portal."""
     if role_of(request.user) is None:
-        raise PermissionDenied("只有工作人员可以退出自助终端模式")
+        raise PermissionDenied(_("只有工作人员可以退出自助终端模式"))
     request.session.pop(KIOSK_KEY, None)
     request.session.pop(SEEN_KEY, None)
     request.session.set_expiry(None)

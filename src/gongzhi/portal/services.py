@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case, Category, Channel
 from gongzhi.cases.services import case_act, case_create
@@ -83,7 +84,7 @@ def account_get_or_create(*, phone: str) -> ResidentAccount:
 
 def _unit_or_error(unit: Grid) -> Grid:
     if unit is None or unit.level != Level.UNIT:
-        raise ValidationError({"unit": "请选择一个具体的单元(五级网格)"})
+        raise ValidationError({"unit": _("请选择一个具体的单元(五级网格)")})
     return unit
 
 
@@ -106,12 +107,12 @@ def bind_token_unit(token: str) -> Grid:
     try:
         data = signing.loads(token, salt=BIND_SALT, max_age=BIND_MAX_AGE)
     except signing.SignatureExpired:
-        raise ValidationError("该二维码已过期,请联系网格员获取新的连心卡") from None
+        raise ValidationError(_("该二维码已过期,请联系网格员获取新的连心卡")) from None
     except signing.BadSignature:
-        raise ValidationError("二维码无效,请确认扫描的是本社区的连心卡") from None
+        raise ValidationError(_("二维码无效,请确认扫描的是本社区的连心卡")) from None
     unit = Grid.objects.filter(pk=data.get("g"), level=Level.UNIT).first()
     if unit is None:
-        raise ValidationError("该二维码对应的单元已不存在,请联系社区")
+        raise ValidationError(_("该二维码对应的单元已不存在,请联系社区"))
     return unit
 
 
@@ -121,7 +122,7 @@ def bind_request_create(
 ) -> BindRequest:
     unit = _unit_or_error(unit)
     if BindRequest.objects.filter(account=account, status=BindRequest.Status.PENDING).exists():
-        raise ValidationError({"unit": "您已有一条待确认的绑定申请,请等待社区工作人员确认"})
+        raise ValidationError({"unit": _("您已有一条待确认的绑定申请,请等待社区工作人员确认")})
     return BindRequest.objects.create(
         account=account, unit=unit, house_number=(house_number or "").strip()[:30],
         note=(note or "").strip()[:200],
@@ -132,9 +133,9 @@ def bind_request_create(
 def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindRequest:
     locked = BindRequest.objects.select_for_update().get(pk=request.pk)
     if role_of(by) not in MODERATORS or not grid_in_scope(by, locked.unit):
-        raise PermissionDenied("您无权确认该绑定申请")
+        raise PermissionDenied(_("您无权确认该绑定申请"))
     if locked.status != BindRequest.Status.PENDING:
-        raise ValidationError("该申请已处理")
+        raise ValidationError(_("该申请已处理"))
     locked.status = BindRequest.Status.APPROVED if approve else BindRequest.Status.REJECTED
     locked.decided_by, locked.decided_at = by, clock.now()
     locked.save()
@@ -167,13 +168,13 @@ def post_create(
     text = (text or "").strip()
     errors = {}
     if account.unit_id is None:
-        errors["unit"] = "请先绑定您居住的单元,再发布留言"
+        errors["unit"] = _("请先绑定您居住的单元,再发布留言")
     if not text:
-        errors["text"] = "请填写留言内容"
+        errors["text"] = _("请填写留言内容")
     elif len(text) > MAX_TEXT:
-        errors["text"] = f"留言内容不能超过{MAX_TEXT}个字"
+        errors["text"] = _("留言内容不能超过%(n)d个字") % {"n": MAX_TEXT}
     if len(photos) > MAX_PHOTOS:
-        errors["photos"] = f"最多上传{MAX_PHOTOS}张照片"
+        errors["photos"] = _("最多上传%(n)d张照片") % {"n": MAX_PHOTOS}
     if errors:
         raise ValidationError(errors)
     category = category or category_suggest(text) or Category.objects.get(code="12")
@@ -200,7 +201,7 @@ def post_create(
 
 def _require_moderator(by, case: Case) -> None:
     if role_of(by) not in MODERATORS or not grid_in_scope(by, case.grid):
-        raise PermissionDenied("您无权管理该留言")
+        raise PermissionDenied(_("您无权管理该留言"))
 
 
 @transaction.atomic
@@ -210,10 +211,10 @@ def post_moderate(
 ) -> PostModeration:  # fmt: skip
     """Hide, publish (approve) or redact a post. The case itself is never changed."""
     _require_moderator(by, case)
-    row, _ = PostModeration.objects.select_for_update().get_or_create(case=case)
+    row, _created = PostModeration.objects.select_for_update().get_or_create(case=case)
     if status is not None:
         if status not in PostModeration.Status.values:
-            raise ValidationError({"status": "未知的审核状态"})
+            raise ValidationError({"status": _("未知的审核状态")})
         row.status = status
     if redacted_text is not None:
         row.redacted_text = redacted_text.strip()[:MAX_TEXT]
@@ -226,8 +227,8 @@ def post_moderate(
 @transaction.atomic
 def board_setting_set(*, by, community: Grid, require_approval: bool) -> BoardSetting:
     if role_of(by) not in MODERATORS or not grid_in_scope(by, community):
-        raise PermissionDenied("您无权修改该社区留言板设置")
-    row, _ = BoardSetting.objects.update_or_create(
+        raise PermissionDenied(_("您无权修改该社区留言板设置"))
+    row, _created = BoardSetting.objects.update_or_create(
         community=community, defaults={"require_approval": require_approval}
     )
     return row
@@ -240,7 +241,7 @@ def post_react(*, account: ResidentAccount, case: Case, kind: str, on: bool = Tr
     "Me too" counts once per account; pressing it again changes nothing.
     """
     if kind not in PostReaction.Kind.values:
-        raise ValidationError({"kind": "未知的操作"})
+        raise ValidationError({"kind": _("未知的操作")})
     if on:
         PostReaction.objects.get_or_create(case=case, account=account, kind=kind)
     elif kind == PostReaction.Kind.FOLLOW:
@@ -254,7 +255,7 @@ def post_rate(
 ) -> Case:  # fmt: skip
     """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""
     if case.reporter_user_id != account.user_id:
-        raise PermissionDenied("只能评价自己的留言")
+        raise PermissionDenied(_("只能评价自己的留言"))
     return case_act(
         case=case, by=account.user, action="follow_up", expected_version=case.version,
         comment=comment, rating=rating, stars=stars, resolved=resolved,

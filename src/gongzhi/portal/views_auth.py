@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.paths import subtree_q
@@ -85,11 +86,11 @@ def bind_qr(request, token: str):
     account = current_account(request)
     if account is None:
         request.session[NEXT_KEY] = request.path
-        messages.info(request, "请先登录,登录后将为您绑定到该单元")
+        messages.info(request, _("请先登录,登录后将为您绑定到该单元"))
         return redirect("portal_login")
     if request.method == "POST":
         services.account_bind_unit(account=account, unit=unit, via="qr")
-        messages.success(request, f"已绑定到 {unit.full_name}")
+        messages.success(request, _("已绑定到 %(unit)s") % {"unit": unit.full_name})
         return redirect("portal_card")
     return render(request, "portal/bind_qr.html", {"unit": unit, "account": account})
 
@@ -117,7 +118,7 @@ def bind_request(request):
         except ValidationError as exc:
             messages.error(request, ";".join(exc.messages))
         else:
-            messages.success(request, "已提交绑定申请,社区工作人员确认后生效")
+            messages.success(request, _("已提交绑定申请,社区工作人员确认后生效"))
             return redirect("portal_me")
     ctx = {"account": account, "communities": communities(), "community": community,
            "q": query, "units": units, "form": form}  # fmt: skip

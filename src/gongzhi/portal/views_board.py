@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.cases.models import Case, Category, State
@@ -110,7 +111,7 @@ def post_new(request):
                 target = reverse("portal_my_posts") + f"#case-{case.pk}"
                 if wants_json:
                     return JsonResponse({"ok": True, "case": case.number, "redirect": target})
-                messages.success(request, f"留言已提交,编号 {case.number}")
+                messages.success(request, _("留言已提交,编号 %(number)s") % {"number": case.number})
                 return redirect(target)
         else:
             errors = {k: ";".join(v) for k, v in form.errors.items()}
@@ -156,7 +157,7 @@ def rate(request, pk: int):
     case = get_object_or_404(Case, pk=pk, reporter_user=account.user)
     form = RateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择评价和星级")
+        messages.error(request, _("请选择评价和星级"))
         return redirect(reverse("portal_my_posts") + f"#case-{case.pk}")
     data = form.cleaned_data
     try:
@@ -168,5 +169,5 @@ def rate(request, pk: int):
         text = ";".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
     else:
-        messages.success(request, "感谢您的评价")
+        messages.success(request, _("感谢您的评价"))
     return redirect(reverse("portal_my_posts") + f"#case-{case.pk}")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import role_of
 
@@ -16,7 +17,7 @@ from .models import PostModeration
 
 def _moderator_only(user) -> None:
     if role_of(user) not in services.MODERATORS:
-        raise PermissionDenied("仅综治中心工作人员可以处理")
+        raise PermissionDenied(_("仅综治中心工作人员可以处理"))
 
 
 @login_required
@@ -32,7 +33,7 @@ def binds(request):
         except ValidationError as exc:
             messages.error(request, ";".join(exc.messages))
         else:
-            messages.success(request, "已处理")
+            messages.success(request, _("已处理"))
         return redirect("portal_staff_binds")
     return render(request, "portal/staff/binds.html", {"requests": pending})
 
@@ -53,7 +54,7 @@ def moderation(request):
         except ValidationError as exc:
             messages.error(request, ";".join(exc.messages))
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         return redirect("portal_staff_moderation")
     ctx = {"posts": queue[:100], "statuses": PostModeration.Status.choices}
     return render(request, "portal/staff/moderation.html", ctx)

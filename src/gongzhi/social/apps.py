@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SocialConfig(AppConfig):
     name = "gongzhi.social"
     label = "social"
-    verbose_name = "社会组织工作室"
+    verbose_name = _("社会组织工作室")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import grid_in_scope, role_of
 from gongzhi.core.roles import Role
@@ -16,4 +17,4 @@ def may_manage(user, grid) -> bool:
 
 def require_manage(user, grid) -> None:
     if not may_manage(user, grid):
-        raise PermissionDenied("您无权管理该网格的社会组织")
+        raise PermissionDenied(_("您无权管理该网格的社会组织"))

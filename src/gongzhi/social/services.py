@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.phone import InvalidPhone, normalize_phone
@@ -25,9 +26,11 @@ MAX_HOURS = Decimal("24")
 def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: f"请填写{label}"})
+        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
     if len(value) > max_length:
-        raise ValidationError({field: f"{label}不能超过{max_length}个字符"})
+        raise ValidationError(
+            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
+        )
     return value
 
 
@@ -35,11 +38,11 @@ def parse_hours(value, *, field: str = "hours") -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
-        raise ValidationError({field: "时长应为数字(小时),例如 2 或 1.5"}) from None
+        raise ValidationError({field: _("时长应为数字(小时),例如 2 或 1.5")}) from None
     if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
-        raise ValidationError({field: f"时长应大于0且不超过{MAX_HOURS}小时"})
+        raise ValidationError({field: _("时长应大于0且不超过%(n)s小时") % {"n": MAX_HOURS}})
     if hours.as_tuple().exponent < -1:
-        raise ValidationError({field: "时长最多保留一位小数"})
+        raise ValidationError({field: _("时长最多保留一位小数")})
     return hours
 
 
@@ -50,17 +53,17 @@ def organisation_create(
 ) -> Organisation:  # fmt: skip
     grid = grid or center.grid
     require_manage(by, grid)
-    name = _text(name, field="name", label="组织名称", max_length=100)
+    name = _text(name, field="name", label=_("组织名称"), max_length=100)
     if kind not in OrgKind.values:
-        raise ValidationError({"kind": "请选择组织类型"})
+        raise ValidationError({"kind": _("请选择组织类型")})
     if not grid.path.startswith(center.grid.path):
-        raise ValidationError({"grid": "服务网格应在所属综治中心的辖区内"})
+        raise ValidationError({"grid": _("服务网格应在所属综治中心的辖区内")})
     if Organisation.objects.filter(center=center, name=name).exists():
-        raise ValidationError({"name": "本中心已有同名组织"})
+        raise ValidationError({"name": _("本中心已有同名组织")})
     return Organisation.objects.create(
         name=name, kind=kind, center=center, grid=grid,
-        contact=_text(contact, field="contact", label="负责人", max_length=50, required=False),
-        description=_text(description, field="description", label="简介", max_length=2000,
+        contact=_text(contact, field="contact", label=_("负责人"), max_length=50, required=False),
+        description=_text(description, field="description", label=_("简介"), max_length=2000,
                           required=False),
     )  # fmt: skip
 
@@ -73,7 +76,7 @@ def member_add(
     require_manage(by, organisation.grid)
     if resident is not None and not name:
         name = resident.name
-    name = _text(name, field="name", label="成员姓名", max_length=50)
+    name = _text(name, field="name", label=_("成员姓名"), max_length=50)
     clean_phone = ""
     if (phone or "").strip():
         try:
@@ -81,7 +84,7 @@ def member_add(
         except InvalidPhone as exc:
             raise ValidationError({"phone": str(exc)}) from None
     if resident is not None and not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
-        raise ValidationError({"resident": "居民不存在或不在您的管辖范围内"})
+        raise ValidationError({"resident": _("居民不存在或不在您的管辖范围内")})
     member = Member(
         organisation=organisation, name=name, resident=resident, can_mediate=bool(can_mediate),
         can_visit=bool(can_visit), joined_on=joined_on or clock.today(),
@@ -98,21 +101,21 @@ def activity_record(
 ) -> Activity:  # fmt: skip
     """An activity and each participant's hours (the activity's length unless given)."""
     require_manage(by, organisation.grid)
-    title = _text(title, field="title", label="活动名称", max_length=100)
+    title = _text(title, field="title", label=_("活动名称"), max_length=100)
     if date is None:
-        raise ValidationError({"date": "请选择活动日期"})
+        raise ValidationError({"date": _("请选择活动日期")})
     if date > clock.today():
-        raise ValidationError({"date": "活动日期不能晚于今天"})
+        raise ValidationError({"date": _("活动日期不能晚于今天")})
     hours = parse_hours(hours)
     participants = list(participants)
     if not participants:
-        raise ValidationError({"participants": "请选择参加活动的成员"})
+        raise ValidationError({"participants": _("请选择参加活动的成员")})
     if any(m.organisation_id != organisation.pk for m in participants):
-        raise ValidationError({"participants": "只能选择本组织的成员"})
+        raise ValidationError({"participants": _("只能选择本组织的成员")})
     own = {m.pk: parse_hours(h, field="participants") for m, h in (member_hours or {}).items()}
     activity = Activity.objects.create(
         organisation=organisation, title=title, date=date, hours=hours, by=by,
-        description=_text(description, field="description", label="活动内容", max_length=2000,
+        description=_text(description, field="description", label=_("活动内容"), max_length=2000,
                           required=False),
     )  # fmt: skip
     Participation.objects.bulk_create(

@@ -99,7 +99,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} 元"
+        return _("%(amount)s 元") % {"amount": self.amount}
 
 
 class Expenditure(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 
@@ -16,11 +17,11 @@ def body_create(*, by, grid, name: str, meeting_schedule: str = "") -> Courtyard
     require_staff_in(by, grid)
     return CourtyardBody.objects.create(
         grid=grid,
-        name=clean_text(name, field="name", label="名称", max_length=100),
+        name=clean_text(name, field="name", label=_("名称"), max_length=100),
         meeting_schedule=clean_text(
             meeting_schedule,
             field="meeting_schedule",
-            label="例会安排",
+            label=_("例会安排"),
             max_length=100,
             required=False,
         ),  # fmt: skip
@@ -32,12 +33,12 @@ def body_create(*, by, grid, name: str, meeting_schedule: str = "") -> Courtyard
 def body_member_add(*, body: CourtyardBody, by, name: str, org_kind: str, role: str) -> BodyMember:
     require_staff_in(by, body.grid)
     if org_kind not in OrgKind.values:
-        raise ValidationError({"org_kind": "请选择所属组织(党组织、服务站、业委会或物业企业)"})
+        raise ValidationError({"org_kind": _("请选择所属组织(党组织、服务站、业委会或物业企业)")})
     return BodyMember.objects.create(
         body=body,
-        name=clean_text(name, field="name", label="姓名", max_length=50),
+        name=clean_text(name, field="name", label=_("姓名"), max_length=50),
         org_kind=org_kind,
-        role=clean_text(role, field="role", label="职务", max_length=50),
+        role=clean_text(role, field="role", label=_("职务"), max_length=50),
     )
 
 
@@ -46,9 +47,9 @@ def body_issue_add(*, body: CourtyardBody, by, title: str, description: str = ""
     require_staff_in(by, body.grid)
     return BodyIssue.objects.create(
         body=body,
-        title=clean_text(title, field="title", label="问题", max_length=200),
+        title=clean_text(title, field="title", label=_("问题"), max_length=200),
         description=clean_text(
-            description, field="description", label="说明", max_length=2000, required=False
+            description, field="description", label=_("说明"), max_length=2000, required=False
         ),
     )
 
@@ -58,9 +59,9 @@ def body_issue_resolve(*, issue: BodyIssue, by, resolution: str) -> BodyIssue:
     locked = BodyIssue.objects.select_for_update().select_related("body__grid").get(pk=issue.pk)
     require_staff_in(by, locked.body.grid)
     if locked.status == BodyIssue.Status.RESOLVED:
-        raise ValidationError("该问题已解决")
+        raise ValidationError(_("该问题已解决"))
     locked.resolution = clean_text(
-        resolution, field="resolution", label="解决情况", max_length=2000
+        resolution, field="resolution", label=_("解决情况"), max_length=2000
     )
     locked.status, locked.resolved_at = BodyIssue.Status.RESOLVED, clock.now()
     locked.save()

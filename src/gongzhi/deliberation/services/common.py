@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core.access import can, grid_in_scope
 from gongzhi.core.paths import subtree_q
@@ -14,7 +16,7 @@ from gongzhi.people.models import Household
 MAX_AMOUNT = Decimal("9999999999.99")  # fits DecimalField(max_digits=12, decimal_places=2)
 
 
-def require_staff_in(user, grid, message: str = "您无权在该网格开展议事工作") -> None:
+def require_staff_in(user, grid, message: str = gettext_lazy("您无权在该网格开展议事工作")) -> None:
     """Writes are for staff who may change data and whose subtree holds `grid`."""
     if not can(user, CHANGE) or not grid_in_scope(user, grid):
         raise PermissionDenied(message)
@@ -28,30 +30,34 @@ def household_under(household: Household, grid) -> bool:
     return household.unit.path.startswith(grid.path)
 
 
-def clean_amount(value, *, field: str = "amount", label: str = "金额") -> Decimal:
+def clean_amount(value, *, field: str = "amount", label: str = gettext_lazy("金额")) -> Decimal:
     """A positive amount in 元 with at most two decimals; anything else is a clear error."""
     text = str(value if value is not None else "").strip().replace(",", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError({field: f"{label}必须是数字,例如 50 或 50.00"}) from None
+        raise ValidationError(
+            {field: _("%(label)s必须是数字,例如 50 或 50.00") % {"label": label}}
+        ) from None
     if not amount.is_finite():
-        raise ValidationError({field: f"{label}必须是数字,例如 50 或 50.00"})
+        raise ValidationError({field: _("%(label)s必须是数字,例如 50 或 50.00") % {"label": label}})
     if amount <= 0:
-        raise ValidationError({field: f"{label}必须大于 0"})
+        raise ValidationError({field: _("%(label)s必须大于 0") % {"label": label}})
     if amount.as_tuple().exponent < -2:
-        raise ValidationError({field: f"{label}最多保留两位小数(精确到分)"})
+        raise ValidationError({field: _("%(label)s最多保留两位小数(精确到分)") % {"label": label}})
     if amount > MAX_AMOUNT:
-        raise ValidationError({field: f"{label}过大"})
+        raise ValidationError({field: _("%(label)s过大") % {"label": label}})
     return amount.quantize(Decimal("0.01"))
 
 
 def clean_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationError({field: f"{label}不能为空"})
+        raise ValidationError({field: _("%(label)s不能为空") % {"label": label}})
     if len(text) > max_length:
-        raise ValidationError({field: f"{label}不能超过 {max_length} 个字"})
+        raise ValidationError(
+            {field: _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": max_length}}
+        )
     return text
 
 
@@ -65,6 +71,9 @@ def check_upload(upload, *, field: str, images_only: bool):
         raise ValidationError({field: exc.message_dict.get("attachments", exc.messages)}) from None
     if images_only and not checked.content_type.startswith("image/"):
         raise ValidationError(
-            {field: f"文件「{checked.name}」不是图片,只能上传 JPEG/PNG/GIF/WebP 照片"}
+            {
+                field: _("文件「%(name)s」不是图片,只能上传 JPEG/PNG/GIF/WebP 照片")
+                % {"name": checked.name}
+            }
         )
     return checked

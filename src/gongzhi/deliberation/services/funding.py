@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 
@@ -42,16 +43,16 @@ def cost_share_create(
     """Open a 集资 after the households voted for it; every household under the grid owes it."""
     locked = locked_deliberation(deliberation)
     require_staff_in(by, locked.grid)
-    amount = clean_amount(amount_per_household, field="amount_per_household", label="每户金额")
-    purpose = clean_text(purpose, field="purpose", label="集资用途", max_length=200)
+    amount = clean_amount(amount_per_household, field="amount_per_household", label=_("每户金额"))
+    purpose = clean_text(purpose, field="purpose", label=_("集资用途"), max_length=200)
     vote = getattr(locked, "vote", None)
     if vote is None or not vote.passed:
-        raise ValidationError("集资须经本次议事的户表决通过后才能发起")
+        raise ValidationError(_("集资须经本次议事的户表决通过后才能发起"))
     if CostShare.objects.filter(deliberation=locked).exists():
-        raise ValidationError("本次议事已发起过集资")
+        raise ValidationError(_("本次议事已发起过集资"))
     households = list(households_under(locked.grid).only("pk"))
     if not households:
-        raise ValidationError("议事范围内没有登记的户")
+        raise ValidationError(_("议事范围内没有登记的户"))
     share = CostShare.objects.create(
         deliberation=locked, purpose=purpose, amount_per_household=amount, created_by=by
     )
@@ -77,32 +78,37 @@ def payment_record(
 ) -> Payment:
     """Record one payment (a household may pay in several); never more than is still due."""
     locked = _locked_entry(entry)
-    require_staff_in(by, locked.household.unit, "您无权为该户登记缴款")
-    amount = clean_amount(amount, label="缴款金额")
+    require_staff_in(by, locked.household.unit, _("您无权为该户登记缴款"))
+    amount = clean_amount(amount, label=_("缴款金额"))
     if method not in Payment.Method.values:
-        raise ValidationError({"method": "请选择缴款方式"})
+        raise ValidationError({"method": _("请选择缴款方式")})
     if locked.exempt:
-        raise ValidationError("该户已免缴,不能登记缴款")
+        raise ValidationError(_("该户已免缴,不能登记缴款"))
     outstanding = locked.due - _paid(locked)
     if outstanding <= 0:
-        raise ValidationError({"amount": "该户已缴清,无需再缴"})
+        raise ValidationError({"amount": _("该户已缴清,无需再缴")})
     if amount > outstanding:
-        raise ValidationError({"amount": f"缴款金额 {amount} 元超过该户尚欠的 {outstanding} 元"})
+        raise ValidationError(
+            {
+                "amount": _("缴款金额 %(amount)s 元超过该户尚欠的 %(outstanding)s 元")
+                % {"amount": amount, "outstanding": outstanding}
+            }
+        )
     return Payment.objects.create(
         entry=locked, amount=amount, method=method, recorded_by=by,
-        note=clean_text(note, field="note", label="备注", max_length=200, required=False),
+        note=clean_text(note, field="note", label=_("备注"), max_length=200, required=False),
     )  # fmt: skip
 
 
 @transaction.atomic
 def ledger_exempt(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
     locked = _locked_entry(entry)
-    require_staff_in(by, locked.household.unit, "您无权为该户办理免缴")
-    reason = clean_text(reason, field="reason", label="免缴原因", max_length=200)
+    require_staff_in(by, locked.household.unit, _("您无权为该户办理免缴"))
+    reason = clean_text(reason, field="reason", label=_("免缴原因"), max_length=200)
     if locked.exempt:
-        raise ValidationError("该户已免缴")
+        raise ValidationError(_("该户已免缴"))
     if locked.payments.exists():
-        raise ValidationError("该户已有缴款记录,不能改为免缴")
+        raise ValidationError(_("该户已有缴款记录,不能改为免缴"))
     locked.exempt, locked.exempt_reason, locked.exempted_by = True, reason, by
     locked.save(update_fields=["exempt", "exempt_reason", "exempted_by"])
     return locked
@@ -125,14 +131,14 @@ def expenditure_record(
         .get(pk=cost_share.pk)
     )
     require_staff_in(by, share.deliberation.grid)
-    amount = clean_amount(amount, label="支出金额")
-    description = clean_text(description, field="description", label="支出事项", max_length=200)
+    amount = clean_amount(amount, label=_("支出金额"))
+    description = clean_text(description, field="description", label=_("支出事项"), max_length=200)
     if not isinstance(spent_on, dt.date):
-        raise ValidationError({"spent_on": "请填写支出日期"})
+        raise ValidationError({"spent_on": _("请填写支出日期")})
     if spent_on > clock.today():
-        raise ValidationError({"spent_on": "支出日期不能晚于今天"})
+        raise ValidationError({"spent_on": _("支出日期不能晚于今天")})
     if receipt is None:
-        raise ValidationError({"receipt": "请上传票据"})
+        raise ValidationError({"receipt": _("请上传票据")})
     checked = check_upload(receipt, field="receipt", images_only=False)
     exp = Expenditure(
         cost_share=share, amount=amount, description=description, spent_on=spent_on,
@@ -153,12 +159,12 @@ def work_task_create(
         from gongzhi.cases.models import Case
 
         if not Case.objects.restrict(by).filter(pk=case.pk).exists():
-            raise ValidationError({"case": "关联的事件不存在或不在您的管辖范围内"})
+            raise ValidationError({"case": _("关联的事件不存在或不在您的管辖范围内")})
     return WorkTask.objects.create(
         deliberation=locked,
-        title=clean_text(title, field="title", label="任务", max_length=200),
+        title=clean_text(title, field="title", label=_("任务"), max_length=200),
         description=clean_text(
-            description, field="description", label="说明", max_length=4000, required=False
+            description, field="description", label=_("说明"), max_length=4000, required=False
         ),
         case=case,
         created_by=by,
@@ -173,12 +179,12 @@ def work_task_complete(*, task: WorkTask, by, photos: Sequence, note: str = "") 
     )
     require_staff_in(by, locked.deliberation.grid)
     if locked.status == WorkTask.Status.COMPLETED:
-        raise ValidationError("该任务已完成")
+        raise ValidationError(_("该任务已完成"))
     photos = [p for p in photos if p]
     if not photos:
-        raise ValidationError({"photos": "请上传至少一张完工照片"})
+        raise ValidationError({"photos": _("请上传至少一张完工照片")})
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": f"最多上传 {MAX_PHOTOS} 张照片"})
+        raise ValidationError({"photos": _("最多上传 %(n)d 张照片") % {"n": MAX_PHOTOS}})
     checked = [check_upload(p, field="photos", images_only=True) for p in photos]  # all, first
     for item in checked:
         photo = WorkPhoto(task=locked, content_type=item.content_type, original_name=item.name)
@@ -188,7 +194,7 @@ def work_task_complete(*, task: WorkTask, by, photos: Sequence, note: str = "") 
         WorkTask.Status.COMPLETED, clock.now(), by,
     )  # fmt: skip
     locked.completion_note = clean_text(
-        note, field="note", label="完成情况", max_length=4000, required=False
+        note, field="note", label=_("完成情况"), max_length=4000, required=False
     )
     locked.save()
     task.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.people.models import Household, Resident
@@ -36,15 +37,15 @@ def proposal_create(
 ) -> Proposal:
     """A proposal by a resident of the grid, or by staff whose subtree holds the grid."""
     if (by is None) == (resident is None):
-        raise ValidationError("提议人须是一位居民或一位工作人员")
+        raise ValidationError(_("提议人须是一位居民或一位工作人员"))
     if by is not None:
         require_staff_in(by, grid)
     elif not _lives_under(resident, grid):
-        raise ValidationError({"grid": "提议人不住在该网格内"})
+        raise ValidationError({"grid": _("提议人不住在该网格内")})
     return Proposal.objects.create(
         grid=grid,
-        title=clean_text(title, field="title", label="标题", max_length=200),
-        description=clean_text(description, field="description", label="内容", max_length=4000),
+        title=clean_text(title, field="title", label=_("标题"), max_length=200),
+        description=clean_text(description, field="description", label=_("内容"), max_length=4000),
         proposer_resident=resident,
         proposer_user=by,
     )
@@ -56,16 +57,16 @@ def proposal_support(*, proposal: Proposal, resident: Resident, by=None) -> Prop
     if by is not None:
         require_staff_in(by, proposal.grid)
     if proposal.status != ProposalStatus.OPEN:
-        raise ValidationError("该提议已不再征集附议")
+        raise ValidationError(_("该提议已不再征集附议"))
     if not _lives_under(resident, proposal.grid):
-        raise ValidationError({"resident": "只有该网格内的居民可以附议"})
+        raise ValidationError({"resident": _("只有该网格内的居民可以附议")})
     try:
         with transaction.atomic():
             return ProposalSupport.objects.create(
                 proposal=proposal, resident=resident, recorded_by=by
             )
     except IntegrityError:
-        raise ValidationError({"resident": "该居民已经附议过这条提议"}) from None
+        raise ValidationError({"resident": _("该居民已经附议过这条提议")}) from None
 
 
 @transaction.atomic
@@ -78,20 +79,20 @@ def deliberation_open(
         proposal = Proposal.objects.select_for_update().select_related("grid").get(pk=proposal.pk)
         grid = grid or proposal.grid
     if grid is None:
-        raise ValidationError({"grid": "请选择议事范围(网格)"})
+        raise ValidationError({"grid": _("请选择议事范围(网格)")})
     require_staff_in(by, grid)
     if proposal is not None:
         if proposal.status != ProposalStatus.OPEN:
-            raise ValidationError("该提议已进入议事或未被采纳,不能再次发起")
+            raise ValidationError(_("该提议已进入议事或未被采纳,不能再次发起"))
         if not proposal.grid.path.startswith(grid.path):
-            raise ValidationError({"grid": "议事范围必须包含提议所在网格"})
+            raise ValidationError({"grid": _("议事范围必须包含提议所在网格")})
         proposal.status = ProposalStatus.ADOPTED
         proposal.save(update_fields=["status"])
     return Deliberation.objects.create(
         grid=grid,
-        title=clean_text(title, field="title", label="议题", max_length=200),
+        title=clean_text(title, field="title", label=_("议题"), max_length=200),
         description=clean_text(
-            description, field="description", label="说明", max_length=4000, required=False
+            description, field="description", label=_("说明"), max_length=4000, required=False
         ),
         proposal=proposal,
         status=DeliberationStatus.DRAFT if draft else DeliberationStatus.OPEN,
@@ -133,23 +134,23 @@ def meeting_schedule(
     deliberation: Deliberation | None = None, body: CourtyardBody | None = None,
 ) -> Meeting:  # fmt: skip
     if (deliberation is None) == (body is None):
-        raise ValidationError("会议须属于一项议事或一个楼院自治组织")
+        raise ValidationError(_("会议须属于一项议事或一个楼院自治组织"))
     grid = deliberation.grid if deliberation else body.grid
     require_staff_in(by, grid)
     if (
         deliberation is not None
         and locked_deliberation(deliberation).status == DeliberationStatus.CLOSED
     ):
-        raise ValidationError("议事已结束,不能再安排会议")
+        raise ValidationError(_("议事已结束,不能再安排会议"))
     if not isinstance(scheduled_at, dt.datetime):
-        raise ValidationError({"scheduled_at": "请填写会议时间"})
+        raise ValidationError({"scheduled_at": _("请填写会议时间")})
     return Meeting.objects.create(
         deliberation=deliberation,
         body=body,
         grid=grid,
-        title=clean_text(title, field="title", label="会议名称", max_length=200),
-        agenda=clean_text(agenda, field="agenda", label="议程", max_length=4000),
-        place=clean_text(place, field="place", label="地点", max_length=200),
+        title=clean_text(title, field="title", label=_("会议名称"), max_length=200),
+        agenda=clean_text(agenda, field="agenda", label=_("议程"), max_length=4000),
+        place=clean_text(place, field="place", label=_("地点"), max_length=200),
         scheduled_at=scheduled_at,
         created_by=by,
     )
@@ -164,19 +165,21 @@ def meeting_record_minutes(
     locked = Meeting.objects.select_for_update().select_related("grid").get(pk=meeting.pk)
     require_staff_in(by, locked.grid)
     if locked.held:
-        raise ValidationError("会议纪要已记录,不能修改")
-    text = clean_text(minutes, field="minutes", label="会议纪要", max_length=20000)
+        raise ValidationError(_("会议纪要已记录,不能修改"))
+    text = clean_text(minutes, field="minutes", label=_("会议纪要"), max_length=20000)
     households = list(dict.fromkeys(households))
     org_kinds = list(dict.fromkeys(org_kinds))
     representatives = representatives or {}
     if not households and not org_kinds:
-        raise ValidationError({"households": "请至少登记一位参会者(户或组织)"})
+        raise ValidationError({"households": _("请至少登记一位参会者(户或组织)")})
     for h in households:
         if not household_under(h, locked.grid):
-            raise ValidationError({"households": f"户 {h.house_number} 不在议事范围内"})
+            raise ValidationError(
+                {"households": _("户 %(house)s 不在议事范围内") % {"house": h.house_number}}
+            )
     bad = [k for k in org_kinds if k not in OrgKind.values]
     if bad:
-        raise ValidationError({"org_kinds": "未知的组织类型"})
+        raise ValidationError({"org_kinds": _("未知的组织类型")})
     MeetingAttendance.objects.bulk_create(
         [
             MeetingAttendance(
@@ -185,7 +188,7 @@ def meeting_record_minutes(
                 representative=clean_text(
                     representatives.get(h.pk, ""),
                     field="representatives",
-                    label="代表姓名",
+                    label=_("代表姓名"),
                     max_length=50,
                     required=False,
                 ),

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.people.models import Household, Resident
@@ -25,11 +26,13 @@ def _clean_pct(value, *, field: str, label: str) -> Decimal:
     try:
         pct = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValidationError({field: f"{label}必须是 0 到 100 之间的数字"}) from None
+        raise ValidationError(
+            {field: _("%(label)s必须是 0 到 100 之间的数字") % {"label": label}}
+        ) from None
     if not pct.is_finite() or not 0 <= pct <= 100:
-        raise ValidationError({field: f"{label}必须是 0 到 100 之间的数字"})
+        raise ValidationError({field: _("%(label)s必须是 0 到 100 之间的数字") % {"label": label}})
     if pct.as_tuple().exponent < -2:
-        raise ValidationError({field: f"{label}最多保留两位小数"})
+        raise ValidationError({field: _("%(label)s最多保留两位小数") % {"label": label}})
     return pct
 
 
@@ -41,17 +44,17 @@ def vote_create(
 ) -> Vote:  # fmt: skip
     locked = locked_deliberation(deliberation)
     require_staff_in(by, locked.grid)
-    question = clean_text(question, field="question", label="表决事项", max_length=300)
-    quorum = _clean_pct(quorum_pct, field="quorum_pct", label="参与率要求")
-    threshold = _clean_pct(threshold_pct, field="threshold_pct", label="通过比例")
+    question = clean_text(question, field="question", label=_("表决事项"), max_length=300)
+    quorum = _clean_pct(quorum_pct, field="quorum_pct", label=_("参与率要求"))
+    threshold = _clean_pct(threshold_pct, field="threshold_pct", label=_("通过比例"))
     if threshold_base not in ThresholdBase.values:
-        raise ValidationError({"threshold_base": "请选择通过比例的计算基数"})
+        raise ValidationError({"threshold_base": _("请选择通过比例的计算基数")})
     if not isinstance(opens_at, dt.datetime) or not isinstance(closes_at, dt.datetime):
-        raise ValidationError({"closes_at": "请填写投票开始和截止时间"})
+        raise ValidationError({"closes_at": _("请填写投票开始和截止时间")})
     if closes_at <= opens_at:
-        raise ValidationError({"closes_at": "截止时间必须晚于开始时间"})
+        raise ValidationError({"closes_at": _("截止时间必须晚于开始时间")})
     if closes_at <= clock.now():
-        raise ValidationError({"closes_at": "截止时间必须晚于现在"})
+        raise ValidationError({"closes_at": _("截止时间必须晚于现在")})
     deliberation_move(locked, "start_vote")
     deliberation.status = locked.status
     return Vote.objects.create(
@@ -70,15 +73,15 @@ def _ballot_put(
 ) -> Ballot:
     """Cast or change the household's one ballot (update in place, history appended)."""
     if choice not in Choice.values:
-        raise ValidationError({"choice": "请选择同意、反对或弃权"})
+        raise ValidationError({"choice": _("请选择同意、反对或弃权")})
     locked = _locked_vote(vote)
     now = clock.now()
     if locked.is_closed or now >= locked.closes_at:
-        raise ValidationError("投票已截止,不能再投票或改票")
+        raise ValidationError(_("投票已截止,不能再投票或改票"))
     if now < locked.opens_at:
-        raise ValidationError("投票尚未开始")
+        raise ValidationError(_("投票尚未开始"))
     if not household_under(household, locked.deliberation.grid):
-        raise ValidationError({"household": "该户不在本次表决范围内"})
+        raise ValidationError({"household": _("该户不在本次表决范围内")})
     ballot = Ballot.objects.select_for_update().filter(vote=locked, household=household).first()
     previous = ballot.choice if ballot else ""
     if ballot is None:
@@ -104,14 +107,14 @@ def _ballot_put(
 def vote_cast(*, vote: Vote, household: Household, by_resident: Resident, choice: str) -> Ballot:
     """A resident votes online for their own household."""
     if by_resident.household_id != household.pk:
-        raise ValidationError({"household": "您不是该户成员,不能代表该户投票"})
+        raise ValidationError({"household": _("您不是该户成员,不能代表该户投票")})
     return _ballot_put(vote, household, choice, channel=Channel.ONLINE, resident=by_resident)
 
 
 @transaction.atomic
 def vote_record_paper(*, vote: Vote, household: Household, by, choice: str) -> Ballot:
     """Staff enter a household's paper ballot; only staff whose subtree holds the household."""
-    require_staff_in(by, household.unit, "您无权为该户录入纸质票")
+    require_staff_in(by, household.unit, _("您无权为该户录入纸质票"))
     return _ballot_put(vote, household, choice, channel=Channel.PAPER, user=by)
 
 
@@ -132,10 +135,10 @@ def vote_close(*, vote: Vote, by=None) -> Vote:
     if by is not None:
         require_staff_in(by, grid)
     if locked.is_closed:
-        raise ValidationError("本次表决已计票,结果不能更改")
+        raise ValidationError(_("本次表决已计票,结果不能更改"))
     now = clock.now()
     if now < locked.closes_at:
-        raise ValidationError("投票尚未截止,不能提前计票")
+        raise ValidationError(_("投票尚未截止,不能提前计票"))
     counts = dict(Ballot.objects.filter(vote=locked).values_list("choice").annotate(n=Count("id")))
     eligible = households_under(grid).count()
     yes, no, abstain = (counts.get(c, 0) for c in (Choice.YES, Choice.NO, Choice.ABSTAIN))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from gongzhi.core.access import can, grid_in_scope
 from gongzhi.core.roles import CHANGE
@@ -18,7 +19,7 @@ def may_change(user, grid) -> bool:
 
 def require_change(user, grid) -> None:
     if not may_change(user, grid):
-        raise PermissionDenied("您无权在该网格开展议事工作")
+        raise PermissionDenied(_("您无权在该网格开展议事工作"))
 
 
 def form_page(

@@ -130,7 +130,7 @@ def task_create_view(request, pk: int):
             if case is None:
                 from django.core.exceptions import ValidationError
 
-                raise ValidationError({"case_number": "未找到该事件,或不在您的管辖范围内"})
+                raise ValidationError({"case_number": _("未找到该事件,或不在您的管辖范围内")})
         task = services.work_task_create(
             deliberation=delib, by=request.user, title=data["title"],
             description=data["description"], case=case,
