@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,8 +23,9 @@ def test_serve_answers_healthz(tmp_path):
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gongzhi", "serve", "--port", str(port), "--no-worker"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=(tmp_path / "serve.log").open("wb"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the server it starts is stopped too
     )
     try:
         body = None
@@ -37,5 +39,9 @@ def test_serve_answers_healthz(tmp_path):
         assert body is not None, "server did not answer within 180 s"
         assert body["database"]["ok"] is True
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=20)

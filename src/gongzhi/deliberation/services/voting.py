@@ -57,11 +57,15 @@ def vote_create(
         raise ValidationError({"closes_at": _("截止时间必须晚于现在")})
     deliberation_move(locked, "start_vote")
     deliberation.status = locked.status
-    return Vote.objects.create(
+    vote = Vote.objects.create(
         deliberation=locked, question=question, opens_at=opens_at, closes_at=closes_at,
         quorum_pct=quorum, threshold_pct=threshold, threshold_base=threshold_base,
         threshold_inclusive=bool(threshold_inclusive), created_by=by,
     )  # fmt: skip
+    from ..tasks import vote_count_at_close
+
+    vote_count_at_close.using(run_after=closes_at).enqueue(vote.pk)
+    return vote
 
 
 def _locked_vote(vote: Vote) -> Vote:
