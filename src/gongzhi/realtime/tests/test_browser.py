@@ -72,3 +72,40 @@ def test_a_live_room_question_appears_on_another_residents_screen(
     finally:
         asker.close()
         watcher.close()
+
+
+def test_the_staff_console_falls_back_to_polling_while_its_socket_is_refused(
+    browser, live_server_url, resident, community, district
+):
+    staff = _context(browser, live_server_url, staff_session(district.users["gridworker"]))
+    home = _context(browser, live_server_url, resident_session(resident))
+    try:
+        console = staff.new_page()
+        refused = []
+
+        def refuse(ws):  # every connection attempt to the staff socket is closed at once
+            refused.append(ws.url)
+            ws.close()
+
+        console.route_web_socket(re.compile(r".*/ws/staff/$"), refuse)
+        console.goto(f"{live_server_url}/realtime/staff/")
+        expect(console.get_by_test_id("conn")).to_have_text("重连中")
+
+        phone = home.new_page()
+        phone.goto(f"{live_server_url}/realtime/call/")
+        phone.get_by_role("button", name="一键呼叫").click()
+        phone.get_by_role("button", name="确认呼叫").click()
+        expect(phone.locator("#call-state")).to_contain_text("正在通知")
+
+        call = OneKeyCall.objects.get(account=resident)
+        card = console.locator(f'[data-call="{call.pk}"]')
+        expect(card).to_contain_text(call.case.number, timeout=10_000)  # polled every 3 s
+        card.get_by_role("button", name="确认响应").click()
+        expect(card).to_contain_text("已由 网格员甲 响应", timeout=10_000)
+        expect(phone.locator("#call-state")).to_contain_text("网格员甲 已响应")
+        assert refused, "the console never tried its socket"
+        call.refresh_from_db()
+        assert call.acknowledged_by == district.users["gridworker"]
+    finally:
+        staff.close()
+        home.close()
