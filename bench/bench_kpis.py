@@ -37,11 +37,6 @@ ORDER = 70
 TZ = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 1, 10, 12, 0, tzinfo=TZ)  # the frozen "now" of every measurement
 FIRST = dt.datetime(2024, 1, 1, tzinfo=TZ)  # cases are reported from here up to NOW
-# The deadlines behind the denominators; the bench creates these indexes (see the report).
-INDEXES = {
-    "cases_case_kpi_accept_red": "accept_red_at",
-    "cases_case_kpi_handle_red": "handle_red_at",
-}
 
 
 def _url(kind: str) -> str:
@@ -88,14 +83,10 @@ def main(report) -> None:
 
 def _reset_database() -> None:
     from django.core.management import call_command
-    from django.db import connection, connections
 
-    from bench.bench_case_create import _postgres_create_if_missing
+    from bench.harness import wipe_database
 
-    _postgres_create_if_missing()
-    with connection.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    connections.close_all()
+    wipe_database()
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -172,10 +163,12 @@ def _cases_insert(levels: dict, by_path: dict, log) -> None:
         row["state"] = state
         pk = cases.next_id()
         row["id"] = pk
-        chunk.append(cases.row(row))
         if row.get("followed_up_at"):
             rating = row["satisfaction"]
             resolved = rating != Rating.UNSATISFIED and rng.random() > 0.03
+            row["follow_up_resolved"] = resolved  # the case's copy of its latest follow-up
+        chunk.append(cases.row(row))
+        if row.get("followed_up_at"):
             fchunk.append(
                 follow_ups.row(
                     {"id": follow_ups.next_id(), "case_id": pk, "rating": rating,
@@ -278,9 +271,8 @@ def _hand_sql(grouped: bool) -> str:
       count(*) FILTER (WHERE h AND c.followed_up_at IS NOT NULL) AS followed,
       count(*) FILTER (WHERE h AND c.followed_up_at IS NOT NULL
                        AND c.satisfaction IN ('satisfied', 'basic')) AS rated_good,
-      count(*) FILTER (WHERE h AND c.followed_up_at IS NOT NULL AND EXISTS (
-          SELECT 1 FROM cases_followup f WHERE f.case_id = c.id
-          AND f.at = c.followed_up_at AND f.resolved)) AS rated_resolved,
+      count(*) FILTER (WHERE h AND c.followed_up_at IS NOT NULL
+                       AND c.follow_up_resolved) AS rated_resolved,
       count(*) FILTER (WHERE h AND c.closed_at IS NOT NULL AND c.rehandle_count > 0)
           AS rehandled,
       sum(c.rework_count) FILTER (WHERE h) AS reworks,
@@ -334,8 +326,6 @@ def _child() -> None:
     if os.environ.get("BENCH_KPI_REBUILD") == "1" or not _present():
         _build(log)
     with connection.cursor() as cur:
-        for name, column in INDEXES.items():
-            cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cases_case ({column})")
         cur.execute("ANALYZE")
     root = Grid.objects.get(depth=1)
     periods = {

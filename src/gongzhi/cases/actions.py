@@ -148,7 +148,7 @@ def follow_up(case, *, by, now, comment, data, rating=None, stars=None, resolved
     FollowUp.objects.create(
         case=case, by=by, rating=rating, stars=stars, resolved=resolved, comment=comment, at=now
     )
-    case.satisfaction, case.followed_up_at = rating, now
+    case.satisfaction, case.followed_up_at, case.follow_up_resolved = rating, now, resolved
     data.update(rating=rating, stars=stars)
     if rating == Rating.UNSATISFIED:
         data["_chain"] = "reopen"  # 不满意 → 重办, back to the same handler

@@ -19,17 +19,15 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import Substr
 
-from gongzhi.cases.models import Case, FollowUp, OwningLevel, Rating, State
+from gongzhi.cases.models import Case, OwningLevel, Rating, State
 from gongzhi.core import clock
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
@@ -139,10 +137,6 @@ def _aggregates(period: Period, now: dt.datetime) -> dict:
     followed = h & Q(followed_up_at__isnull=False)
     in_grids = h & Q(grid__level__gte=1)
     resolved_now = h & Q(state__in=RESOLVED_STATES, resolved_level__isnull=False)
-    # 解决率 reads the latest follow-up's "resolved" answer, which the case does not copy.
-    latest_resolved = FollowUp.objects.filter(
-        case=OuterRef("pk"), at=OuterRef("followed_up_at"), resolved=True
-    )
     n = "pk"
     return {
         "accept_due": Count(n, filter=a),
@@ -154,7 +148,7 @@ def _aggregates(period: Period, now: dt.datetime) -> dict:
         "closed_once": Count(n, filter=closed_once),
         "followed": Count(n, filter=followed),
         "rated_good": Count(n, filter=followed & Q(satisfaction__in=GOOD_RATINGS)),
-        "rated_resolved": Count(n, filter=followed & Q(Exists(latest_resolved))),
+        "rated_resolved": Count(n, filter=followed & Q(follow_up_resolved=True)),
         "rehandled": Count(n, filter=closed_once & Q(rehandle_count__gt=0)),
         "reworks": Sum("rework_count", filter=h),
         "earlier_resolutions": Sum(F("rework_count") + F("rehandle_count"), filter=h),

@@ -175,6 +175,9 @@ class Case(models.Model):
     rehandle_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     satisfaction = models.CharField(_("满意度"), max_length=15, blank=True)
+    # The latest follow-up's "was it resolved" answer, copied here so that 解决率 is one more
+    # FILTER in the KPI aggregate instead of a look-up into the follow-ups per case.
+    follow_up_resolved = models.BooleanField(null=True)
 
     version = models.PositiveIntegerField(default=1)
     idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True)

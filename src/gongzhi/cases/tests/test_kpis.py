@@ -1,6 +1,7 @@
 """KPIs (REFERENCE §5) under a frozen, moving clock; cases built through the services."""
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
@@ -170,6 +171,43 @@ def test_resolution_counts_follow_ups_that_confirm_the_problem_is_solved(distric
         clock.move_to(LATER)
         result = kpis(grid=d.root)
     assert (result.resolution, result.satisfaction) == (Rate(1, 2), Rate(2, 2))
+
+
+def test_resolution_reads_the_latest_follow_up_after_a_rehandle(district):
+    d = district
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        case = handled_in_grid(d, clock)
+        close(d, case)
+        act(d, case, "gridworker", "follow_up", rating="unsatisfied", stars=1)  # → 重办
+        assert fresh(case).follow_up_resolved is False
+        clock.shift(H)
+        close(d, case)
+        act(d, case, "gridworker", "follow_up", rating="satisfied", stars=5)
+        clock.move_to(LATER)
+        result = kpis(grid=d.root)
+    assert fresh(case).follow_up_resolved is True
+    assert (result.resolution, result.rehandle) == (Rate(1, 1), Rate(1, 1))
+
+
+def test_the_migration_backfill_copies_the_latest_follow_up_answer(district):
+    from django.db import connection
+
+    from gongzhi.cases.models import Case
+
+    backfill = importlib.import_module(
+        "gongzhi.cases.migrations.0006_case_follow_up_resolved"
+    ).BACKFILL
+    d = district
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        solved, unsolved = handled_in_grid(d, clock), handled_in_grid(d, clock)
+        for case, resolved in ((solved, True), (unsolved, False)):
+            close(d, case)
+            act(d, case, "gridworker", "follow_up", rating="basic", stars=3, resolved=resolved)
+        never = handled_in_grid(d, clock)
+    Case.objects.update(follow_up_resolved=None)  # as the rows stood before the migration
+    with connection.cursor() as cur:
+        cur.execute(backfill)
+    assert [fresh(c).follow_up_resolved for c in (solved, unsolved, never)] == [True, False, None]
 
 
 def test_a_failed_verification_counts_in_the_rework_rate(district):
