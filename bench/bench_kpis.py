@@ -323,6 +323,10 @@ def _child() -> None:
 
     if connection.vendor != "postgresql":
         raise SystemExit("the hand-written query is PostgreSQL SQL; run on PostgreSQL")
+    if _present():  # built by an older checkout: bring its schema up to date first
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
     if os.environ.get("BENCH_KPI_REBUILD") == "1" or not _present():
         _build(log)
     with connection.cursor() as cur:
