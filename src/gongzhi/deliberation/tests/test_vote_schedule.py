@@ -19,6 +19,15 @@ pytestmark = pytest.mark.django_db
 TASK = "gongzhi.deliberation.tasks.vote_count_at_close"
 
 
+def run_worker(monkeypatch) -> None:
+    """The real worker, once through the queue. It closes stale connections between tasks,
+    which would close the test's own connection (and its transaction) on a file database."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+
 def test_creating_a_vote_enqueues_its_count_at_the_close(d, clock):
     vote = open_vote(d, open_deliberation(d))
     row = DBTaskResult.objects.get(task_path=TASK)
@@ -35,14 +44,14 @@ def test_a_rolled_back_vote_leaves_no_task(d, clock):
     assert not DBTaskResult.objects.filter(task_path=TASK).exists()
 
 
-def test_the_worker_counts_the_vote_once_it_has_closed(d, clock):
+def test_the_worker_counts_the_vote_once_it_has_closed(d, clock, monkeypatch):
     deliberation = open_deliberation(d)
     vote = open_vote(d, deliberation)
     vote_cast(
         vote=vote, household=d.households["a"], by_resident=d.residents["a_head"], choice="yes"
     )
     clock.move_to(vote.closes_at + dt.timedelta(minutes=1))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    run_worker(monkeypatch)
     vote = fresh(vote)
     assert vote.is_closed
     assert vote.yes_count == 1
@@ -50,10 +59,10 @@ def test_the_worker_counts_the_vote_once_it_has_closed(d, clock):
     assert DBTaskResult.objects.get(task_path=TASK).status == "SUCCESSFUL"
 
 
-def test_the_worker_leaves_an_open_vote_alone_before_the_close(d, clock):
+def test_the_worker_leaves_an_open_vote_alone_before_the_close(d, clock, monkeypatch):
     vote = open_vote(d, open_deliberation(d))
     clock.move_to(vote.closes_at - dt.timedelta(minutes=1))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    run_worker(monkeypatch)
     assert not fresh(vote).is_closed
     assert DBTaskResult.objects.get(task_path=TASK).status == "READY"
 
