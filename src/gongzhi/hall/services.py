@@ -15,6 +15,7 @@ from gongzhi.cases.models import Category, Channel
 from gongzhi.cases.services import case_create
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope
+from gongzhi.core.text import clean_text
 from gongzhi.mediation.models import Party
 from gongzhi.mediation.services import dispute_register, party_add
 from gongzhi.org.models import Center, Room, RoomKind
@@ -27,24 +28,13 @@ from .permissions import require_hall, require_publicity
 _PREFIX = re.compile(r"^[A-Z]{1,2}$")
 
 
-def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
-        )
-    return value
-
-
 # --- setup -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def service_create(*, by, center: Center, name: str, prefix: str, order: int = 0) -> Service:
     require_hall(by, center)
-    name = _text(name, field="name", label=_("服务事项名称"), max_length=50)
+    name = clean_text(name, field="name", label=_("服务事项名称"), max_length=50)
     prefix = (prefix or "").strip().upper()
     if not _PREFIX.match(prefix):
         raise ValidationError({"prefix": _("号码字头应为1~2个英文字母,如 A")})
@@ -62,7 +52,7 @@ def window_save(
 ) -> Window:  # fmt: skip
     """Create a window, or update one (name, services, active)."""
     require_hall(by, center)
-    name = _text(name, field="name", label=_("窗口名称"), max_length=30)
+    name = clean_text(name, field="name", label=_("窗口名称"), max_length=30)
     services = list(services)
     if not services:
         raise ValidationError({"services": _("请至少选择一个办理事项")})
@@ -140,7 +130,7 @@ def window_visit_register(
         ("matter", _("诉求内容"), matter, 4000),
     ):
         try:
-            _text(value, field=field, label=label, max_length=limit)
+            clean_text(value, field=field, label=label, max_length=limit)
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if outcome not in Outcome.values:
@@ -236,7 +226,7 @@ def article_save(
         ("summary", _("摘要"), summary, 300, False),
     ):
         try:
-            clean[field] = _text(
+            clean[field] = clean_text(
                 value, field=field, label=label, max_length=limit, required=required
             )
         except ValidationError as exc:
@@ -273,7 +263,7 @@ def faq_save(
         ("answer", _("解答"), answer, 5000),
     ):
         try:
-            clean[field] = _text(value, field=field, label=label, max_length=limit)
+            clean[field] = clean_text(value, field=field, label=label, max_length=limit)
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
     if errors:

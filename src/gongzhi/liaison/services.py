@@ -18,6 +18,7 @@ from gongzhi.cases.services import case_act
 from gongzhi.cases.workflow import OPEN_STATES, allowed_actions
 from gongzhi.core import clock
 from gongzhi.core.roles import Role
+from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, DepartmentKind, Staff
 
@@ -37,17 +38,6 @@ R = PoliceReferral.Status
 H = SecurityHazard.Status
 
 
-def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
-        )
-    return value
-
-
 def center_of(grid: Grid) -> Center | None:
     """The nearest center at or above a grid."""
     paths = [grid.path[:i] for i in range(Grid.steplen, len(grid.path) + 1, Grid.steplen)]
@@ -65,8 +55,8 @@ def _note(case: Case, by, action: str, comment: str, **data) -> None:
 @transaction.atomic
 def police_referral_send(*, by, case: Case, police_unit: str, reason: str) -> PoliceReferral:
     require(by, REFERRERS, case.grid, _("您无权将该事件移送公安"))
-    police_unit = _text(police_unit, field="police_unit", label=_("接收单位"), max_length=100)
-    reason = _text(reason, field="reason", label=_("移送理由"), max_length=2000)
+    police_unit = clean_text(police_unit, field="police_unit", label=_("接收单位"), max_length=100)
+    reason = clean_text(reason, field="reason", label=_("移送理由"), max_length=2000)
     case = Case.objects.select_related("grid").get(pk=case.pk)
     if case.state not in OPEN_STATES:
         raise ValidationError(
@@ -110,7 +100,7 @@ def _step(referral: PoliceReferral, *, by, roles, source: str, message: str) -> 
 
 @transaction.atomic
 def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str):
-    receipt = _text(receipt_number, field="receipt_number", label=_("回执编号"), max_length=50)
+    receipt = clean_text(receipt_number, field="receipt_number", label=_("回执编号"), max_length=50)
     r = _step(referral, by=by, roles=POLICE_SIDE, source=R.SENT, message=_("您无权登记公安回执"))
     r.status, r.receipt_number, r.received_at = R.RECEIVED, receipt, clock.now()
     r.save(update_fields=["status", "receipt_number", "received_at"])
@@ -120,7 +110,7 @@ def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str
 
 @transaction.atomic
 def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
-    feedback = _text(feedback, field="feedback", label=_("反馈内容"), max_length=4000)
+    feedback = clean_text(feedback, field="feedback", label=_("反馈内容"), max_length=4000)
     r = _step(
         referral, by=by, roles=POLICE_SIDE, source=R.RECEIVED, message=_("您无权登记公安反馈")
     )
@@ -132,7 +122,9 @@ def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
 
 @transaction.atomic
 def police_referral_close(*, by, referral: PoliceReferral, note: str = ""):
-    note = _text(note, field="close_note", label=_("办结说明"), max_length=2000, required=False)
+    note = clean_text(
+        note, field="close_note", label=_("办结说明"), max_length=2000, required=False
+    )
     r = _step(
         referral, by=by, roles=REFERRERS, source=R.FEEDBACK, message=_("您无权办结该移送记录")
     )
@@ -169,8 +161,8 @@ def hazard_report(
     if grid is None:
         raise ValidationError({"grid": _("请选择隐患所在网格")})
     require(by, HAZARD_ROLES, grid, _("您无权在该网格登记治安隐患"))
-    location = _text(location, field="location", label=_("具体位置"), max_length=200)
-    description = _text(description, field="description", label=_("隐患描述"), max_length=4000)
+    location = clean_text(location, field="location", label=_("具体位置"), max_length=200)
+    description = clean_text(description, field="description", label=_("隐患描述"), max_length=4000)
     checked = _check_photos(photos)  # all checked before anything is written
     now = clock.now()
     hazard = SecurityHazard.objects.create(
@@ -195,7 +187,7 @@ def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> S
     """Move a hazard on (待整改 → 整改中 → 已销号) or add a progress note (same status)."""
     locked = SecurityHazard.objects.select_for_update().select_related("grid").get(pk=hazard.pk)
     require(by, HAZARD_ROLES, locked.grid, _("您无权处理该网格的治安隐患"))
-    note = _text(note, field="note", label=_("整改情况说明"), max_length=2000)
+    note = clean_text(note, field="note", label=_("整改情况说明"), max_length=2000)
     if to_status not in HAZARD_MOVES.get(locked.status, set()):
         raise ValidationError(
             {
@@ -227,7 +219,7 @@ def duty_set(
         raise ValidationError({"officer": _("请选择在岗的民警")})
     if shift not in DutyShift.values:
         raise ValidationError({"shift": _("班次无效")})
-    phone = _text(phone, field="phone", label=_("值班电话"), max_length=20, required=False)
+    phone = clean_text(phone, field="phone", label=_("值班电话"), max_length=20, required=False)
     if PoliceDutyRoster.objects.filter(center=center, date=date, officer=officer).exists():
         raise ValidationError({"officer": _("该民警当天已在值班表中")})
     return PoliceDutyRoster.objects.create(
@@ -245,13 +237,13 @@ def patrol_record(
         raise ValidationError({"date": _("请选择巡逻日期")})
     if date > clock.today():
         raise ValidationError({"date": _("巡逻日期不能晚于今天")})
-    route = _text(route, field="route", label=_("巡逻路线"), max_length=300)
-    others = _text(other_participants, field="other_participants", label=_("其他参加人员"),
+    route = clean_text(route, field="route", label=_("巡逻路线"), max_length=300)
+    others = clean_text(other_participants, field="other_participants", label=_("其他参加人员"),
                    max_length=300, required=False)  # fmt: skip
     staff = list(staff)
     if not staff and not others:
         raise ValidationError({"staff": _("请选择或填写参加人员")})
-    findings = _text(
+    findings = clean_text(
         findings, field="findings", label=_("巡逻发现"), max_length=4000, required=False
     )
     patrol = JointPatrol.objects.create(

@@ -21,6 +21,7 @@ from gongzhi.cases.workflow import SUPERVISORS
 from gongzhi.core import clock
 from gongzhi.core.access import role_of
 from gongzhi.core.roles import Role
+from gongzhi.core.text import clean_text
 from gongzhi.org.models import Center, RoomKind, Staff
 
 from .models import (
@@ -70,17 +71,6 @@ def parse_amount(
     return amount.quantize(Decimal("0.01"))
 
 
-def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
-        )
-    return value
-
-
 def dispute_number_next(center: Center, year: int) -> str:
     """调解〔2026〕第0001号, counted per center and year. The counter row is locked until the
     caller's transaction ends, so two registrations never get the same number."""
@@ -122,8 +112,8 @@ def dispute_register(
     require_mediate(by, center)
     errors: dict[str, str] = {}
     for check in (
-        lambda: _text(title, field="title", label=_("纠纷名称"), max_length=200),
-        lambda: _text(facts, field="facts", label=_("主要事实"), max_length=4000),
+        lambda: clean_text(title, field="title", label=_("纠纷名称"), max_length=200),
+        lambda: clean_text(facts, field="facts", label=_("主要事实"), max_length=4000),
         lambda: parse_amount(amount),
         lambda: _clean_kinds(kinds),
     ):
@@ -233,7 +223,7 @@ def party_add(
         raise ValidationError({"kind": _("请选择自然人或单位")})
     if resident is not None and not name:
         name = resident.name
-    name = _text(name, field="name", label=_("当事人姓名或名称"), max_length=100)
+    name = clean_text(name, field="name", label=_("当事人姓名或名称"), max_length=100)
     if kind == Party.Kind.ORGANISATION and not (representative or "").strip():
         raise ValidationError({"representative": _("单位当事人请填写法定代表人或代理人")})
     return Party.objects.create(
@@ -277,7 +267,7 @@ def session_record(
                 % {"at": f"{local:%Y-%m-%d %H:%M}"}
             }
         )
-    notes = _text(notes, field="notes", label=_("调解记录"), max_length=10000)
+    notes = clean_text(notes, field="notes", label=_("调解记录"), max_length=10000)
     refused = dispute.parties.filter(consent__consented=False)
     if refused.exists():
         names = "、".join(p.name for p in refused)
@@ -348,7 +338,7 @@ def agreement_create(
         ("performance_method", performance_method, _("履行方式"), 200),
     ):
         try:
-            values[field] = _text(raw, field=field, label=label, max_length=limit)
+            values[field] = clean_text(raw, field=field, label=label, max_length=limit)
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
     try:
@@ -392,7 +382,7 @@ def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
     require_mediate(by, dispute.center)
     dispute = _open(dispute)
     _require_consent(dispute)
-    terms = _text(terms, field="terms", label=_("口头协议内容"), max_length=4000)
+    terms = clean_text(terms, field="terms", label=_("口头协议内容"), max_length=4000)
     _finish(dispute, Outcome.ORAL, note="", oral_terms=terms)
     return dispute
 
@@ -407,7 +397,7 @@ def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> 
         raise ValidationError(
             {"routes_explained": _("请先向当事人告知仲裁、行政处理、诉讼等其他解决途径")}
         )
-    note = _text(note, field="note", label=_("调解不成的原因"), max_length=4000)
+    note = clean_text(note, field="note", label=_("调解不成的原因"), max_length=4000)
     _finish(dispute, Outcome.FAILED, note=note, routes_explained=True)
     return dispute
 
@@ -436,7 +426,7 @@ def follow_up_record(*, by, dispute: Dispute, note: str, on: dt.date | None = No
     dispute = Dispute.objects.get(pk=dispute.pk)  # the caller's copy may predate the outcome
     if not dispute.outcome:
         raise ValidationError(_("调解尚未结束,暂不能回访"))
-    note = _text(note, field="note", label=_("回访情况"), max_length=4000)
+    note = clean_text(note, field="note", label=_("回访情况"), max_length=4000)
     return FollowUpVisit.objects.create(dispute=dispute, note=note, on=on or clock.today(), by=by)
 
 
@@ -446,7 +436,7 @@ def judicial_confirmation_apply(
 ) -> JudicialConfirmation:
     _written(agreement, by)
     applied_on = applied_on or clock.today()
-    court = _text(court, field="court", label=_("受理法院"), max_length=100)
+    court = clean_text(court, field="court", label=_("受理法院"), max_length=100)
     last = agreement.effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
     if not agreement.effective_on <= applied_on <= last:
         raise ValidationError(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.phone import InvalidPhone, normalize_phone
+from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center
 from gongzhi.people.models import Resident
@@ -21,17 +22,6 @@ from .models import Activity, Member, Organisation, OrgKind, Participation
 from .permissions import require_manage
 
 MAX_HOURS = Decimal("24")
-
-
-def _text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
-        )
-    return value
 
 
 def parse_hours(value, *, field: str = "hours") -> Decimal:
@@ -53,7 +43,7 @@ def organisation_create(
 ) -> Organisation:  # fmt: skip
     grid = grid or center.grid
     require_manage(by, grid)
-    name = _text(name, field="name", label=_("组织名称"), max_length=100)
+    name = clean_text(name, field="name", label=_("组织名称"), max_length=100)
     if kind not in OrgKind.values:
         raise ValidationError({"kind": _("请选择组织类型")})
     if not grid.path.startswith(center.grid.path):
@@ -62,8 +52,8 @@ def organisation_create(
         raise ValidationError({"name": _("本中心已有同名组织")})
     return Organisation.objects.create(
         name=name, kind=kind, center=center, grid=grid,
-        contact=_text(contact, field="contact", label=_("负责人"), max_length=50, required=False),
-        description=_text(description, field="description", label=_("简介"), max_length=2000,
+        contact=clean_text(contact, field="contact", label=_("负责人"), max_length=50, required=False),
+        description=clean_text(description, field="description", label=_("简介"), max_length=2000,
                           required=False),
     )  # fmt: skip
 
@@ -76,7 +66,7 @@ def member_add(
     require_manage(by, organisation.grid)
     if resident is not None and not name:
         name = resident.name
-    name = _text(name, field="name", label=_("成员姓名"), max_length=50)
+    name = clean_text(name, field="name", label=_("成员姓名"), max_length=50)
     clean_phone = ""
     if (phone or "").strip():
         try:
@@ -101,7 +91,7 @@ def activity_record(
 ) -> Activity:  # fmt: skip
     """An activity and each participant's hours (the activity's length unless given)."""
     require_manage(by, organisation.grid)
-    title = _text(title, field="title", label=_("活动名称"), max_length=100)
+    title = clean_text(title, field="title", label=_("活动名称"), max_length=100)
     if date is None:
         raise ValidationError({"date": _("请选择活动日期")})
     if date > clock.today():
@@ -115,7 +105,7 @@ def activity_record(
     own = {m.pk: parse_hours(h, field="participants") for m, h in (member_hours or {}).items()}
     activity = Activity.objects.create(
         organisation=organisation, title=title, date=date, hours=hours, by=by,
-        description=_text(description, field="description", label=_("活动内容"), max_length=2000,
+        description=clean_text(description, field="description", label=_("活动内容"), max_length=2000,
                           required=False),
     )  # fmt: skip
     Participation.objects.bulk_create(

@@ -1,0 +1,28 @@
+"""core.text.clean_text: the one free-text check the rooms' services share."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from gongzhi.core.text import clean_text
+
+
+def test_it_trims_and_returns_the_text():
+    assert clean_text("  调解室  ", field="name", label="名称", max_length=10) == "调解室"
+
+
+@pytest.mark.parametrize("value", [None, "", "   \n"])
+def test_a_required_field_left_empty_names_the_field(value):
+    with pytest.raises(ValidationError) as err:
+        clean_text(value, field="name", label="名称", max_length=10)
+    assert err.value.message_dict == {"name": ["请填写名称"]}
+
+
+def test_an_optional_field_may_be_empty():
+    assert clean_text(None, field="note", label="备注", max_length=10, required=False) == ""
+
+
+def test_text_over_the_cap_is_refused_with_the_cap_in_the_message():
+    assert clean_text("长" * 10, field="note", label="备注", max_length=10) == "长" * 10
+    with pytest.raises(ValidationError) as err:
+        clean_text("长" * 11, field="note", label="备注", max_length=10)
+    assert err.value.message_dict == {"note": ["备注不能超过10个字符"]}
