@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.core.access import can, grid_in_scope
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import CHANGE
+from gongzhi.core.text import clean_text  # noqa: F401 - re-exported for the services
 from gongzhi.people.models import Household
 
 MAX_AMOUNT = Decimal("9999999999.99")  # fits DecimalField(max_digits=12, decimal_places=2)
@@ -48,17 +49,6 @@ def clean_amount(value, *, field: str = "amount", label: str = gettext_lazy("金
     if amount > MAX_AMOUNT:
         raise ValidationError({field: _("%(label)s过大") % {"label": label}})
     return amount.quantize(Decimal("0.01"))
-
-
-def clean_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError({field: _("%(label)s不能为空") % {"label": label}})
-    if len(text) > max_length:
-        raise ValidationError(
-            {field: _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": max_length}}
-        )
-    return text
 
 
 def check_upload(upload, *, field: str, images_only: bool):

@@ -19,6 +19,16 @@ def _context(browser, url: str, session_key: str):
     return context
 
 
+def _call_for_help(context, url: str):
+    """The resident presses the big button and confirms; returns the resident's page."""
+    phone = context.new_page()
+    phone.goto(f"{url}/realtime/call/")
+    phone.get_by_role("button", name="一键呼叫").click()
+    phone.get_by_role("button", name="确认呼叫").click()
+    expect(phone.locator("#call-state")).to_contain_text("正在通知")
+    return phone
+
+
 def test_a_call_reaches_the_staff_browser_and_the_resident_sees_the_ack(
     browser, live_server_url, resident, community, district
 ):
@@ -29,11 +39,7 @@ def test_a_call_reaches_the_staff_browser_and_the_resident_sees_the_ack(
         console.goto(f"{live_server_url}/realtime/staff/")
         expect(console.get_by_test_id("conn")).to_have_text("实时")
 
-        phone = home.new_page()
-        phone.goto(f"{live_server_url}/realtime/call/")
-        phone.get_by_role("button", name="一键呼叫").click()
-        phone.get_by_role("button", name="确认呼叫").click()
-        expect(phone.locator("#call-state")).to_contain_text("正在通知")
+        phone = _call_for_help(home, live_server_url)
 
         call = OneKeyCall.objects.get(account=resident)
         card = console.locator(f'[data-call="{call.pk}"]')
@@ -91,11 +97,7 @@ def test_the_staff_console_falls_back_to_polling_while_its_socket_is_refused(
         console.goto(f"{live_server_url}/realtime/staff/")
         expect(console.get_by_test_id("conn")).to_have_text("重连中")
 
-        phone = home.new_page()
-        phone.goto(f"{live_server_url}/realtime/call/")
-        phone.get_by_role("button", name="一键呼叫").click()
-        phone.get_by_role("button", name="确认呼叫").click()
-        expect(phone.locator("#call-state")).to_contain_text("正在通知")
+        phone = _call_for_help(home, live_server_url)
 
         call = OneKeyCall.objects.get(account=resident)
         card = console.locator(f'[data-call="{call.pk}"]')
