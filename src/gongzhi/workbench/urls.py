@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pwa, views
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("sw.js", pwa.service_worker, name="sw"),
     path("diary/", views.diary_list, name="diary_list"),
     path("diary/new/", views.diary_new, name="diary_new"),
     path("diary/<int:pk>/", views.diary_detail, name="diary_detail"),

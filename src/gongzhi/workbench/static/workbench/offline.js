@@ -27,6 +27,10 @@
   var MAX_SIDE = 1600; // ...as JPEG at most this many pixels wide or high
   var RETRY_MS = 5000;
   var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-offline-queue]"));
+  // The workbench's own service worker keeps the form pages, so they open without a signal.
+  if ("serviceWorker" in navigator && T.sw) {
+    navigator.serviceWorker.register(T.sw, { scope: T.swScope }).catch(function () {});
+  }
 
   /* --- storage ------------------------------------------------------------------------ */
 
