@@ -7,6 +7,7 @@ parameters first and raise ValidationError (Chinese messages) before changing an
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from gongzhi.core.access import staff_of
 
@@ -18,9 +19,10 @@ from .workflow import FINAL_STATES
 MAX_EXTENSION_DAYS = 30
 
 
-def _need_comment(comment: str, what: str) -> None:
+def _need_comment(comment: str, message: str) -> None:
+    """`message` is the whole (translated) error shown when the comment is missing."""
     if not comment:
-        raise ValidationError({"comment": f"请填写{what}"})
+        raise ValidationError({"comment": message})
 
 
 def _respond(case: Case, now) -> None:
@@ -42,7 +44,7 @@ def accept(case, *, now, **_):
 
 
 def reject(case, *, comment, **_):
-    _need_comment(comment, "不予受理的理由")
+    _need_comment(comment, gettext("请填写不予受理的理由"))
 
 
 def self_handle(case, *, by, now, **_):
@@ -53,7 +55,7 @@ def self_handle(case, *, by, now, **_):
 def dispatch(case, *, now, source, data, to_staff=None, to_room=None, to_department=None, **_):
     targets = [x for x in (to_staff, to_room, to_department) if x is not None]
     if len(targets) != 1:
-        raise ValidationError({"to": "请选择一个派遣对象:人员、科室或部门"})
+        raise ValidationError({"to": gettext("请选择一个派遣对象:人员、科室或部门")})
     case.assignee_staff, case.assignee_room, case.assignee_department = (
         to_staff, to_room, to_department
     )  # fmt: skip
@@ -65,7 +67,7 @@ def dispatch(case, *, now, source, data, to_staff=None, to_room=None, to_departm
 
 def escalate(case, *, now, data, **_):
     if not case_move_up(case, now=now):
-        raise ValidationError({"action": "已是最高层级,无法继续上报"})
+        raise ValidationError({"action": gettext("已是最高层级,无法继续上报")})
     data["to_level"] = case.owning_level
 
 
@@ -82,13 +84,15 @@ def start(case, *, now, **_):
 
 
 def request_extension(case, *, comment, source, data, days=None, **_):
-    _need_comment(comment, "延期理由")
+    _need_comment(comment, gettext("请填写延期理由"))
     try:
         days = int(days)
     except (TypeError, ValueError):
         days = 0
     if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise ValidationError({"days": f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日"})
+        raise ValidationError(
+            {"days": gettext("延期天数应为1至%(max)s个工作日") % {"max": MAX_EXTENSION_DAYS}}
+        )
     case.prior_state = source
     data["days"] = days
 
@@ -105,12 +109,12 @@ def approve_extension(case, *, now, data, days=None, **_):
 
 
 def deny_extension(case, *, comment, **_):
-    _need_comment(comment, "驳回理由")
+    _need_comment(comment, gettext("请填写驳回理由"))
     case.prior_state = ""
 
 
 def return_(case, *, comment, **_):
-    _need_comment(comment, "退回理由")
+    _need_comment(comment, gettext("请填写退回理由"))
     case.assignee_staff = case.assignee_room = case.assignee_department = None
 
 
@@ -126,7 +130,7 @@ def verify(case, *, now, **_):
 
 
 def rework(case, *, now, comment, **_):
-    _need_comment(comment, "返工原因")
+    _need_comment(comment, gettext("请填写返工原因"))
     case.rework_count += 1
     case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
@@ -137,13 +141,13 @@ def close(case, *, now, **_):
 
 def follow_up(case, *, by, now, comment, data, rating=None, stars=None, resolved=None, **_):
     if rating not in Rating.values:
-        raise ValidationError({"rating": "请选择评价:满意、基本满意或不满意"})
+        raise ValidationError({"rating": gettext("请选择评价:满意、基本满意或不满意")})
     try:
         stars = int(stars)
     except (TypeError, ValueError):
         stars = 0
     if not 1 <= stars <= 5:
-        raise ValidationError({"stars": "星级应为1至5"})
+        raise ValidationError({"stars": gettext("星级应为1至5")})
     resolved = rating != Rating.UNSATISFIED if resolved is None else bool(resolved)
     FollowUp.objects.create(
         case=case, by=by, rating=rating, stars=stars, resolved=resolved, comment=comment, at=now
@@ -167,20 +171,20 @@ def merge(case, *, data, into=None, **_):
     if isinstance(into, str):
         into = Case.objects.filter(number=into.strip()).first()
     if into is None or into.pk == case.pk or into.state in FINAL_STATES:
-        raise ValidationError({"into": "请选择一件仍在办理中的其他事件作为主件"})
+        raise ValidationError({"into": gettext("请选择一件仍在办理中的其他事件作为主件")})
     case.merged_into = into
     data["into"] = into.number
 
 
 def divert(case, *, data, route=None, **_):
     if route not in DivertRoute.values:
-        raise ValidationError({"route": "请选择分流去向:诉讼、仲裁或信访"})
+        raise ValidationError({"route": gettext("请选择分流去向:诉讼、仲裁或信访")})
     case.diverted_to = route
     data["route"] = route
 
 
 def terminate(case, *, comment, **_):
-    _need_comment(comment, "终止理由")
+    _need_comment(comment, gettext("请填写终止理由"))
 
 
 EFFECTS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -90,7 +91,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
     def get_actor(self, event: CaseEvent) -> str:
         if event.actor is None:
-            return "系统"
+            return _("系统")
         staff = getattr(event.actor, "staff", None)
         return staff.name if staff else event.actor.username
 
@@ -139,10 +140,10 @@ def _object_or_400(qs, pk, field: str):
     if pk in (None, ""):
         return None
     if not str(pk).isdigit() or len(str(pk)) > 18:
-        raise exceptions.ValidationError({field: ["应为数字编号"]})
+        raise exceptions.ValidationError({field: [_("应为数字编号")]})
     obj = qs.filter(pk=pk).first()
     if obj is None:
-        raise exceptions.ValidationError({field: ["对象不存在,或不在您的管辖范围内"]})
+        raise exceptions.ValidationError({field: [_("对象不存在,或不在您的管辖范围内")]})
     return obj
 
 
@@ -222,7 +223,7 @@ class CaseViewSet(
         code = text_param(req, "category", max_length=20)
         category = Category.objects.filter(code=code).first() if code else None
         if code and category is None:
-            raise exceptions.ValidationError({"category": ["未知的事件类别"]})
+            raise exceptions.ValidationError({"category": [_("未知的事件类别")]})
         return case_filter(
             qs,
             category=category,
@@ -251,7 +252,9 @@ class CaseViewSet(
         user = request.user
         raw_key = request.headers.get("Idempotency-Key", "").strip()
         if len(raw_key) > MAX_KEY or "\x00" in raw_key:
-            raise exceptions.ValidationError({"Idempotency-Key": [f"不能超过{MAX_KEY}个字符"]})
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": [_("不能超过%(max)s个字符") % {"max": MAX_KEY}]}
+            )
         key = f"api:{user.pk}:{raw_key}" if raw_key else None
         if key and (first := Case.objects.filter(idempotency_key=key).first()):
             return Response(self.represent(first), status=status.HTTP_200_OK)

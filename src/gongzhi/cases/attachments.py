@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from .models import Attachment
 
@@ -49,26 +50,31 @@ def _size_of(upload) -> int | None:
     return size
 
 
+def _too_big(name: str, cap: int) -> str:
+    return _("文件「%(name)s」超过大小上限 %(mb)s MB") % {"name": name, "mb": cap // (1024 * 1024)}
+
+
 def attachment_check(upload) -> CheckedFile:
     """Validate one upload; raises ValidationError with a Chinese message. Writes nothing."""
     name = os.path.basename(getattr(upload, "name", "") or "附件")[:200]
     cap = getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
     size = _size_of(upload)
     if size is not None and size > cap:
-        raise ValidationError(
-            {"attachments": f"文件「{name}」超过大小上限 {cap // (1024 * 1024)} MB"}
-        )
+        raise ValidationError({"attachments": _too_big(name, cap)})
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(cap + 1)
     if len(data) > cap:
-        raise ValidationError(
-            {"attachments": f"文件「{name}」超过大小上限 {cap // (1024 * 1024)} MB"}
-        )
+        raise ValidationError({"attachments": _too_big(name, cap)})
     kind = sniff(data[:16])
     if kind is None:
         raise ValidationError(
-            {"attachments": f"文件「{name}」不是支持的格式,只能上传 JPEG/PNG/GIF/WebP 图片或 PDF"}
+            {
+                "attachments": _(
+                    "文件「%(name)s」不是支持的格式,只能上传 JPEG/PNG/GIF/WebP 图片或 PDF"
+                )
+                % {"name": name}
+            }
         )
     ctype, ext = kind
     if ctype.startswith("image/"):
@@ -83,7 +89,9 @@ def _verify_image(data: bytes, name: str) -> None:
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
     except Exception as exc:  # noqa: BLE001 - any decoder failure means a bad image
-        raise ValidationError({"attachments": f"图片「{name}」已损坏或无法识别"}) from exc
+        raise ValidationError(
+            {"attachments": _("图片「%(name)s」已损坏或无法识别") % {"name": name}}
+        ) from exc
 
 
 def _thumbnail(data: bytes) -> bytes | None:

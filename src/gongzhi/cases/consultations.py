@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of, staff_of
@@ -23,7 +24,7 @@ from .workflow import SUPERVISORS
 
 def _require(by, case: Case) -> None:
     if role_of(by) not in SUPERVISORS or not grid_in_scope(by, case.grid):
-        raise PermissionDenied("您无权组织该事件的会诊研判")
+        raise PermissionDenied(_("您无权组织该事件的会诊研判"))
 
 
 @transaction.atomic
@@ -35,9 +36,9 @@ def consultation_open(
     _require(by, case)
     topic = (topic or "").strip()
     if not topic:
-        raise ValidationError({"topic": "请填写会商议题"})
+        raise ValidationError({"topic": _("请填写会商议题")})
     if not rooms and not departments and not staff:
-        raise ValidationError({"participants": "请至少选择一个参加的科室、部门或人员"})
+        raise ValidationError({"participants": _("请至少选择一个参加的科室、部门或人员")})
     c = Consultation.objects.create(case=case, opened_by=by, topic=topic, scheduled_at=scheduled_at)
     c.rooms.set(rooms)
     c.departments.set(departments)
@@ -78,7 +79,7 @@ def consultation_respond(
 ) -> ConsultationParticipant:
     """The invited person confirms or declines; a decline tells the organiser."""
     if staff_of(by) is None or staff_of(by).pk != participant.staff_id:
-        raise PermissionDenied("只有受邀人本人可以确认是否参加")
+        raise PermissionDenied(_("只有受邀人本人可以确认是否参加"))
     status = ConsultationParticipant.Status
     participant.status = status.CONFIRMED if confirm else status.DECLINED
     participant.responded_at = clock.now()
@@ -96,7 +97,7 @@ def consultation_respond(
 def consultation_record(*, consultation: Consultation, by, minutes: str, decision: str):
     _require(by, consultation.case)
     if not (decision or "").strip():
-        raise ValidationError({"decision": "请填写研判结论"})
+        raise ValidationError({"decision": _("请填写研判结论")})
     consultation.minutes, consultation.decision = minutes or "", decision.strip()
     consultation.save(update_fields=["minutes", "decision"])
     CaseEvent.objects.create(
@@ -112,11 +113,11 @@ def consultation_task_add(
 ) -> ConsultationTask:
     _require(by, consultation.case)
     if not (title or "").strip():
-        raise ValidationError({"title": "请填写任务内容"})
+        raise ValidationError({"title": _("请填写任务内容")})
     if assignee is None:
-        raise ValidationError({"assignee": "请选择承办人"})
+        raise ValidationError({"assignee": _("请选择承办人")})
     if due_date is None:
-        raise ValidationError({"due_date": "请填写完成期限"})
+        raise ValidationError({"due_date": _("请填写完成期限")})
     task = ConsultationTask.objects.create(
         consultation=consultation, title=title.strip(), assignee=assignee, due_date=due_date
     )
@@ -127,7 +128,7 @@ def consultation_task_add(
 @transaction.atomic
 def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
     if getattr(by, "staff", None) != task.assignee and role_of(by) not in SUPERVISORS:
-        raise PermissionDenied("只有任务承办人或中心工作人员可以完成该任务")
+        raise PermissionDenied(_("只有任务承办人或中心工作人员可以完成该任务"))
     task.done_at = clock.now()
     task.save(update_fields=["done_at"])
     return task

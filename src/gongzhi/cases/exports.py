@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
@@ -18,9 +20,11 @@ from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
 from .models import Case, OwningLevel, Rating
 from .selectors import INBOX_LABELS, case_page_queryset
 
+# Lazy: str() each header before it goes into a cell.
 HEADERS = [
-    "编号", "上报时间", "标题", "类别", "来源", "紧急程度", "状态", "所在网格", "地址",
-    "报告人", "联系电话", "主办层级", "督办", "超时", "化解层级", "满意度",
+    _("编号"), _("上报时间"), _("标题"), _("类别"), _("来源"), _("紧急程度"), _("状态"),
+    _("所在网格"), _("地址"), _("报告人"), _("联系电话"), _("主办层级"), _("督办"), _("超时"),
+    _("化解层级"), _("满意度"),
 ]  # fmt: skip
 CHUNK = 2000
 
@@ -37,7 +41,7 @@ def _rows(qs: QuerySet[Case]) -> Iterator[list]:
             c.get_urgency_display(), c.get_state_display(), c.grid.full_name or c.grid.name,
             c.address, reporter or c.contact_name_masked, c.contact_phone_masked,
             OwningLevel(c.owning_level).label, c.get_supervision_display(),
-            "是" if c.overdue else "否",
+            gettext("是") if c.overdue else gettext("否"),
             OwningLevel(c.resolved_level).label if c.resolved_level is not None else "",
             Rating(c.satisfaction).label if c.satisfaction in Rating.values else "",
         ]  # fmt: skip
@@ -46,13 +50,15 @@ def _rows(qs: QuerySet[Case]) -> Iterator[list]:
 def case_export_workbook(*, by, qs: QuerySet[Case], tab: str, request=None):
     """A write-only workbook of `qs` (already restricted to `by`), plus its audit row."""
     if not can(by, EXPORT):
-        raise PermissionDenied("您无权导出事件")
+        raise PermissionDenied(gettext("您无权导出事件"))
     wb = new_streaming_workbook()
-    title = f"事件-{INBOX_LABELS[tab]}"
+    title = gettext("事件-%(inbox)s") % {"inbox": INBOX_LABELS[tab]}
     # Demo residents are synthetic: label the sheet so (settings.DEMO_MODE also labels it).
     synthetic = qs.filter(reporter_resident__is_synthetic=True).exists()
     rows = _rows(case_page_queryset(qs))
-    count = write_sheet(wb, title=title, headers=HEADERS, rows=rows, synthetic=synthetic)
+    count = write_sheet(
+        wb, title=title, headers=[str(h) for h in HEADERS], rows=rows, synthetic=synthetic
+    )
     AuditLog.objects.create(
         actor=by,
         action=AuditLog.Action.EXPORT,

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of
@@ -82,7 +83,7 @@ def _clean_category(category) -> Category:
         return category
     found = Category.objects.filter(code=str(category or "").strip(), active=True).first()
     if found is None:
-        raise ValidationError({"category": "未知的事件类别"})
+        raise ValidationError({"category": _("未知的事件类别")})
     return found
 
 
@@ -92,20 +93,20 @@ def _clean_extra(category: Category, extra: dict | None) -> dict:
         value = extra.get(f["code"])
         if value in (None, "", []):
             if f.get("required"):
-                errors[f"extra.{f['code']}"] = f"请填写「{f['label']}」"
+                errors[f"extra.{f['code']}"] = _("请填写「%(label)s」") % {"label": f["label"]}
             continue
         keys = {v["key"] for v in f.get("values", [])}
         if f.get("datatype") == "number":
             try:
                 value = float(value)
             except (TypeError, ValueError):
-                errors[f"extra.{f['code']}"] = f"「{f['label']}」应为数字"
+                errors[f"extra.{f['code']}"] = _("「%(label)s」应为数字") % {"label": f["label"]}
         elif f.get("datatype") == "singlevaluelist" and value not in keys:
-            errors[f"extra.{f['code']}"] = f"「{f['label']}」的选项无效"
+            errors[f"extra.{f['code']}"] = _("「%(label)s」的选项无效") % {"label": f["label"]}
         elif f.get("datatype") == "multivaluelist":
             value = list(value) if isinstance(value, list | tuple) else [value]
             if not set(value) <= keys:
-                errors[f"extra.{f['code']}"] = f"「{f['label']}」的选项无效"
+                errors[f"extra.{f['code']}"] = _("「%(label)s」的选项无效") % {"label": f["label"]}
         out[f["code"]] = value
     if errors:
         raise ValidationError(errors)
@@ -118,9 +119,9 @@ def _clean_location(grid, lat, lng, resident):
     if grid is None and lat is not None and lng is not None:
         grid = grid_for_point(float(lat), float(lng))
         if grid is None:
-            raise ValidationError({"location": "该位置不在本区网格范围内"})
+            raise ValidationError({"location": _("该位置不在本区网格范围内")})
     if grid is None:
-        raise ValidationError({"location": "请提供事件位置:所在网格或地图坐标"})
+        raise ValidationError({"location": _("请提供事件位置:所在网格或地图坐标")})
     return grid
 
 
@@ -150,15 +151,15 @@ def _case_create(
     title, description = (title or "").strip(), description or ""
     errors = {}
     if len(description) > MAX_DESCRIPTION:
-        errors["description"] = f"描述不能超过{MAX_DESCRIPTION}个字符"
+        errors["description"] = _("描述不能超过%(max)s个字符") % {"max": MAX_DESCRIPTION}
     if not title and not description.strip():
-        errors["title"] = "请填写标题或描述"
+        errors["title"] = _("请填写标题或描述")
     if len(title) > 200:
-        errors["title"] = "标题不能超过200个字符"
+        errors["title"] = _("标题不能超过%(max)s个字符") % {"max": 200}
     if channel not in Channel.values:
-        errors["channel"] = "未知的来源渠道"
+        errors["channel"] = _("未知的来源渠道")
     if urgency not in Urgency.values:
-        errors["urgency"] = "紧急程度无效"
+        errors["urgency"] = _("紧急程度无效")
     if contact_phone:
         try:
             contact_phone = normalize_phone(contact_phone)
@@ -169,7 +170,7 @@ def _case_create(
     extra = _clean_extra(category, extra)
     grid = _clean_location(grid, lat, lng, reporter_resident)
     if by is not None and not grid_in_scope(by, grid):
-        raise PermissionDenied("您无权在该网格登记事件")
+        raise PermissionDenied(_("您无权在该网格登记事件"))
     checked = [attachment_check(f) for f in attachments]  # validate all before any write
 
     now = clock.now()
@@ -214,10 +215,10 @@ def case_act(
         .get(pk=case.pk)
     )
     if locked.version != expected_version:
-        raise StaleCase("该事件已被其他人更新,请刷新后重试")
+        raise StaleCase(_("该事件已被其他人更新,请刷新后重试"))
     t = transition_for(locked.state, action)
     if not may(t, locked, by):
-        raise PermissionDenied(f"您无权对该事件执行「{LABELS[action]}」")
+        raise PermissionDenied(_("您无权对该事件执行「%(action)s」") % {"action": LABELS[action]})
     checked = [attachment_check(f) for f in attachments]
     now = clock.now()
     comment = (comment or "").strip()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext_lazy
+
 from gongzhi.core.access import grid_in_scope, role_of, staff_of
 from gongzhi.core.roles import Role
 
@@ -48,7 +50,7 @@ class TransitionError(Exception):
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: str  # lazy: translated when shown
     sources: frozenset[str]
     target: str
     roles: frozenset[str] = frozenset()
@@ -61,39 +63,55 @@ def _t(action, label, sources, target, **who) -> Transition:
     return Transition(action, label, frozenset(sources), target, **who)
 
 
+# Labels are lazy verbs in the msgctxt "case action" (受理 = Accept), translated when shown;
+# str() them before serializing.
 TABLE: tuple[Transition, ...] = (
-    _t("accept", "受理", {S.REPORTED}, S.ACCEPTED, roles=DISPATCHERS),
-    _t("reject", "不予受理", {S.REPORTED}, S.REJECTED, roles=DISPATCHERS),
-    _t("self_handle", "网格内自办", {S.ACCEPTED, S.RETURNED}, S.SELF_HANDLING,
-       roles={Role.GRID_WORKER}),
-    _t("dispatch", "派遣", {S.ACCEPTED, S.RETURNED, S.ESCALATED}, S.DISPATCHED,
-       roles=DISPATCHERS),
-    _t("escalate", "上报上级",
+    _t("accept", pgettext_lazy("case action", "受理"),
+       {S.REPORTED}, S.ACCEPTED, roles=DISPATCHERS),
+    _t("reject", pgettext_lazy("case action", "不予受理"),
+       {S.REPORTED}, S.REJECTED, roles=DISPATCHERS),
+    _t("self_handle", pgettext_lazy("case action", "网格内自办"),
+       {S.ACCEPTED, S.RETURNED}, S.SELF_HANDLING, roles={Role.GRID_WORKER}),
+    _t("dispatch", pgettext_lazy("case action", "派遣"),
+       {S.ACCEPTED, S.RETURNED, S.ESCALATED}, S.DISPATCHED, roles=DISPATCHERS),
+    _t("escalate", pgettext_lazy("case action", "上报上级"),
        {S.REPORTED, S.ACCEPTED, S.RETURNED, S.ESCALATED, S.SELF_HANDLING, S.DISPATCHED,
         S.SIGNED, S.IN_PROGRESS},
        S.ESCALATED, roles=DISPATCHERS, assignee=True),
-    _t("sign", "签收", {S.DISPATCHED}, S.SIGNED, assignee=True),
-    _t("sign", "签收", {S.ESCALATED}, S.SIGNED, roles=DISPATCHERS),
-    _t("start", "开始处置", {S.SIGNED}, S.IN_PROGRESS, assignee=True),
-    _t("request_extension", "申请延期", {S.IN_PROGRESS, S.SELF_HANDLING},
-       S.EXTENSION_REQUESTED, assignee=True),
-    _t("approve_extension", "批准延期", {S.EXTENSION_REQUESTED}, PREVIOUS,
-       roles=SUPERVISORS, scope=CASE),
-    _t("deny_extension", "驳回延期", {S.EXTENSION_REQUESTED}, PREVIOUS,
-       roles=SUPERVISORS, scope=CASE),
-    _t("return", "退回", {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS}, S.RETURNED, assignee=True),
-    _t("resolve", "办结", {S.IN_PROGRESS, S.SELF_HANDLING}, S.RESOLVED, assignee=True),
-    _t("verify", "核查通过", {S.RESOLVED}, S.VERIFIED, roles=SUPERVISORS, scope=CASE),
-    _t("rework", "返工", {S.RESOLVED}, S.IN_PROGRESS, roles=SUPERVISORS, scope=CASE),
-    _t("close", "结案", {S.VERIFIED}, S.CLOSED, roles=SUPERVISORS, scope=CASE),
-    _t("follow_up", "回访评价", {S.CLOSED}, S.FOLLOWED_UP, roles=DISPATCHERS, scope=CASE,
-       reporter=True),
-    _t("reopen", "重办", {S.CLOSED, S.FOLLOWED_UP}, S.IN_PROGRESS, roles=SUPERVISORS,
-       scope=CASE),
-    _t("archive", "归档", {S.FOLLOWED_UP}, S.ARCHIVED, roles=SUPERVISORS, scope=CASE),
-    _t("merge", "合并重复件", OPEN_STATES, S.MERGED, roles=DISPATCHERS),
-    _t("divert", "转诉讼/仲裁/信访", OPEN_STATES, S.DIVERTED, roles=SUPERVISORS, scope=CASE),
-    _t("terminate", "终止", OPEN_STATES, S.TERMINATED, roles=SUPERVISORS, scope=CASE),
+    _t("sign", pgettext_lazy("case action", "签收"),
+       {S.DISPATCHED}, S.SIGNED, assignee=True),
+    _t("sign", pgettext_lazy("case action", "签收"),
+       {S.ESCALATED}, S.SIGNED, roles=DISPATCHERS),
+    _t("start", pgettext_lazy("case action", "开始处置"),
+       {S.SIGNED}, S.IN_PROGRESS, assignee=True),
+    _t("request_extension", pgettext_lazy("case action", "申请延期"),
+       {S.IN_PROGRESS, S.SELF_HANDLING}, S.EXTENSION_REQUESTED, assignee=True),
+    _t("approve_extension", pgettext_lazy("case action", "批准延期"),
+       {S.EXTENSION_REQUESTED}, PREVIOUS, roles=SUPERVISORS, scope=CASE),
+    _t("deny_extension", pgettext_lazy("case action", "驳回延期"),
+       {S.EXTENSION_REQUESTED}, PREVIOUS, roles=SUPERVISORS, scope=CASE),
+    _t("return", pgettext_lazy("case action", "退回"),
+       {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS}, S.RETURNED, assignee=True),
+    _t("resolve", pgettext_lazy("case action", "办结"),
+       {S.IN_PROGRESS, S.SELF_HANDLING}, S.RESOLVED, assignee=True),
+    _t("verify", pgettext_lazy("case action", "核查通过"),
+       {S.RESOLVED}, S.VERIFIED, roles=SUPERVISORS, scope=CASE),
+    _t("rework", pgettext_lazy("case action", "返工"),
+       {S.RESOLVED}, S.IN_PROGRESS, roles=SUPERVISORS, scope=CASE),
+    _t("close", pgettext_lazy("case action", "结案"),
+       {S.VERIFIED}, S.CLOSED, roles=SUPERVISORS, scope=CASE),
+    _t("follow_up", pgettext_lazy("case action", "回访评价"),
+       {S.CLOSED}, S.FOLLOWED_UP, roles=DISPATCHERS, scope=CASE, reporter=True),
+    _t("reopen", pgettext_lazy("case action", "重办"),
+       {S.CLOSED, S.FOLLOWED_UP}, S.IN_PROGRESS, roles=SUPERVISORS, scope=CASE),
+    _t("archive", pgettext_lazy("case action", "归档"),
+       {S.FOLLOWED_UP}, S.ARCHIVED, roles=SUPERVISORS, scope=CASE),
+    _t("merge", pgettext_lazy("case action", "合并重复件"),
+       OPEN_STATES, S.MERGED, roles=DISPATCHERS),
+    _t("divert", pgettext_lazy("case action", "转诉讼/仲裁/信访"),
+       OPEN_STATES, S.DIVERTED, roles=SUPERVISORS, scope=CASE),
+    _t("terminate", pgettext_lazy("case action", "终止"),
+       OPEN_STATES, S.TERMINATED, roles=SUPERVISORS, scope=CASE),
 )  # fmt: skip
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
@@ -111,7 +129,8 @@ def transition_for(state: str, action: str) -> Transition:
     except KeyError:
         label = LABELS.get(action, action)
         raise TransitionError(
-            f"事件当前状态为「{State(state).label}」,不能执行「{label}」"
+            gettext("事件当前状态为「%(state)s」,不能执行「%(action)s」")
+            % {"state": State(state).label, "action": label}
         ) from None
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Category, Channel, Urgency
 from gongzhi.cases.notify import notify_users, outbound_queue
@@ -30,7 +31,11 @@ MAX_QUESTION = 500
 
 
 class CallError(Exception):
-    """A one-key call problem with a Chinese message for the resident."""
+    """A one-key call problem with a message for the resident (in the active language)."""
+
+
+class CallRateLimited(CallError):
+    """A second call too soon after the last one (HTTP 429)."""
 
 
 # ---- groups and publishing ----------------------------------------------------------------
@@ -167,7 +172,7 @@ def onekey_call_create(
     """A call: an urgent case (channel 呼叫键), a real-time alert, SMS in parallel, and the
     escalation task — all in one transaction. Raises CallError with a clear message."""
     if account.unit_id is None:
-        raise CallError("请先绑定您的住址单元,再使用呼叫键")
+        raise CallError(_("请先绑定您的住址单元,再使用呼叫键"))
     if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         lat = lng = None  # a bogus position is dropped, never a reason to refuse an emergency
     with transaction.atomic():
@@ -181,8 +186,9 @@ def onekey_call_create(
             > dt.timedelta()
         ):
             minutes = max(1, int(wait.total_seconds() + 59) // 60)
-            raise CallError(
-                f"请勿重复呼叫,{minutes} 分钟后可再次呼叫。如情况危急请直接拨打 110 / 120。"
+            raise CallRateLimited(
+                _("请勿重复呼叫,%(minutes)s 分钟后可再次呼叫。如情况危急请直接拨打 110 / 120。")
+                % {"minutes": minutes}
             )
         unit = account.unit
         label = _unit_label(unit)
@@ -214,7 +220,7 @@ def onekey_call_create(
 def onekey_ack(*, call: OneKeyCall, by) -> OneKeyCall:
     """The first staff member to acknowledge wins; later acknowledgements change nothing."""
     if role_of(by) is None or not grid_in_scope(by, call.unit):
-        raise PermissionDenied("您无权响应该呼叫")
+        raise PermissionDenied(_("您无权响应该呼叫"))
     staff = staff_of(by)
     name = staff.name if staff else by.get_username()
     with transaction.atomic():
@@ -323,14 +329,14 @@ def live_session_create(
     *, by, topic: str, scheduled_at, hosts, stream_url: str = ""
 ) -> LiveSession:
     if role_of(by) is None:
-        raise PermissionDenied("只有工作人员可以安排直播")
+        raise PermissionDenied(_("只有工作人员可以安排直播"))
     topic = (topic or "").strip()
     errors = {}
     if not topic:
-        errors["topic"] = "请填写主题"
+        errors["topic"] = _("请填写主题")
     stream_url = (stream_url or "").strip()
     if stream_url and not stream_url.lower().startswith(("http://", "https://")):
-        errors["stream_url"] = "视频地址必须以 http:// 或 https:// 开头"
+        errors["stream_url"] = _("视频地址必须以 http:// 或 https:// 开头")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -344,11 +350,11 @@ def live_session_create(
 def live_question_post(*, session: LiveSession, account, text: str) -> LiveQuestion:
     text = (text or "").strip()
     if not session.is_open:
-        raise ValidationError("本场直播已结束,不能再提问")
+        raise ValidationError(_("本场直播已结束,不能再提问"))
     if not text:
-        raise ValidationError("请输入问题")
+        raise ValidationError(_("请输入问题"))
     if len(text) > MAX_QUESTION:
-        raise ValidationError(f"问题不能超过{MAX_QUESTION}个字")
+        raise ValidationError(_("问题不能超过%(max)s个字") % {"max": MAX_QUESTION})
     label = account.resident.masked_name if account.resident_id else account.phone_masked
     with transaction.atomic():
         q = LiveQuestion.objects.create(
@@ -374,7 +380,7 @@ def live_question_answer(
     *, question: LiveQuestion, by, answer: str | None = None, pinned: bool | None = None
 ) -> LiveQuestion:
     if not _is_host(question.session, by):
-        raise PermissionDenied("只有主持人可以回答或置顶")
+        raise PermissionDenied(_("只有主持人可以回答或置顶"))
     with transaction.atomic():
         if answer is not None:
             question.answer, question.answered_by = answer.strip()[:2000], by
@@ -388,12 +394,12 @@ def live_question_answer(
 def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
     """One click: the question becomes a case (channel 直播间) in the resident's unit."""
     if role_of(by) is None:
-        raise PermissionDenied("只有工作人员可以转为事件")
+        raise PermissionDenied(_("只有工作人员可以转为事件"))
     if question.case_id:
         return question
     account = question.account
     if account is None or account.unit_id is None:
-        raise ValidationError("提问居民未绑定住址单元,无法确定事件网格")
+        raise ValidationError(_("提问居民未绑定住址单元,无法确定事件网格"))
     with transaction.atomic():
         case = case_create(
             by=None, title=question.text[:30], description=question.text,
@@ -410,7 +416,7 @@ def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
 
 def live_session_end(*, session: LiveSession, by) -> LiveSession:
     if not _is_host(session, by):
-        raise PermissionDenied("只有主持人可以结束直播")
+        raise PermissionDenied(_("只有主持人可以结束直播"))
     with transaction.atomic():
         if session.ended_at is None:
             session.ended_at = clock.now()

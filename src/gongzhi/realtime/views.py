@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import role_of
@@ -32,7 +33,7 @@ def staff_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if role_of(request.user) is None:
-            return HttpResponseForbidden("只有工作人员可以访问")
+            return HttpResponseForbidden(_("只有工作人员可以访问"))
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -45,7 +46,7 @@ def staff_required(view):
 @resident_required
 def call_page(request):
     account = request.resident_account
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         try:
             call = services.onekey_call_create(
@@ -54,13 +55,14 @@ def call_page(request):
             )  # fmt: skip
         except services.CallError as exc:
             error = str(exc)
+            status = 429 if isinstance(exc, services.CallRateLimited) else 400
         else:
             return redirect("realtime:call_status", pk=call.pk)
     last = OneKeyCall.objects.filter(account=account).select_related("case").first()
     return render(
         request, "realtime/call.html",
         {"account": account, "error": error, "last": last},
-        status=429 if error.startswith("请勿") else (400 if error else 200),
+        status=status,
     )  # fmt: skip
 
 
@@ -168,7 +170,7 @@ def live_events(request, pk: int):
     """The polling fallback: events after ?since=<id>, oldest first."""
     account, is_staff = _viewer(request)
     if account is None and not is_staff:
-        return JsonResponse({"error": "请先登录"}, status=403)
+        return JsonResponse({"error": _("请先登录")}, status=403)
     try:
         since = int(request.GET.get("since", 0))
     except ValueError:
@@ -233,7 +235,7 @@ def live_create(request):
     if request.method == "POST":
         when = parse_datetime(data.get("scheduled_at", "") or "")
         if when is None:
-            errors["scheduled_at"] = ["请填写正确的开始时间"]
+            errors["scheduled_at"] = [_("请填写正确的开始时间")]
         else:
             try:
                 session = services.live_session_create(

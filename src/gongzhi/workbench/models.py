@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
@@ -180,7 +181,8 @@ class InspectionResult(models.Model):
         verbose_name_plural = _("检查结果")
 
     def __str__(self) -> str:
-        return f"{self.item_id} {'合格' if self.passed else '不合格'}"
+        verdict = gettext("合格") if self.passed else gettext("不合格")
+        return f"{self.item_id} {verdict}"
 
 
 class ChangeRequest(models.Model):
@@ -277,4 +279,7 @@ class WorkerScoreRule(models.Model):
         verbose_name_plural = _("积分规则")
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} {self.points}分"
+        return gettext("%(event)s %(points)s分") % {
+            "event": self.get_event_display(),
+            "points": self.points,
+        }

@@ -11,6 +11,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.cases.models import Case, CaseEvent, Channel, State
 from gongzhi.cases.models.extras import ConsultationTask
@@ -94,7 +96,7 @@ def _case_tasks(user) -> list[Task]:
               "extension_until")[:TASK_LIMIT]
     )  # fmt: skip
     return [
-        Task("case", "事件", f"{c.number} {c.title}", c.deadline,
+        Task("case", pgettext("task kind", "事件"), f"{c.number} {c.title}", c.deadline,
              reverse("cases:detail", args=[c.number]))
         for c in qs
     ]  # fmt: skip
@@ -111,7 +113,7 @@ def _visit_tasks(user, staff) -> list[Task]:
         .order_by("next_due_on", "pk")[:TASK_LIMIT]
     )
     return [
-        Task("visit", "走访", f"走访 {p.resident.masked_name}", _end_of_day(p.next_due_on),
+        Task("visit", _("走访"), _("走访 %(name)s") % {"name": p.resident.masked_name}, _end_of_day(p.next_due_on),
              reverse("care:target_list"))
         for p in qs
     ]  # fmt: skip
@@ -127,7 +129,7 @@ def _hazard_tasks(user) -> list[Task]:
         .order_by("reported_at", "pk")[:TASK_LIMIT]
     )
     return [
-        Task("hazard", "隐患", f"{h.location}:{h.description[:20]}", None,
+        Task("hazard", _("隐患"), f"{h.location}:{h.description[:20]}", None,
              reverse("liaison:hazard_detail", args=[h.pk]))
         for h in qs
     ]  # fmt: skip
@@ -140,7 +142,7 @@ def _consultation_tasks(staff) -> list[Task]:
         .order_by("due_date", "pk")[:TASK_LIMIT]
     )
     return [
-        Task("consultation", "会诊任务", t.title, _end_of_day(t.due_date),
+        Task("consultation", _("会诊任务"), t.title, _end_of_day(t.due_date),
              reverse("cases:detail", args=[t.consultation.case.number]))
         for t in qs
     ]  # fmt: skip

@@ -9,6 +9,7 @@ import os
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.cases.attachments import attachment_check
 from gongzhi.cases.models import Case, Category, Channel
@@ -50,9 +51,9 @@ MAX_MINUTES = 24 * 60
 def _require_worker_grid(by, grid):
     grid = grid or worker_unit(by)
     if grid is None:
-        raise PermissionDenied("您没有负责的网格")
+        raise PermissionDenied(_("您没有负责的网格"))
     if not grid_in_scope(by, grid):
-        raise PermissionDenied("您无权在该网格登记")
+        raise PermissionDenied(_("您无权在该网格登记"))
     return grid
 
 
@@ -64,24 +65,24 @@ def _clean_diary(*, date, role, duty, text, minutes_spent, lat, lng) -> dict:
         except ValueError:
             date = None
     if not isinstance(date, dt.date):
-        errors["date"] = "请填写正确的日期"
+        errors["date"] = _("请填写正确的日期")
     elif date > clock.today():
-        errors["date"] = "日记日期不能晚于今天"
+        errors["date"] = _("日记日期不能晚于今天")
     if role not in FiveRole.values:
-        errors["role"] = "请选择五大员身份"
+        errors["role"] = _("请选择五大员身份")
     if duty not in Duty.values:
-        errors["duty"] = "请选择工作类别"
+        errors["duty"] = _("请选择工作类别")
     text = (text or "").strip()
     if not text:
-        errors["text"] = "请填写日记内容"
+        errors["text"] = _("请填写日记内容")
     elif len(text) > MAX_TEXT:
-        errors["text"] = f"内容不能超过{MAX_TEXT}个字"
+        errors["text"] = _("内容不能超过%(max)s个字") % {"max": MAX_TEXT}
     try:
         minutes_spent = int(minutes_spent or 0)
         if not 0 <= minutes_spent <= MAX_MINUTES:
             raise ValueError
     except (TypeError, ValueError):
-        errors["minutes_spent"] = "用时应为0到1440之间的分钟数"
+        errors["minutes_spent"] = _("用时应为0到1440之间的分钟数")
     try:
         lat = float(lat) if lat not in (None, "") else None
         lng = float(lng) if lng not in (None, "") else None
@@ -90,7 +91,7 @@ def _clean_diary(*, date, role, duty, text, minutes_spent, lat, lng) -> dict:
         ):
             raise ValueError
     except (TypeError, ValueError):
-        errors["location"] = "位置坐标无效"
+        errors["location"] = _("位置坐标无效")
     if errors:
         raise ValidationError(errors)
     return {"date": date, "role": role, "duty": duty, "text": text,
@@ -121,12 +122,12 @@ def diary_entry_create(
         unit = _require_worker_grid(by, grid)
         fields = _clean_diary(date=date, role=role, duty=duty, text=text,
                               minutes_spent=minutes_spent, lat=lat, lng=lng)  # fmt: skip
-        checked = _images_only(photos, field="attachments", message="日记照片只能是图片")
+        checked = _images_only(photos, field="attachments", message=_("日记照片只能是图片"))
         met, met_households = list(residents), list(households)
         if any(not grid_in_scope(by, r.grid) for r in met) or any(
             not grid_in_scope(by, h.unit) for h in met_households
         ):
-            raise PermissionDenied("走访对象不在您负责的网格内")
+            raise PermissionDenied(_("走访对象不在您负责的网格内"))
         with transaction.atomic():
             entry = DiaryEntry.objects.create(
                 worker=by, grid=unit, is_public=bool(is_public), idempotency_key=key, **fields
@@ -154,10 +155,10 @@ def _images_only(uploads, *, field: str, message: str) -> list:
 @transaction.atomic
 def diary_comment_add(*, by, entry: DiaryEntry, text: str) -> DiaryComment:
     if role_of(by) in (None, Role.GRID_WORKER) or not grid_in_scope(by, entry.grid):
-        raise PermissionDenied("只有负责该网格的中心工作人员可以点评")
+        raise PermissionDenied(_("只有负责该网格的中心工作人员可以点评"))
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "请填写点评内容"})
+        raise ValidationError({"text": _("请填写点评内容")})
     return DiaryComment.objects.create(entry=entry, author=by, text=text[:2000])
 
 
@@ -170,7 +171,7 @@ def field_report_create(
     key = f"wb{by.pk}:{clean_key(idempotency_key)}" if clean_key(idempotency_key) else None
     found = Category.objects.filter(code=str(category or ""), active=True).first()
     if found is None:
-        raise ValidationError({"category": "请选择事件类别"})
+        raise ValidationError({"category": _("请选择事件类别")})
     return case_create(
         by=by, category=found, channel=Channel.PATROL, grid=grid, title=found.name,
         description=description or "", lat=lat or None, lng=lng or None,
@@ -208,14 +209,14 @@ def _inspection_create(by, checklist, place, results, key) -> Inspection:
     items = list(ChecklistItem.objects.filter(checklist=checklist))
     errors = {}
     if not place:
-        errors["place"] = "请填写场所名称"
+        errors["place"] = _("请填写场所名称")
     missing = [i.text for i in items if i.pk not in results]
     if missing:
-        errors["results"] = "请逐项填写检查结果:" + "、".join(missing)
+        errors["results"] = _("请逐项填写检查结果:%(items)s") % {"items": "、".join(missing)}
     if errors:
         raise ValidationError(errors)
     photos = {pk: r[2] for pk, r in results.items() if r[2]}
-    images = _images_only(photos.values(), field="photos", message="检查照片只能是图片")
+    images = _images_only(photos.values(), field="photos", message=_("检查照片只能是图片"))
     checked = dict(zip(photos, images, strict=True))
     with transaction.atomic():
         inspection = Inspection.objects.create(
@@ -260,7 +261,7 @@ def household_collect(*, by, house_number: str, idempotency_key=None) -> Househo
     def write() -> Household:
         unit = worker_unit(by)
         if unit is None:
-            raise PermissionDenied("您没有负责的网格")
+            raise PermissionDenied(_("您没有负责的网格"))
         return household_create(by=by, unit=unit, house_number=house_number)
 
     kind = SubmissionKey.Kind.HOUSEHOLD
@@ -292,17 +293,17 @@ def resident_collect_update(
 @transaction.atomic
 def _resident_change(by, resident: Resident, special_tags, fields: dict) -> ChangeRequest | None:
     if not can(by, "change") or not grid_in_scope(by, resident.grid):
-        raise PermissionDenied("您无权修改该网格的人口信息")
+        raise PermissionDenied(_("您无权修改该网格的人口信息"))
     current = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,
                "kind": resident.kind, "relation": resident.relation}  # fmt: skip
     wanted = current | {k: v for k, v in fields.items() if k in current}
     clean = clean_resident_fields(**wanted)  # validates all fields before anything is written
     if id_number_taken(clean.id_number, exclude_pk=resident.pk):
-        raise ValidationError({"id_number": "该身份证号已登记,不能重复登记"})
+        raise ValidationError({"id_number": _("该身份证号已登记,不能重复登记")})
     changes = {k: getattr(clean, k) for k in SENSITIVE if getattr(clean, k) != current[k]}
     tags = [t for t in special_tags if t]
     if any(t not in SPECIAL_TAGS for t in tags):
-        raise ValidationError({"special_tags": "未知的重点人员类别"})
+        raise ValidationError({"special_tags": _("未知的重点人员类别")})
     if clean.kind != resident.kind or clean.relation != resident.relation:
         resident_update(by=by, resident=resident, **(current | {
             "kind": clean.kind, "relation": clean.relation}))  # fmt: skip
@@ -318,9 +319,9 @@ def _resident_change(by, resident: Resident, special_tags, fields: dict) -> Chan
 
 def _require_reviewer(by, request: ChangeRequest) -> None:
     if role_of(by) not in (Role.CENTER_STAFF, Role.ADMIN) or not grid_in_scope(by, request.grid):
-        raise PermissionDenied("只有本社区综治中心工作人员可以审核")
+        raise PermissionDenied(_("只有本社区综治中心工作人员可以审核"))
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError({"status": "该申请已审核,不能重复审核"})
+        raise ValidationError({"status": _("该申请已审核,不能重复审核")})
 
 
 def _locked(request: ChangeRequest) -> ChangeRequest:
@@ -349,7 +350,7 @@ def change_request_reject(*, by, request: ChangeRequest, note: str = "") -> Chan
     request = _locked(request)
     _require_reviewer(by, request)
     if not (note or "").strip():
-        raise ValidationError({"review_note": "驳回时请填写理由"})
+        raise ValidationError({"review_note": _("驳回时请填写理由")})
     return _review(request, by, ChangeRequest.Status.REJECTED, note)
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases.models import Category
@@ -76,9 +77,9 @@ def queueable(view):
             if not _wants_json(request):
                 raise
             if isinstance(exc, PermissionDenied):
-                status, message = 403, str(exc) or "您无权提交这条记录"
+                status, message = 403, str(exc) or _("您无权提交这条记录")
             else:
-                status, message = 404, "要登记的户或居民不存在,或不在您负责的网格内"
+                status, message = 404, _("要登记的户或居民不存在,或不在您负责的网格内")
             return JsonResponse({"ok": False, "errors": {"__all__": message}}, status=status)
 
     return wrapped
@@ -120,7 +121,7 @@ def diary_new(request):
     except ValidationError as exc:
         return _refused(request, exc, "workbench/diary_form.html", _diary_context(request, p, {}))
     url = reverse("workbench:diary_detail", args=[entry.pk])
-    return _saved(request, url, "日记已保存", created=created, id=entry.pk)
+    return _saved(request, url, _("日记已保存"), created=created, id=entry.pk)
 
 
 @login_required
@@ -186,7 +187,7 @@ def report_new(request):
         )  # fmt: skip
     except ValidationError as exc:
         return _refused(request, exc, "workbench/report_form.html", ctx)
-    message = f"事件已上报,编号 {case.number}"
+    message = _("事件已上报,编号 %(number)s") % {"number": case.number}
     return _saved(request, reverse("workbench:index"), message, number=case.number)
 
 
@@ -204,7 +205,7 @@ def inspection_new(request):
     if request.method != "POST":
         return render(request, template, ctx)
     if checklist is None:
-        return _refused(request, ValidationError({"checklist": "请选择场所类型"}), template, ctx)
+        return _refused(request, ValidationError({"checklist": _("请选择场所类型")}), template, ctx)
     p, results = request.POST, {}
     for item in checklist.items.all():
         verdict = p.get(f"item_{item.pk}")
@@ -219,7 +220,7 @@ def inspection_new(request):
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
     failed = inspection.results.filter(passed=False).count()
-    message = f"排查已记录,{failed} 项不合格已转为事件"
+    message = _("排查已记录,%(failed)s 项不合格已转为事件") % {"failed": failed}
     return _saved(request, reverse("workbench:index"), message, id=inspection.pk, failed=failed)
 
 
@@ -248,7 +249,7 @@ def household_new(request):
         )  # fmt: skip
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
-    return _saved(request, reverse("workbench:collect"), "已登记新户",
+    return _saved(request, reverse("workbench:collect"), _("已登记新户"),
                   id=household.pk if household else None)  # fmt: skip
 
 
@@ -270,7 +271,7 @@ def resident_new(request, household: int):
         )  # fmt: skip
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
-    return _saved(request, reverse("workbench:collect"), "已登记居民",
+    return _saved(request, reverse("workbench:collect"), _("已登记居民"),
                   id=resident.pk if resident else None)  # fmt: skip
 
 
@@ -293,7 +294,7 @@ def resident_edit(request, pk: int):
         )  # fmt: skip
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
-    message = "敏感信息的修改已提交社区审核,审核通过后生效" if cr else "已保存"
+    message = _("敏感信息的修改已提交社区审核,审核通过后生效") if cr else _("已保存")
     return _saved(request, reverse("workbench:collect"), message,
                   change_request=cr.pk if cr else None)  # fmt: skip
 
@@ -313,7 +314,7 @@ def change_request_review(request, pk: int, decision: str):
         raise Http404
     try:
         review[decision](by=request.user, request=cr, note=request.POST.get("note", ""))
-        messages.success(request, "已审核")
+        messages.success(request, _("已审核"))
     except ValidationError as exc:
         messages.error(request, " ".join(_errors(exc).values()))
     return redirect("workbench:change_requests")

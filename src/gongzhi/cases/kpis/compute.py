@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, OwningLevel, Rating, State
 from gongzhi.core import clock
@@ -89,18 +90,19 @@ class KpiSet:
         return None if self.avg_handling is None else self.avg_handling.total_seconds() / 3600
 
 
+# Lazy labels: str() them before JSON, spreadsheets or other serialization.
 RATE_LABELS = {
-    "accept_timely": "受理及时率",
-    "response": "响应率",
-    "on_time_closure": "按期办结率",
-    "closure": "结案率",
-    "resolution": "解决率",
-    "satisfaction": "满意率",
-    "follow_up": "回访率",
-    "rework": "返工率",
-    "rehandle": "重办率",
-    "in_grid": "网格内化解率",
-    "in_community": "社区内化解率",
+    "accept_timely": _("受理及时率"),
+    "response": _("响应率"),
+    "on_time_closure": _("按期办结率"),
+    "closure": _("结案率"),
+    "resolution": _("解决率"),
+    "satisfaction": _("满意率"),
+    "follow_up": _("回访率"),
+    "rework": _("返工率"),
+    "rehandle": _("重办率"),
+    "in_grid": _("网格内化解率"),
+    "in_community": _("社区内化解率"),
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongzhi.core.access import can
 from gongzhi.core.audit import client_ip
@@ -15,10 +17,15 @@ from .periods import Period
 
 
 def kpi_headers() -> list[str]:
-    headers = ["网格", "编码", "层级"]
+    headers = [pgettext("kpi column", "网格"), _("编码"), _("层级")]
     for label in RATE_LABELS.values():
-        headers += [f"{label}(%)", f"{label}分子", f"{label}分母"]
-    return [*headers, "平均办理时长(小时)", "办结件数", "综合得分"]
+        values = {"rate": str(label)}
+        headers += [
+            _("%(rate)s(%%)") % values,
+            _("%(rate)s分子") % values,
+            _("%(rate)s分母") % values,
+        ]
+    return [*headers, _("平均办理时长(小时)"), _("办结件数"), _("综合得分")]
 
 
 def kpi_row(grid, kpis: KpiSet) -> list:
@@ -32,10 +39,10 @@ def kpi_row(grid, kpis: KpiSet) -> list:
 def kpi_export_workbook(*, by, grid, kpis: KpiSet, children, period: Period, request=None):
     """`children` is [(child grid, KpiSet)]. Returns (workbook, filename)."""
     if not can(by, EXPORT):
-        raise PermissionDenied("您无权导出考核指标")
+        raise PermissionDenied(_("您无权导出考核指标"))
     wb = new_streaming_workbook()
     rows = [kpi_row(grid, kpis), *(kpi_row(c, k) for c, k in children)]
-    title = f"考核指标-{grid.name}"
+    title = _("考核指标-%(grid)s") % {"grid": grid.name}
     write_sheet(wb, title=title, headers=kpi_headers(), rows=rows, synthetic=grid.is_synthetic)
     AuditLog.objects.create(
         actor=by,
@@ -43,7 +50,8 @@ def kpi_export_workbook(*, by, grid, kpis: KpiSet, children, period: Period, req
         target_type=grid._meta.label_lower,
         target_id=str(grid.pk),
         fields=f"考核指标{len(rows)}行",
-        reason=f"统计周期={period.label}",
+        # The audit trail stays Chinese whatever the exporter's language.
+        reason=f"统计周期={period.first_day:%Y-%m-%d} 至 {period.last_day:%Y-%m-%d}",
         ip=client_ip(request),
     )
     return wb, f"{title}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.xlsx"

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .periods import KIND_LABELS, Period, period_for
 
 
 class KpiPeriodForm(forms.Form):
-    period = forms.ChoiceField(label="统计周期", choices=list(KIND_LABELS.items()), required=False)
+    period = forms.ChoiceField(
+        label=_("统计周期"), choices=list(KIND_LABELS.items()), required=False
+    )
     start = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -23,9 +27,9 @@ class KpiPeriodForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
         self.fields["start"].widget.attrs["class"] = "form-control form-control-sm"
         self.fields["end"].widget.attrs["class"] = "form-control form-control-sm"
-        self.fields["period"].error_messages["invalid_choice"] = "请选择有效的统计周期"
+        self.fields["period"].error_messages["invalid_choice"] = gettext("请选择有效的统计周期")
         for name in ("start", "end"):
-            self.fields[name].error_messages["invalid"] = "请输入有效的日期,如 2030-03-01"
+            self.fields[name].error_messages["invalid"] = gettext("请输入有效的日期,如 2030-03-01")
 
     def clean(self):
         data = super().clean()
@@ -35,7 +39,7 @@ class KpiPeriodForm(forms.Form):
             return data
         start, end = data.get("start"), data.get("end")
         if start is None or end is None:
-            raise ValidationError("自定义周期请填写开始日期和结束日期")
+            raise ValidationError(gettext("自定义周期请填写开始日期和结束日期"))
         try:
             data["resolved"] = period_for("custom", first_day=start, last_day=end)
         except ValueError as exc:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from gongzhi.cases.calendar import LOCAL
 from gongzhi.core import clock
 
 KINDS = ("month", "last_month", "quarter", "last_quarter", "custom")
 KIND_LABELS = {
-    "month": "本月",
-    "last_month": "上月",
-    "quarter": "本季度",
-    "last_quarter": "上季度",
-    "custom": "自定义",
+    "month": _("本月"),
+    "last_month": _("上月"),
+    "quarter": _("本季度"),
+    "last_quarter": _("上季度"),
+    "custom": _("自定义"),
 }
 MAX_CUSTOM_DAYS = 3660
 
@@ -37,7 +40,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.first_day:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d}"
+        return gettext("%(first)s 至 %(last)s") % {
+            "first": f"{self.first_day:%Y-%m-%d}",
+            "last": f"{self.last_day:%Y-%m-%d}",
+        }
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -67,9 +73,9 @@ def period_quarter(today: dt.date, *, back: int = 0) -> Period:
 
 def period_custom(first_day: dt.date, last_day: dt.date) -> Period:
     if last_day < first_day:
-        raise ValueError("结束日期不能早于开始日期")
+        raise ValueError(gettext("结束日期不能早于开始日期"))
     if (last_day - first_day).days > MAX_CUSTOM_DAYS:
-        raise ValueError("统计区间不能超过10年")
+        raise ValueError(gettext("统计区间不能超过%(years)s年") % {"years": 10})
     return Period("custom", first_day, last_day)
 
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
@@ -36,21 +37,28 @@ class Category(models.Model):
 
     def clean(self) -> None:
         if self.parent_id and self.parent.parent_id:
-            raise ValidationError({"parent": "类别最多两级"})
+            raise ValidationError({"parent": gettext("类别最多两级")})
         validate_extra_fields(self.extra_fields)
 
 
 def validate_extra_fields(fields) -> None:
     if not isinstance(fields, list):
-        raise ValidationError({"extra_fields": "附加问题应为列表"})
+        raise ValidationError({"extra_fields": gettext("附加问题应为列表")})
     codes = set()
     for f in fields:
         if not isinstance(f, dict) or not f.get("code") or not f.get("label"):
-            raise ValidationError({"extra_fields": "每个附加问题需要 code 和 label"})
+            raise ValidationError({"extra_fields": gettext("每个附加问题需要 code 和 label")})
         if f.get("datatype", "string") not in EXTRA_DATATYPES:
-            raise ValidationError({"extra_fields": f"附加问题「{f['label']}」的类型不正确"})
+            raise ValidationError(
+                {
+                    "extra_fields": gettext("附加问题「%(label)s」的类型不正确")
+                    % {"label": f["label"]}
+                }
+            )
         if f["code"] in codes:
-            raise ValidationError({"extra_fields": f"附加问题编码重复:{f['code']}"})
+            raise ValidationError(
+                {"extra_fields": gettext("附加问题编码重复:%(code)s") % {"code": f["code"]}}
+            )
         codes.add(f["code"])
 
 
@@ -101,7 +109,7 @@ class TimeLimitPolicy(models.Model):
 
     def clean(self) -> None:
         if self.red < self.yellow:
-            raise ValidationError({"red": "红牌时限不能短于黄牌时限"})
+            raise ValidationError({"red": gettext("红牌时限不能短于黄牌时限")})
 
 
 class Holiday(models.Model):
@@ -117,4 +125,5 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}{'(上班)' if self.is_workday else ''}"
+        workday = gettext("(上班)") if self.is_workday else ""
+        return f"{self.date} {self.name}{workday}"

@@ -19,6 +19,12 @@
     if (b) setBig(!document.documentElement.classList.contains("bigfont"));
   });
 
+  // Messages come translated from the page (data-t-* on <body>); "%s" takes the one value.
+  function t(key, value) {
+    var text = document.body.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || key;
+    return value === undefined ? text : text.replace("%s", value);
+  }
+
   if ("serviceWorker" in navigator && document.body.dataset.sw) {
     navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" }).catch(function () {});
   }
@@ -56,7 +62,7 @@
           warning.setAttribute("data-kiosk-warning", "");
           document.body.appendChild(warning);
         }
-        warning.textContent = "长时间无操作," + Math.ceil(left) + " 秒后将退出并回到首页。触摸屏幕可继续使用。";
+        warning.textContent = t("kioskWarn", Math.ceil(left));
       }
     }, 250);
   }
@@ -100,8 +106,8 @@
       navigator.geolocation.getCurrentPosition(function (pos) {
         form.elements.lat.value = pos.coords.latitude.toFixed(6);
         form.elements.lng.value = pos.coords.longitude.toFixed(6);
-        geo.textContent = "已获取位置";
-      }, function () { geo.textContent = "无法获取位置"; });
+        geo.textContent = t("geoOk");
+      }, function () { geo.textContent = t("geoFail"); });
     });
   }
 
@@ -117,7 +123,7 @@
             if (!d.code) return;
             var sel = form.elements.category;
             if (!sel.dataset.touched) sel.value = d.code;
-            suggest.textContent = "建议类别:" + d.name;
+            suggest.textContent = t("suggest", d.name);
           }).catch(function () {});
       }, 400);
     });
@@ -127,10 +133,10 @@
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var files = photos ? Array.prototype.slice.call(photos.files) : [];
-    if (files.length > MAX_PHOTOS) { say("最多上传" + MAX_PHOTOS + "张照片", "danger"); return; }
+    if (files.length > MAX_PHOTOS) { say(t("maxPhotos", MAX_PHOTOS), "danger"); return; }
     var button = form.querySelector("[type=submit]");
     button.disabled = true;
-    say("正在提交……", "info");
+    say(t("sending"), "info");
     Promise.all(files.map(compress)).then(function (small) {
       var data = new FormData(form);
       data.delete("photos");
@@ -139,7 +145,7 @@
     }).then(function (res) {
       if (res.redirect) { window.location.href = res.redirect; return; }
       button.disabled = false;
-      say(Object.values(res.errors || {}).join(";") || "提交失败,请重试", "danger");
+      say(Object.values(res.errors || {}).join(";") || t("failed"), "danger");
     });
   });
 
@@ -152,11 +158,11 @@
     }).then(function (r) {
       if (r.status >= 500) throw new Error("server " + r.status);
       if (r.status !== 200 && r.status !== 400) {
-        return { errors: { http: "提交失败(" + r.status + "),请刷新页面后重试" } };
+        return { errors: { http: t("httpFailed", r.status) } };
       }
       return r.json();
     }).catch(function () {
-      say("网络异常,正在重试(第" + (attempt + 1) + "次)……", "warning");
+      say(t("retrying", attempt + 1), "warning");
       return sleep(Math.min(8000, 1000 * Math.pow(2, Math.min(attempt, 3)))).then(function () {
         return send(data, attempt + 1);
       });
