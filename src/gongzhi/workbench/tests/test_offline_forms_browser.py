@@ -7,6 +7,7 @@ import os
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from gongzhi.cases.models import Case
 from gongzhi.people.models import Household, Resident
@@ -127,12 +128,13 @@ def test_a_queued_resident_with_a_registered_id_is_kept_as_failed_until_fixed(
     assert "该身份证号已登记,不能重复登记" in failed.inner_text()
     page.reload()  # still there: a refusal is kept, not dropped
     failed.wait_for()
-    assert page.locator("#wb-queue-count").inner_text() == "1"
+    expect(page.locator("#wb-queue-count")).to_have_text("1")
     assert Resident.objects.count() == before
 
     page.locator(".wb-edit").click()
-    assert page.get_by_label("姓名").input_value() == "张三"
-    assert "该身份证号已登记" in page.locator("#wb-editing").inner_text()
+    # The edit link may load the form anew: wait for the entry to be put back into it.
+    expect(page.get_by_label("姓名")).to_have_value("张三")
+    expect(page.locator("#wb-editing")).to_contain_text("该身份证号已登记")
     page.get_by_label("身份证号").fill(valid_id(NEW_ID))
     page.locator("#resident-submit").click()
 
@@ -178,7 +180,7 @@ def test_an_entry_sent_after_the_login_expired_waits_for_the_next_login(
 
     page.context.set_offline(False)
     page.locator("#wb-queue-status", has_text="登录已过期").wait_for()
-    assert page.locator("#wb-queue-count").inner_text() == "1"
+    expect(page.locator("#wb-queue-count")).to_have_text("1")
     assert not Household.objects.filter(house_number="201").exists()
 
     _sign_in(page, live_server_url, "gridworker")
