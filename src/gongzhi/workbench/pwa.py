@@ -34,7 +34,6 @@ def service_worker(request):
     context = {
         "version": VERSION,
         "pages": json.dumps(offline_pages()),
-        "scope": reverse("workbench:index"),
         "static_prefix": json.dumps(settings.STATIC_URL),
         "login": json.dumps(resolve_url(settings.LOGIN_URL)),
     }  # fmt: skip

@@ -1,22 +1,12 @@
 """The workbench's service worker: a form page opens with no connection at all (issue 6)."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from gongzhi.core.testing import PASSWORD
 from gongzhi.workbench.models import DiaryEntry
 
+from .test_offline_browser import _sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base_url: str, username: str) -> None:
-    client = Client()
-    assert client.login(username=username, password=PASSWORD)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}]
-    )
 
 
 def _controlled(page) -> None:
