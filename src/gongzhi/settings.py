@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.bootstrap
 
+from gongzhi.dbpool import pool_options
 from gongzhi.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -112,20 +113,33 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 _default_db = f"sqlite:///{VAR_DIR / 'gongzhi.sqlite3'}"
 _db_url = env_str("DATABASE_URL", _default_db)
+_pool = None if _db_url.startswith("sqlite") or MODE == "test" else pool_options()
 DATABASES = {
     "default": dj_database_url.parse(
         _db_url,
-        # Reuse server connections (PostgreSQL); SQLite connections are cheap to open.
-        # (Not in tests: live-server threads would keep the test database busy at teardown.)
+        # With a pool (PostgreSQL, gongzhi/dbpool.py) a request hands its connection back
+        # at the end (0); without one, reuse server connections for a minute. SQLite
+        # connections are cheap to open. (Not in tests: live-server threads would keep the
+        # test database busy at teardown.)
         conn_max_age=env_int(
-            "DB_CONN_MAX_AGE", 0 if _db_url.startswith("sqlite") or MODE == "test" else 60
+            "DB_CONN_MAX_AGE",
+            0 if _pool is not None or _db_url.startswith("sqlite") or MODE == "test" else 60,
         ),
-        conn_health_checks=True,
+        conn_health_checks=True,  # with a pool: each connection is checked when handed out
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation of the wide KPI aggregates costs more than it saves (docs/benchmarks.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if _pool is not None:
+        _options["pool"] = _pool
+    if env_bool("DB_PGBOUNCER", False):
+        # Transaction pooling: a server-side cursor would outlive its transaction's
+        # server connection, and PgBouncer refuses the "options" startup parameter
+        # (set jit = off in postgresql.conf instead). docs/decisions.md, "PgBouncer".
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # JIT compilation of the wide KPI aggregates costs more than it saves (docs/benchmarks.md).
+        _options["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the background worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -45,3 +47,40 @@ def test_serve_answers_healthz(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=20)
+
+
+def test_web_server_is_granian_serving_the_one_asgi_app_with_the_requested_workers():
+    from gongzhi.core.management.commands.serve import web_server_command
+
+    cmd = web_server_command("127.0.0.2", 8123, 3)
+    assert cmd[:3] == [sys.executable, "-m", "granian"]
+    assert cmd[cmd.index("--interface") + 1] == "asgi"
+    assert "gongzhi.asgi:application" in cmd
+    assert cmd[cmd.index("--workers") + 1] == "3"
+    assert (cmd[cmd.index("--host") + 1], cmd[cmd.index("--port") + 1]) == ("127.0.0.2", "8123")
+    assert web_server_command("127.0.0.1", 8000, 0)[cmd.index("--workers") + 1] == "1"
+
+
+def test_serve_sizes_each_process_pool_from_the_budget(monkeypatch):
+    from gongzhi.core.management.commands.serve import pool_env
+
+    monkeypatch.setenv("DB_MAX_CONNECTIONS", "30")
+    monkeypatch.setenv("DB_HEADROOM", "6")
+    monkeypatch.delenv("DB_POOL_MAX", raising=False)
+    assert pool_env(3, pooled=True) == {"DB_POOL_MAX": "8"}  # 3 * 8 + 6 = 30
+    monkeypatch.setenv("DB_POOL_MAX", "5")  # the operator's own cap only lowers it
+    assert pool_env(3, pooled=True) == {"DB_POOL_MAX": "5"}
+    monkeypatch.setenv("DB_POOL_MAX", "50")
+    assert pool_env(3, pooled=True) == {"DB_POOL_MAX": "8"}
+    assert pool_env(3, pooled=False) == {}  # SQLite, or the pool off: nothing to size
+
+
+def test_serve_refuses_a_budget_that_cannot_give_every_process_a_connection(monkeypatch):
+    from django.core.management.base import CommandError
+
+    from gongzhi.core.management.commands.serve import pool_env
+
+    monkeypatch.setenv("DB_MAX_CONNECTIONS", "5")
+    monkeypatch.setenv("DB_HEADROOM", "3")
+    with pytest.raises(CommandError, match="DB_MAX_CONNECTIONS=5"):
+        pool_env(3, pooled=True)

@@ -9,7 +9,7 @@ from gongzhi.portal.auth import SESSION_KEY
 
 def pytest_collection_modifyitems(session, config, items):
     # Other server processes open the test database: it must be a file.
-    if any(item.get_closest_marker("redis") for item in items):
+    if any(item.get_closest_marker("redis") or item.get_closest_marker("server") for item in items):
         use_file_sqlite_test_db()
 
 

@@ -1,4 +1,10 @@
-"""Production ASGI server (uvicorn) plus the background task worker, in one command."""
+"""The web server (granian) plus the background task worker(s), in one command.
+
+One port serves HTTP and WebSockets: granian runs gongzhi.asgi:application, which hands
+HTTP to Django's WSGI handler in one thread hop and WebSockets to Channels
+(docs/decisions.md, "Serving stack"). On PostgreSQL every process's connection pool is
+sized from the connection budget (gongzhi/dbpool.py).
+"""
 
 import os
 import signal
@@ -6,7 +12,10 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from gongzhi.dbpool import Budget, BudgetError
 
 
 class Command(BaseCommand):
@@ -25,6 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings"}
+        processes = opts["workers"] + (0 if opts["no_worker"] else max(opts["task_workers"], 0))
+        env.update(pool_env(processes))
         workers = []
         if not opts["no_worker"]:
             from gongzhi.cases.tasks import sweep_schedule_start
@@ -37,22 +48,12 @@ class Command(BaseCommand):
                         env=env,
                     )
                 )
-        cmd = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "gongzhi.asgi:application",
-            "--host",
-            opts["host"],
-            "--port",
-            str(opts["port"]),
-            "--workers",
-            str(opts["workers"]),
-            "--proxy-headers",
-            "--log-level",
-            "info" if settings.DEBUG else "warning",
-        ]
-        self.stdout.write(f"gongzhi 正在 http://{opts['host']}:{opts['port']} 提供服务")
+        cmd = web_server_command(opts["host"], opts["port"], opts["workers"])
+        self.stdout.write(
+            f"gongzhi 正在 http://{opts['host']}:{opts['port']} 提供服务"
+            f"({opts['workers']} 个服务进程,数据库连接池每进程 {env.get('DB_POOL_MAX', '-')})"
+        )
+        release_connections()  # this process only waits; its pool would hold a connection
         server = subprocess.Popen(cmd, env=env)  # noqa: S603
         try:
             code = server.wait()
@@ -68,3 +69,37 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     proc.kill()
         sys.exit(code)
+
+
+def web_server_command(host: str, port: int, workers: int) -> list[str]:
+    """granian with `workers` processes serving HTTP and WebSockets on host:port."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "asgi", "gongzhi.asgi:application",
+        "--host", host, "--port", str(port), "--workers", str(max(workers, 1)),
+        "--respawn-failed-workers",  # a crashed web process comes back by itself
+        "--log-level", "info" if settings.DEBUG else "warning",
+    ]  # fmt: skip
+
+
+def pool_env(processes: int, *, pooled: bool | None = None) -> dict[str, str]:
+    """DB_POOL_MAX for every child, so that all pools together fit DB_MAX_CONNECTIONS.
+
+    Only with PostgreSQL and its pool on; an operator's DB_POOL_MAX may lower it.
+    """
+    if pooled is None:
+        pooled = "pool" in settings.DATABASES["default"].get("OPTIONS", {})
+    if not pooled:
+        return {}
+    cap = int(os.environ["DB_POOL_MAX"]) if os.environ.get("DB_POOL_MAX") else None
+    try:
+        size = Budget.from_env().per_process(max(processes, 1), cap=cap)
+    except BudgetError as exc:
+        raise CommandError(str(exc)) from None
+    return {"DB_POOL_MAX": str(size)}
+
+
+def release_connections() -> None:
+    for conn in connections.all():
+        conn.close()
+        if hasattr(conn, "close_pool"):  # PostgreSQL: min_size connections stay open otherwise
+            conn.close_pool()
