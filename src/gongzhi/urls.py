@@ -44,3 +44,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# An outage raised in a middleware (sessions, authentication) is a 503 too (core/outage.py).
+handler500 = "gongzhi.core.outage.server_error"

@@ -1,7 +1,8 @@
 """DRF glue shared by every app's api.py.
 
 - `exception_handler`: Django ValidationError / PermissionDenied / Http404, unparsable
-  bodies and lost write races become clean 400/403/404/409 answers in Chinese, never a 500.
+  bodies and lost write races become clean 400/403/404/409 answers in Chinese, never a 500;
+  a database or Redis outage is a 503 with Retry-After (core/outage.py).
 - `ScopedViewSetMixin`: every queryset goes through `Model.objects.restrict(user, action)`,
   with action "view" for reads and "change" for writes; writes need the CHANGE capability
   (403 for read-only roles), objects outside the user's scope are 404.
@@ -22,9 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from gongzhi.core.access import can
+from gongzhi.core.outage import is_outage, outage_message, retry_after
 from gongzhi.core.roles import CHANGE
 
 logger = logging.getLogger(__name__)
@@ -43,6 +47,13 @@ ID_REGEX = r"[0-9]{1,18}"  # for router lookups: longer numbers are a plain 404
 
 
 def exception_handler(exc, context):
+    if is_outage(exc):
+        # The database or Redis is down: the client should retry, not fix its input.
+        logger.warning("outage answered 503: %r", exc)
+        set_rollback()
+        return retry_after(
+            Response({"detail": outage_message(), "code": "unavailable"}, status=503)
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)

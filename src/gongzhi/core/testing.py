@@ -3,7 +3,12 @@
 Built through the same services the application uses.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
+
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
 
 from gongzhi.core.roles import Role
 from gongzhi.grids.models import Grid
@@ -134,3 +139,21 @@ def fresh(obj):
 
 
 __all__ = ["District", "PASSWORD", "build_district", "fresh", "Household", "Resident"]
+
+
+_KEEP_WHEN_DOWN = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
+
+
+@contextmanager
+def database_down():
+    """Every SQL statement fails with OperationalError, as during a PostgreSQL restart,
+    except the savepoint statements the test's own transaction needs."""
+    real = CursorWrapper._execute
+
+    def failing(self, sql, params, *ignored):
+        if str(sql).split(None, 1)[0].upper() in _KEEP_WHEN_DOWN:
+            return real(self, sql, params, *ignored)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(CursorWrapper, "_execute", failing):
+        yield

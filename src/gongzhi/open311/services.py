@@ -22,6 +22,7 @@ from .models import ApiKey, ServiceRequest
 from .selectors import service_get
 
 IDEMPOTENCY_MAX = 64
+NAME_MAX = 50
 
 
 def _param(data: QueryDict, name: str, limit: int = 200) -> str:
@@ -84,8 +85,10 @@ def open311_request_create(
         "name": " ".join(
             p for p in (_param(data, "last_name", 40), _param(data, "first_name", 40)) if p
         ),
-        "phone": _param(data, "phone", 30),
+        "phone": _param(data, "phone", 20),  # the case keeps 20 characters (masked)
     }
+    if len(fields["name"]) > NAME_MAX:  # the case keeps the masked name in 50 characters
+        raise bad_request(f"姓名过长(last_name 与 first_name 合计最多{NAME_MAX}个字符)")
     if fields["media_url"] and not fields["media_url"].lower().startswith(("http://", "https://")):
         raise bad_request("media_url 必须是 http 或 https 链接")
     where = location_resolve(

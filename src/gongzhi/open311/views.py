@@ -6,8 +6,11 @@ import functools
 import logging
 
 from django.conf import settings
+from django.db import DataError
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+
+from gongzhi.core.outage import OUTAGE_ERRORS, outage_message, retry_after
 
 from .errors import Open311Error, bad_request, not_found
 from .keys import apikey_authenticate, apikey_throttled
@@ -44,12 +47,27 @@ def endpoint(methods: tuple[str, ...] = ("GET",)):
                 if request.method not in methods:
                     raise bad_request(f"不支持 {request.method} 请求")
                 params = request.POST if request.method == "POST" else request.GET
+                if any("\x00" in k or any("\x00" in x for x in v) for k, v in params.lists()):
+                    raise bad_request("请求参数包含非法字符(NUL)")  # PostgreSQL refuses them
                 jurisdiction = (params.get("jurisdiction_id") or "").strip()
                 if jurisdiction and jurisdiction not in jurisdictions():
                     raise not_found(f"未知的 jurisdiction_id:{jurisdiction[:40]}")
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)
+            except OUTAGE_ERRORS as exc:  # the database or Redis is down: retry, not a 400
+                log.warning(
+                    "open311 %s %s: outage answered 503: %r", request.method, request.path, exc
+                )
+                error = Open311Error(503, outage_message(), code="503")
+                return retry_after(error_response(fmt, error))
+            except DataError:  # a value the database refuses (length, range) is the client's
+                log.warning(
+                    "open311 %s %s: data error", request.method, request.path, exc_info=True
+                )
+                return error_response(
+                    fmt, bad_request("提交的内容超出长度或格式无法保存,请检查后重试")
+                )
             except Exception:  # spec: "400 - General service error"; logged for us
                 log.exception("open311 %s %s failed", request.method, request.path)
                 return error_response(fmt, bad_request("服务处理出错,请稍后重试或联系管理员"))
