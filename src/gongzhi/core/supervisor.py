@@ -81,8 +81,6 @@ def mark_down(name: str, reason: str, pid: int | None = None) -> None:
         rows.update(status=TaskWorkerBeat.Status.DOWN, reason=reason[:200])
     except Exception:  # noqa: BLE001 - the database may be the reason it died
         log.warning("could not record task worker %s as down", name, exc_info=True)
-    finally:
-        connection.close()  # the supervisor thread holds no connection between exits
 
 
 def forget(name: str, pid: int) -> None:
@@ -174,6 +172,7 @@ class Supervisor:
                 child.name, child.proc.pid, reason, ran, delay,
             )  # fmt: skip
             mark_down(child.name, reason, pid=child.proc.pid)
+            connection.close()  # the supervisor's thread holds no connection between exits
             child.proc = None
             child.restart_at = now + delay
 

@@ -49,9 +49,22 @@ def enabled() -> bool:
 
 def record(group: str, event: dict) -> None:
     """Store the event for other processes; call inside the publisher's transaction."""
-    RelayEvent.objects.create(group=group, event=event, origin=origin(), created_at=timezone.now())
+    RelayEvent.objects.create(
+        group=group, event=_without_nul(event), origin=origin(), created_at=timezone.now()
+    )
     if random.random() < PRUNE_CHANCE:  # keep the table small without a scheduled job
         prune()
+
+
+def _without_nul(value):
+    """PostgreSQL's jsonb refuses NUL characters; a socket event never needs one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def prune() -> int:

@@ -30,10 +30,8 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings", **multiprocess_env()}
         supervisor = None
         if not opts["no_worker"]:
-            from gongzhi.cases.tasks import sweep_schedule_start
-
-            sweep_schedule_start()  # the every-minute deadline sweep; duplicates die out
-            # Restarted when they exit, with back-off (gongzhi.core.supervisor).
+            # Restarted when they exit, with back-off (gongzhi.core.supervisor); each worker
+            # also starts the every-minute deadline sweep (duplicates die out).
             prefix = default_prefix(opts["port"])
             supervisor = Supervisor(opts["task_workers"], prefix=prefix, env=env).start()
             supervisor.run_in_thread()

@@ -23,6 +23,9 @@ class Command(DbWorkerCommand):
     def handle(self, *args, name: str, **options):
         options["reload"] = False  # the supervisor (or systemd) restarts it, not the reloader
         options["worker_id"] = f"{name}#{os.getpid()}"[:64]
+        from gongzhi.cases.tasks import sweep_schedule_start
+
+        sweep_schedule_start()  # the every-minute deadline sweep; duplicates die out
         heartbeat = Heartbeat(name)
         heartbeat.start()
         try:

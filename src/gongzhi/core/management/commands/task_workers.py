@@ -16,9 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=int(os.environ.get("TASK_WORKERS", "1")))
 
     def handle(self, *args, count: int, **opts):
-        from gongzhi.cases.tasks import sweep_schedule_start
-
-        sweep_schedule_start()
         done = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: done.set())
