@@ -134,3 +134,16 @@ def test_metrics_allowed_networks(client, db, settings):
     assert client.get("/metrics", REMOTE_ADDR="10.9.4.5").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="10.8.4.5").status_code == 403
     assert client.get("/metrics", REMOTE_ADDR="not-an-ip").status_code == 403
+
+
+def test_an_admin_deletes_the_row_of_a_worker_gone_for_good(district, login, worker_up):
+    from django.urls import reverse
+
+    mark_down("host:8000/1", "killed by SIGKILL", pid=123)
+    client = login("admin")
+    page = client.get(reverse("admin:core_taskworkerbeat_changelist")).content.decode()
+    assert "host:8000/1" in page and "killed by SIGKILL" in page
+    delete = reverse("admin:core_taskworkerbeat_delete", args=[worker_up.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not TaskWorkerBeat.objects.exists()
+    assert client.get("/readyz").json()["checks"]["task_workers"]["down"] == {}
