@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gongzhi.core.metrics.RequestMetricsMiddleware",  # first: times the whole stack
     "gongzhi.core.outage.OutageMiddleware",  # a database or Redis outage is a 503
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -189,6 +190,11 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Without Redis, events published by another process (the task worker) reach open sockets
+# through a database relay that each server process polls (gongzhi.realtime.relay).
+REALTIME_DB_RELAY = env_bool("REALTIME_DB_RELAY", not REDIS_URL and MODE != "test")
+REALTIME_RELAY_POLL = float(env_str("REALTIME_RELAY_POLL", "0.5"))
+
 # 民情通呼叫键: seconds before an unacknowledged call escalates, and between two calls.
 ONE_KEY_ACK_TIMEOUT = env_int("ONE_KEY_ACK_TIMEOUT", 180)
 ONE_KEY_RATE_LIMIT = env_int("ONE_KEY_RATE_LIMIT", 600)
@@ -270,3 +276,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Task workers and readiness (/readyz) and metrics (/metrics); README, "Operations".
+TASK_WORKER_HEARTBEAT = env_int("TASK_WORKER_HEARTBEAT", 5)  # seconds between beats
+TASK_WORKER_STALE = env_int("TASK_WORKER_STALE", 30)  # a beat older than this: worker down
+TASK_WORKER_RESTART_DELAY = float(env_str("TASK_WORKER_RESTART_DELAY", "1"))  # first back-off
+READYZ_REQUIRE_TASK_WORKERS = env_bool("READYZ_REQUIRE_TASK_WORKERS", True)
+READYZ_MAX_TASK_LAG = env_int("READYZ_MAX_TASK_LAG", 120)  # seconds
+READYZ_MAX_OUTBOUND_AGE = env_int("READYZ_MAX_OUTBOUND_AGE", 300)  # seconds
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gongzhi.core.models import AuditLog
+from gongzhi.core.models import AuditLog, TaskWorkerBeat
 
 
 @admin.register(AuditLog)
@@ -21,4 +21,19 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskWorkerBeat)
+class TaskWorkerBeatAdmin(admin.ModelAdmin):
+    """Heartbeats are written by the workers; an operator only deletes the row of a worker
+    that is gone for good (a decommissioned host), so /readyz stops naming it."""
+
+    list_display = ("name", "status", "reason", "host", "pid", "started_at", "beat_at")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

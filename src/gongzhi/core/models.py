@@ -38,3 +38,29 @@ class AuditLog(models.Model):
         if self.pk:
             raise ValueError("audit rows are append-only")
         super().save(*args, **kwargs)
+
+
+class TaskWorkerBeat(models.Model):
+    """One row per running task worker, refreshed every few seconds (readiness reads it).
+
+    The worker writes `up` beats; the supervisor that saw it exit writes `down` with the reason
+    at once, so /readyz need not wait for the beat to go stale. A clean stop deletes the row."""
+
+    class Status(models.TextChoices):
+        UP = "up", _("运行中")
+        DOWN = "down", _("已退出")
+
+    name = models.CharField(max_length=100, unique=True)
+    host = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UP)
+    reason = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(default=clock.now)
+    beat_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("后台任务进程")
+        verbose_name_plural = _("后台任务进程")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.status}"

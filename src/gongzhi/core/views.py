@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 
 
 def healthz(request):
@@ -11,3 +11,30 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - report, never raise
         db = {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
     return JsonResponse({"status": "ok" if db["ok"] else "degraded", "database": db}, status=200)
+
+
+def readyz(request):
+    """Readiness: 503 naming every failing check (database, Redis, task workers, task lag,
+    outbound backlog, pool). A load balancer stops sending traffic; a person is alerted."""
+    from gongzhi.core.health import readiness
+
+    ready, checks = readiness()
+    failing = [name for name, result in checks.items() if not result["ok"]]
+    body = {"status": "ok" if ready else "unavailable", "failing": failing, "checks": checks}
+    response = JsonResponse(body, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    if not ready:
+        response["Retry-After"] = "5"
+    return response
+
+
+def metrics(request):
+    """Prometheus text format; allowed by METRICS_TOKEN (bearer) or METRICS_ALLOWED_IPS, and
+    from the loopback address only when neither is set (README, "Monitoring")."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from gongzhi.core.metrics import metrics_allowed, render
+
+    if not metrics_allowed(request):
+        return HttpResponseForbidden("forbidden", content_type="text/plain")
+    return HttpResponse(render(), content_type=CONTENT_TYPE_LATEST)

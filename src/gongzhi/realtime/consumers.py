@@ -11,7 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 from redis.exceptions import RedisError
 
-from . import services
+from . import relay, services
 from .models import LiveSession, OneKeyCall
 
 FORBIDDEN = 4403
@@ -40,10 +40,16 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = groups
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
+        if relay.enabled():  # no Redis: other processes' events come through the database
+            relay.poller().attach()
+            self.relay_attached = True
 
     async def disconnect(self, code) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "relay_attached", False):
+            self.relay_attached = False
+            relay.poller().detach()
 
     async def relay(self, message: dict) -> None:
         await self.send_json(message["event"])

@@ -129,3 +129,18 @@ class LiveEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class RelayEvent(models.Model):
+    """A channel-layer event handed between processes without Redis (realtime.relay).
+
+    Written in the publisher's transaction; every server process with open sockets polls for
+    rows from other processes and forwards them to its in-memory layer. Kept a minute."""
+
+    group = models.CharField(max_length=200)
+    event = models.JSONField()
+    origin = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.event.get('type', '')}"

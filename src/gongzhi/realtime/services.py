@@ -22,6 +22,7 @@ from gongzhi.core.roles import DISTRICT_WIDE
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, GridAssignment, Staff
 
+from . import relay
 from .models import LiveEvent, LiveLike, LiveQuestion, LiveSession, OneKeyCall
 
 SMS_TEMPLATE = "onekey_call"
@@ -62,7 +63,10 @@ def live_group(session_id: int) -> str:
 
 
 def publish(group: str, event: dict) -> None:
-    """Send `event` to a channel group once the current transaction commits (now if none)."""
+    """Send `event` to a channel group once the current transaction commits (now if none).
+    Without Redis the event is also stored for the other processes' sockets (realtime.relay)."""
+    if relay.enabled():
+        relay.record(group, event)
 
     def send() -> None:
         async_to_sync(get_channel_layer().group_send)(group, {"type": "relay", "event": event})

@@ -33,21 +33,19 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, *args, **opts):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings"}
+        from gongzhi.core.metrics import multiprocess_env
+        from gongzhi.core.supervisor import Supervisor, default_prefix
+
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings", **multiprocess_env()}
         processes = opts["workers"] + (0 if opts["no_worker"] else max(opts["task_workers"], 0))
         env.update(pool_env(processes))
-        workers = []
+        supervisor = None
         if not opts["no_worker"]:
-            from gongzhi.cases.tasks import sweep_schedule_start
-
-            sweep_schedule_start()  # the every-minute deadline sweep; duplicates die out
-            for _ in range(max(opts["task_workers"], 0)):
-                workers.append(
-                    subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                        [sys.executable, "-m", "gongzhi", "db_worker", "--interval", "0.5"],
-                        env=env,
-                    )
-                )
+            # Restarted when they exit, with back-off (gongzhi.core.supervisor); each worker
+            # also starts the every-minute deadline sweep (duplicates die out).
+            prefix = default_prefix(opts["port"])
+            supervisor = Supervisor(opts["task_workers"], prefix=prefix, env=env).start()
+            supervisor.run_in_thread()
         cmd = web_server_command(opts["host"], opts["port"], opts["workers"])
         self.stdout.write(
             f"gongzhi 正在 http://{opts['host']}:{opts['port']} 提供服务"
@@ -61,13 +59,8 @@ class Command(BaseCommand):
             server.send_signal(signal.SIGINT)
             code = server.wait()
         finally:
-            for proc in workers:
-                proc.terminate()
-            for proc in workers:
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            if supervisor is not None:
+                supervisor.stop()
         sys.exit(code)
 
 

@@ -1,0 +1,45 @@
+"""One task worker: django-tasks-db's db_worker plus a heartbeat row (readiness reads it)."""
+
+import os
+import socket
+
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from gongzhi.core.supervisor import Heartbeat, forget, mark_down
+
+
+class Command(DbWorkerCommand):
+    help = "运行一个后台任务进程并写入心跳 (Run one task worker with a heartbeat)"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.set_defaults(interval=0.5)
+        parser.add_argument(
+            "--name",
+            default=os.environ.get("TASK_WORKER_NAME") or f"{socket.gethostname()}-{os.getpid()}",
+            help="稳定的进程名,重启后沿用 (a stable name, kept across restarts)",
+        )
+
+    def handle(self, *args, name: str, **options):
+        options["reload"] = False  # the supervisor (or systemd) restarts it, not the reloader
+        options["worker_id"] = f"{name}#{os.getpid()}"[:64]
+        from gongzhi.cases.tasks import sweep_schedule_start
+
+        sweep_schedule_start()  # the every-minute deadline sweep; duplicates die out
+        heartbeat = Heartbeat(name)
+        heartbeat.start()
+        try:
+            super().handle(*args, **options)
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                mark_down(name, f"exited with code {exc.code}", pid=os.getpid())
+                raise
+            forget(name, os.getpid())  # a clean stop (SIGTERM): nothing to report
+            raise
+        except BaseException as exc:
+            mark_down(name, f"{exc.__class__.__name__}: {exc}", pid=os.getpid())
+            raise
+        else:
+            forget(name, os.getpid())
+        finally:
+            heartbeat.stopped.set()
