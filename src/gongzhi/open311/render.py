@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import FINAL_STATES
+from gongzhi.portal.selectors import public_text
 
 from .errors import Open311Error
 from .selectors import agencies_for, status_notes_for
@@ -89,7 +90,7 @@ def request_rows(cases: list[Case]) -> list[dict]:
                 "status_notes": notes.get(case.pk),
                 "service_name": case.category.name,
                 "service_code": case.category.code,
-                "description": case.description,
+                "description": public_text(case),
                 "agency_responsible": agencies.get(case.pk) or None,
                 "service_notice": None,
                 "requested_datetime": w3c(case.created_at),
