@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import FINAL_STATES
+from gongzhi.core.text import xml_safe
 from gongzhi.portal.selectors import public_text
 
 from .errors import Open311Error
@@ -32,7 +33,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # XML 1.0 cannot carry most control characters
 
 
 def _fill(element: ET.Element, data: dict) -> None:
