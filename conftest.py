@@ -8,6 +8,15 @@ pytest_plugins = ["gongzhi.core.pytest_browser"]
 
 
 @pytest.fixture
+def threaded_db(transactional_db, django_db_serialized_rollback):
+    """A committed, file-based database that several threads can open at once.
+
+    Serialized rollback restores the migration-seeded rows (categories, policies) that the
+    flush after a transactional test would otherwise leave missing for later tests.
+    """
+
+
+@pytest.fixture
 def district(db):
     """The small named district with personas: see gongzhi.core.testing."""
     from gongzhi.core.testing import build_district

@@ -80,10 +80,12 @@ MIDDLEWARE = [
     "gongzhi.core.metrics.RequestMetricsMiddleware",  # first: times the whole stack
     "gongzhi.core.outage.OutageMiddleware",  # a database or Redis outage is a 503
     "django.middleware.security.SecurityMiddleware",
+    "gongzhi.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gongzhi.core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -14,6 +14,7 @@ import segno
 from django.urls import reverse
 
 from gongzhi.cards.content import CardData, Person
+from gongzhi.core.text import xml_safe
 from gongzhi.grids.models import Grid
 from gongzhi.mediation.documents import pdf_font_name
 from gongzhi.portal.services import bind_token_for
@@ -60,7 +61,7 @@ def card_lines(card: CardData) -> list[str]:
         lines.append(f"民情热线:{card.hotline}")
     if card.center_name or card.center_address:
         lines.append(f"综治中心:{card.center_name} {card.center_address}".rstrip())
-    return lines
+    return [xml_safe(line) for line in lines]
 
 
 def _people(people: Iterable[Person]) -> str:

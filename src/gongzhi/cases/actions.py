@@ -52,9 +52,19 @@ def self_handle(case, *, by, now, **_):
     _respond(case, now)
 
 
-def dispatch(case, *, now, source, data, to_staff=None, to_room=None, to_department=None, **_):
+def _may_receive(by, case, obj) -> bool:
+    """A dispatch target is within the actor's scope, or serves the case's own grid (the
+    center above a grid worker's unit); never a unit of another township."""
+    rows = type(obj).objects.filter(pk=obj.pk)
+    if rows.restrict(by).exists():
+        return True
+    paths = {p for lookup in type(obj).scope_paths for p in rows.values_list(lookup, flat=True)}
+    return any(p and case.grid.path.startswith(p) for p in paths)
+
+
+def dispatch(case, *, by, now, source, data, to_staff=None, to_room=None, to_department=None, **_):
     targets = [x for x in (to_staff, to_room, to_department) if x is not None]
-    if len(targets) != 1:
+    if len(targets) != 1 or not _may_receive(by, case, targets[0]):
         raise ValidationError({"to": gettext("请选择一个派遣对象:人员、科室或部门")})
     case.assignee_staff, case.assignee_room, case.assignee_department = (
         to_staff, to_room, to_department
@@ -167,9 +177,16 @@ def archive(case, *, now, **_):
     case.archived_at = now
 
 
-def merge(case, *, data, into=None, **_):
-    if isinstance(into, str):
-        into = Case.objects.filter(number=into.strip()).first()
+def merge(case, *, by, data, into=None, **_):
+    # Whatever names the main case (a number or a Case), it is looked up within the
+    # actor's scope here: no caller can merge into a case the actor cannot see.
+    visible = Case.objects.restrict(by)
+    if isinstance(into, Case):
+        into = visible.filter(pk=into.pk).first()
+    elif isinstance(into, str) and into.strip():
+        into = visible.filter(number=into.strip()[:40]).first()
+    else:
+        into = None
     if into is None or into.pk == case.pk or into.state in FINAL_STATES:
         raise ValidationError({"into": gettext("请选择一件仍在办理中的其他事件作为主件")})
     case.merged_into = into

@@ -55,7 +55,11 @@ def _unavailable(reason: str) -> None:
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
-    if any(item.get_closest_marker("browser") for item in items):
+    # A live server, and tests that open the database from several threads (threaded_db).
+    if any(
+        item.get_closest_marker("browser") or "threaded_db" in getattr(item, "fixturenames", ())
+        for item in items
+    ):
         use_file_sqlite_test_db()
 
 

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .text import xml_safe
+
 # A cell starting with one of these is read as a formula (or DDE) by Excel/WPS/LibreOffice.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,12 +23,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):
-    """A value safe to put in a cell: text that could run as a formula gets a leading '."""
+    """A value safe to put in a cell: text that could run as a formula gets a leading ',
+    characters a sheet cannot hold are dropped."""
     if value is None:
         return ""
     if isinstance(value, bool | int | float | dt.date | dt.datetime):
         return value
-    text = str(value)
+    text = xml_safe(str(value))  # one control character must not break the whole file
     if text.startswith(_FORMULA_TRIGGERS):
         return "'" + text
     return text

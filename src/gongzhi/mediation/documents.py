@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from gongzhi.core.text import xml_safe
+
 from .models import Agreement, Party
 
 CID_FALLBACK = "STSong-Light"
@@ -142,7 +144,7 @@ def agreement_pdf(agreement: Agreement, *, font: str | None = None) -> bytes:
         story.append(Paragraph(_esc(f"{line.side}:{line.text}"), body))
     for heading, text in c.sections:
         story.append(Paragraph(_esc(f"{heading}:"), head))
-        for para in text.splitlines() or [""]:
+        for para in xml_safe(text).splitlines() or [""]:
             story.append(Paragraph(_esc(para), body))
     story += [Spacer(1, 3 * mm), Paragraph(_esc(c.closing), body), Spacer(1, 8 * mm)]
     story += [Paragraph(_esc(s), body) for s in c.signatures]
@@ -158,7 +160,7 @@ def agreement_pdf(agreement: Agreement, *, font: str | None = None) -> bytes:
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # DOCX -----------------------------------------------------------------------------------
@@ -177,19 +179,19 @@ def agreement_docx(agreement: Agreement) -> bytes:
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # Word picks CJK fonts from here
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(c.title)
+    run = heading.add_run(xml_safe(c.title))
     run.bold, run.font.size = True, Pt(20)
-    number = doc.add_paragraph(c.number)
+    number = doc.add_paragraph(xml_safe(c.number))
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in c.parties:
-        doc.add_paragraph(f"{line.side}:{line.text}")
+        doc.add_paragraph(xml_safe(f"{line.side}:{line.text}"))
     for title, text in c.sections:
-        doc.add_paragraph().add_run(f"{title}:").bold = True
-        for para in text.splitlines() or [""]:
-            doc.add_paragraph(para)
-    doc.add_paragraph(c.closing)
+        doc.add_paragraph().add_run(xml_safe(f"{title}:")).bold = True
+        for para in xml_safe(text).splitlines() or [""]:
+            doc.add_paragraph(xml_safe(para))
+    doc.add_paragraph(xml_safe(c.closing))
     for s in c.signatures:
-        doc.add_paragraph(s)
+        doc.add_paragraph(xml_safe(s))
     if c.synthetic:
         doc.add_paragraph("【演示数据,不对应真实个人】")
     buf = io.BytesIO()

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import FINAL_STATES
+from gongzhi.core.text import xml_safe
+from gongzhi.portal.selectors import public_text
 
 from .errors import Open311Error
 from .selectors import agencies_for, status_notes_for
@@ -31,7 +33,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # XML 1.0 cannot carry most control characters
 
 
 def _fill(element: ET.Element, data: dict) -> None:
@@ -89,7 +91,7 @@ def request_rows(cases: list[Case]) -> list[dict]:
                 "status_notes": notes.get(case.pk),
                 "service_name": case.category.name,
                 "service_code": case.category.code,
-                "description": case.description,
+                "description": public_text(case),
                 "agency_responsible": agencies.get(case.pk) or None,
                 "service_notice": None,
                 "requested_datetime": w3c(case.created_at),

@@ -1,7 +1,7 @@
 """Reads for the Open311 resources: services, service definitions and service requests.
 
-Which cases are visible: no key is needed to read (spec), so only cases that came in
-through Open311 or that staff marked public are listed, and contacts are never shown.
+Which cases are visible: no key is needed to read (spec), so only portal.selectors'
+public_cases() are listed (moderation applies), and contacts are never shown.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from gongzhi.cases.models import Case, CaseEvent, Category, Channel
+from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.workflow import FINAL_STATES
 from gongzhi.core import clock
 from gongzhi.org.models import Center
+from gongzhi.portal.selectors import public_cases
 
 from .errors import bad_request
 
@@ -75,10 +76,6 @@ def attributes_of(category: Category) -> list[dict]:
             }
         )
     return out
-
-
-def visible_cases() -> QuerySet[Case]:
-    return Case.objects.filter(Q(channel=Channel.OPEN311) | Q(is_public=True))
 
 
 @dataclass
@@ -144,8 +141,8 @@ def request_query_parse(params) -> RequestQuery:
 
 
 def request_list(q: RequestQuery) -> list[Case]:
-    qs = visible_cases().select_related(
-        "category", "open311", "assignee_department", "owning_grid"
+    qs = public_cases().select_related(
+        "category", "open311", "assignee_department", "owning_grid", "board"
     ).order_by("-created_at", "-pk")  # fmt: skip
     if q.ids:
         qs = qs.filter(number__in=q.ids)

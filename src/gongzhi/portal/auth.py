@@ -114,9 +114,11 @@ def login_code_verify(*, phone: str, code: str) -> ResidentAccount:
     code = (code or "").strip()
     phone_hash = crypto.blind_index("phone", phone)
     with transaction.atomic():
+        # Row lock first, lock check second: parallel guesses queue on the code's row and
+        # each sees the failures counted before it (one atomic step, issue 12).
+        latest = LoginCode.objects.select_for_update().filter(phone_hash=phone_hash).first()
         now = clock.now()
         _check_lock(phone_hash, now)
-        latest = LoginCode.objects.select_for_update().filter(phone_hash=phone_hash).first()
         if latest is None:
             raise LoginError(_("请先获取验证码"))
         matches = secrets.compare_digest(latest.code_hash, _code_hash(phone, code))

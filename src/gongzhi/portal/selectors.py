@@ -26,15 +26,29 @@ def communities() -> QuerySet[Grid]:
     return Grid.objects.filter(level=Level.TOWNSHIP).order_by("path")
 
 
+def public_cases() -> QuerySet[Case]:
+    """Every case anyone may read without signing in, in every interface (board, Open311).
+
+    Public: it came in through Open311 or its reporter/staff made it public, and, when it is
+    a board post, moderation published it (pending and hidden posts are never public).
+    Readers show `public_text(case)`, never the raw description.
+    """
+    return Case.objects.filter(Q(channel=Channel.OPEN311) | Q(is_public=True)).filter(
+        Q(board__isnull=True) | Q(board__status=PostModeration.Status.PUBLISHED)
+    )
+
+
+def public_text(case: Case) -> str:
+    """The text the public reads: the moderator's redaction when there is one."""
+    board = getattr(case, "board", None)  # a missing one-to-one raises AttributeError
+    return board.public_text() if board is not None else case.description
+
+
 def board_posts(community: Grid) -> QuerySet[Case]:
     """The public board: public message-board cases, published, newest first."""
     return (
-        Case.objects.filter(
-            subtree_q("grid__path", community.path),
-            channel=Channel.MESSAGE_BOARD,
-            is_public=True,
-            board__status=PostModeration.Status.PUBLISHED,
-        )
+        public_cases()
+        .filter(subtree_q("grid__path", community.path), channel=Channel.MESSAGE_BOARD)
         .select_related("board", "category")
         .annotate(supports=Count("portal_reactions", filter=Q(portal_reactions__kind="support")))
         .order_by("-created_at")
@@ -46,11 +60,11 @@ def board_post(pk: int) -> Case | None:
 
 
 def board_posts_all() -> QuerySet[Case]:
-    return Case.objects.filter(
-        channel=Channel.MESSAGE_BOARD,
-        is_public=True,
-        board__status=PostModeration.Status.PUBLISHED,
-    ).select_related("board", "category", "grid")
+    return (
+        public_cases()
+        .filter(channel=Channel.MESSAGE_BOARD)
+        .select_related("board", "category", "grid")
+    )
 
 
 def public_timeline(case: Case) -> list[CaseEvent]:

@@ -1,17 +1,7 @@
 import pytest
 
-from gongzhi.core.pytest_browser import use_file_sqlite_test_db
 from gongzhi.hall import services as svc
 from gongzhi.org.models import Center
-
-
-def pytest_collection_modifyitems(session, config, items):
-    # The same switch the browser plugin makes: a live server needs a file-based SQLite DB.
-    if any(
-        item.get_closest_marker("browser") or "threaded_db" in getattr(item, "fixturenames", ())
-        for item in items
-    ):
-        use_file_sqlite_test_db()
 
 
 @pytest.fixture
@@ -29,12 +19,3 @@ def hall(district, center):
     w2 = svc.window_save(by=by, center=center, name="2号窗口", services=[a])
     w3 = svc.window_save(by=by, center=center, name="3号窗口", services=[b])
     return {"A": a, "B": b, "w1": w1, "w2": w2, "w3": w3, "by": by}
-
-
-@pytest.fixture
-def threaded_db(transactional_db, django_db_serialized_rollback):
-    """A committed, file-based database that several threads can open at once.
-
-    Serialized rollback restores the migration-seeded rows (categories, policies) that the
-    flush after a transactional test would otherwise leave missing for later tests.
-    """
