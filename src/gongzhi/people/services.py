@@ -112,7 +112,7 @@ def _require_change(user, grid: Grid) -> None:
 
 
 def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
-    qs = Resident.objects.filter(id_hash=crypto.blind_index("id", id_number))
+    qs = Resident.objects.filter(id_hash__in=crypto.blind_indexes("id", id_number))
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
