@@ -323,3 +323,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# axes logs every sign-in at INFO; lock-outs are logged (and audited) by core.login_throttle.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
