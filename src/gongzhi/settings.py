@@ -276,6 +276,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 AXES_COOLOFF_TIME = "gongzhi.core.login_throttle.cool_off"  # doubles with each further lock
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "gongzhi.core.login_throttle.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None  # proxies in front (X-Forwarded-For)

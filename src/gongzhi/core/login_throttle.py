@@ -21,6 +21,7 @@ from django.dispatch import receiver
 
 log = logging.getLogger(__name__)
 MAX_DOUBLINGS = 5
+USERNAME_MAX = 150  # auth.User.username; axes stores up to 255
 
 
 class ThrottleBackend(AxesStandaloneBackend):
@@ -33,11 +34,17 @@ class ThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def axes_username(request, credentials=None) -> str:
+    """The username axes records, cut to the column's length: Django's login form does not
+    enforce the username's max_length, and a longer one must not reach the database."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str(source.get("username") or "")[:USERNAME_MAX]
+
+
 def cool_off(request=None) -> dt.timedelta:
     """The lock time for this request's username + address: doubles with each earlier lock."""
     base = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    credentials = getattr(request, "axes_credentials", None) or {}
-    username = credentials.get("username") or getattr(request, "POST", {}).get("username")
+    username = axes_username(request, getattr(request, "axes_credentials", None))
     ip = getattr(request, "axes_ip_address", None)
     if not username or not ip:
         return base
