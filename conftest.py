@@ -35,3 +35,11 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Per-client rate limits live in the cache; each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -41,3 +41,23 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {choices}, not {value!r}")
     return value
+
+
+def env_weights(name: str) -> dict[str, float] | None:
+    """A {name: weight} map, as "a=2,b=1" or a JSON object; None when unset."""
+    import json
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if raw.startswith("{"):
+            value = json.loads(raw)
+        else:
+            value = dict(part.split("=", 1) for part in raw.split(",") if part.strip())
+        weights = {str(k).strip(): float(v) for k, v in value.items()}
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError(f"{name} must look like 'satisfaction=2,in_grid=1', not {raw!r}") from None
+    if not weights or any(w < 0 or w != w for w in weights.values()):
+        raise ValueError(f"{name} needs at least one weight, none negative: {raw!r}")
+    return weights

@@ -10,7 +10,7 @@ import dj_database_url
 import xstatic.pkg.bootstrap
 
 from gongzhi.dbpool import pool_options
-from gongzhi.env import env_bool, env_choice, env_int, env_list, env_str
+from gongzhi.env import env_bool, env_choice, env_int, env_list, env_str, env_weights
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(env_str("GONGZHI_HOME", str(Path.cwd())))
@@ -20,14 +20,20 @@ MODE = env_choice("GONGZHI_MODE", "production", ("production", "demo", "dev", "t
 DEMO_MODE = MODE in ("demo", "dev", "test")
 DEBUG = env_bool("DEBUG", MODE == "dev")
 
+# --- Keys (issue 12 finding 7): production refuses to start with a weak or demo key ---------
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if MODE == "production":
-        raise RuntimeError("SECRET_KEY must be set (or GONGZHI_MODE=demo for the demo)")
+if not SECRET_KEY and MODE != "production":
     SECRET_KEY = "gongzhi-demo-not-secret-" + MODE  # noqa: S105 - demo and dev only
+# Field encryption and blind-index keys, newest first: FIELD_ENCRYPTION_KEYS="new,old"
+# (FIELD_ENCRYPTION_KEY, one key, still works). Values written under an older key are read,
+# and `gongzhi reencrypt` rewrites them under the newest. Outside production they derive
+# from SECRET_KEY when unset.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or env_list("FIELD_ENCRYPTION_KEY")
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0] if FIELD_ENCRYPTION_KEYS else ""
+if MODE == "production":
+    from gongzhi.core.keys import require_strong_keys
 
-# Field encryption and blind-index keys; derived from SECRET_KEY unless given.
-FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+    require_strong_keys(SECRET_KEY, FIELD_ENCRYPTION_KEYS)
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEMO_MODE else ""
@@ -56,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "treebeard",
+    "axes",
     "gongzhi.core",
     "gongzhi.grids",
     "gongzhi.org",
@@ -91,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the 429 page
 ]
 
 ROOT_URLCONF = "gongzhi.urls"
@@ -242,11 +251,71 @@ UPLOAD_MAX_BYTES = env_int("GONGZHI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Transport and browser security (issue 12 finding 7; production values in README) -----
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# HTTPS behind a reverse proxy: Secure cookies, HSTS and the redirect are on by default in
+# production; SECURE_COOKIES=0 / SECURE_HSTS_SECONDS=0 / SECURE_SSL_REDIRECT=0 turn them off.
+_HTTPS = MODE == "production"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# uvicorn (--proxy-headers) already trusts X-Forwarded-Proto from 127.0.0.1; set this when
+# another proxy hop in front rewrites it.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # probes speak plain HTTP inside
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy (django-csp 4): scripts only from our own files, no inline script
+# or handler; style attributes stay allowed (Bootstrap utility widths and bars use them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'", "ws:", "wss:"],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'", "https:"],
+        "frame-src": ["https:"],  # live-room player pages from LIVE_STREAM_ALLOWED_HOSTS
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Staff password sign-in throttle (issue 12 finding 5; django-axes) ---------------------
+AUTHENTICATION_BACKENDS = [
+    "gongzhi.core.login_throttle.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = "gongzhi.core.login_throttle.cool_off"  # doubles with each further lock
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "gongzhi.core.login_throttle.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None  # proxies in front (X-Forwarded-For)
+
+# --- Settings the README names, read from the environment (issue 12 finding 8) -------------
+# Validated by the system checks in gongzhi.core.checks: a bad value stops every command.
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "gongzhi.cases.notify.LogBackend")
+NOTIFY_WECHAT_BACKEND = env_str("NOTIFY_WECHAT_BACKEND", "gongzhi.cases.notify.LogBackend")
+KPI_WEIGHTS = env_weights("KPI_WEIGHTS")  # "satisfaction=2,in_grid=1" or a JSON object
+MEDIATION_PDF_FONT = env_str("MEDIATION_PDF_FONT")
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "区综治中心")
+OPEN311_RATE = env_str("GONGZHI_OPEN311_RATE", "60/60")
+LIVE_STREAM_ALLOWED_HOSTS = env_list("LIVE_STREAM_ALLOWED_HOSTS")
+ONE_KEY_DUTY_PHONE = env_str("ONE_KEY_DUTY_PHONE")
+KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -288,3 +357,5 @@ READYZ_MAX_TASK_LAG = env_int("READYZ_MAX_TASK_LAG", 120)  # seconds
 READYZ_MAX_OUTBOUND_AGE = env_int("READYZ_MAX_OUTBOUND_AGE", 300)  # seconds
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+# axes logs every sign-in at INFO; lock-outs are logged (and audited) by core.login_throttle.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .holidays import MAX_FILE_BYTES as MAX_HOLIDAY_UPLOAD
 from .models import (
     Case,
     CaseEvent,
@@ -29,6 +30,41 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ("date", "name", "is_workday")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+    change_list_template = "admin/cases/holiday/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="cases_holiday_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a CSV/XLSX of one or more years (date, name, 调休上班); one transaction."""
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+        from django.utils.translation import gettext as _
+
+        from .holidays import holidays_replace, parse_holiday_file
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            try:
+                if upload is None:
+                    raise ValidationError(_("请选择文件"))
+                data = upload.read(MAX_HOLIDAY_UPLOAD + 1)
+                count = holidays_replace(rows=parse_holiday_file(data))
+            except ValidationError as exc:
+                messages.error(request, ";".join(exc.messages))
+            else:
+                messages.success(request, _("已导入%(n)d天") % {"n": count})
+                return redirect("admin:cases_holiday_changelist")
+        ctx = {**self.admin_site.each_context(request), "opts": self.model._meta,
+               "title": _("导入节假日")}  # fmt: skip
+        return TemplateResponse(request, "admin/cases/holiday/import.html", ctx)
 
 
 class CaseEventInline(admin.TabularInline):

@@ -65,3 +65,20 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         day += dt.timedelta(days=1)
         count += is_workday(day, exceptions)
     return count
+
+
+# The date from which next year's holidays must be on file (the State Council usually
+# publishes them in November).
+NEXT_YEAR_DUE = (12, 1)
+
+
+def holidays_next_year_missing(today: dt.date | None = None) -> int | None:
+    """Next year, when it is on or after 1 December and next year has no Holiday rows; else None.
+    Used by the system check (gongzhi.W020) and the readiness probe."""
+    from gongzhi.core import clock
+
+    today = today or clock.now().astimezone(LOCAL).date()
+    if (today.month, today.day) < NEXT_YEAR_DUE:
+        return None
+    year = today.year + 1
+    return None if Holiday.objects.filter(date__year=year).exists() else year

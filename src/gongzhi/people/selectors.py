@@ -48,9 +48,9 @@ def resident_search(
         if _SUFFIX.match(q):  # ID numbers may end in X
             qs = qs.filter(Q(id_suffix=q.upper()) | Q(phone_suffix=q))
         elif q.isdigit() and len(q) == 11:
-            qs = qs.filter(phone_hash=crypto.blind_index("phone", q))
+            qs = qs.filter(phone_hash__in=crypto.blind_indexes("phone", q))
         elif len(q) >= 15 and q[:-1].isdigit():
-            qs = qs.filter(id_hash=crypto.blind_index("id", _normalized_id(q)))
+            qs = qs.filter(id_hash__in=crypto.blind_indexes("id", _normalized_id(q)))
         else:
             # Subqueries rather than joins: the OR then stays cheap at district scale.
             qs = qs.filter(

@@ -112,7 +112,7 @@ def _require_change(user, grid: Grid) -> None:
 
 
 def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
-    qs = Resident.objects.filter(id_hash=crypto.blind_index("id", id_number))
+    qs = Resident.objects.filter(id_hash__in=crypto.blind_indexes("id", id_number))
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
@@ -183,6 +183,13 @@ def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dic
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("请填写查看事由")})
+    try:
+        values = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone}
+    except crypto.Undecryptable:
+        # Logged by crypto.decrypt; the key was changed or lost (see docs/security.md).
+        raise ValidationError(
+            _("该居民的加密信息无法解密(加密密钥可能已更换),请联系系统管理员")
+        ) from None
     audit_record(
         actor=by,
         action=AuditLog.Action.REVEAL,
@@ -191,4 +198,4 @@ def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dic
         reason=reason,
         request=request,
     )
-    return {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone}
+    return values

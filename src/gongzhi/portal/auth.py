@@ -31,8 +31,9 @@ SESSION_KEY = "resident_account_id"
 CODE_TTL = dt.timedelta(minutes=5)
 MIN_INTERVAL = dt.timedelta(seconds=60)
 CODES_PER_HOUR = 5
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # wrong codes from one client before that client is locked out
 LOCKOUT = dt.timedelta(minutes=15)
+MAX_CODE_ATTEMPTS = 10  # wrong guesses at one code, from any client, before it is void
 SMS_TEMPLATE = "portal_login_code"
 
 
@@ -59,19 +60,25 @@ def _lock_message(until: dt.datetime, now: dt.datetime) -> str:
     return _("验证码错误次数过多,该手机号已被锁定,请%(n)d分钟后再试") % {"n": minutes}
 
 
-def _check_lock(phone_hash: str, now: dt.datetime) -> None:
-    guard = LoginGuard.objects.filter(phone_hash=phone_hash).first()
+def _guard_key(phone_hash: str, client: str) -> str:
+    """The lock-out is per phone and client address, so nobody can lock someone else's
+    phone; a code itself dies after MAX_CODE_ATTEMPTS wrong guesses from anywhere."""
+    return crypto.blind_index("login_guard", f"{phone_hash}|{client}") if client else phone_hash
+
+
+def _check_lock(guard_key: str, now: dt.datetime) -> None:
+    guard = LoginGuard.objects.filter(phone_hash=guard_key).first()
     if guard and guard.locked_until and guard.locked_until > now:
         raise LoginError(_lock_message(guard.locked_until, now))
 
 
 @transaction.atomic
-def login_code_send(*, phone: str) -> LoginCode:
+def login_code_send(*, phone: str, client: str = "") -> LoginCode:
     """Issue a code and queue its SMS; enforces the minimum interval and the hourly cap."""
     phone = clean_mobile(phone)
     phone_hash = crypto.blind_index("phone", phone)
     now = clock.now()
-    _check_lock(phone_hash, now)
+    _check_lock(_guard_key(phone_hash, client), now)
     recent = LoginCode.objects.filter(
         phone_hash=phone_hash, created_at__gt=now - dt.timedelta(hours=1)
     )
@@ -104,7 +111,7 @@ def demo_code_for(phone: str) -> str | None:
     return (msg.params or {}).get("code") if msg else None
 
 
-def login_code_verify(*, phone: str, code: str) -> ResidentAccount:
+def login_code_verify(*, phone: str, code: str, client: str = "") -> ResidentAccount:
     """Check a code; returns the account (created on first sign-in). Raises LoginError.
 
     A wrong code still writes its counters (that is what makes brute force stop), so the
@@ -113,14 +120,17 @@ def login_code_verify(*, phone: str, code: str) -> ResidentAccount:
     phone = clean_mobile(phone)
     code = (code or "").strip()
     phone_hash = crypto.blind_index("phone", phone)
+    guard_key = _guard_key(phone_hash, client)
     with transaction.atomic():
         # Row lock first, lock check second: parallel guesses queue on the code's row and
         # each sees the failures counted before it (one atomic step, issue 12).
         latest = LoginCode.objects.select_for_update().filter(phone_hash=phone_hash).first()
         now = clock.now()
-        _check_lock(phone_hash, now)
+        _check_lock(guard_key, now)
         if latest is None:
             raise LoginError(_("请先获取验证码"))
+        if latest.attempts >= MAX_CODE_ATTEMPTS:
+            raise LoginError(_("该验证码错误次数过多,已失效,请重新获取"))
         matches = secrets.compare_digest(latest.code_hash, _code_hash(phone, code))
         if matches and latest.used_at:
             raise LoginError(_("该验证码已使用过,请重新获取"))
@@ -129,16 +139,16 @@ def login_code_verify(*, phone: str, code: str) -> ResidentAccount:
         if matches:
             latest.used_at = now
             latest.save(update_fields=["used_at"])
-            LoginGuard.objects.filter(phone_hash=phone_hash).delete()
+            LoginGuard.objects.filter(phone_hash=guard_key).delete()
             return _account_for(phone, now)
-        error = _count_failure(latest, phone_hash, now)
+        error = _count_failure(latest, guard_key, now)
     raise LoginError(error)
 
 
-def _count_failure(latest: LoginCode, phone_hash: str, now: dt.datetime) -> str:
+def _count_failure(latest: LoginCode, guard_key: str, now: dt.datetime) -> str:
     latest.attempts += 1
     latest.save(update_fields=["attempts"])
-    guard, _created = LoginGuard.objects.select_for_update().get_or_create(phone_hash=phone_hash)
+    guard, _created = LoginGuard.objects.select_for_update().get_or_create(phone_hash=guard_key)
     guard.failures += 1
     if guard.failures >= MAX_FAILURES:
         guard.failures, guard.locked_until = 0, now + LOCKOUT

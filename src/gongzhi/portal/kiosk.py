@@ -12,15 +12,21 @@ or a dead timer never leaves someone signed in for the next person.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core import clock
 from gongzhi.core.access import role_of
+from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.hall.models import Service
+from gongzhi.hall.permissions import may_work_hall
 from gongzhi.hall.queue import ticket_issue
 from gongzhi.org.models import Center
 
@@ -28,6 +34,9 @@ KIOSK_KEY = "portal_kiosk"  # {"center": pk or None, "idle": seconds}
 SEEN_KEY = "portal_kiosk_seen"  # epoch seconds of the last request in kiosk mode
 DEFAULT_IDLE = 90
 MIN_IDLE, MAX_IDLE = 15, 900
+# 取号 only from a registered kiosk: a signed cookie set by the center's staff on the device.
+DEVICE_COOKIE, DEVICE_SALT = "gz_kiosk_device", "gongzhi.kiosk-device"
+DEVICE_MAX_AGE = 366 * 24 * 3600
 
 
 def idle_seconds(raw) -> int:
@@ -113,24 +122,70 @@ def ping(request):
     return HttpResponse(status=204)
 
 
+def device_token(*, center: Center, by) -> str:
+    return signing.dumps({"c": center.pk, "by": by.pk}, salt=DEVICE_SALT, compress=True)
+
+
+def device_center(request) -> Center | None:
+    """The center this browser is registered to as a kiosk, or None. The token stops working
+    when the staff member who registered it leaves the center's hall or is deactivated."""
+    raw = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not raw or len(raw) > 500:
+        return None
+    try:
+        data = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+        center_pk, by_pk = int(data["c"]), int(data["by"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    center = Center.objects.filter(pk=center_pk).select_related("grid").first()
+    by = get_user_model().objects.filter(pk=by_pk, is_active=True).first()
+    if center is None or by is None or not may_work_hall(by, center):
+        return None
+    return center
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_device(request, center_pk: int):
+    """Center staff: register this browser as the hall's self-service kiosk (取号)."""
+    center = Center.objects.filter(pk=center_pk).select_related("grid").first()
+    if center is None or not may_work_hall(request.user, center):
+        raise PermissionDenied(_("您无权为该综治中心登记自助终端"))
+    if request.method == "GET":
+        ctx = {"center": center, "registered": device_center(request)}
+        return render(request, "portal/kiosk_register.html", ctx)
+    response = redirect(f"{reverse('portal_kiosk')}?center={center.pk}")
+    response.set_cookie(
+        DEVICE_COOKIE, device_token(center=center, by=request.user), max_age=DEVICE_MAX_AGE,
+        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    return response
+
+
 def ticket(request):
-    """取号: issue a hall ticket for one of the kiosk center's services (no sign-in)."""
-    center = kiosk_center(request)
+    """取号: issue a hall ticket for one of the registered kiosk center's services (no sign-in)."""
+    center = device_center(request)
+    if center is None:
+        ctx = {"error": _("本设备未登记为自助取号终端,请联系大厅工作人员登记")}
+        return render(request, "portal/kiosk_ticket.html", ctx, status=403)
     services = services_of(center)
     if not services:
         raise Http404(_("本终端未开通取号服务"))
-    issued, error = None, ""
+    issued, error, status = None, "", 200
     if request.method == "POST":
         chosen = next((s for s in services if str(s.pk) == request.POST.get("service")), None)
         if chosen is None:
-            error = _("请选择服务事项")
+            error, status = _("请选择服务事项"), 400
         else:
             try:
+                rate_limit_check(request, "kiosk_ticket", device=center.pk)
                 issued = ticket_issue(service=chosen, by=None)
+            except RateLimited as exc:
+                error, status = str(exc), 429
             except ValidationError as exc:
-                error = ";".join(exc.messages)
+                error, status = ";".join(exc.messages), 400
     ctx = {"center": center, "services": services, "issued": issued, "error": error}
-    return render(request, "portal/kiosk_ticket.html", ctx, status=400 if error else 200)
+    return render(request, "portal/kiosk_ticket.html", ctx, status=status)
 
 
 @require_POST

@@ -62,7 +62,9 @@ def account_get_or_create(*, phone: str) -> ResidentAccount:
     """The account for a verified phone. A registry resident with that phone is linked,
     and their household's unit bound: the SMS code proved they own the number."""
     phone_hash = crypto.blind_index("phone", phone)
-    account = ResidentAccount.objects.filter(phone_hash=phone_hash).first()
+    account = ResidentAccount.objects.filter(
+        phone_hash__in=crypto.blind_indexes("phone", phone)
+    ).first()
     if account is None:
         user = get_user_model().objects.create_user(username=f"resident-{phone_hash[:20]}")
         user.set_unusable_password()
@@ -71,7 +73,9 @@ def account_get_or_create(*, phone: str) -> ResidentAccount:
         account.set_phone(phone)
         account.save()
     if account.resident_id is None:
-        resident = Resident.objects.filter(phone_hash=phone_hash).select_related("household")
+        resident = Resident.objects.filter(
+            phone_hash__in=crypto.blind_indexes("phone", phone)
+        ).select_related("household")
         resident = resident.order_by("pk").first()
         if resident is not None:
             account.resident = resident

@@ -43,4 +43,5 @@ urlpatterns = [
     path("kiosk/ping/", kiosk.ping, name="portal_kiosk_ping"),
     path("kiosk/ticket/", kiosk.ticket, name="portal_kiosk_ticket"),
     path("kiosk/exit/", kiosk.exit_kiosk, name="portal_kiosk_exit"),
+    path("kiosk/register/<int:center_pk>/", kiosk.register_device, name="portal_kiosk_register"),
 ]

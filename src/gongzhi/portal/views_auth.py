@@ -7,7 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongzhi.core.audit import client_ip
 from gongzhi.core.paths import subtree_q
+from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
 
 from . import services
@@ -39,15 +41,20 @@ def login(request):
     if request.GET.get("next"):
         request.session[NEXT_KEY] = _safe_next(request, request.GET["next"])
     form = PhoneForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            login_code_send(phone=form.cleaned_data["phone"])
+            rate_limit_check(request, "sms_send")
+            login_code_send(phone=form.cleaned_data["phone"], client=client_ip(request) or "")
+        except RateLimited as exc:
+            form.add_error("phone", str(exc))
+            status = 429
         except LoginError as exc:
             form.add_error("phone", str(exc))
         else:
             request.session[PHONE_KEY] = clean_mobile(form.cleaned_data["phone"])
             return redirect("portal_verify")
-    return render(request, "portal/login.html", {"form": form})
+    return render(request, "portal/login.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,7 +65,9 @@ def verify(request):
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = login_code_verify(phone=phone, code=form.cleaned_data["code"])
+            account = login_code_verify(
+                phone=phone, code=form.cleaned_data["code"], client=client_ip(request) or ""
+            )
         except LoginError as exc:
             form.add_error("code", str(exc))
         else:

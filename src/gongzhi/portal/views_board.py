@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.cases.models import Case, Category, State
 from gongzhi.cases.workflow import TransitionError
+from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
 
 from . import selectors, services
@@ -91,6 +92,15 @@ def post_new(request):
     form = PostForm(request.POST or None, categories=categories,
                     initial={"key": uuid.uuid4().hex, "is_public": True})  # fmt: skip
     if request.method == "POST":
+        try:
+            rate_limit_check(request, "board_post", account=account.pk)
+        except RateLimited as exc:
+            if wants_json:
+                return JsonResponse({"ok": False, "errors": {"__all__": str(exc)}}, status=429)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            return render(request, "portal/post_new.html", {"form": form, "account": account},
+                          status=429)  # fmt: skip
         errors = {}
         if form.is_valid():
             data = form.cleaned_data

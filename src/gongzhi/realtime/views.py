@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import role_of
+from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.portal.auth import current_account, resident_required
 
 from . import selectors, services
@@ -190,6 +191,10 @@ def _json_error(exc) -> JsonResponse:
 @resident_required
 def live_ask(request, pk: int):
     session = get_object_or_404(LiveSession, pk=pk)
+    try:
+        rate_limit_check(request, "live_question", account=request.resident_account.pk)
+    except RateLimited as exc:
+        return JsonResponse({"error": str(exc)}, status=429)
     try:
         q = services.live_question_post(
             session=session, account=request.resident_account, text=request.POST.get("text", "")

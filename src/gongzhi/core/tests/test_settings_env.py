@@ -49,7 +49,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+STRONG = {
+    "SECRET_KEY": "k3J9-q2Lr8vXw0Zt5Yb7Nc1Md4Pf6Hg-Ua8Ei2Oo-Qw_Rt5-Yu7Io9",
+    "FIELD_ENCRYPTION_KEY": "f7Gh2-Jk9Lm4Np6Qr1St3Uv5Wx8Yz0Ab-Cd",
+}
+
+
 def test_production_defaults_to_debug_off():
-    result = _settings_in_subprocess({"SECRET_KEY": "x" * 50})
+    result = _settings_in_subprocess(STRONG)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]

@@ -11,10 +11,20 @@ from gongzhi.hall import services as hall_services
 from gongzhi.hall.models import Ticket
 from gongzhi.org.models import Center
 from gongzhi.portal.auth import SESSION_KEY
+from gongzhi.portal.kiosk import DEVICE_COOKIE
 
 from .conftest import resident, sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+def register_kiosk(client, district, center):
+    """Center staff register the browser as the hall's kiosk, then leave it to residents."""
+    client.force_login(district.users["admin"])
+    response = client.post(reverse("portal_kiosk_register", args=[center.pk]))
+    assert response.status_code == 302
+    client.logout()  # the test client's logout drops every cookie; the kiosk keeps its own
+    client.cookies[DEVICE_COOKIE] = response.cookies[DEVICE_COOKIE].value
 
 
 @pytest.fixture
@@ -141,7 +151,7 @@ def test_a_ticket_is_issued_at_the_kiosk_without_signing_in(client, district):
     svc = hall_services.service_create(
         by=district.users["admin"], center=center, name="矛盾调解", prefix="A"
     )
-    client.get(reverse("portal_kiosk"), {"center": center.pk})
+    register_kiosk(client, district, center)
 
     page = client.post(reverse("portal_kiosk_ticket"), {"service": svc.pk}).content.decode()
 
@@ -152,7 +162,7 @@ def test_a_ticket_is_issued_at_the_kiosk_without_signing_in(client, district):
 def test_a_ticket_for_an_unknown_service_gets_a_clear_message(client, district):
     center = kiosk_center(district)
     hall_services.service_create(by=district.users["admin"], center=center, name="调解", prefix="A")
-    client.get(reverse("portal_kiosk"), {"center": center.pk})
+    register_kiosk(client, district, center)
 
     response = client.post(reverse("portal_kiosk_ticket"), {"service": "999999"})
 

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, *args, **opts):
+        # The database checks too (demo accounts in production, next year's holidays), and
+        # the deployment checks in production; an error stops the start.
+        self.check(databases=["default"], include_deployment_checks=settings.MODE == "production")
         from gongzhi.core.metrics import multiprocess_env
         from gongzhi.core.supervisor import Supervisor, default_prefix
 
