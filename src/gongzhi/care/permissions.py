@@ -11,6 +11,10 @@ from gongzhi.core.roles import Role
 CARE_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.CARE_WORKER, Role.GRID_WORKER})
 
 
+def may_care(user, resident) -> bool:
+    return role_of(user) in CARE_ROLES and grid_in_scope(user, resident.grid)
+
+
 def require_care(user, resident) -> None:
-    if role_of(user) not in CARE_ROLES or not grid_in_scope(user, resident.grid):
+    if not may_care(user, resident):
         raise PermissionDenied(_("您无权为该居民登记关爱工作"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.paths import subtree_q
 from gongzhi.people.models import Resident, ResidentTag, TagKind
 
 from .models import CareAlert, HelpDelivery, Visit, VisitPlan
@@ -22,10 +23,68 @@ def care_targets_for(user) -> QuerySet[Resident]:
     return (
         Resident.objects.restrict(user)
         .filter(Exists(care_tags.filter(resident=OuterRef("pk"))))
-        .annotate(has_alert=Exists(open_alert))
+        .annotate(
+            has_alert=Exists(open_alert),
+            last_visit=Subquery(
+                Visit.objects.filter(resident=OuterRef("pk"))
+                .order_by("-visited_at")
+                .values("visited_at")[:1]
+            ),
+        )
         .select_related("grid", "care_plan__worker")
         .prefetch_related(Prefetch("tags", queryset=care_tags.order_by("tag")))
         .order_by("grid_id", "pk")
+    )
+
+
+class Status:
+    NO_PLAN = "no_plan"
+    OVERDUE = "overdue"
+    NORMAL = "normal"
+
+
+def care_target_filter(
+    qs: QuerySet[Resident], *, grid=None, tag: str = "", status: str = "", **_ignored
+) -> QuerySet[Resident]:
+    """Narrow `care_targets_for` by grid subtree, care category and plan status."""
+    if grid is not None:
+        qs = qs.filter(subtree_q("grid__path", grid.path))
+    if tag:
+        qs = qs.filter(tags__kind=TagKind.CARE, tags__tag=tag).distinct()
+    today = clock.today()
+    if status == Status.NO_PLAN:
+        qs = qs.filter(Q(care_plan__isnull=True) | Q(care_plan__active=False))
+    elif status == Status.OVERDUE:
+        qs = qs.filter(
+            Q(has_alert=True) | Q(care_plan__active=True, care_plan__next_due_on__lt=today)
+        )
+    elif status == Status.NORMAL:
+        qs = qs.filter(has_alert=False, care_plan__active=True, care_plan__next_due_on__gte=today)
+    return qs
+
+
+def care_target_get_for(user, pk: int) -> Resident:
+    """One care target in the user's scope (DoesNotExist otherwise)."""
+    return care_targets_for(user).get(pk=pk)
+
+
+def visits_of(user, resident: Resident) -> QuerySet[Visit]:
+    return Visit.objects.restrict(user).filter(resident=resident).select_related("by__staff")
+
+
+def help_of(user, resident: Resident) -> QuerySet[HelpDelivery]:
+    return HelpDelivery.objects.restrict(user).filter(resident=resident).select_related("by__staff")
+
+
+def overdue_plans_for(user) -> QuerySet[VisitPlan]:
+    """Active plans past their due date, oldest first, with the open alert's date if raised."""
+    open_alert = CareAlert.objects.filter(plan=OuterRef("pk"), resolved_at__isnull=True)
+    return (
+        VisitPlan.objects.restrict(user)
+        .filter(active=True, next_due_on__lt=clock.today())
+        .annotate(alert_at=Subquery(open_alert.order_by("raised_at").values("raised_at")[:1]))
+        .select_related("resident__grid", "worker")
+        .order_by("next_due_on", "pk")
     )
 
 

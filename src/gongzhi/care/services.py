@@ -13,16 +13,18 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.notify import notify_users, supervisors_of
 from gongzhi.core import clock
-from gongzhi.core.access import role_of
+from gongzhi.core.access import grid_in_scope, role_of
 from gongzhi.core.roles import Role
+from gongzhi.core.text import clean_text
 from gongzhi.mediation.services import parse_amount
 from gongzhi.org.models import Staff
 from gongzhi.people.models import Resident, TagKind
 
 from .models import DEFAULT_INTERVAL_DAYS, CareAlert, HelpDelivery, Visit, VisitFrequency, VisitPlan
-from .permissions import require_care
+from .permissions import CARE_ROLES, require_care
 
 NOT_ON_LIST = gettext_lazy("该居民不在关爱对象名单中(无关爱标签),不能登记关爱走访或帮扶")
+MAX_INTERVAL_DAYS = 365
 
 
 def care_tags_of(resident: Resident) -> list[str]:
@@ -42,11 +44,40 @@ def interval_for(tags: list[str]) -> int:
     return min(configured, default=DEFAULT_INTERVAL_DAYS)
 
 
+def _check_worker(worker: Staff | None, resident: Resident) -> None:
+    """The person responsible must be active care staff who can reach the resident's grid."""
+    if worker is None:
+        return
+    if not worker.active or worker.role not in CARE_ROLES or worker.role == Role.ADMIN:
+        raise ValidationError({"worker": _("责任人须为在岗的关爱工作人员、中心工作人员或网格员")})
+    if not grid_in_scope(worker.user, resident.grid):
+        raise ValidationError({"worker": _("责任人不负责该居民所在的网格")})
+
+
+def _check_interval(interval_days) -> int | None:
+    if interval_days in (None, ""):
+        return None
+    try:
+        days = int(interval_days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_INTERVAL_DAYS:
+        raise ValidationError(
+            {"interval_days": _("走访周期应为1至%(n)d天的整数") % {"n": MAX_INTERVAL_DAYS}}
+        )
+    return days
+
+
 @transaction.atomic
-def visit_plan_create(*, by, resident: Resident, worker: Staff | None = None) -> VisitPlan:
-    """Create (or refresh) a care target's plan; the first visit is due one interval from today."""
+def visit_plan_create(
+    *, by, resident: Resident, worker: Staff | None = None, interval_days: int | None = None
+) -> VisitPlan:
+    """Create (or refresh) a care target's plan; the first visit is due one interval from today.
+    Without an interval the most frequent one the target's categories ask for applies."""
     require_care(by, resident)
-    interval = interval_for(_require_target(resident))
+    tags = _require_target(resident)
+    _check_worker(worker, resident)
+    interval = _check_interval(interval_days) or interval_for(tags)
     plan = VisitPlan.objects.select_for_update().filter(resident=resident).first()
     if plan is None:
         return VisitPlan.objects.create(
@@ -70,9 +101,7 @@ def visit_record(
     visited_at = visited_at or now
     if visited_at > now:
         raise ValidationError({"visited_at": _("走访时间不能晚于当前时间")})
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("请填写走访情况")})
+    note = clean_text(note, field="note", label=_("走访情况"), max_length=2000)
     if source is None:
         source = Visit.Source.GRID_WORKER if role_of(by) == Role.GRID_WORKER else Visit.Source.ROOM
     if source not in Visit.Source.values:
@@ -99,11 +128,11 @@ def help_record(
     _require_target(resident)
     if kind not in HelpDelivery.Kind.values:
         raise ValidationError({"kind": _("请选择物资或服务")})
-    description = (description or "").strip()
-    if not description:
-        raise ValidationError({"description": _("请填写帮扶内容")})
+    description = clean_text(description, field="description", label=_("帮扶内容"), max_length=200)
+    if delivered_on is not None and delivered_on > clock.today():
+        raise ValidationError({"delivered_on": _("帮扶日期不能晚于今天")})
     return HelpDelivery.objects.create(
-        resident=resident, kind=kind, description=description[:200],
+        resident=resident, kind=kind, description=description,
         value=parse_amount(value, field="value", label=_("折合金额")),
         delivered_on=delivered_on or clock.today(), by=by,
     )  # fmt: skip

@@ -39,6 +39,9 @@ def xml_safe(value: str) -> str:
     """Text that any XML-based writer accepts (drops what XML 1.0 forbids)."""
     return _NOT_XML.sub("", value)
 
+# C1 controls: invisible, and they break exports (C0 ones are already stripped by clean_input).
+_CONTROL = re.compile("[\x80-\x9f]")
+
 
 def clean_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     """The trimmed text; ValidationError({field: ...}) when it is missing or too long."""
@@ -51,5 +54,9 @@ def clean_text(value, *, field: str, label: str, max_length: int, required: bool
     if len(value) > max_length:
         raise ValidationError(
             {field: _("%(label)s不能超过%(n)d个字符") % {"label": label, "n": max_length}}
+        )
+    if _CONTROL.search(value):
+        raise ValidationError(
+            {field: _("%(label)s含有不可见的控制字符,请删除后重试") % {"label": label}}
         )
     return value

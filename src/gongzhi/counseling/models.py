@@ -26,6 +26,7 @@ class CounselorSlot(models.Model):
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -49,6 +50,7 @@ class Source(models.TextChoices):
     CASE = "case", _("事件转介")
     CARE_VISIT = "care_visit", _("关爱走访转介")
     RESIDENT = "resident", _("居民自助预约")
+    HALL = "hall", _("大厅窗口转介")
 
 
 class Appointment(models.Model):
@@ -96,6 +98,57 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} {self.resident}"
+
+
+class AppointmentRequest(models.Model):
+    """A wish for an appointment that the counselling room schedules into a slot: a hall
+    referral, or a resident's own request from the portal. It carries no topic or complaint
+    (those are told to the counsellor only), so listing it reveals no health information."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待安排")
+        BOOKED = "booked", _("已安排")
+        DECLINED = "declined", _("未安排")
+
+    scope_paths = ("center__grid__path",)
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    referral = models.OneToOneField(
+        "hall.RoomReferral", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="counseling_request",
+    )  # fmt: skip
+    preferred = models.CharField(_("希望时间"), max_length=100, blank=True)
+    contact_ok = models.BooleanField(_("同意电话联系"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    appointment = models.OneToOneField(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+    decline_reason = models.CharField(_("未安排原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("咨询申请")
+        verbose_name_plural = _("咨询申请")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open request per resident and center: a double tap does not queue twice.
+            models.UniqueConstraint(
+                fields=["center", "resident"], condition=Q(status="pending"),
+                name="counseling_request_open_once",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return _("咨询申请#%(pk)s") % {"pk": self.pk}
 
 
 class CounselingSupervisor(models.Model):

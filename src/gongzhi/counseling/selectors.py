@@ -14,11 +14,19 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from gongzhi.core import clock
 from gongzhi.core.access import staff_of
 from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
+from gongzhi.org.models import Center, Staff
 
-from .models import Appointment, CounselorSlot, SessionNote
+from .models import (
+    Appointment,
+    AppointmentRequest,
+    CounselingSupervisor,
+    CounselorSlot,
+    SessionNote,
+)
 
 
 def session_notes_for(user) -> QuerySet[SessionNote]:
@@ -49,7 +57,9 @@ def counselor_calendar(user, *, start: dt.datetime, end: dt.datetime) -> QuerySe
     if staff is None:
         return CounselorSlot.objects.none()
     return (
-        CounselorSlot.objects.filter(counselor=staff, starts_at__gte=start, starts_at__lt=end)
+        CounselorSlot.objects.filter(
+            counselor=staff, starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True
+        )
         .prefetch_related("appointments__resident")
         .order_by("starts_at")
     )
@@ -68,3 +78,61 @@ def counseling_stats(user) -> dict[str, int]:
         appointment__in=Appointment.objects.restrict(user).values("pk")
     ).aggregate(notes=Count("pk"), risk_flags=Count("pk", filter=~Q(risk_flag="")))
     return appts | notes
+
+
+# --- scheduling (calendar, requests, supervision) -------------------------------------------
+
+SCHEDULERS = frozenset({"admin", "center_staff", "counselor"})
+
+
+def appointment_request_list_for(user) -> QuerySet[AppointmentRequest]:
+    """Requests the user may schedule: their center's (counsellors, center staff, admins).
+    Requests carry no topic; residents' names are shown masked."""
+    from gongzhi.core.access import role_of
+
+    if role_of(user) not in SCHEDULERS:
+        return AppointmentRequest.objects.none()
+    qs = AppointmentRequest.objects.restrict(user)
+    staff = staff_of(user)
+    if staff is not None and staff.role == "counselor":
+        qs = qs.filter(center_id=staff.center_id)
+    return qs.select_related("resident", "center", "appointment__slot__counselor")
+
+
+def free_slots(center, *, days: int = 14) -> QuerySet[CounselorSlot]:
+    """Future, open slots of a center with no live appointment, soonest first."""
+    now = clock.now()
+    return (
+        CounselorSlot.objects.filter(
+            center=center, cancelled_at__isnull=True, starts_at__gt=now,
+            starts_at__lt=now + dt.timedelta(days=days),
+        )
+        .exclude(appointments__status__in=Appointment.ACTIVE)
+        .select_related("counselor")
+        .order_by("starts_at")
+    )  # fmt: skip
+
+
+def counselors_for(user) -> QuerySet[Staff]:
+    """Counsellors whose calendar the user arranges: themselves, or those of their centers."""
+    from gongzhi.core.access import role_of
+
+    staff = staff_of(user)
+    active = Staff.objects.filter(role="counselor", active=True).select_related("center")
+    if staff is not None and staff.role == "counselor":
+        return active.filter(pk=staff.pk)
+    if role_of(user) not in SCHEDULERS:
+        return Staff.objects.none()
+    centers = Center.objects.restrict(user).values("pk")
+    return active.filter(center__in=centers).order_by("center_id", "name")
+
+
+def supervision_list_for(user) -> QuerySet[CounselingSupervisor]:
+    """Live supervision grants over the counsellors the user arranges."""
+    return (
+        CounselingSupervisor.objects.filter(
+            counselor__in=counselors_for(user).values("pk"), revoked_at__isnull=True
+        )
+        .select_related("supervisor", "counselor")
+        .order_by("counselor__name", "supervisor__name")
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,6 +14,7 @@ from gongzhi.cases.notify import notify_users
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of, staff_of
 from gongzhi.core.roles import Role
+from gongzhi.core.text import clean_text
 from gongzhi.org.models import RoomKind, Staff
 
 from .models import (
@@ -23,9 +25,10 @@ from .models import (
     SessionNote,
     Source,
 )
+from .permissions import MANAGERS
 
-MANAGERS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
 SLOT_TAKEN = gettext_lazy("该咨询时段已被预约,请选择其他时段")
+MAX_SLOT = dt.timedelta(hours=4)
 
 
 def _require_counselor(staff: Staff | None) -> Staff:
@@ -47,8 +50,12 @@ def slot_create(
         raise PermissionDenied(_("您无权为该咨询师安排时段"))
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("结束时间应晚于开始时间")})
+    if starts_at <= clock.now():
+        raise ValidationError({"starts_at": _("开始时间应晚于现在")})
+    if ends_at - starts_at > MAX_SLOT:
+        raise ValidationError({"ends_at": _("一个咨询时段不能超过4小时")})
     overlapping = CounselorSlot.objects.filter(
-        counselor=counselor, starts_at__lt=ends_at, ends_at__gt=starts_at
+        counselor=counselor, starts_at__lt=ends_at, ends_at__gt=starts_at, cancelled_at__isnull=True
     )
     if overlapping.exists():
         raise ValidationError({"starts_at": _("该时段与咨询师已有的时段重叠")})
@@ -86,6 +93,8 @@ def appointment_book(
     try:
         with transaction.atomic():
             locked = CounselorSlot.objects.select_for_update().get(pk=slot.pk)
+            if locked.cancelled_at is not None:
+                raise ValidationError({"slot": _("该时段已取消,请选择其他时段")})
             if locked.starts_at <= clock.now():
                 raise ValidationError({"slot": _("该时段已开始或已过去,不能预约")})
             if locked.appointments.filter(status__in=Appointment.ACTIVE).exists():
@@ -154,12 +163,18 @@ def session_note_write(
     if appointment is not None:
         if appointment.slot.counselor_id != counselor.pk:
             raise PermissionDenied(_("只能为自己的咨询预约填写记录"))
+        if appointment.status == Appointment.Status.CANCELLED:
+            raise ValidationError(_("该预约已取消,不能填写咨询记录"))
+        if appointment.slot.starts_at > clock.now():
+            start = timezone.localtime(appointment.slot.starts_at)
+            raise ValidationError(
+                _("咨询尚未开始(预约时间%(at)s),开始后才能填写咨询记录")
+                % {"at": f"{start:%Y-%m-%d %H:%M}"}
+            )
         resident = appointment.resident
     if resident is None:
         raise ValidationError({"resident": _("请指明来访居民")})
-    content = (content or "").strip()
-    if not content:
-        raise ValidationError({"content": _("请填写咨询记录")})
+    content = clean_text(content, field="content", label=_("咨询记录"), max_length=20000)
     if risk_flag not in RiskFlag.values:
         raise ValidationError({"risk_flag": _("风险标记无效")})
     note = SessionNote(
@@ -190,3 +205,25 @@ def _risk_alert(note: SessionNote) -> int:
             f"及时跟进关怀。咨询内容依法保密,如需协同请联系咨询师{note.counselor.name}。"
         ),
     )
+
+
+# Re-exported: pages and tests call these as services.<name>.
+from .scheduling import (  # noqa: E402
+    appointment_request_create,
+    appointment_request_decline,
+    appointment_request_schedule,
+    slot_cancel,
+)
+
+__all__ = [
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_request_create",
+    "appointment_request_decline",
+    "appointment_request_schedule",
+    "session_note_write",
+    "slot_cancel",
+    "slot_create",
+    "supervisor_grant",
+    "supervisor_revoke",
+]

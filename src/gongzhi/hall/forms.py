@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Category
+from gongzhi.counseling.models import CounselorSlot
+from gongzhi.counseling.selectors import free_slots
 from gongzhi.grids.forms import BootstrapMixin
 from gongzhi.mediation.models import DISPUTE_TYPE_CHOICES, MediationKind, RiskGrade
 from gongzhi.org.models import Room, RoomKind
@@ -82,6 +85,10 @@ class VisitForm(BaseForm):
         label=_("处理方式"), choices=Outcome.choices, required=False, widget=forms.RadioSelect
     )
     room = forms.ModelChoiceField(label=_("转交科室"), queryset=Room.objects.none(), required=False)
+    counseling_slot = forms.ModelChoiceField(
+        label=_("心理咨询时段(转交心理咨询室时可当场预约)"), queryset=CounselorSlot.objects.none(),
+        required=False, help_text=_("不选则作为咨询申请转给咨询室安排"),
+    )  # fmt: skip
     category = forms.ModelChoiceField(
         label=_("事件类别"), queryset=Category.objects.none(), required=False
     )
@@ -113,6 +120,10 @@ class VisitForm(BaseForm):
         )
         self.fields["category"].queryset = Category.objects.filter(active=True).select_related(
             "parent"
+        )
+        self.fields["counseling_slot"].queryset = free_slots(center)
+        self.fields["counseling_slot"].label_from_instance = lambda s: (
+            f"{timezone.localtime(s.starts_at):%m-%d %H:%M} {s.counselor.name}"
         )
 
     def service_kwargs(self) -> dict:

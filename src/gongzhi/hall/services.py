@@ -119,6 +119,7 @@ def window_visit_register(
     kinds: Sequence[str] = (),
     risk_grade: str = "low",
     outcome_note: str = "",
+    counseling_slot=None,
 ) -> WindowVisit:
     """Register a visitor's matter and send it on: to a room, into a case, into mediation,
     or settle it at the window. The downstream services run inside this transaction, so
@@ -148,6 +149,11 @@ def window_visit_register(
             _room(center, room)
         except ValidationError as exc:
             errors |= {k: v[0] for k, v in exc.message_dict.items()}
+        counseling = room is not None and room.kind == RoomKind.COUNSELING
+        if counseling and resident is None and not new_resident:
+            errors["resident"] = _("转交心理咨询室请选择或登记来访居民,以便安排咨询")
+        if counseling_slot is not None and not counseling:
+            errors["counseling_slot"] = _("只有转交心理咨询室时才能预约咨询时段")
     if errors:
         raise ValidationError(errors)
 
@@ -178,12 +184,30 @@ def window_visit_register(
             )  # fmt: skip
     visit.save()
     if outcome == Outcome.REFERRED:
-        RoomReferral.objects.create(
+        referral = RoomReferral.objects.create(
             visit=visit, room=room, resident=visitor, note=matter, created_at=visit.created_at
         )
+        if room.kind == RoomKind.COUNSELING:
+            _counseling_request(by, center, visitor, referral, counseling_slot)
     if ticket is not None and visitor is not None and ticket.resident_id is None:
         Ticket.objects.filter(pk=ticket.pk, resident__isnull=True).update(resident=visitor)
     return visit
+
+
+def _counseling_request(by, center: Center, visitor: Resident, referral, slot) -> None:
+    """A referral to 心理咨询室 arrives as an appointment request (no topic: the matter stays
+    on the referral), booked at once when the clerk picked a free slot."""
+    from gongzhi.counseling.models import Source
+    from gongzhi.counseling.services import (
+        appointment_request_create,
+        appointment_request_schedule,
+    )
+
+    request = appointment_request_create(
+        by=by, center=center, resident=visitor, source=Source.HALL, referral=referral
+    )
+    if slot is not None:
+        appointment_request_schedule(by=by, request=request, slot=slot)
 
 
 @transaction.atomic

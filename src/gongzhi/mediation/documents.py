@@ -52,7 +52,9 @@ class AgreementContent:
 def _party_text(p: Party) -> str:
     bits = [p.name]
     if p.kind == Party.Kind.PERSON:
-        bits += [x for x in (p.gender, f"{p.age}岁" if p.age else "") if x]
+        bits += [x for x in (p.gender, f"{p.age}岁" if p.age is not None else "") if x]
+        if p.id_masked:  # the template's 身份证号, masked: first 6 and last 4 digits only
+            bits.append(f"身份证号:{p.id_masked}")
     else:
         bits.append("(单位)")
     if p.address:
@@ -69,10 +71,8 @@ def money(amount) -> str:
 
 def agreement_content(agreement: Agreement) -> AgreementContent:
     d = agreement.dispute
-    parties = [
-        PartyLine(p.get_side_display(), _party_text(p))
-        for p in d.parties.order_by("side", "pk")
-    ]  # fmt: skip
+    ordered = list(d.parties.order_by("side", "pk"))
+    parties = [PartyLine(p.get_side_display(), _party_text(p)) for p in ordered]
     performance = f"履行方式:{agreement.performance_method}"
     if agreement.performance_place:
         performance += f";履行地点:{agreement.performance_place}"
@@ -91,7 +91,12 @@ def agreement_content(agreement: Agreement) -> AgreementContent:
         "当事人各执一份,人民调解委员会留存一份。当事人可以自协议生效之日起三十日内"
         "共同向人民法院申请司法确认。"
     )
-    signatures = [f"{line.side}(签名或按指印):" for line in parties]
+    # Each party signs on their own day: the date is printed once recorded, else left to fill.
+    signatures = [
+        f"{p.get_side_display()}(签名或按指印):{p.name}    日期:"
+        + (f"{p.signed_on:%Y年%m月%d日}" if p.signed_on else "    年  月  日")
+        for p in ordered
+    ]
     signatures += [
         f"调解员(签名):{agreement.mediator_names}",
         f"{d.center.name}人民调解委员会(印章)",

@@ -11,7 +11,14 @@ from gongzhi.people.forms import ServiceErrorsMixin
 from gongzhi.social.models import Member
 from gongzhi.social.selectors import mediator_candidates
 
-from .models import DISPUTE_TYPE_CHOICES, MediationKind, Party, Performance, RiskGrade
+from .models import (
+    DISPUTE_TYPE_CHOICES,
+    JudicialConfirmation,
+    MediationKind,
+    Party,
+    Performance,
+    RiskGrade,
+)
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -66,6 +73,10 @@ class PartyForm(BaseForm):
     age = forms.IntegerField(label=_("年龄"), min_value=0, max_value=150, required=False)
     address = forms.CharField(label=_("住址或所在地"), max_length=200, required=False)
     representative = forms.CharField(label=_("代理人或法定代表人"), max_length=100, required=False)
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=40, required=False,
+        help_text=_("自然人当事人填写;协议书中只显示前6位和后4位"),
+    )  # fmt: skip
 
 
 class MediatorForm(BaseForm):
@@ -144,6 +155,32 @@ class FollowUpForm(BaseForm):
 class JudicialForm(BaseForm):
     court = forms.CharField(label=_("受理法院"), max_length=100, required=False)
     applied_on = _date(_("申请日期"))
+
+
+class JudicialDecideForm(BaseForm):
+    result = forms.ChoiceField(
+        label=_("法院裁定结果"),
+        choices=[c for c in JudicialConfirmation.Result.choices if c[0] != "pending"],
+    )
+    decided_on = _date(_("裁定日期"))
+    note = forms.CharField(label=_("说明(如裁定书文号)"), max_length=1000, required=False)
+
+
+class OralForm(BaseForm):
+    terms = _text(_("口头协议内容"), rows=3)
+
+
+class RiskForm(BaseForm):
+    risk_grade = forms.ChoiceField(label=_("稳定风险等级"), choices=RiskGrade.choices)
+
+
+class SignForm(BaseForm):
+    party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
+    signed_on = _date(_("签字日期"))
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = dispute.parties.all()
 
 
 class FailForm(BaseForm):

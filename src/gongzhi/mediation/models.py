@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import clock
+from gongzhi.core import clock, crypto
 from gongzhi.core.access import RestrictedQuerySet
+from gongzhi.core.masking import mask_id_number
 
 # REFERENCE §6: the 28 subtypes of 矛盾纠纷 (same names as the cases catalogue).
 DISPUTE_TYPES = [
@@ -81,7 +82,7 @@ class MediationCounter(models.Model):
 class Dispute(models.Model):
     scope_paths = ("center__grid__path",)
 
-    number = models.CharField(_("案号"), max_length=30)
+    number = models.CharField(_("案号"), max_length=80)
     center = models.ForeignKey(
         "org.Center", on_delete=models.PROTECT, related_name="disputes", verbose_name=_("综治中心")
     )
@@ -159,6 +160,10 @@ class Party(models.Model):
     age = models.PositiveSmallIntegerField(_("年龄"), null=True, blank=True)
     address = models.CharField(_("住址或所在地"), max_length=200, blank=True)
     representative = models.CharField(_("代理人或法定代表人"), max_length=100, blank=True)
+    # The ID number is kept encrypted; pages and the agreement print only the masked form.
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_masked = models.CharField(_("身份证号"), max_length=18, blank=True, editable=False)
+    signed_on = models.DateField(_("签字日期"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -169,6 +174,10 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def set_id_number(self, number: str) -> None:
+        self.id_number_enc = crypto.encrypt(number) if number else ""
+        self.id_masked = mask_id_number(number)
 
 
 class Mediator(models.Model):

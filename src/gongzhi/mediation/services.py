@@ -20,30 +20,26 @@ from gongzhi.cases.services import case_create
 from gongzhi.cases.workflow import SUPERVISORS
 from gongzhi.core import clock
 from gongzhi.core.access import role_of
+from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
 from gongzhi.core.roles import Role
 from gongzhi.core.text import clean_text
 from gongzhi.org.models import Center, RoomKind, Staff
+from gongzhi.people.models import Resident
 
 from .models import (
     DISPUTE_TYPES,
     Agreement,
     Consent,
     Dispute,
-    FollowUpVisit,
-    JudicialConfirmation,
     MediationCounter,
     MediationKind,
     Outcome,
     Party,
-    Performance,
     RiskGrade,
     Session,
 )
 from .permissions import require_mediate
 
-# 人民调解法: the parties may jointly apply for judicial confirmation within 30 days of the
-# agreement taking effect (REFERENCE §7; article number not cited until verified).
-JUDICIAL_CONFIRMATION_DAYS = 30
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
@@ -71,9 +67,20 @@ def parse_amount(
     return amount.quantize(Decimal("0.01"))
 
 
+def committee_label(center: Center) -> str:
+    """The issuing committee's name as it appears in a case number: the center's area
+    (西峰镇 → 西峰镇调〔2026〕第0001号), or its full name when another center's area is
+    called the same, so that numbers never repeat across the district."""
+    grid = center.grid
+    if Center.objects.filter(grid__name=grid.name).exclude(pk=center.pk).exists():
+        return grid.full_name or grid.name
+    return grid.name
+
+
 def dispute_number_next(center: Center, year: int) -> str:
-    """调解〔2026〕第0001号, counted per center and year. The counter row is locked until the
-    caller's transaction ends, so two registrations never get the same number."""
+    """西峰镇调〔2026〕第0001号: counted per issuing committee (center) and year, with the
+    committee's name in the number. The counter row is locked until the caller's transaction
+    ends, so two registrations never get the same number."""
     # ignore_conflicts: two first registrations of a year must not fail on the unique row.
     MediationCounter.objects.bulk_create(
         [MediationCounter(center=center, year=year)], ignore_conflicts=True
@@ -81,7 +88,7 @@ def dispute_number_next(center: Center, year: int) -> str:
     counter = MediationCounter.objects.select_for_update().get(center=center, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"调解〔{year}〕第{counter.last:04d}号"
+    return f"{committee_label(center)}调〔{year}〕第{counter.last:04d}号"
 
 
 def _clean_kinds(kinds: Iterable[str]) -> list[str]:
@@ -214,9 +221,12 @@ def party_add(
     age: int | None = None,
     address: str = "",
     representative: str = "",
+    id_number: str = "",
 ) -> Party:
     require_mediate(by, dispute.center)
     dispute = _open(dispute)
+    if resident is not None and not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
+        raise ValidationError({"resident": _("居民不存在或不在您的管辖范围内")})
     if side not in Party.Side.values:
         raise ValidationError({"side": _("请选择申请人或被申请人")})
     if kind not in Party.Kind.values:
@@ -226,11 +236,38 @@ def party_add(
     name = clean_text(name, field="name", label=_("当事人姓名或名称"), max_length=100)
     if kind == Party.Kind.ORGANISATION and not (representative or "").strip():
         raise ValidationError({"representative": _("单位当事人请填写法定代表人或代理人")})
-    return Party.objects.create(
-        dispute=dispute, side=side, kind=kind, name=name, resident=resident,
-        gender=(gender or "")[:4], age=age, address=(address or "").strip()[:200],
-        representative=(representative or "").strip()[:100],
+    address = clean_text(address, field="address", label=_("住址"), max_length=200, required=False)
+    representative = clean_text(
+        representative, field="representative", label=_("代理人或法定代表人"), max_length=100,
+        required=False,
     )  # fmt: skip
+    number, born = _party_id(id_number, resident, kind)
+    if born is not None and age is None:
+        today = clock.today()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    party = Party(
+        dispute=dispute, side=side, kind=kind, name=name, resident=resident,
+        gender=(gender or "")[:4], age=age, address=address, representative=representative,
+    )  # fmt: skip
+    party.set_id_number(number)
+    party.save()
+    return party
+
+
+def _party_id(raw: str, resident, kind: str) -> tuple[str, dt.date | None]:
+    """(ID number, birth date) of a person party: typed in, or the linked resident's."""
+    raw = (raw or "").strip()
+    if kind != Party.Kind.PERSON:
+        return "", None
+    if not raw and resident is not None:
+        return resident.id_number, resident.birth_date
+    if not raw:
+        return "", None
+    try:
+        info = parse_id_number(raw[:40])
+    except InvalidIdNumber as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    return info.number, info.birth_date
 
 
 @transaction.atomic
@@ -259,7 +296,8 @@ def session_record(
     start = dispute.opened_at
     if dispute.case_id and dispute.case.created_at > start:
         start = dispute.case.created_at
-    if held_at < start:
+    # Forms give minutes only: a session in the minute of registration is not "before" it.
+    if held_at < start.replace(second=0, microsecond=0):
         local = timezone.localtime(start)
         raise ValidationError(
             {
@@ -402,84 +440,19 @@ def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> 
     return dispute
 
 
-def _written(agreement: Agreement, by) -> Agreement:
-    require_mediate(by, agreement.dispute.center)
-    return agreement
-
-
-@transaction.atomic
-def performance_record(
-    *, by, agreement: Agreement, status: str, note: str = "", on: dt.date | None = None
-) -> Performance:
-    _written(agreement, by)
-    if status not in Performance.Status.values:
-        raise ValidationError({"status": _("请选择履行情况")})
-    return Performance.objects.create(
-        agreement=agreement, status=status, note=(note or "").strip(), on=on or clock.today(),
-        recorded_by=by,
-    )  # fmt: skip
-
-
-@transaction.atomic
-def follow_up_record(*, by, dispute: Dispute, note: str, on: dt.date | None = None):
-    require_mediate(by, dispute.center)
-    dispute = Dispute.objects.get(pk=dispute.pk)  # the caller's copy may predate the outcome
-    if not dispute.outcome:
-        raise ValidationError(_("调解尚未结束,暂不能回访"))
-    note = clean_text(note, field="note", label=_("回访情况"), max_length=4000)
-    return FollowUpVisit.objects.create(dispute=dispute, note=note, on=on or clock.today(), by=by)
-
-
-@transaction.atomic
-def judicial_confirmation_apply(
-    *, by, agreement: Agreement, court: str, applied_on: dt.date | None = None
-) -> JudicialConfirmation:
-    _written(agreement, by)
-    applied_on = applied_on or clock.today()
-    court = clean_text(court, field="court", label=_("受理法院"), max_length=100)
-    last = agreement.effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
-    if not agreement.effective_on <= applied_on <= last:
-        raise ValidationError(
-            {
-                "applied_on": _(
-                    "司法确认应在调解协议生效之日(%(effective)s)起%(days)d日内申请,最迟%(last)s"
-                )
-                % {
-                    "effective": f"{agreement.effective_on:%Y-%m-%d}",
-                    "days": JUDICIAL_CONFIRMATION_DAYS,
-                    "last": f"{last:%Y-%m-%d}",
-                }
-            }
-        )
-    if JudicialConfirmation.objects.filter(agreement=agreement).exists():
-        raise ValidationError(_("该协议已申请司法确认"))
-    return JudicialConfirmation.objects.create(
-        agreement=agreement, court=court, applied_on=applied_on, by=by
-    )
-
-
-@transaction.atomic
-def judicial_confirmation_decide(
-    *, by, confirmation: JudicialConfirmation, result: str, decided_on: dt.date | None = None,
-    note: str = "",
-) -> JudicialConfirmation:  # fmt: skip
-    _written(confirmation.agreement, by)
-    if result not in (JudicialConfirmation.Result.CONFIRMED, JudicialConfirmation.Result.REJECTED):
-        raise ValidationError({"result": _("请选择法院裁定结果")})
-    decided_on = decided_on or clock.today()
-    if decided_on < confirmation.applied_on:
-        raise ValidationError({"decided_on": _("裁定日期不能早于申请日期")})
-    confirmation.result, confirmation.decided_on = result, decided_on
-    confirmation.note = (note or "").strip()
-    confirmation.save(update_fields=["result", "decided_on", "note"])
-    return confirmation
-
-
-# Re-exported: pages and tests call svc.mediator_assign.
+# Re-exported: pages and tests call these as svc.<name>.
+from .closing import (  # noqa: E402
+    agreement_sign,
+    follow_up_record,
+    judicial_confirmation_apply,
+    judicial_confirmation_decide,
+    performance_record,
+)
 from .mediators import mediator_assign  # noqa: E402
 
 __all__ = [
     "agreement_create",
+    "agreement_sign",
     "consent_record",
     "dispute_fail",
     "dispute_register",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.access import staff_of
+from gongzhi.core.ledger import export_url, ledger_response
 
 from . import forms as f
 from . import services as svc
 from .documents import agreement_docx, agreement_pdf
+from .ledger import HEADERS, DisputeFilterForm, dispute_filter, ledger_rows, period_bounds
 from .models import Agreement, Dispute
 from .permissions import may_mediate
 from .selectors import agreement_get_for, dispute_get_for, dispute_list_for, mediation_kpis
@@ -70,8 +72,30 @@ STEPS = {
         lambda by, d, cd: svc.judicial_confirmation_apply(by=by, agreement=d.agreement, **cd),
         gettext_lazy("已记录司法确认申请"),
     ),
+    "judicial_decide": (
+        f.JudicialDecideForm,
+        lambda by, d, cd: svc.judicial_confirmation_decide(
+            by=by, confirmation=d.agreement.judicial_confirmation, **cd
+        ),
+        gettext_lazy("已记录法院裁定结果"),
+    ),
+    "oral": (
+        f.OralForm,
+        lambda by, d, cd: svc.oral_agreement_record(by=by, dispute=d, **cd),
+        gettext_lazy("已记录口头协议"),
+    ),
+    "risk": (
+        f.RiskForm,
+        lambda by, d, cd: svc.dispute_risk_set(by=by, dispute=d, **cd),
+        gettext_lazy("已调整稳定风险等级"),
+    ),
+    "sign": (
+        f.SignForm,
+        lambda by, d, cd: svc.agreement_sign(by=by, **cd),
+        gettext_lazy("已记录当事人签字日期"),
+    ),
 }
-WITH_DISPUTE = (f.MediatorForm, f.ConsentForm, f.SessionForm)
+WITH_DISPUTE = (f.MediatorForm, f.ConsentForm, f.SessionForm, f.SignForm)
 
 
 def _form(cls, dispute, data=None):
@@ -85,16 +109,41 @@ def _dispute_or_404(user, pk: int) -> Dispute:
         raise Http404(_("纠纷不存在或您无权查看")) from None
 
 
+def _filtered(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    form = DisputeFilterForm(params or None, user=request.user)
+    qs = dispute_list_for(request.user).order_by("-opened_at", "-pk")
+    period = (None, None)
+    if form.is_bound and form.is_valid():
+        qs = dispute_filter(qs, **form.cleaned_data)
+        period = period_bounds(form.cleaned_data["start"], form.cleaned_data["end"])
+    elif form.is_bound:
+        qs = qs.none()  # a junk or foreign filter shows its error and no rows
+    return form, qs, params, period
+
+
 @login_required
 def dispute_list(request):
-    qs = dispute_list_for(request.user).order_by("-opened_at", "-pk")
+    """The dispute list, which is also the 矛盾纠纷排查化解台账 (filters and export)."""
+    form, qs, params, (start, end) = _filtered(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
-        "page": page,
-        "kpis": mediation_kpis(request.user),
+        "page": page, "form": form, "query": params.urlencode(),
+        "kpis": mediation_kpis(request.user, start=start, end=end),
         "can_create": staff_of(request.user) is not None,
-    }
+        "export_url": export_url(request.user, "mediation:ledger_export", params),
+    }  # fmt: skip
     return render(request, "mediation/dispute_list.html", context)
+
+
+@login_required
+def ledger_export(request):
+    form, qs, params, _period = _filtered(request)
+    return ledger_response(
+        by=request.user, title=_("矛盾纠纷排查化解台账"), headers=HEADERS, rows=ledger_rows(qs),
+        model=Dispute, filters=params.urlencode(), request=request,
+    )  # fmt: skip
 
 
 @login_required
@@ -151,8 +200,8 @@ def dispute_step(request, pk: int, step: str):
     if form.is_valid():
         try:
             call(request.user, dispute, form.cleaned_data)
-        except Agreement.DoesNotExist:
-            form.add_error(None, _("尚未达成书面调解协议"))
+        except ObjectDoesNotExist:  # no agreement, or no confirmation applied for yet
+            form.add_error(None, _("尚未达成书面调解协议或尚未申请司法确认"))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:

@@ -240,6 +240,7 @@ class SubmissionKey(models.Model):
         HOUSEHOLD = "household", _("登记新户")
         RESIDENT = "resident", _("添加居民")
         RESIDENT_EDIT = "resident_edit", _("修改居民信息")
+        CARE_VISIT = "care_visit", _("关爱走访")
 
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

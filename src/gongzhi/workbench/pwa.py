@@ -24,7 +24,15 @@ VERSION = "gongzhi-workbench-v1"
 
 def offline_pages() -> list[str]:
     """The pages a worker may open without a connection: the forms that queue offline."""
-    names = ("index", "diary_new", "report_new", "inspection_new", "collect", "household_new")
+    names = (
+        "index",
+        "diary_new",
+        "report_new",
+        "inspection_new",
+        "collect",
+        "household_new",
+        "care_visit_new",
+    )
     return [reverse(f"workbench:{name}") for name in names]
 
 

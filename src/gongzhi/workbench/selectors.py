@@ -7,7 +7,18 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -114,7 +125,7 @@ def _visit_tasks(user, staff) -> list[Task]:
     )
     return [
         Task("visit", _("走访"), _("走访 %(name)s") % {"name": p.resident.masked_name}, _end_of_day(p.next_due_on),
-             reverse("care:target_list"))
+             reverse("care:target_detail", args=[p.resident_id]))
         for p in qs
     ]  # fmt: skip
 
@@ -278,9 +289,33 @@ def leaderboard(community: Grid, *, since: dt.datetime | None = None) -> list[di
     return rows
 
 
+def _visit_coverage(user, staff) -> dict:
+    """走访完成/计划: the worker's active plans (theirs, or unassigned ones in a grid worker's
+    own grids), and how many of them had a visit within the current cycle."""
+    from gongzhi.care.models import VisitPlan
+
+    if staff is None:
+        return {"visits_done": 0, "visits_planned": 0}
+    mine = Q(worker=staff)
+    if staff.role == "grid_worker":
+        mine |= Q(worker__isnull=True)
+    plans = (
+        VisitPlan.objects.restrict(user)
+        .filter(mine, active=True)
+        .annotate(last=Max("visits__visited_at"))
+        .values_list("interval_days", "last")
+    )
+    today = clock.today()
+    done = sum(
+        1
+        for days, last in plans
+        if last and timezone.localdate(last) > today - dt.timedelta(days=days)
+    )
+    return {"visits_done": done, "visits_planned": len(plans)}
+
+
 def worker_stats(user, *, since: dt.date | None = None) -> dict:
     """One worker's figures: diary by role and duty, visits, cases found/handled, response."""
-    from gongzhi.care.models import Visit, VisitPlan
 
     staff = staff_of(user)
     diary = DiaryEntry.objects.filter(worker=user)
@@ -298,10 +333,7 @@ def worker_stats(user, *, since: dt.date | None = None) -> dict:
     return {
         "diary_by_role": [(lbl, by_role.get(v, 0)) for v, lbl in FiveRole.choices],
         "diary_by_duty": [(lbl, by_duty.get(v, 0)) for v, lbl in Duty.choices],
-        "visits_done": Visit.objects.filter(by=user).count(),
-        "visits_planned": VisitPlan.objects.filter(worker=staff, active=True).count()
-        if staff
-        else 0,
+        **_visit_coverage(user, staff),
         "cases_found": found.count(),
         "cases_handled": CaseEvent.objects.filter(actor=user, action="resolve").count(),
         "avg_response_hours": round(sum(responded) / len(responded), 1) if responded else None,

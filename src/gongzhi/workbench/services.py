@@ -9,6 +9,7 @@ import os
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.attachments import attachment_check
@@ -274,6 +275,35 @@ def resident_collect(*, by, household: Household, idempotency_key=None, **fields
         by=by, kind=SubmissionKey.Kind.RESIDENT, key=idempotency_key, model=Resident,
         write=lambda: resident_create(by=by, household=household, **fields),
     )[0]  # fmt: skip
+
+
+# A phone's clock may run a little ahead of the server's; beyond this the time is refused.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+def care_visit_submit(*, by, resident: Resident, note: str, visited_at: str = "",
+                      idempotency_key=None):  # fmt: skip
+    """A care visit from the field (the offline queue may send it later, with the time the
+    worker filled the form in); a replay returns the first visit."""
+    from gongzhi.care.models import Visit
+    from gongzhi.care.services import visit_record
+
+    when = None
+    if (visited_at or "").strip():
+        try:
+            when = dt.datetime.fromisoformat(visited_at.strip()[:16])
+        except ValueError:
+            raise ValidationError({"visited_at": _("走访时间格式不正确")}) from None
+        if when.tzinfo is None:
+            when = timezone.make_aware(when)
+        if when <= clock.now() + CLOCK_SKEW:
+            when = min(when, clock.now())
+    return keyed(
+        by=by, kind=SubmissionKey.Kind.CARE_VISIT, key=idempotency_key, model=Visit,
+        write=lambda: visit_record(
+            by=by, resident=resident, note=note, visited_at=when, source=Visit.Source.GRID_WORKER
+        ),
+    )  # fmt: skip
 
 
 def resident_collect_update(

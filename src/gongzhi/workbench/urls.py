@@ -20,5 +20,6 @@ urlpatterns = [
     path("reviews/", views.change_requests, name="change_requests"),
     path("reviews/<int:pk>/<slug:decision>/", views.change_request_review,
          name="change_request_review"),
+    path("care-visits/new/", views.care_visit_new, name="care_visit_new"),
     path("stats/", views.stats, name="stats"),
 ]  # fmt: skip

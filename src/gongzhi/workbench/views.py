@@ -320,6 +320,36 @@ def change_request_review(request, pk: int, decision: str):
     return redirect("workbench:change_requests")
 
 
+# --- care visits (关爱走访) -------------------------------------------------------------------
+
+
+@login_required
+@queueable
+def care_visit_new(request):
+    from gongzhi.care.selectors import care_targets_for
+
+    targets = care_targets_for(request.user)
+    template = "workbench/care_visit_form.html"
+    ctx = {"targets": targets[:200], "errors": {}, "data": request.POST}
+    if request.method != "POST":
+        return render(request, template, ctx)
+    raw = request.POST.get("resident", "")
+    resident = targets.filter(pk=raw).first() if raw.isdigit() and len(raw) < 19 else None
+    if resident is None:
+        message = _("请选择您负责网格内的关爱对象")
+        return _refused(request, ValidationError({"resident": message}), template, ctx)
+    try:
+        visit, created = svc.care_visit_submit(
+            by=request.user, resident=resident, note=request.POST.get("note", ""),
+            visited_at=request.POST.get("visited_at", ""), idempotency_key=_key(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _refused(request, exc, template, ctx)
+    message = _("已记录对%(name)s的走访") % {"name": resident.masked_name}
+    return _saved(request, reverse("workbench:index"), message, created=created,
+                  id=visit.pk if visit else None)  # fmt: skip
+
+
 # --- how workers are doing ------------------------------------------------------------------
 
 

@@ -26,3 +26,17 @@ def test_text_over_the_cap_is_refused_with_the_cap_in_the_message():
     with pytest.raises(ValidationError) as err:
         clean_text("长" * 11, field="note", label="备注", max_length=10)
     assert err.value.message_dict == {"note": ["备注不能超过10个字符"]}
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "铃\x07", "\x1b[31m红", "x\x7fz", "y\x85z"])
+def test_it_refuses_control_characters_with_a_message_naming_the_field(text):
+    with pytest.raises(ValidationError) as exc:
+        clean_text(text, field="note", label="走访情况", max_length=100)
+    assert exc.value.message_dict["note"] == ["走访情况含有不可见的控制字符,请删除后重试"]
+
+
+def test_it_keeps_line_breaks_and_tabs():
+    assert (
+        clean_text("第一行\n第二行\t完", field="f", label="l", max_length=100)
+        == "第一行\n第二行\t完"
+    )

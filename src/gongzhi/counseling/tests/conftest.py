@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from gongzhi.core import clock
 from gongzhi.core.roles import Role
@@ -54,8 +55,14 @@ def appointment(district, slot):
     )
 
 
+def after_start(appointment):
+    """The clock five minutes into the appointment: notes are written once a session began."""
+    return time_machine.travel(appointment.slot.starts_at + dt.timedelta(minutes=5))
+
+
 @pytest.fixture
 def note(district, appointment):
-    return svc.session_note_write(
-        by=district.users["counselor"], appointment=appointment, content=NOTE_TEXT
-    )
+    with after_start(appointment):
+        return svc.session_note_write(
+            by=district.users["counselor"], appointment=appointment, content=NOTE_TEXT
+        )

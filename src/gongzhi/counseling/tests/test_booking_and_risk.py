@@ -9,7 +9,7 @@ from gongzhi.counseling import services as svc
 from gongzhi.counseling.models import Appointment, RiskFlag
 from gongzhi.counseling.selectors import counseling_stats
 
-from .conftest import NOTE_TEXT
+from .conftest import NOTE_TEXT, after_start
 
 
 def test_it_rejects_a_double_booking_of_a_slot_with_a_clear_message(district, appointment):
@@ -39,10 +39,11 @@ def test_a_cancelled_slot_can_be_booked_again(district, appointment):
 def test_a_risk_flag_alerts_the_care_room_and_the_center_without_the_note(
     district, care_worker, appointment
 ):
-    svc.session_note_write(
-        by=district.users["counselor"], appointment=appointment, content=NOTE_TEXT,
-        risk_flag=RiskFlag.SELF_HARM,
-    )  # fmt: skip
+    with after_start(appointment):
+        svc.session_note_write(
+            by=district.users["counselor"], appointment=appointment, content=NOTE_TEXT,
+            risk_flag=RiskFlag.SELF_HARM,
+        )  # fmt: skip
     alerts = Notification.objects.filter(kind="counseling_risk")
     assert {n.user.username for n in alerts} == {"center", "care"}
     for n in alerts:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from gongzhi.cases.models import Category, Channel
 from gongzhi.cases.services import case_create
@@ -42,9 +43,11 @@ def story(district):
         ends_at=start + dt.timedelta(hours=1),
     )  # fmt: skip
     appt = counseling.appointment_book(by=center_user, slot=slot, resident=a_head)
-    counseling.session_note_write(
-        by=district.users["counselor"], appointment=appt, content=NOTE_TEXT, risk_flag="self_harm"
-    )
+    with time_machine.travel(start + dt.timedelta(minutes=5)):  # notes follow the session
+        counseling.session_note_write(
+            by=district.users["counselor"], appointment=appt, content=NOTE_TEXT,
+            risk_flag="self_harm",
+        )  # fmt: skip
     hazard = hazard_report(
         by=district.users["gridworker"], grid=district.unit_a, location="1单元楼道口",
         description="电动车楼道充电",

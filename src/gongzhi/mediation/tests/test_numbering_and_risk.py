@@ -1,4 +1,5 @@
-"""Case numbers per center and year; a high stability risk opens a joint consultation."""
+"""Case numbers per issuing committee and year, with its name in them (so no two repeat in
+the district); a high stability risk opens a joint consultation."""
 
 import datetime as dt
 
@@ -14,7 +15,7 @@ def _register(by, center, **over):
     return svc.dispute_register(by=by, center=center, **(fields | over))
 
 
-def test_numbers_count_per_center_and_restart_each_year(district, xifeng):
+def test_numbers_name_the_committee_count_per_center_and_restart_each_year(district, xifeng):
     jq = Center.objects.get(grid=district.jinquan)
     with time_machine.travel(dt.datetime(2026, 12, 31, 8, tzinfo=dt.UTC), tick=False):
         a = _register(district.users["xifeng_center"], xifeng)
@@ -23,8 +24,21 @@ def test_numbers_count_per_center_and_restart_each_year(district, xifeng):
     with time_machine.travel(dt.datetime(2027, 1, 1, 8, tzinfo=dt.UTC), tick=False):
         d = _register(district.users["xifeng_center"], xifeng)
     assert [a.number, b.number, c.number, d.number] == [
-        "调解〔2026〕第0001号", "调解〔2026〕第0002号", "调解〔2026〕第0001号", "调解〔2027〕第0001号",
+        "西峰镇调〔2026〕第0001号", "西峰镇调〔2026〕第0002号", "金泉路社区调〔2026〕第0001号",
+        "西峰镇调〔2027〕第0001号",
     ]  # fmt: skip
+
+
+def test_two_committees_with_the_same_area_name_get_different_numbers(district, xifeng):
+    from gongzhi.grids.services import grid_add_child
+    from gongzhi.org.models import CenterLevel
+    from gongzhi.org.services import center_create
+
+    namesake = grid_add_child(parent=district.jinquan, name="西峰镇")
+    other = center_create(grid=namesake, name="另一个西峰镇中心", level=CenterLevel.COMMUNITY)
+    a = _register(district.users["xifeng_center"], xifeng)
+    b = _register(district.users["admin"], other)
+    assert a.number != b.number and b.number.startswith(namesake.full_name)
 
 
 def test_a_high_risk_grade_opens_a_joint_consultation(district, xifeng):

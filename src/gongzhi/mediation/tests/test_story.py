@@ -22,7 +22,7 @@ def pdf_text(data: bytes) -> str:
 def test_the_nursery_fire_is_settled_and_confirmed_through_the_services(district, nursery):
     by = district.users["xifeng_center"]
     dispute, applicant, respondent = nursery
-    assert dispute.number == f"调解〔{clock.today().year}〕第0001号"
+    assert dispute.number == f"西峰镇调〔{clock.today().year}〕第0001号"
     svc.mediator_assign(
         by=by, dispute=dispute, kind=MediationKind.PEOPLE, staff=Staff.objects.get(user=by)
     )

@@ -10,6 +10,7 @@
    One localStorage item per entry ("gongzhi.workbench.q.<user id>.<key>"): two open tabs
    never overwrite each other's entries, and nobody sends another account's entries.
 
+   A field marked data-stamp-now and left empty gets the phone's local time when queued.
    Form attributes: data-offline-queue="<what the entry is called in the list>" and,
    optionally, data-offline-summary="<field shown after that name>". Translated messages
    come from the data-t-* attributes of #wb-queue (templates/workbench/_queue.html).
@@ -333,8 +334,14 @@
     if (form.dataset.replaces) drop(form.dataset.replaces);
     HTMLFormElement.prototype.submit.call(form);
   }
+  function localNow() {
+    var d = new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
+  }
   async function queue(form) {
     var replaces = form.dataset.replaces || "";
+    // A field marked data-stamp-now keeps the time the form was filled in, not the time sent.
+    form.querySelectorAll("[data-stamp-now]").forEach(function (el) { if (!el.value) el.value = localNow(); });
     var fields = readFields(form);
     var photos = await readPhotos(form);
     var fresh = photos.map(function (p) { return p.field; });
