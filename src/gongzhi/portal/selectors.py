@@ -61,9 +61,19 @@ def public_timeline(case: Case) -> list[CaseEvent]:
     return events
 
 
+def mine_q(account: ResidentAccount) -> Q:
+    """The cases that belong to a resident, from every channel: reported with their account
+    (board, call button, live room, hotline matched by phone) or naming their registry entry."""
+    q = Q(reporter_user_id=account.user_id)
+    if account.resident_id:
+        q |= Q(reporter_resident_id=account.resident_id)
+    return q
+
+
 def my_posts(account: ResidentAccount) -> QuerySet[Case]:
+    """我的留言: the resident's cases from every channel, newest first."""
     return (
-        Case.objects.filter(reporter_user=account.user, channel=Channel.MESSAGE_BOARD)
+        Case.objects.filter(mine_q(account))
         .select_related("category", "board")
         .prefetch_related("attachments", "follow_ups")
         .order_by("-created_at")

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.cases.notify import notify_users
+from gongzhi.cases.resident_notify import center_staff_ids
 from gongzhi.cases.services import case_act, case_create
 from gongzhi.core import clock, crypto
 from gongzhi.core.access import grid_in_scope, role_of
@@ -125,10 +127,15 @@ def bind_request_create(
     unit = _unit_or_error(unit)
     if BindRequest.objects.filter(account=account, status=BindRequest.Status.PENDING).exists():
         raise ValidationError({"unit": _("您已有一条待确认的绑定申请,请等待社区工作人员确认")})
-    return BindRequest.objects.create(
+    request = BindRequest.objects.create(
         account=account, unit=unit, house_number=(house_number or "").strip()[:30],
         note=(note or "").strip()[:200],
     )  # fmt: skip
+    notify_users(
+        center_staff_ids(unit), kind="waits_bind",
+        title=_("绑定申请待确认:%(unit)s") % {"unit": unit.full_name[-60:]},
+    )  # fmt: skip
+    return request
 
 
 @transaction.atomic
@@ -197,9 +204,14 @@ def post_create(
     author = "匿名居民"
     if show_name and account.resident_id:
         author = f"居民{mask_name(account.resident.name)}"
-    PostModeration.objects.get_or_create(
+    _row, created = PostModeration.objects.get_or_create(
         case=case, defaults={"status": status, "author_display": author}
     )
+    if created and status == PostModeration.Status.PENDING:
+        notify_users(
+            center_staff_ids(case.grid), case=case, kind="waits_moderation",
+            title=_("留言待审核:%(number)s") % {"number": case.number}, body=case.title,
+        )  # fmt: skip
     return case
 
 
@@ -258,7 +270,11 @@ def post_rate(
     resolved: bool | None = None,
 ) -> Case:  # fmt: skip
     """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""
-    if case.reporter_user_id != account.user_id:
+    mine = case.reporter_user_id == account.user_id or (
+        not case.reporter_user_id and account.resident_id
+        and case.reporter_resident_id == account.resident_id
+    )  # fmt: skip
+    if not mine:
         raise PermissionDenied(_("只能评价自己的留言"))
     return case_act(
         case=case, by=account.user, action="follow_up", expected_version=case.version,

@@ -148,6 +148,7 @@ def call_event(call: OneKeyCall, kind: str = "call") -> dict:
     return {
         "type": kind, "call": call.pk, "case": call.case.number, "unit": _unit_label(call.unit),
         "who": account.resident.masked_name if account.resident_id else account.phone_masked,
+        "house": account.house_number,
         "lat": call.lat, "lng": call.lng, "at": call.created_at.isoformat(),
         "level": call.escalation_level,
         "acked_by": call.acknowledged_name,
