@@ -155,3 +155,19 @@ def bind_requests_for(user) -> QuerySet[BindRequest]:
         .filter(status=BindRequest.Status.PENDING)
         .select_related("account", "unit")
     )
+
+
+def duty_phone_for(account: ResidentAccount | None) -> str:
+    """The nearest center's duty phone above the resident's unit (one query), else the
+    district duty number from settings.ONE_KEY_DUTY_PHONE."""
+    from django.conf import settings
+
+    if account is not None and account.unit_id:
+        unit = account.unit
+        step = Grid.steplen
+        paths = [unit.path[:n] for n in range(step, len(unit.path) + 1, step)]
+        rows = Center.objects.filter(grid__path__in=paths).exclude(duty_phone="")
+        nearest = rows.order_by("-grid__depth").values_list("duty_phone", flat=True).first()
+        if nearest:
+            return nearest
+    return getattr(settings, "ONE_KEY_DUTY_PHONE", "")
