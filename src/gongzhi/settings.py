@@ -209,6 +209,9 @@ REALTIME_RELAY_POLL = float(env_str("REALTIME_RELAY_POLL", "0.5"))
 # 民情通呼叫键: seconds before an unacknowledged call escalates, and between two calls.
 ONE_KEY_ACK_TIMEOUT = env_int("ONE_KEY_ACK_TIMEOUT", 180)
 ONE_KEY_RATE_LIMIT = env_int("ONE_KEY_RATE_LIMIT", 600)
+# The district's round-the-clock duty number: texted when a call climbs past the community,
+# and shown (tap to dial) to residents whose community is unknown, offline page included.
+ONE_KEY_DUTY_PHONE = env_str("ONE_KEY_DUTY_PHONE", "")
 
 TASKS = {
     "default": {

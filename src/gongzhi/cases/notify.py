@@ -45,10 +45,15 @@ class Backend:
 
 
 class LogBackend(Backend):
+    """The offline default for SMS and WeChat: the row is the record, the log line the send."""
+
     def send(self, message: OutboundMessage) -> None:
+        from .resident_notify import sms_text
+
         log.info(
-            "outbound %s to=%s template=%s params=%s",
+            "outbound %s to=%s template=%s params=%s text=%s",
             message.channel, message.to, message.template, params_for_log(message.params),
+            sms_text(message.template, message.params or {}),
         )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from .deadlines import case_deadlines_compute, initial_owner, schedule_next_chec
 from .geo import grid_for_point
 from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
 from .notify import notify_users, supervisor_ids_of
+from .resident_notify import case_changed_notify, case_created_notify
 from .workflow import LABELS, TransitionError, may, target_of, transition_for
 
 MAX_DESCRIPTION = 4000
@@ -70,7 +71,9 @@ def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
         return first
     try:
         with transaction.atomic():
-            return _case_create(by=by, idempotency_key=key, **fields)
+            case = _case_create(by=by, idempotency_key=key, **fields)
+            case_created_notify(case)  # the reporter hears "received" (cases.resident_notify)
+            return case
     except IntegrityError:
         # Two submissions raced past the look-up; the loser's transaction rolled back whole.
         if key and (first := _existing(key)):
@@ -225,11 +228,13 @@ def case_act(
     event = _apply(locked, t, by=by, now=now, comment=comment, params=params)
     for item in checked:
         attachment_store(case=locked, checked=item, by=by, event=event)
+    events = [event]
     if event.data.get("chain"):
         # A rule, not a choice: an unsatisfied rating reopens the case (重办) by itself.
         chained = transition_for(locked.state, event.data["chain"])
-        _apply(locked, chained, by=by, now=now, comment="", params={})
+        events.append(_apply(locked, chained, by=by, now=now, comment="", params={}))
     locked.save()
+    case_changed_notify(locked, events)  # every state change tells who it concerns, same tx
     case.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return locked
 

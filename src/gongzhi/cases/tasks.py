@@ -38,6 +38,16 @@ def outbound_deliver(message_id: int) -> str:
 
 
 @task()
+def outbound_deliver_many(message_ids: list[int]) -> int:
+    """Deliver the messages of one state change (cases.resident_notify); returns how many sent."""
+    from .models import OutboundMessage
+    from .notify import outbound_send
+
+    rows = OutboundMessage.objects.filter(pk__in=message_ids).order_by("pk")
+    return sum(outbound_send(m).status == OutboundMessage.Status.SENT for m in rows)
+
+
+@task()
 def deadlines_sweep_periodic() -> int:
     """Sweep, then schedule the next run — but only if this run wins the lease, so duplicate
     chains (two workers, a manual kick) collapse into one."""

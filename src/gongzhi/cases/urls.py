@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import callback_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("<str:ref>/", views.case_detail, name="detail"),
     path("<str:ref>/act/<str:action>/", views.case_action, name="act"),
+    path("<str:ref>/callback/", callback_views.case_callback_view, name="callback"),
 ]

@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "auto_escalate": gettext_lazy("超时自动上报"),
     "consultation_open": gettext_lazy("发起会诊研判"),
     "consultation_decide": gettext_lazy("会诊研判结论"),
+    "callback": gettext_lazy("回电"),
+    "resident_safe": gettext_lazy("居民已安全,取消呼叫"),
 }
 
 

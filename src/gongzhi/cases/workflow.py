@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils.translation import gettext, pgettext_lazy
 
 from gongzhi.core.access import grid_in_scope, role_of, staff_of
@@ -149,11 +150,22 @@ def is_assignee(case, user) -> bool:
     )
 
 
+def is_reporter(case, user) -> bool:
+    """The reporting resident: their own account, or (for a case filed for them by staff, on
+    the hotline or at a window) the account linked to the registry resident named."""
+    if case.reporter_user_id:
+        return case.reporter_user_id == user.pk
+    if not case.reporter_resident_id or role_of(user) is not None:
+        return False
+    accounts = apps.get_model("portal", "ResidentAccount").objects  # portal builds on cases
+    return accounts.filter(user=user, resident_id=case.reporter_resident_id).exists()
+
+
 def may(t: Transition, case, user) -> bool:
     """Whether `user` may perform transition `t` on `case` (the state is checked elsewhere)."""
     if t.assignee and is_assignee(case, user):
         return True
-    if t.reporter and case.reporter_user_id and case.reporter_user_id == user.pk:
+    if t.reporter and is_reporter(case, user):
         return True
     if role_of(user) in t.roles:
         grid = case.owning_grid if t.scope == OWNING else case.grid

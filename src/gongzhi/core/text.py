@@ -39,6 +39,7 @@ def xml_safe(value: str) -> str:
     """Text that any XML-based writer accepts (drops what XML 1.0 forbids)."""
     return _NOT_XML.sub("", value)
 
+
 # C1 controls: invisible, and they break exports (C0 ones are already stripped by clean_input).
 _CONTROL = re.compile("[\x80-\x9f]")
 

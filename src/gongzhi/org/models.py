@@ -41,6 +41,10 @@ class Center(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     duty_phone = models.CharField(_("值班电话"), max_length=20, blank=True)
     hotline = models.CharField(_("民情热线"), max_length=20, blank=True)
+    # Shown next to the hotline; the duty phone answers around the clock.
+    hotline_hours = models.CharField(
+        _("热线接听时间"), max_length=60, blank=True, default="工作日 8:30-12:00, 14:30-18:00"
+    )
     is_synthetic = models.BooleanField(_("演示数据"), default=False)
 
     objects = RestrictedQuerySet.as_manager()

@@ -27,7 +27,7 @@ from gongzhi.org.models import Center
 from gongzhi.people.models import Resident
 from gongzhi.people.selectors import resident_list_for
 
-from .models import HotlineCall
+from .models import HotlineCall, ResidentAccount
 
 HOTLINE_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF})
 OUTCOMES = (HotlineCall.Status.CASE, HotlineCall.Status.ANSWERED)
@@ -95,6 +95,14 @@ def pending_calls_for(user) -> QuerySet[HotlineCall]:
 def caller_matches(user, call: HotlineCall) -> QuerySet[Resident]:
     """Registry residents with the caller's number, inside the user's scope (blind index)."""
     return resident_list_for(user).filter(phone_hash=call.caller_hash).order_by("pk")
+
+
+def _caller_account_user(call: HotlineCall):
+    """The portal user with the caller's phone (blind index), so the case shows in their
+    我的留言 with its timeline and rating; None when the caller has no account."""
+    account = ResidentAccount.objects.filter(phone_hash=call.caller_hash).select_related("user")
+    account = account.order_by("pk").first()
+    return account.user if account is not None else None
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -205,7 +213,7 @@ def hotline_call_finish(
             by=by, idempotency_key=f"hotline:{locked.pk}:{token}", category=category,
             channel=Channel.HOTLINE, title=title, description=clean["matter"], grid=grid,
             reporter_resident=resident, contact_name=contact_name, contact_phone=locked.caller,
-            urgency=urgency,
+            urgency=urgency, reporter_user=_caller_account_user(locked),
         )  # fmt: skip
     locked.status, locked.token, locked.resident = outcome, token, resident
     locked.matter, locked.answer, locked.notes = clean["matter"], clean["answer"], clean["notes"]

@@ -35,6 +35,12 @@ class ResidentAccount(models.Model):
         "people.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     bound_via = models.CharField(max_length=10, blank=True)  # registry / qr / staff
+    # The house number the resident gave when binding (shown to staff who call back).
+    house_number = models.CharField(_("门牌号"), max_length=30, blank=True)
+    # Where case updates go besides the in-portal message centre (see cases.resident_notify).
+    notify_sms = models.BooleanField(_("短信通知"), default=True)
+    notify_wechat = models.BooleanField(_("微信订阅消息"), default=True)
+    wechat_openid = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=clock.now)
     last_login_at = models.DateTimeField(null=True, blank=True)
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 ICON_SIZES = (192, 512)
-SHELL_VERSION = "gongzhi-portal-v1"
+SHELL_VERSION = "gongzhi-portal-v2"
 THEME = "#c0392b"
 
 
@@ -61,7 +61,9 @@ def service_worker(request):
         request,
         "portal/sw.js",
         {"version": SHELL_VERSION, "shell": json.dumps(shell_urls()),
-         "offline_url": reverse("portal_offline")},
+         "offline_url": reverse("portal_offline"), "logout_url": reverse("portal_logout"),
+         "keep": json.dumps([reverse("portal_card"), reverse("portal_hotline")]),
+         "public_keep": json.dumps([reverse("portal_hotline")])},
     ).content  # fmt: skip
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

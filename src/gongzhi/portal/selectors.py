@@ -75,9 +75,19 @@ def public_timeline(case: Case) -> list[CaseEvent]:
     return events
 
 
+def mine_q(account: ResidentAccount) -> Q:
+    """The cases that belong to a resident, from every channel: reported with their account
+    (board, call button, live room, hotline matched by phone) or naming their registry entry."""
+    q = Q(reporter_user_id=account.user_id)
+    if account.resident_id:
+        q |= Q(reporter_resident_id=account.resident_id)
+    return q
+
+
 def my_posts(account: ResidentAccount) -> QuerySet[Case]:
+    """我的留言: the resident's cases from every channel, newest first."""
     return (
-        Case.objects.filter(reporter_user=account.user, channel=Channel.MESSAGE_BOARD)
+        Case.objects.filter(mine_q(account))
         .select_related("category", "board")
         .prefetch_related("attachments", "follow_ups")
         .order_by("-created_at")
@@ -159,3 +169,19 @@ def bind_requests_for(user) -> QuerySet[BindRequest]:
         .filter(status=BindRequest.Status.PENDING)
         .select_related("account", "unit")
     )
+
+
+def duty_phone_for(account: ResidentAccount | None) -> str:
+    """The nearest center's duty phone above the resident's unit (one query), else the
+    district duty number from settings.ONE_KEY_DUTY_PHONE."""
+    from django.conf import settings
+
+    if account is not None and account.unit_id:
+        unit = account.unit
+        step = Grid.steplen
+        paths = [unit.path[:n] for n in range(step, len(unit.path) + 1, step)]
+        rows = Center.objects.filter(grid__path__in=paths).exclude(duty_phone="")
+        nearest = rows.order_by("-grid__depth").values_list("duty_phone", flat=True).first()
+        if nearest:
+            return nearest
+    return getattr(settings, "ONE_KEY_DUTY_PHONE", "")

@@ -3,6 +3,8 @@ reactions and ratings. Cases are created and moved only through cases.services."
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.cases.notify import notify_users
+from gongzhi.cases.resident_notify import center_staff_ids
 from gongzhi.cases.services import case_act, case_create
 from gongzhi.core import clock, crypto
 from gongzhi.core.access import grid_in_scope, role_of
@@ -25,7 +29,6 @@ BIND_MAX_AGE = 10 * 365 * 24 * 3600  # printed cards hang on a wall for years
 MAX_PHOTOS = 9
 MAX_TEXT = 2000
 MODERATORS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
-DEMO_PHONE = "13800000000"
 
 # Keyword → top-level category code (REFERENCE §6). First match wins, so the more specific
 # words come first. Top-level categories have no required extra questions, which a
@@ -81,6 +84,7 @@ def account_get_or_create(*, phone: str) -> ResidentAccount:
             account.resident = resident
             if account.unit_id is None:
                 account.unit, account.household = resident.grid, resident.household
+                account.house_number = resident.household.house_number
                 account.bound_via = "registry"
             account.save()
     return account
@@ -127,10 +131,15 @@ def bind_request_create(
     unit = _unit_or_error(unit)
     if BindRequest.objects.filter(account=account, status=BindRequest.Status.PENDING).exists():
         raise ValidationError({"unit": _("您已有一条待确认的绑定申请,请等待社区工作人员确认")})
-    return BindRequest.objects.create(
+    request = BindRequest.objects.create(
         account=account, unit=unit, house_number=(house_number or "").strip()[:30],
         note=(note or "").strip()[:200],
     )  # fmt: skip
+    notify_users(
+        center_staff_ids(unit), kind="waits_bind",
+        title=_("绑定申请待确认:%(unit)s") % {"unit": unit.full_name[-60:]},
+    )  # fmt: skip
+    return request
 
 
 @transaction.atomic
@@ -144,7 +153,9 @@ def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindReque
     locked.decided_by, locked.decided_at = by, clock.now()
     locked.save()
     if approve:
-        account_bind_unit(account=locked.account, unit=locked.unit, via="staff")
+        account = account_bind_unit(account=locked.account, unit=locked.unit, via="staff")
+        account.house_number = locked.house_number
+        account.save(update_fields=["house_number"])
     return locked
 
 
@@ -197,9 +208,14 @@ def post_create(
     author = "匿名居民"
     if show_name and account.resident_id:
         author = f"居民{mask_name(account.resident.name)}"
-    PostModeration.objects.get_or_create(
+    _row, created = PostModeration.objects.get_or_create(
         case=case, defaults={"status": status, "author_display": author}
     )
+    if created and status == PostModeration.Status.PENDING:
+        notify_users(
+            center_staff_ids(case.grid), case=case, kind="waits_moderation",
+            title=_("留言待审核:%(number)s") % {"number": case.number}, body=case.title,
+        )  # fmt: skip
     return case
 
 
@@ -258,7 +274,11 @@ def post_rate(
     resolved: bool | None = None,
 ) -> Case:  # fmt: skip
     """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""
-    if case.reporter_user_id != account.user_id:
+    mine = case.reporter_user_id == account.user_id or (
+        not case.reporter_user_id and account.resident_id
+        and case.reporter_resident_id == account.resident_id
+    )  # fmt: skip
+    if not mine:
         raise PermissionDenied(_("只能评价自己的留言"))
     return case_act(
         case=case, by=account.user, action="follow_up", expected_version=case.version,
@@ -268,24 +288,43 @@ def post_rate(
 
 @transaction.atomic
 def portal_demo_resident() -> ResidentAccount | None:
-    """The demo resident (phone 13800000000), bound to a unit under 金泉路社区.
+    """The demo resident: 茹玉芳 of the seed story (phone 13800000000), bound to her unit in
+    公园路46号楼院 with every channel (a synthetic WeChat link). Idempotent; None when the
+    demo district has not been seeded."""
+    from gongzhi.seeding.story import DEMO_PHONE, story_residents_ensure
 
-    Idempotent; returns None when the demo district has not been seeded.
-    """
-    from gongzhi.core.paths import subtree_q
-    from gongzhi.seeding.names import JINQUAN
-
-    community = Grid.objects.filter(level=Level.TOWNSHIP, name=JINQUAN).first()
-    if community is None:
-        return None
-    unit = (
-        Grid.objects.filter(subtree_q("path", community.path), level=Level.UNIT)
-        .order_by("path")
-        .first()
-    )
-    if unit is None:
+    ruyufang = story_residents_ensure().get("茹玉芳")
+    if ruyufang is None:
         return None
     account = account_get_or_create(phone=DEMO_PHONE)
-    if account.unit_id is None or not account.unit.path.startswith(community.path):
-        account_bind_unit(account=account, unit=unit, via="staff")
+    account.resident, account.household = ruyufang, ruyufang.household
+    account.unit_id, account.bound_via = ruyufang.grid_id, "registry"
+    account.house_number = ruyufang.household.house_number
+    account.wechat_openid = account.wechat_openid or DEMO_OPENID
+    account.save()
+    return account
+
+
+DEMO_OPENID = "demo-openid-ruyufang"
+
+
+OPENID_RE = re.compile(r"[A-Za-z0-9_-]{6,64}")
+
+
+@transaction.atomic
+def account_notify_set(*, account: ResidentAccount, sms: bool, wechat: bool) -> ResidentAccount:
+    """The resident's channels besides the message centre (which always gets every update)."""
+    account.notify_sms, account.notify_wechat = bool(sms), bool(wechat)
+    account.save(update_fields=["notify_sms", "notify_wechat"])
+    return account
+
+
+@transaction.atomic
+def account_wechat_link(*, account: ResidentAccount, openid: str) -> ResidentAccount:
+    """Link the WeChat user the mini-program signed in (its openid; empty unlinks)."""
+    openid = (openid or "").strip()
+    if openid and not OPENID_RE.fullmatch(openid):
+        raise ValidationError({"openid": _("微信标识格式不正确")})
+    account.wechat_openid = openid
+    account.save(update_fields=["wechat_openid"])
     return account

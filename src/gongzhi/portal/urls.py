@@ -3,7 +3,16 @@
 
 from django.urls import path
 
-from gongzhi.portal import kiosk, pwa, views, views_auth, views_board, views_hotline, views_staff
+from gongzhi.portal import (
+    kiosk,
+    pwa,
+    views,
+    views_auth,
+    views_board,
+    views_hotline,
+    views_messages,
+    views_staff,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +36,9 @@ urlpatterns = [
     path("post/new/", views_board.post_new, name="portal_post_new"),
     path("post/suggest/", views_board.suggest, name="portal_suggest"),
     path("me/posts/", views_board.my_posts, name="portal_my_posts"),
+    path("me/messages/", views_messages.inbox, name="portal_messages"),
+    path("me/notify/", views_messages.settings, name="portal_notify_settings"),
+    path("me/wechat/", views_messages.wechat_link, name="portal_wechat_link"),
     path("me/posts/<int:pk>/rate/", views_board.rate, name="portal_rate"),
     path("me/photos/<int:pk>/", views_board.my_attachment, name="portal_my_attachment"),
     path("portal-staff/binds/", views_staff.binds, name="portal_staff_binds"),

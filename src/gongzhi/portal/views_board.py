@@ -151,7 +151,8 @@ def my_attachment(request, pk: int):
 
     if pk > 2**31:
         raise Http404
-    att = get_object_or_404(Attachment, pk=pk, case__reporter_user=request.resident_account.user)
+    mine = Case.objects.filter(selectors.mine_q(request.resident_account))
+    att = get_object_or_404(Attachment, pk=pk, case__in=mine)
     f = att.thumbnail if att.thumbnail else att.file
     response = FileResponse(
         f.open("rb"), content_type="image/jpeg" if att.thumbnail else att.content_type
@@ -164,7 +165,7 @@ def my_attachment(request, pk: int):
 @resident_required
 def rate(request, pk: int):
     account = request.resident_account
-    case = get_object_or_404(Case, pk=pk, reporter_user=account.user)
+    case = get_object_or_404(Case.objects.filter(selectors.mine_q(account)), pk=pk)
     form = RateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择评价和星级"))

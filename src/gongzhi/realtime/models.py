@@ -29,6 +29,8 @@ class OneKeyCall(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # "我已安全,取消呼叫": the resident is safe; escalation stops (the case stays for a call-back).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.models import Category, Channel, Urgency
+from gongzhi.cases.models import CaseEvent, Category, Channel, Urgency
 from gongzhi.cases.notify import notify_users, outbound_queue
 from gongzhi.cases.services import case_create
 from gongzhi.core import clock
@@ -152,9 +152,11 @@ def call_event(call: OneKeyCall, kind: str = "call") -> dict:
     return {
         "type": kind, "call": call.pk, "case": call.case.number, "unit": _unit_label(call.unit),
         "who": account.resident.masked_name if account.resident_id else account.phone_masked,
+        "house": account.house_number,
         "lat": call.lat, "lng": call.lng, "at": call.created_at.isoformat(),
         "level": call.escalation_level,
         "acked_by": call.acknowledged_name,
+        "cancelled": call.cancelled_at is not None,
     }  # fmt: skip
 
 
@@ -243,6 +245,30 @@ def onekey_ack(*, call: OneKeyCall, by) -> OneKeyCall:
     return call
 
 
+def onekey_cancel(*, call: OneKeyCall, account) -> OneKeyCall:
+    """ "我已安全,取消呼叫": the caller calls it off. Escalation stops, whoever was alerted is
+    told, and the case's timeline says so (staff may still call back). Idempotent."""
+    if call.account_id != account.pk:
+        raise PermissionDenied(_("只能取消自己发出的呼叫"))
+    with transaction.atomic():
+        now = clock.now()
+        won = OneKeyCall.objects.filter(pk=call.pk, cancelled_at__isnull=True).update(
+            cancelled_at=now
+        )
+        call = OneKeyCall.objects.select_related("case", "unit", "account__resident").get(
+            pk=call.pk
+        )
+        if won:
+            CaseEvent.objects.create(
+                case=call.case, action="resident_safe", at=now,
+                comment=_("居民表示已安全,取消了呼叫"),
+            )  # fmt: skip
+            event = call_event(call, "cancelled")
+            for group in call_targets(call.unit) + _escalated_groups(call):
+                publish(group, event)
+    return call
+
+
 def _escalated_groups(call: OneKeyCall) -> list[str]:
     centers = duty_centers(call.unit)
     groups = [center_group(c.pk) for c in centers[1 : call.escalation_level + 1]]
@@ -262,7 +288,7 @@ def onekey_escalate(*, call_id: int) -> OneKeyCall | None:
             .filter(pk=call_id)
             .first()
         )
-        if call is None or call.acknowledged_at is not None:
+        if call is None or call.acknowledged_at is not None or call.cancelled_at is not None:
             return call
         now = clock.now()
         due = call.created_at + dt.timedelta(seconds=ack_timeout() * (call.escalation_level + 1))

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("staff/", views.staff_console, name="staff_console"),
     path("staff/alerts/", views.staff_alerts, name="staff_alerts"),
     path("call/<int:pk>/ack/", views.call_ack, name="call_ack"),
+    path("call/<int:pk>/cancel/", views.call_cancel, name="call_cancel"),
     path("live/", views.live_list, name="live_list"),
     path("live/new/", views.live_create, name="live_create"),
     path("live/<int:pk>/", views.live_room, name="live_room"),

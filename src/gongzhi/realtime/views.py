@@ -84,9 +84,18 @@ def call_status(request, pk: int):
                 "acked_by": call.acknowledged_name,
                 "acked_at": call.acknowledged_at.isoformat() if call.acknowledged_at else None,
                 "level": call.escalation_level,
+                "cancelled": call.cancelled_at is not None,
             }  # fmt: skip
         )
     return render(request, "realtime/call_status.html", {"call": call})
+
+
+@require_POST
+@resident_required
+def call_cancel(request, pk: int):
+    """我已安全,取消呼叫."""
+    services.onekey_cancel(call=_own_call(request, pk), account=request.resident_account)
+    return redirect("realtime:call_status", pk=pk)
 
 
 @staff_required

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
@@ -30,7 +29,6 @@ from gongzhi.cases.models.extras import ConsultationTask
 from gongzhi.cases.selectors import inbox_q
 from gongzhi.core import clock
 from gongzhi.core.access import staff_of
-from gongzhi.core.masking import mask_name
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import GridAssignment, Staff
@@ -188,34 +186,29 @@ def diary_get_for(user, pk: int) -> DiaryEntry:
     return diary_list_for(user).get(pk=pk)
 
 
-def _name_patterns(name: str) -> list[str]:
-    name = (name or "").strip()
-    out = [name] if name else []
-    if re.fullmatch(r"[\u4e00-\u9fff]{3,}", name):
-        out.append(name[1:])  # the given name alone, as neighbours say it
-    return out
+def public_text(entry: DiaryEntry, area_names_: set[str] | None = None) -> str:
+    """The entry as neighbours read it (workbench.diary_privacy): every registry name of its
+    area, the residents met, phones and ID numbers hidden."""
+    from .diary_privacy import area_names, area_of, diary_public_text
 
-
-def public_text(entry: DiaryEntry) -> str:
-    """The entry's text with the names of the residents met replaced by "某居民"."""
-    text = entry.text
-    names = [p for r in entry.residents_met.all() for p in _name_patterns(r.name)]
-    names += [p for r in entry.residents_met.all() for p in [mask_name(r.name)] if p]
-    for name in sorted(set(names), key=len, reverse=True):
-        text = text.replace(name, "某居民")
-    return text
+    names = area_names(area_of(entry.grid)) if area_names_ is None else area_names_
+    return diary_public_text(entry.text, [*names, *(r.name for r in entry.residents_met.all())])
 
 
 def diary_public_feed(grid: Grid, *, limit: int = 50) -> list[DiaryEntry]:
     """Public entries in `grid`'s subtree, newest first, each with `public_text` set."""
+    from .diary_privacy import area_names, area_of
+
     entries = list(
         DiaryEntry.objects.filter(subtree_q("grid__path", grid.path), is_public=True)
         .select_related("grid")
         .prefetch_related("residents_met", "comments")
         .order_by("-date", "-pk")[:limit]
     )
+    # Names of the whole area, once: the feed's grid is the readers' compound (or above).
+    names = area_names(area_of(grid)) if entries else set()
     for e in entries:
-        e.public_text = public_text(e)
+        e.public_text = public_text(e, names)
     return entries
 
 

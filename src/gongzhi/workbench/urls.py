@@ -8,6 +8,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="sw"),
     path("diary/", views.diary_list, name="diary_list"),
     path("diary/new/", views.diary_new, name="diary_new"),
+    path("diary/preview/", views.diary_preview, name="diary_preview"),
     path("diary/<int:pk>/", views.diary_detail, name="diary_detail"),
     path("diary/<int:pk>/photos/<int:photo_pk>/", views.diary_photo, name="diary_photo"),
     path("report/", views.report_new, name="report_new"),

@@ -124,6 +124,23 @@ def diary_new(request):
     return _saved(request, url, _("日记已保存"), created=created, id=entry.pk)
 
 
+@require_POST
+@login_required
+def diary_preview(request):
+    """The public version of the draft being written (what neighbours will read)."""
+    from .diary_privacy import diary_preview_for
+
+    scoped = Resident.objects.restrict(request.user)
+    ids = [i for i in request.POST.getlist("residents") if i.isdigit() and len(i) < 12]
+    try:
+        text = diary_preview_for(
+            request.user, text=request.POST.get("text", ""), residents=scoped.filter(pk__in=ids)
+        )
+    except ValidationError as exc:
+        return JsonResponse({"errors": _errors(exc)}, status=400)
+    return JsonResponse({"text": text})
+
+
 @login_required
 def diary_list(request):
     entries = sel.diary_list_for(request.user)
@@ -160,7 +177,9 @@ def diary_detail(request, pk: int):
             return redirect("workbench:diary_detail", pk=pk)
         except ValidationError as exc:
             error = " ".join(_errors(exc).values())
-    return render(request, "workbench/diary_detail.html", {"entry": entry, "error": error})
+    public = sel.public_text(entry) if entry.is_public else ""
+    ctx = {"entry": entry, "error": error, "public": public}
+    return render(request, "workbench/diary_detail.html", ctx)
 
 
 # --- field report ---------------------------------------------------------------------------

@@ -13,3 +13,19 @@ def notification_badge(context) -> dict:
     user = getattr(request, "user", None)
     unread = notification_unread_count(user) if user and user.is_authenticated else 0
     return {"unread": unread}
+
+
+@register.inclusion_tag("cases/_callback_button.html", takes_context=True)
+def callback_button(context, case) -> dict:
+    """回电 for whoever holds the case; the resident's masked phone and house number."""
+    from gongzhi.cases.callback import house_number_of, may_call_back, reporter_account
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    account = reporter_account(case)
+    return {
+        "case": case, "csrf_token": context.get("csrf_token"),
+        "show": bool(user and user.is_authenticated and may_call_back(case, user)),
+        "house": house_number_of(case, account),
+        "phone": account.phone_masked if account and not case.contact_phone_masked else "",
+    }  # fmt: skip

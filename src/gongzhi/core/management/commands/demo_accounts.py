@@ -36,4 +36,7 @@ class Command(BaseCommand):
             role = str(Role(account.role).label)
             self.stdout.write(f"  {_pad(account.username, 12)}{_pad(role, 20)}{DEMO_PASSWORD}")
         if resident is not None:
-            self.stdout.write("居民端演示手机号 (demo resident): 13800000000,验证码见页面演示横幅")
+            self.stdout.write(
+                f"居民端演示账号 (demo resident): {resident.resident.name} {resident.phone},"
+                "验证码见页面演示横幅"
+            )

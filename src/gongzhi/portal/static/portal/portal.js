@@ -26,6 +26,10 @@
     return value === undefined ? text : text.replace("%s", value);
   }
 
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest("[data-reload]")) location.reload();
+  });
+
   if ("serviceWorker" in navigator && document.body.dataset.sw) {
     navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" }).catch(function () {});
   }
