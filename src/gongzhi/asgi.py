@@ -24,8 +24,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from gongzhi.realtime.routing import websocket_urlpatterns  # noqa: E402
 
-# Threads per server process that run requests; a request waiting on the database holds one.
-WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
+# Threads per server process that run requests. Two did best on this machine on SQLite and on
+# local PostgreSQL (fewer writers queueing for the lock: docs/decisions.md); raise it when the
+# database is far away or pages are slow.
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "2"))
 SHUTDOWN_GRACE = 10.0  # seconds requests in progress get to finish at shutdown
 
 
