@@ -20,12 +20,9 @@ BENCH_PEER_ROUNDS rounds (default 3). Standalone: `python bench/bench_peer.py`.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +33,10 @@ from pathlib import Path
 
 ORDER = 90
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import free_port, stop_group  # noqa: E402
+
 PEER_DIR = Path(os.environ.get("PEER_HARNESS", ROOT.parent / "shared" / "peer-helpdesk"))
 if not PEER_DIR.exists():
     PEER_DIR = Path("/work/shared/peer-helpdesk")
@@ -53,12 +54,6 @@ DESCRIPTION = "基准测试:楼院杂草无人清理,影响通行"
 # ---- processes ------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_up(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -70,16 +65,6 @@ def _wait_up(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"server did not answer {url}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def memory_mb(pgid: int) -> dict[str, float]:
@@ -241,7 +226,7 @@ def run_database(kind: str) -> dict:
         _pg_create(PEER_PG_DB)
     peer_setup(peer_url)
     unit, key = ours_prepare(ours_url)
-    ports = {"peer": _free_port(), "ours": _free_port(), "ours1": _free_port()}
+    ports = {"peer": free_port(), "ours": free_port(), "ours1": free_port()}
     servers = {"peer": peer_start(ports["peer"], peer_url)}
     try:
         servers["ours"] = ours_start(ports["ours"], ours_url, 2)
@@ -280,7 +265,7 @@ def run_database(kind: str) -> dict:
         memory = {"peer": memory_mb(servers["peer"].pid), "ours": memory_mb(servers["ours"].pid)}
     finally:
         for proc in servers.values():
-            _stop(proc)
+            stop_group(proc)
     med = {
         name: {m: statistics.median(r[m] for r in results) for m in ("rps", "p99_ms")}
         for name, results in runs.items()
@@ -333,7 +318,6 @@ def main(report) -> None:
 
 
 def _prepare_main() -> None:
-    sys.path.insert(0, str(ROOT))
     from bench.harness import configure_environment
 
     configure_environment()
