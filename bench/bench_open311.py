@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,10 +32,10 @@ WARMUP = 50
 
 
 def main(report) -> None:
-    from bench.harness import gongzhi, median
+    from bench.harness import free_port, gongzhi, median
 
     unit, raw_key = _prepare()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GONGZHI_OPEN311_RATE": "100000000/60"}
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -88,12 +87,6 @@ def _prepare() -> tuple[str, str]:
         unit = build_district().unit_a.code
     _, raw = apikey_create(name=f"bench-{uuid.uuid4().hex[:8]}")
     return unit, raw
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_up(url: str, seconds: float = 60) -> None:

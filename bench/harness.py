@@ -7,7 +7,10 @@ reset_database() wipes it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -179,3 +182,21 @@ def timed(fn: Callable[[], object], *, runs: int, warmup: int = 3) -> list[float
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for a server a benchmark starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 30) -> None:
+    """Stop a server started with start_new_session=True and everything it started."""
+    try:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=wait)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -8,6 +8,7 @@ WebSockets go to Channels (routes in gongzhi.realtime).
 """
 
 import asyncio
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -23,8 +24,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from gongzhi.realtime.routing import websocket_urlpatterns  # noqa: E402
 
-# Threads per server process that run requests; a request waiting on the database holds one.
-WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
+# Threads per server process that run requests. Two did best on this machine on SQLite and on
+# local PostgreSQL (fewer writers queueing for the lock: docs/decisions.md); raise it when the
+# database is far away or pages are slow.
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "2"))
+SHUTDOWN_GRACE = 10.0  # seconds requests in progress get to finish at shutdown
 
 
 class _LoopBound:
@@ -61,13 +65,31 @@ async def http_app(scope, receive, send):
     await _http(scope, receive_coroutine, send)
 
 
+async def drain_requests(seconds: float = SHUTDOWN_GRACE) -> None:
+    """Let the request threads finish while the event loop still runs.
+
+    A thread sends its response through the loop; once the loop has stopped, a thread still
+    sending would wait for ever, and the interpreter joins it at exit: the process would
+    never end. Past the grace period the process ends at once.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        await asyncio.wait_for(loop.run_in_executor(None, _http.executor.shutdown), seconds)
+    except TimeoutError:
+        logging.getLogger("gongzhi.serve").warning(
+            "requests still running %.0f s after shutdown began; exiting", seconds
+        )
+        os._exit(0)
+
+
 async def lifespan_app(scope, receive, send):
-    """Nothing to set up or tear down; answering keeps servers from logging an error."""
+    """Nothing to set up; at shutdown, the request threads are drained."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await drain_requests()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

@@ -131,13 +131,11 @@ DATABASES = {
     "default": dj_database_url.parse(
         _db_url,
         # With a pool (PostgreSQL, gongzhi/dbpool.py) a request hands its connection back
-        # at the end (0); without one, reuse server connections for a minute. SQLite
-        # connections are cheap to open. (Not in tests: live-server threads would keep the
-        # test database busy at teardown.)
-        conn_max_age=env_int(
-            "DB_CONN_MAX_AGE",
-            0 if _pool is not None or _db_url.startswith("sqlite") or MODE == "test" else 60,
-        ),
+        # at the end (0); without one, each server thread keeps its connection: opening a
+        # SQLite connection (and its PRAGMAs) per request doubled an Open311 POST's CPU
+        # time (docs/benchmarks.md). Not in tests: live-server threads would keep the test
+        # database busy at teardown.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _pool is not None or MODE == "test" else 600),
         conn_health_checks=True,  # with a pool: each connection is checked when handed out
     )
 }

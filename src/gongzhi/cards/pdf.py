@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import segno
 from django.urls import reverse
 
 from gongzhi.cards.content import CardData, Person
@@ -30,6 +29,9 @@ QR_MASK = 2
 
 Progress = Callable[[int, int], None]
 
+if TYPE_CHECKING:  # segno is imported when a card is drawn, not by every process
+    import segno
+
 
 def bind_url(unit_id: int, base_url: str) -> str:
     """The URL a card's QR code holds: the portal's signed bind link for that unit."""
@@ -38,6 +40,8 @@ def bind_url(unit_id: int, base_url: str) -> str:
 
 
 def qr_for(payload: str) -> segno.QRCode:
+    import segno
+
     return segno.make(payload, error="m", mask=QR_MASK, micro=False)
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+if TYPE_CHECKING:  # openpyxl (20 MB) is imported when a workbook is made, not by every process
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
 from .text import xml_safe
 
@@ -62,12 +64,17 @@ def write_sheet(
 
 
 def _bold(ws, text: str) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(ws, value=safe_cell(text))
     cell.font = Font(bold=True)
     return cell
 
 
 def new_streaming_workbook() -> Workbook:
+    from openpyxl import Workbook
+
     return Workbook(write_only=True)
 
 

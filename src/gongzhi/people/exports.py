@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
@@ -42,6 +40,9 @@ from gongzhi.people.models import (
 from gongzhi.people.selectors import household_list_for, resident_list_for, resident_search
 
 CHUNK = 2_000
+
+if TYPE_CHECKING:  # openpyxl (20 MB) is imported when a workbook is made, not at start-up
+    from openpyxl import Workbook
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,9 @@ COLUMN_NOTES = (
 
 def import_template(by) -> tuple[Workbook, str]:
     """The .xlsx template: a data sheet with headers, notes with an example, unit codes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     with translation.override("zh-hans"):
         wb = Workbook()
         data = wb.active
@@ -265,6 +269,8 @@ def import_template(by) -> tuple[Workbook, str]:
 
 
 def _choice_list(ws, header: str, labels: list[str]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     letter = ws.cell(row=1, column=cols.ALL_HEADERS.index(header) + 1).column_letter
     dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
     dv.error = "请从下拉列表中选择"
@@ -273,6 +279,8 @@ def _choice_list(ws, header: str, labels: list[str]) -> None:
 
 
 def _notes_sheet(wb: Workbook) -> None:
+    from openpyxl.styles import Font
+
     ws = wb.create_sheet("说明")
     ws.append(["填写说明:每行一名居民,从“实有人口”工作表第2行起填写;任何一行有误时整批不导入。"])
     ws.append(["列名", "是否必填", "说明"])

@@ -1,4 +1,5 @@
-"""`gongzhi serve` starts a real ASGI server that answers /healthz."""
+"""`gongzhi serve`: the real server answers /healthz and static files; its process layout
+(granian with the requested workers) and the connection budget it hands its processes."""
 
 import json
 import os
@@ -40,6 +41,10 @@ def test_serve_answers_healthz(tmp_path):
                 time.sleep(0.3)
         assert body is not None, "server did not answer within 180 s"
         assert body["database"]["ok"] is True
+        # The embedded default serves its static files itself (WhiteNoise, same port).
+        static = f"http://127.0.0.1:{port}/static/bootstrap/css/bootstrap.min.css"
+        with urllib.request.urlopen(static, timeout=10) as r:  # noqa: S310 - loopback
+            assert r.status == 200 and b".btn" in r.read()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
