@@ -118,8 +118,6 @@ def readiness() -> tuple[bool, dict]:
             result = check()
         except Exception as exc:  # noqa: BLE001 - a check that raises has failed, say why
             result = {"ok": False, "error": exc.__class__.__name__}
-            if name != "database":
-                connection.close_if_unusable_or_obsolete()
         if result is not None:
             results[name] = result
         if name == "database" and not results[name]["ok"]:

@@ -1,7 +1,8 @@
 """Helpers for tests that run real server and worker processes against the test database.
 
 The test database must be a file (SQLite) or a server (PostgreSQL), and the test must use
-`transactional_db` so its rows are committed where the other processes can read them."""
+`transactional_db` with `django_db_serialized_rollback` (as the other live tests do) so its
+rows are committed where the other processes can read them."""
 
 from __future__ import annotations
 

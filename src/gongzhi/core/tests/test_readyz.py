@@ -16,13 +16,21 @@ def worker_up(db):
     return TaskWorkerBeat.objects.create(name="host:8000/1", pid=123, beat_at=timezone.now())
 
 
-def test_readyz_is_ok_with_a_fresh_worker_and_empty_queues(client, worker_up):
+def test_readyz_is_ok_with_a_fresh_worker_and_empty_queues(client, worker_up, settings):
+    settings.REDIS_URL = ""
     response = client.get("/readyz")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["failing"] == []
     assert body["checks"]["task_workers"]["up"] == ["host:8000/1"]
-    assert "redis" not in body["checks"]  # REDIS_URL is not set in tests
+    assert "redis" not in body["checks"]  # checked only when REDIS_URL is set
+
+
+def test_readyz_names_redis_when_it_is_configured_and_unreachable(client, worker_up, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["redis"]
 
 
 def test_readyz_names_a_worker_the_supervisor_saw_exit(client, worker_up):

@@ -13,7 +13,12 @@ from gongzhi.core.models import TaskWorkerBeat
 from . import processes as p
 from .probe_tasks import probe
 
-pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
+# Serialized rollback: the flush after each test must not leave the database without the
+# migrated rows (content types, categories) that later tests restore.
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _finished(ids):

@@ -42,7 +42,7 @@ def test_with_the_relay_off_nothing_is_stored(db, settings):
 
 
 def test_the_poller_forwards_other_processes_events_once_and_skips_its_own(
-    transactional_db, relay_on
+    transactional_db, django_db_serialized_rollback, relay_on
 ):
     from django.utils import timezone
 
