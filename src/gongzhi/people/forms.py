@@ -61,8 +61,16 @@ class RevealForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         label=_("查看事由"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("例如:办理低保核对身份"), "maxlength": 200}),
-    )
+        widget=forms.TextInput(
+            attrs={"placeholder": _("例如:办理低保核对身份"), "maxlength": 200,
+                   "list": "reveal-reasons"}
+        ),
+    )  # fmt: skip
+
+    def reasons(self) -> list[str]:
+        from .services import reveal_reasons
+
+        return reveal_reasons()
 
 
 class ResidentForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):

@@ -13,6 +13,7 @@ from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
 from gongzhi.core.models import AuditLog
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 from gongzhi.core.roles import CHANGE, REVEAL_PII, VIEW_SPECIAL
+from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid, Level
 from gongzhi.people.models import (
     SPECIAL_TAGS,
@@ -173,6 +174,12 @@ def resident_tag_add(*, by, resident: Resident, tag: str, note: str = "") -> Res
 
 
 REVEALABLE = {"id_number": "身份证号", "phone": "电话", "name": "姓名"}
+MIN_REVEAL_REASON = 4  # distinct characters, unless the reason is one of the listed ones
+
+
+def reveal_reasons() -> list[str]:
+    """The usual reasons, offered as a list next to the free-text reason."""
+    return [_("核查"), _("入户走访"), _("矛盾纠纷调解"), _("救助帮扶核对"), _("协助案件核查")]
 
 
 @transaction.atomic
@@ -180,9 +187,15 @@ def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dic
     """Full identifiers for a permitted user; every call writes an audit row."""
     if not can(by, REVEAL_PII) or not grid_in_scope(by, resident.grid):
         raise PermissionDenied(_("您无权查看完整身份信息"))
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ValidationError({"reason": _("请填写查看事由")})
+    reason = clean_text(reason, field="reason", label=_("查看事由"), max_length=200)
+    if reason not in reveal_reasons() and len(set(reason) - set(" \t\n")) < MIN_REVEAL_REASON:
+        # A one-letter or "aaaa" reason says nothing an auditor can check.
+        raise ValidationError(
+            {
+                "reason": _("请填写查看事由:从列表中选择,或写明至少%(n)d个字")
+                % {"n": MIN_REVEAL_REASON}
+            }
+        )
     audit_record(
         actor=by,
         action=AuditLog.Action.REVEAL,

@@ -128,7 +128,7 @@ def test_the_api_cleans_json_strings_and_refuses_nul(district, api):
     assert created.status_code == 201, created.content
     case = Case.objects.get()
     assert (case.title, case.description) == ("噪音", "夜间噪音")
-    assert refused.status_code == 400 and "空字符" in refused.json()["detail"]
+    assert refused.status_code == 400 and "空字符" in refused.json()["title"][0]
     assert Case.objects.count() == 1
 
 
