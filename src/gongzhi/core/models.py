@@ -13,6 +13,7 @@ class AuditLog(models.Model):
         READ_SENSITIVE = "read_sensitive", _("查阅敏感记录")
         EXPORT = "export", _("导出")
         IMPORT = "import", _("导入")
+        CHANGE = "change", _("修改")
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(

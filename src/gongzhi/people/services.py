@@ -148,18 +148,44 @@ def resident_create(*, by, household: Household, **fields) -> Resident:
 
 
 @transaction.atomic
-def resident_update(*, by, resident: Resident, **fields) -> Resident:
+def resident_update(
+    *, by, resident: Resident, expected_version: int | None = None, **fields
+) -> Resident:
+    """Edit a resident. With `expected_version` (every form and API edit sends it), an edit
+    started from an older version is refused (StaleResident) instead of overwriting. Each
+    change writes an audit row naming who changed which fields (values stay out: PII)."""
     _require_change(by, resident.grid)
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleResident(
+            {"version": _("该居民信息已被其他人修改,请刷新页面查看最新信息后再保存")}
+        )
     clean = clean_resident_fields(**fields)
-    if id_number_taken(clean.id_number, exclude_pk=resident.pk):
+    if id_number_taken(clean.id_number, exclude_pk=locked.pk):
         raise ValidationError({"id_number": _("该身份证号已登记,不能重复登记")})
+    before = {f: getattr(locked, f) for f in CHANGE_TRACKED}
     for attr in ("name", "kind", "relation", "gender", "birth_date"):
-        setattr(resident, attr, getattr(clean, attr))
-    resident.set_id_number(clean.id_number)
-    resident.set_phone(clean.phone)
-    resident.updated_at = clock.now()
-    resident.save()
+        setattr(locked, attr, getattr(clean, attr))
+    locked.set_id_number(clean.id_number)
+    locked.set_phone(clean.phone)
+    changed = [f for f in CHANGE_TRACKED if getattr(locked, f) != before[f]]
+    if changed:
+        locked.updated_at = clock.now()
+        locked.version += 1
+        locked.save()
+        audit_record(
+            actor=by, action=AuditLog.Action.CHANGE, target=locked, fields=",".join(changed)
+        )
+    resident.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return resident
+
+
+class StaleResident(ValidationError):
+    """The edit started from an older version of the record (answered 409 by the API)."""
+
+
+# Fields whose change is recorded (names only) in the audit log.
+CHANGE_TRACKED = ("name", "id_number", "phone", "kind", "relation", "gender", "birth_date")
 
 
 @transaction.atomic
