@@ -43,3 +43,15 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def center_api(district):
+    """A DRF API client with the township center staff's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token = Token.objects.create(user=district.users["center"])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

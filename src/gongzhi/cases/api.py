@@ -35,7 +35,7 @@ MAX_KEY = 80
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -271,7 +271,7 @@ class CaseViewSet(
         return Response(self.represent(case), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=CaseEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, ref=None):
         case = self.get_object()
         events = case.events.select_related("actor__staff").order_by("at", "pk")

@@ -79,7 +79,32 @@ def attachment_check(upload) -> CheckedFile:
     ctype, ext = kind
     if ctype.startswith("image/"):
         _verify_image(data, name)
+        data = _without_metadata(data, ctype)
     return CheckedFile(name=name, content_type=ctype, ext=ext, data=data)
+
+
+# Pillow's save format for each photo type re-encoded on upload. GIFs keep their bytes:
+# they carry no EXIF, and re-encoding would drop animation frames.
+_REENCODE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def _without_metadata(data: bytes, ctype: str) -> bytes:
+    """The photo turned upright by its EXIF orientation, saved again without EXIF (GPS,
+    camera, time) or text chunks: only the pixels are kept (issue 12, finding 11)."""
+    from PIL import Image, ImageOps
+
+    fmt = _REENCODE.get(ctype)
+    if fmt is None:
+        return data
+    with Image.open(io.BytesIO(data)) as img:
+        upright = ImageOps.exif_transpose(img)  # a copy, turned upright
+        if fmt == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
+        out = io.BytesIO()
+        options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+        upright.save(out, fmt, exif=b"", **options)
+        return out.getvalue()
 
 
 def _verify_image(data: bytes, name: str) -> None:

@@ -96,6 +96,17 @@ def grid_in_scope(user, grid) -> bool:
     return any(grid.path.startswith(p) for p in paths)
 
 
+def scope_covers(user, other) -> bool:
+    """True when `user` sees everything `other` (another user) sees: a township center
+    covers its grid workers, never the district's staff."""
+    mine, theirs = scope_paths(user), scope_paths(other)
+    if mine is None:
+        return role_of(user) is not None
+    if theirs is None:
+        return False
+    return bool(theirs) and all(any(p.startswith(m) for m in mine) for p in theirs)
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         return restrict(self, user, action)

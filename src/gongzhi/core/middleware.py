@@ -28,12 +28,22 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+def _bad_request(request: HttpRequest, message: str, field: str = "") -> HttpResponse:
     if _is_api(request) or "json" in (request.content_type or ""):
-        return JsonResponse(
-            {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
-    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        # The API's own shape: errors keyed by the field, else "detail".
+        body = {field: [message]} if field else {"detail": message}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    text = f"{field}: {message}" if field else message
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _named(key, clean):
+    """Run `clean`, naming the field `key` when it finds a NUL."""
+    try:
+        return clean()
+    except NulCharacter as exc:
+        exc.field = exc.field or str(key).replace("\x00", "")[:50]
+        raise
 
 
 def _clean_querydict(qd: QueryDict) -> QueryDict | None:
@@ -41,8 +51,10 @@ def _clean_querydict(qd: QueryDict) -> QueryDict | None:
     changed = False
     out = QueryDict(mutable=True, encoding=qd.encoding)
     for key, values in qd.lists():
-        new_key = clean_input(key)
-        new_values = [clean_input(v) if isinstance(v, str) else v for v in values]
+        new_key = _named("", lambda k=key: clean_input(k))
+        new_values = [
+            _named(new_key, lambda v=v: clean_input(v)) if isinstance(v, str) else v for v in values
+        ]
         changed = changed or new_key != key or new_values != values
         out.setlist(new_key, new_values)
     if not changed:
@@ -57,7 +69,10 @@ def _clean_json(value):
     if isinstance(value, list):
         return [_clean_json(v) for v in value]
     if isinstance(value, dict):
-        return {clean_input(k): _clean_json(v) for k, v in value.items()}
+        return {
+            _named("", lambda k=k: clean_input(k)): _named(k, lambda v=v: _clean_json(v))
+            for k, v in value.items()
+        }
     return value
 
 
@@ -68,8 +83,8 @@ class CleanInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             self._clean(request)
-        except NulCharacter:
-            return _bad_request(request, nul_message())
+        except NulCharacter as exc:
+            return _bad_request(request, nul_message(), exc.field)
         except RecursionError:
             return _bad_request(request, _("请求内容嵌套层级过深,无法处理"))
         return self.get_response(request)

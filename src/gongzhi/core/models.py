@@ -14,6 +14,7 @@ class AuditLog(models.Model):
         EXPORT = "export", _("导出")
         IMPORT = "import", _("导入")
         LOCKOUT = "lockout", _("登录锁定")
+        CHANGE = "change", _("修改")
 
     at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(

@@ -21,7 +21,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class NulCharacter(ValueError):
-    """The input holds a NUL character: refused, never stored."""
+    """The input holds a NUL character: refused, never stored. `field` names where."""
+
+    field = ""
 
 
 def nul_message() -> str:

@@ -15,9 +15,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
-from gongzhi.core.access import staff_of
+from gongzhi.core.access import role_of, staff_of
 from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
+from gongzhi.core.roles import Role
 from gongzhi.org.models import Center, Staff
 
 from .models import (
@@ -47,8 +48,14 @@ def session_note_read(*, user, pk: int, request=None) -> tuple[SessionNote, str]
     return note, note.decrypt_content()
 
 
+# Who may see appointments (time, counsellor, status): the counsellors, and the center's
+# staff and admins who book them; not the center's mediators, police or grid workers.
+APPOINTMENT_READERS = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.COUNSELOR})
+
+
 def appointment_list_for(user) -> QuerySet[Appointment]:
-    return Appointment.objects.restrict(user).select_related("slot__counselor", "resident")
+    qs = Appointment.objects.restrict(user).select_related("slot__counselor", "resident")
+    return qs if role_of(user) in APPOINTMENT_READERS else qs.none()
 
 
 def counselor_calendar(user, *, start: dt.datetime, end: dt.datetime) -> QuerySet[CounselorSlot]:

@@ -23,7 +23,7 @@ from gongzhi.people.models import Household, Resident
 from gongzhi.people.services import resident_create
 
 from .models import FAQ, Outcome, PolicyArticle, RoomReferral, Service, Ticket, Window, WindowVisit
-from .permissions import require_hall, require_publicity
+from .permissions import require_article, require_hall, require_publicity
 
 _PREFIX = re.compile(r"^[A-Z]{1,2}$")
 
@@ -241,6 +241,8 @@ def article_save(
     article: PolicyArticle | None = None,
 ) -> PolicyArticle:  # fmt: skip
     require_publicity(by)
+    if article is not None:
+        require_article(by, article)
     errors: dict[str, str] = {}
     clean = {}
     for field, label, value, limit, required in (
@@ -271,6 +273,7 @@ def article_save(
 @transaction.atomic
 def article_delete(*, by, article: PolicyArticle) -> None:
     require_publicity(by)
+    require_article(by, article)
     article.delete()
 
 

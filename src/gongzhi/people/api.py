@@ -20,6 +20,7 @@ from gongzhi.grids.models import Grid
 from gongzhi.people.models import Household, Resident, ResidentKind, ResidentTag, Tag
 from gongzhi.people.selectors import household_list_for, resident_list_for, resident_search
 from gongzhi.people.services import (
+    StaleResident,
     household_create,
     resident_create,
     resident_reveal,
@@ -63,6 +64,7 @@ class ResidentSerializer(MaskedResidentFields):
             "grid_name",
             "tags",
             "is_synthetic",
+            "version",
         ]
         read_only_fields = fields
 
@@ -94,10 +96,15 @@ class ResidentUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     kind = serializers.CharField(max_length=20, required=False, allow_blank=True)
     relation = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1,
+        help_text="编辑所依据的版本号(读取时的 version);已被他人修改时返回 409",
+    )  # fmt: skip
 
 
 class ResidentCreateSerializer(ResidentUpdateSerializer):
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    version = None  # a new record has no version yet
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +200,11 @@ class ResidentViewSet(
             "relation": resident.relation,
         }
         fields = (current | data) if partial else data
-        resident_update(by=self.request.user, resident=resident, **fields)
+        fields["expected_version"] = fields.pop("version", None)
+        try:
+            resident_update(by=self.request.user, resident=resident, **fields)
+        except StaleResident as exc:
+            return Response(exc.message_dict, status=status.HTTP_409_CONFLICT)
         return Response(self.represent(resident.pk))
 
     @extend_schema(request=RevealRequestSerializer, responses=RevealedSerializer)

@@ -61,8 +61,16 @@ class RevealForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         label=_("查看事由"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("例如:办理低保核对身份"), "maxlength": 200}),
-    )
+        widget=forms.TextInput(
+            attrs={"placeholder": _("例如:办理低保核对身份"), "maxlength": 200,
+                   "list": "reveal-reasons"}
+        ),
+    )  # fmt: skip
+
+    def reasons(self) -> list[str]:
+        from .services import reveal_reasons
+
+        return reveal_reasons()
 
 
 class ResidentForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
@@ -78,13 +86,16 @@ class ResidentForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
     clear_phone = forms.BooleanField(label=_("清除联系电话"), required=False)
     kind = forms.ChoiceField(label=_("人口类型"), choices=ResidentKind.choices)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
+    # The version the edit started from (a stale one is refused, see resident_update).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, resident=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.resident = resident
         if resident is None:
-            del self.fields["clear_phone"]
+            del self.fields["clear_phone"], self.fields["version"]
             return
+        self.initial.setdefault("version", resident.version)
         keep = _("留空则保持不变")
         for field, masked in (
             ("name", resident.masked_name),
@@ -101,6 +112,8 @@ class ResidentForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         """Arguments for resident_create/resident_update, filling blanks from the record."""
         data = dict(self.cleaned_data)
         clear_phone = data.pop("clear_phone", False)
+        if "version" in data:
+            data["expected_version"] = data.pop("version")
         if self.resident is not None:
             for field in ("name", "id_number", "phone"):
                 if not (data.get(field) or "").strip():

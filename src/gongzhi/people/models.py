@@ -88,6 +88,8 @@ class Resident(models.Model):
     is_synthetic = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
+    # Optimistic lock for edits, as cases have: an edit states the version it started from.
+    version = models.PositiveIntegerField(default=1)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
 from gongzhi.core.models import AuditLog
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 from gongzhi.core.roles import CHANGE, REVEAL_PII, VIEW_SPECIAL
+from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid, Level
 from gongzhi.people.models import (
     SPECIAL_TAGS,
@@ -147,18 +148,44 @@ def resident_create(*, by, household: Household, **fields) -> Resident:
 
 
 @transaction.atomic
-def resident_update(*, by, resident: Resident, **fields) -> Resident:
+def resident_update(
+    *, by, resident: Resident, expected_version: int | None = None, **fields
+) -> Resident:
+    """Edit a resident. With `expected_version` (every form and API edit sends it), an edit
+    started from an older version is refused (StaleResident) instead of overwriting. Each
+    change writes an audit row naming who changed which fields (values stay out: PII)."""
     _require_change(by, resident.grid)
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleResident(
+            {"version": _("该居民信息已被其他人修改,请刷新页面查看最新信息后再保存")}
+        )
     clean = clean_resident_fields(**fields)
-    if id_number_taken(clean.id_number, exclude_pk=resident.pk):
+    if id_number_taken(clean.id_number, exclude_pk=locked.pk):
         raise ValidationError({"id_number": _("该身份证号已登记,不能重复登记")})
+    before = {f: getattr(locked, f) for f in CHANGE_TRACKED}
     for attr in ("name", "kind", "relation", "gender", "birth_date"):
-        setattr(resident, attr, getattr(clean, attr))
-    resident.set_id_number(clean.id_number)
-    resident.set_phone(clean.phone)
-    resident.updated_at = clock.now()
-    resident.save()
+        setattr(locked, attr, getattr(clean, attr))
+    locked.set_id_number(clean.id_number)
+    locked.set_phone(clean.phone)
+    changed = [f for f in CHANGE_TRACKED if getattr(locked, f) != before[f]]
+    if changed:
+        locked.updated_at = clock.now()
+        locked.version += 1
+        locked.save()
+        audit_record(
+            actor=by, action=AuditLog.Action.CHANGE, target=locked, fields=",".join(changed)
+        )
+    resident.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return resident
+
+
+class StaleResident(ValidationError):
+    """The edit started from an older version of the record (answered 409 by the API)."""
+
+
+# Fields whose change is recorded (names only) in the audit log.
+CHANGE_TRACKED = ("name", "id_number", "phone", "kind", "relation", "gender", "birth_date")
 
 
 @transaction.atomic
@@ -173,6 +200,12 @@ def resident_tag_add(*, by, resident: Resident, tag: str, note: str = "") -> Res
 
 
 REVEALABLE = {"id_number": "身份证号", "phone": "电话", "name": "姓名"}
+MIN_REVEAL_REASON = 4  # distinct characters, unless the reason is one of the listed ones
+
+
+def reveal_reasons() -> list[str]:
+    """The usual reasons, offered as a list next to the free-text reason."""
+    return [_("核查"), _("入户走访"), _("矛盾纠纷调解"), _("救助帮扶核对"), _("协助案件核查")]
 
 
 @transaction.atomic
@@ -180,9 +213,15 @@ def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dic
     """Full identifiers for a permitted user; every call writes an audit row."""
     if not can(by, REVEAL_PII) or not grid_in_scope(by, resident.grid):
         raise PermissionDenied(_("您无权查看完整身份信息"))
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ValidationError({"reason": _("请填写查看事由")})
+    reason = clean_text(reason, field="reason", label=_("查看事由"), max_length=200)
+    if reason not in reveal_reasons() and len(set(reason) - set(" \t\n")) < MIN_REVEAL_REASON:
+        # A one-letter or "aaaa" reason says nothing an auditor can check.
+        raise ValidationError(
+            {
+                "reason": _("请填写查看事由:从列表中选择,或写明至少%(n)d个字")
+                % {"n": MIN_REVEAL_REASON}
+            }
+        )
     try:
         values = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone}
     except crypto.Undecryptable:

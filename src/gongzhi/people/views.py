@@ -30,6 +30,8 @@ from gongzhi.people.services import (
     resident_update,
 )
 
+from .services import StaleResident
+
 PAGE_SIZE = 50
 IMPORT_PATH = "/people/io/import/"
 EXPORT_PATH = "/people/io/export/residents.xlsx"
@@ -196,16 +198,20 @@ def resident_edit_view(request, pk: int):
     qs = resident_list_for(request.user, action="change").select_related("household__unit")
     resident = get_object_or_404(qs, pk=pk)
     form = ResidentForm(request.POST or None, resident=resident)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             resident_update(by=request.user, resident=resident, **form.service_fields())
+        except StaleResident as exc:
+            form.add_error(None, exc.message_dict["version"])  # the input stays in the form
+            status = 409
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             messages.success(request, _("已保存 %(name)s 的信息") % {"name": resident.masked_name})
             return redirect("people:resident_detail", pk=resident.pk)
     context = {"form": form, "household": resident.household, "resident": resident}
-    return render(request, "people/resident_form.html", context)
+    return render(request, "people/resident_form.html", context, status=status)
 
 
 @login_required

@@ -17,8 +17,8 @@ from gongzhi.cases.models import CaseEvent, Category, Channel, Urgency
 from gongzhi.cases.notify import notify_users, outbound_queue
 from gongzhi.cases.services import case_create
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
-from gongzhi.core.roles import DISTRICT_WIDE
+from gongzhi.core.access import grid_in_scope, role_of, scope_covers, staff_of
+from gongzhi.core.roles import DISTRICT_WIDE, Role
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, GridAssignment, Staff
 
@@ -355,11 +355,18 @@ def _is_host(session: LiveSession, user) -> bool:
     )
 
 
+LIVE_SCHEDULERS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
+
+
 def live_session_create(
     *, by, topic: str, scheduled_at, hosts, stream_url: str = ""
 ) -> LiveSession:
-    if role_of(by) is None:
-        raise PermissionDenied(_("只有工作人员可以安排直播"))
+    if role_of(by) not in LIVE_SCHEDULERS:
+        # A session is open to the whole district: only its admins and the centers' staff.
+        raise PermissionDenied(_("只有区管理员和综治中心工作人员可以安排直播"))
+    hosts = list(hosts)
+    if any(h.pk != by.pk and not (role_of(h) and scope_covers(by, h)) for h in hosts):
+        raise PermissionDenied(_("主持人须是您管辖范围内的工作人员"))
     topic = (topic or "").strip()
     errors = {}
     if not topic:
@@ -373,7 +380,7 @@ def live_session_create(
         session = LiveSession.objects.create(
             topic=topic[:100], scheduled_at=scheduled_at, stream_url=stream_url, created_by=by
         )
-        session.hosts.set(list(hosts) or [by])
+        session.hosts.set(hosts or [by])
     return session
 
 
@@ -430,6 +437,8 @@ def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
     account = question.account
     if account is None or account.unit_id is None:
         raise ValidationError(_("提问居民未绑定住址单元,无法确定事件网格"))
+    if not grid_in_scope(by, account.unit):
+        raise PermissionDenied(_("该居民不在您的管辖范围内,不能转为事件"))
     with transaction.atomic():
         case = case_create(
             by=None, title=question.text[:30], description=question.text,

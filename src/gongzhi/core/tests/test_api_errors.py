@@ -3,7 +3,6 @@ with a Chinese message, not a RecursionError 500 page; unknown URLs and wrong me
 /api/ answer JSON as well."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from gongzhi.cases.models import Case
@@ -11,19 +10,11 @@ from gongzhi.cases.models import Case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(district):
-    client = APIClient()
-    token = Token.objects.create(user=district.users["center"])
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 @pytest.mark.parametrize("opener,closer", [("[", "]"), ('{"a":', "}")])
-def test_json_nested_100000_deep_is_a_400_json_answer(api, opener, closer):
+def test_json_nested_100000_deep_is_a_400_json_answer(center_api, opener, closer):
     body = opener * 100_000 + "1" + closer * 100_000
 
-    response = api.post("/api/v1/cases/", body, content_type="application/json")
+    response = center_api.post("/api/v1/cases/", body, content_type="application/json")
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
@@ -36,8 +27,8 @@ def test_json_nested_100000_deep_is_a_400_json_answer(api, opener, closer):
     [("get", "/api/v1/no-such-thing/"), ("get", "/api/v1/cases/NOPE-0/"), ("delete", "/api/v1/cases/"),
      ("get", "/api/nowhere")],
 )  # fmt: skip
-def test_api_errors_are_json(api, method, path):
-    response = getattr(api, method)(path)
+def test_api_errors_are_json(center_api, method, path):
+    response = getattr(center_api, method)(path)
 
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/json")

@@ -132,3 +132,28 @@ def test_revealing_a_resident_outside_the_subtree_is_not_found_and_not_logged(di
 def test_reveal_only_accepts_post(district, login):
     assert login("center").get(reveal(district, "a_head")).status_code == 405
     assert AuditLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("reason", ["x", "查查", "aaaa", "啊啊啊啊啊", "核实\x00身份", "ab c"])
+def test_a_junk_reveal_reason_is_refused_by_page_and_api(district, login, reason):
+    from rest_framework.authtoken.models import Token
+
+    response = login("center").post(reveal(district, "a_head"), {"reason": reason})
+    token = Token.objects.create(user=district.users["center"]).key
+    api = login("center").post(
+        f"/api/v1/residents/{district.residents['a_head'].pk}/reveal/", {"reason": reason},
+        content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}",
+    )  # fmt: skip
+
+    assert response.status_code in (200, 400) and api.status_code == 400
+    assert AuditLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("reason", ["核查", "入户走访", "核对低保"])
+def test_a_listed_or_four_character_reason_reveals(district, login, reason):
+    page = login("center").get(f"/people/residents/{district.residents['a_head'].pk}/")
+    assert 'datalist id="reveal-reasons"' in page.content.decode()
+
+    response = login("center").post(reveal(district, "a_head"), {"reason": reason})
+
+    assert response.status_code == 200 and AuditLog.objects.get().reason == reason
