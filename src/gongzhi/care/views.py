@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -117,6 +118,7 @@ def _detail(request, resident: Resident, bound=None, status: int = 200):
         "visits": visits_of(request.user, resident)[:50],
         "helps": help_of(request.user, resident)[:50],
         "can_act": may_care(request.user, resident), "open_for_error": bound[0] if bound else "",
+        "step_base": reverse("care:target_detail", args=[resident.pk]),
     }  # fmt: skip
     return render(request, "care/target_detail.html", context, status=status)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -178,6 +179,7 @@ def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, 
         "forms": step_forms,
         "can_act": may_mediate(request.user, dispute.center),
         "open_for_error": bound[0] if bound else "",
+        "step_base": reverse("mediation:dispute_detail", args=[dispute.pk]),
     }
     return render(request, "mediation/dispute_detail.html", context, status=status)
 

@@ -99,7 +99,11 @@ def start(request):
     from .auth import current_account
 
     center = kiosk_center(request)
-    ctx = {"account": current_account(request), "center": center, "services": services_of(center)}
+    # 取号 is offered only on a device registered for this hall (see device_center).
+    device = device_center(request)
+    ticketing = device is not None and center is not None and device.pk == center.pk
+    ctx = {"account": current_account(request), "center": center,
+           "services": services_of(center) if ticketing else []}  # fmt: skip
     return render(request, "portal/kiosk_home.html", ctx)
 
 

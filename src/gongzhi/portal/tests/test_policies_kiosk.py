@@ -137,6 +137,10 @@ def test_the_kiosk_offers_tickets_when_its_center_has_hall_services(client, dist
     )
 
     page = client.get(reverse("portal_kiosk"), {"center": center.pk}).content.decode()
+    assert reverse("portal_kiosk_ticket") not in page  # not a registered kiosk yet
+
+    register_kiosk(client, district, center)
+    page = client.get(reverse("portal_kiosk"), {"center": center.pk}).content.decode()
 
     assert reverse("portal_kiosk_ticket") in page and "取号" in page
 

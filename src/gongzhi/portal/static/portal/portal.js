@@ -17,7 +17,7 @@
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest("[data-bigfont]");
     if (b) setBig(!document.documentElement.classList.contains("bigfont"));
-    if (ev.target.closest("[data-reload]")) location.reload();  // the offline page's 重试
+    if (ev.target.closest("[data-reload]")) location.reload();  // the offline page's retry button
   });
 
   // Messages come translated from the page (data-t-* on <body>); "%s" takes the one value.
