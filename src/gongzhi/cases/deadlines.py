@@ -15,6 +15,7 @@ from gongzhi.core import clock
 from gongzhi.grids.models import Grid
 
 from . import calendar
+from .kpis.daily import contributions, kpi_track
 from .models import Case, CaseEvent, OwningLevel, Phase, State, Supervision
 from .notify import notify_users, supervisors_of
 from .policies import NoPolicy, policy_for  # noqa: F401 - NoPolicy re-exported
@@ -153,6 +154,7 @@ def _sweep_one(case_id: int, now: dt.datetime) -> bool:
     yellow_field, red_field = _FIELDS[phase]
     red_at = getattr(case, red_field)
     from_state = case.state
+    before = contributions(case)
     if red_at is not None and red_at <= now:
         action = _red(case, phase, now)
     else:
@@ -161,6 +163,7 @@ def _sweep_one(case_id: int, now: dt.datetime) -> bool:
     case.updated_at = now
     schedule_next_check(case)
     case.save()
+    kpi_track(before, case, now)
     CaseEvent.objects.create(
         case=case, actor=None, action=action, from_state=from_state, to_state=case.state, at=now,
         data={"phase": phase, "owning_level": case.owning_level},

@@ -1,6 +1,6 @@
 """KPI pages: the user's scope root, any grid in it with its children, and the .xlsx export.
 
-Thin: figures come from cases.kpis (one query for the grid, one GROUP BY for its children).
+Thin: figures come from cases.kpis (the daily aggregates for the grid and its children).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from .kpis import RATE_LABELS, kpis_compute, kpis_per_child
 from .kpis.compute import kpi_weights, kpiset_empty
 from .kpis.export import kpi_export_workbook
 from .kpis.forms import KpiPeriodForm
-from .models import Case
 
 
 def _grid_or_404(user, pk: int) -> Grid:
@@ -37,10 +36,10 @@ def _figures(request, grid: Grid):
     """(form, period, grid KPIs, [(child, KPIs)]) over the user's own restricted cases."""
     form = KpiPeriodForm(request.GET or None)
     period = form.resolved_period()
-    cases = Case.objects.restrict(request.user)
-    kpis = kpis_compute(period=period, qs=cases, grid=grid)
+    user = request.user  # figures over the user's own subtree only
+    kpis = kpis_compute(period=period, user=user, grid=grid)
     children = list(grid_children(grid))
-    per_child = kpis_per_child(grid=grid, period=period, qs=cases) if children else {}
+    per_child = kpis_per_child(grid=grid, period=period, user=user) if children else {}
     empty = kpiset_empty()
     rows = [(child, per_child.get(child.path, empty)) for child in children]
     return form, period, kpis, rows

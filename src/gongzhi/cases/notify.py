@@ -104,7 +104,7 @@ def outbound_send(message: OutboundMessage) -> OutboundMessage:
 
 
 @functools.cache
-def _supervisor_sql(n: int) -> str:
+def supervisor_sql(n: int) -> str:
     """Two indexed look-ups by grid path (assignments; the grids' centers) as one query.
 
     Hand-written because it runs for every case created, and the ORM's compilation of the
@@ -130,7 +130,7 @@ def supervisor_ids_of(grid) -> list[int]:
     step = Grid.steplen
     paths = [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
     with connection.cursor() as cur:
-        cur.execute(_supervisor_sql(len(paths)), paths + paths)
+        cur.execute(supervisor_sql(len(paths)), paths + paths)
         rows = cur.fetchall()
     by_path: dict[str, set[int]] = {}
     for user_id, path in rows:

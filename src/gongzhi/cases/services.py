@@ -8,7 +8,7 @@ in the same transaction.
 
 from __future__ import annotations
 
-import datetime as dt
+from contextlib import nullcontext
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of
-from gongzhi.core.inserts import insert_row
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 
 from . import calendar
 from .actions import EFFECTS
 from .attachments import attachment_check, attachment_store
+from .create_sql import case_insert
 from .deadlines import case_deadlines_compute, initial_owner, schedule_next_check
 from .geo import grid_for_point
+from .kpis.daily import contributions, kpi_track, local_day
 from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
 from .notify import notify_users, supervisor_ids_of
 from .resident_notify import case_changed_notify, case_created_notify
@@ -36,30 +37,6 @@ class StaleCase(TransitionError):
     """The case changed since the user loaded it (optimistic concurrency)."""
 
 
-# SQLite: upsert + RETURNING (SQLite ≥ 3.35); its one-writer lock already serialises creates.
-_NEXT_NUMBER_SQL = (
-    'INSERT INTO "cases_dailycounter" ("day", "last") VALUES (%s, 1) ON CONFLICT ("day") '
-    'DO UPDATE SET "last" = "cases_dailycounter"."last" + 1 RETURNING "last"'
-)
-# PostgreSQL: one sequence per day (migration 0005), so creates never wait on each other.
-_NEXT_NUMBER_SQL_PG = "SELECT gongzhi_case_number_next(%s)"
-
-
-def case_number_next(now: dt.datetime) -> str:
-    """SJyyyymmdd-NNNN, sequential per local day.
-
-    SQLite: a per-day counter row, gap-free. PostgreSQL: a per-day sequence, which never
-    blocks a concurrent create (a counter row's lock would be held through each durable
-    commit); a create that fails after drawing its number leaves a gap (docs/decisions.md).
-    """
-    day = now.astimezone(calendar.LOCAL).date()
-    sql = _NEXT_NUMBER_SQL_PG if connection.vendor == "postgresql" else _NEXT_NUMBER_SQL
-    with connection.cursor() as cur:
-        cur.execute(sql, [connection.ops.adapt_datefield_value(day)])
-        seq = cur.fetchone()[0]
-    return f"SJ{day:%Y%m%d}-{seq:04d}"
-
-
 def _existing(key: str) -> Case | None:
     return Case.objects.filter(idempotency_key=key).first()
 
@@ -67,18 +44,30 @@ def _existing(key: str) -> Case | None:
 def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
     """Report a case. A replay with the same idempotency key returns the first case."""
     key = (idempotency_key or "").strip()[:100] or None
-    if key and (first := _existing(key)):
-        return first
     try:
-        with transaction.atomic():
+        # A reporter's "received" message is written with the case, in one transaction.
+        needs_tx = fields.get("reporter_user") or fields.get("reporter_resident")
+        with _create_transaction(fields.get("attachments") or needs_tx):
             case = _case_create(by=by, idempotency_key=key, **fields)
-            case_created_notify(case)  # the reporter hears "received" (cases.resident_notify)
-            return case
-    except IntegrityError:
-        # Two submissions raced past the look-up; the loser's transaction rolled back whole.
+            if case is not None:  # None: a replay, told when it was first created
+                case_created_notify(case)  # the reporter hears "received"
+    except (IntegrityError, ValidationError, PermissionDenied):
+        # IntegrityError: two submissions raced past the key check; the loser's statement
+        # (or transaction) rolled back whole. A replay is answered with the first case even
+        # when something it was checked against has changed since.
         if key and (first := _existing(key)):
             return first
         raise
+    return case if case is not None else _existing(key)
+
+
+def _create_transaction(attachments):
+    """On PostgreSQL without attachments a create is one statement: outside a transaction it
+    is its own (no BEGIN/COMMIT round trips). Inside one, a savepoint keeps the IntegrityError
+    of a lost race from breaking the caller's transaction."""
+    if connection.vendor == "postgresql" and not attachments and not connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def _clean_category(category) -> Category:
@@ -149,7 +138,7 @@ def _case_create(
     extra: dict | None = None,
     attachments=(),
     idempotency_key: str | None = None,
-) -> Case:
+) -> Case | None:
     category = _clean_category(category)
     title, description = (title or "").strip(), description or ""
     errors = {}
@@ -179,7 +168,7 @@ def _case_create(
     now = clock.now()
     level, owning_grid = initial_owner(grid)
     case = Case(
-        number=case_number_next(now), title=title or description.strip()[:30],
+        title=title or description.strip()[:30],
         description=description, category=category, extra=extra, channel=channel, grid=grid,
         address=(address or "").strip()[:200], lat=lat, lng=lng,
         reporter_resident=reporter_resident, reporter_user=reporter_user,
@@ -191,17 +180,17 @@ def _case_create(
     if contact_name or contact_phone:
         case.set_contact((contact_name or "").strip(), contact_phone)
     case_deadlines_compute(case=case, phase=Phase.ACCEPT, start=now)
-    insert_row(case)  # = case.save(), without recompiling a 45-column INSERT per case
-    event = insert_row(CaseEvent(
-        case=case, actor=by if getattr(by, "pk", None) else None, action="report",
+    event = CaseEvent(
+        actor=by if getattr(by, "pk", None) else None, action="report",
         to_state=State.REPORTED, at=now, data={"channel": channel},
-    ))  # fmt: skip
+    )  # fmt: skip
+    # Number, case, event and the supervisors' inbox rows: one statement on PostgreSQL.
+    if not case_insert(case, event, day=now.astimezone(calendar.LOCAL).date()):
+        return None  # a replay: the first case stands
     for item in checked:
         attachment_store(case=case, checked=item, by=by, event=event)
-    notify_users(
-        supervisor_ids_of(owning_grid), case=case, kind="new_case",
-        title=f"新事件待受理:{case.number}", body=case.title,
-    )  # fmt: skip
+    if local_day(case.accept_red_at) < local_day(now):  # a limit of zero: due already
+        kpi_track({}, case, now)
     return case
 
 
@@ -225,6 +214,7 @@ def case_act(
     checked = [attachment_check(f) for f in attachments]
     now = clock.now()
     comment = (comment or "").strip()
+    before = contributions(locked)
     event = _apply(locked, t, by=by, now=now, comment=comment, params=params)
     for item in checked:
         attachment_store(case=locked, checked=item, by=by, event=event)
@@ -235,6 +225,7 @@ def case_act(
         events.append(_apply(locked, chained, by=by, now=now, comment="", params={}))
     locked.save()
     case_changed_notify(locked, events)  # every state change tells who it concerns, same tx
+    kpi_track(before, locked, now)  # the KPI aggregates of days already over
     case.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return locked
 

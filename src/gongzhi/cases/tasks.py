@@ -52,8 +52,10 @@ def deadlines_sweep_periodic() -> int:
     """Sweep, then schedule the next run — but only if this run wins the lease, so duplicate
     chains (two workers, a manual kick) collapse into one."""
     from .deadlines import cases_sweep_deadlines
+    from .kpis.daily import kpi_seal
 
     count = cases_sweep_deadlines()
+    kpi_seal()  # days that are over go into the KPI aggregates (docs/decisions.md)
     if sweep_lease_claim(clock.now()):
         deadlines_sweep_periodic.using(run_after=clock.now() + SWEEP_EVERY).enqueue()
     return count

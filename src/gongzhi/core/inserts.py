@@ -5,6 +5,8 @@ compilation costs more than the database's work. `insert_rows` builds the SQL on
 (model, row count, database) and per call only prepares the values, with the same
 `Field.pre_save` / `get_db_prep_save` calls the ORM's compiler makes, so every field type
 (JSON, dates, encrypted bytes, foreign keys) is stored exactly as `save()` would store it.
+`row_params` gives the prepared values alone, for callers that build a statement of their own
+(cases.create_sql folds a case, its number, event and notifications into one statement).
 
 What it skips, by design: model `save()` overrides and the pre_save/post_save signals. Use it
 only for models that have neither (tests/test_inserts.py checks each model it is used on),
@@ -17,7 +19,41 @@ import functools
 from collections.abc import Sequence
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import DateField, Field, JSONField, Model
+
+
+def insert_fields(model: type[Model], *, skip: tuple[str, ...] = ()) -> list[Field]:
+    """The columns an INSERT of a new row writes: every concrete field but a generated key."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and f.db_returning) and f.name not in skip
+    ]
+
+
+@functools.cache
+def _plan(fields: tuple[Field, ...]) -> tuple[tuple[Field, str, bool], ...]:
+    """Per field: (field, attname, plain). A plain field's value is its attribute (no
+    pre_save hook) and None is stored as NULL as is, so both ORM calls can be skipped."""
+    plan = []
+    for f in fields:
+        hook = type(f).pre_save is not Field.pre_save
+        if isinstance(f, DateField) and not (f.auto_now or f.auto_now_add):
+            hook = False  # DateField.pre_save only acts for auto_now / auto_now_add
+        plan.append((f, f.attname, not hook and not isinstance(f, JSONField)))
+    return tuple(plan)
+
+
+def row_params(obj: Model, fields: Sequence[Field], conn) -> list:
+    """The values of `fields` for a new row of `obj`, prepared as Model.save() prepares them."""
+    out = []
+    for f, attname, plain in _plan(tuple(fields)):
+        if plain:
+            value = getattr(obj, attname)
+            out.append(None if value is None else f.get_db_prep_save(value, connection=conn))
+        else:
+            out.append(f.get_db_prep_save(f.pre_save(obj, True), connection=conn))
+    return out
 
 
 @functools.cache
@@ -25,13 +61,19 @@ def _statement(model: type[Model], n: int, alias: str) -> tuple[list, str]:
     conn = connections[alias]
     qn = conn.ops.quote_name
     opts = model._meta
-    fields = [f for f in opts.concrete_fields if not (f.primary_key and f.db_returning)]
+    fields = insert_fields(model)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
         f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES {', '.join([row] * n)} RETURNING {qn(opts.pk.column)}"
     )
     return fields, sql
+
+
+def mark_saved(obj: Model, pk, alias: str) -> Model:
+    obj.pk = pk
+    obj._state.adding, obj._state.db = False, alias
+    return obj
 
 
 def insert_rows(objs: Sequence[Model], *, using: str | None = None) -> list[Model]:
@@ -42,15 +84,12 @@ def insert_rows(objs: Sequence[Model], *, using: str | None = None) -> list[Mode
     alias = using or router.db_for_write(model, instance=objs[0])
     conn = connections[alias]
     fields, sql = _statement(model, len(objs), alias)
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection=conn) for obj in objs for f in fields
-    ]
+    params = [p for obj in objs for p in row_params(obj, fields, conn)]
     with conn.cursor() as cur:
         cur.execute(sql, params)
         pks = [row[0] for row in cur.fetchall()]
     for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, alias
+        mark_saved(obj, pk, alias)
     return list(objs)
 
 

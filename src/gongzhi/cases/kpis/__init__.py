@@ -1,4 +1,4 @@
-"""KPIs (REFERENCE §5): one aggregate query per scope, rollups as one GROUP BY.
+"""KPIs (REFERENCE §5): sealed days from daily aggregates, the rest from the cases.
 
 Formulas, period rule and levels: docs/kpis.md.
 """
@@ -10,12 +10,11 @@ from .compute import (
     Rate,
     kpi_score,
     kpi_weights,
-    kpis_compute,
-    kpis_grouped,
-    kpis_per_child,
-    kpis_per_level,
+    kpis_compute_live,
+    kpis_grouped_live,
 )
 from .periods import KIND_LABELS, KINDS, Period, period_custom, period_for
+from .rollup import kpis_compute, kpis_grouped, kpis_per_child, kpis_per_level
 
 __all__ = [
     "DEFAULT_KPI_WEIGHTS",
@@ -28,7 +27,9 @@ __all__ = [
     "kpi_score",
     "kpi_weights",
     "kpis_compute",
+    "kpis_compute_live",
     "kpis_grouped",
+    "kpis_grouped_live",
     "kpis_per_child",
     "kpis_per_level",
     "period_custom",

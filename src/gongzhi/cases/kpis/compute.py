@@ -132,18 +132,24 @@ def _due(deadline: str, period: Period, now: dt.datetime) -> Q:
     )
 
 
-def _aggregates(period: Period, now: dt.datetime) -> dict:
-    a = _due("accept_red_at", period, now)
-    h = _due("handle_red_at", period, now)
+def accept_aggregates(a: Q) -> dict:
+    """The acceptance-side counters over the cases matching `a` (due on acceptance)."""
+    n = "pk"
+    return {
+        "accept_due": Count(n, filter=a),
+        "accept_timely": Count(n, filter=a & Q(accepted_on_time=True)),
+        "responded": Count(n, filter=a & Q(responded_at__lte=F("accept_red_at"))),
+    }
+
+
+def close_aggregates(h: Q) -> dict:
+    """The closure-side counters over the cases matching `h` (due on closure)."""
     closed_once = h & Q(closed_at__isnull=False)
     followed = h & Q(followed_up_at__isnull=False)
     in_grids = h & Q(grid__level__gte=1)
     resolved_now = h & Q(state__in=RESOLVED_STATES, resolved_level__isnull=False)
     n = "pk"
     return {
-        "accept_due": Count(n, filter=a),
-        "accept_timely": Count(n, filter=a & Q(accepted_on_time=True)),
-        "responded": Count(n, filter=a & Q(responded_at__lte=F("accept_red_at"))),
         "close_due": Count(n, filter=h),
         "closed": Count(n, filter=h & Q(state__in=CLOSED_STATES)),
         "closed_on_time": Count(n, filter=h & Q(state__in=CLOSED_STATES, resolved_on_time=True)),
@@ -166,6 +172,12 @@ def _aggregates(period: Period, now: dt.datetime) -> dict:
             n, filter=resolved_now & Q(resolved_level__gte=OwningLevel.COMMUNITY_CENTER)
         ),
     }
+
+
+def _aggregates(period: Period, now: dt.datetime) -> dict:
+    return accept_aggregates(_due("accept_red_at", period, now)) | close_aggregates(
+        _due("handle_red_at", period, now)
+    )
 
 
 def _base(qs: QuerySet[Case] | None, period: Period, now: dt.datetime) -> QuerySet[Case]:
@@ -223,28 +235,21 @@ def scope_filter(*, grid=None, room=None, department=None) -> Q:
     return q
 
 
-def kpis_compute(
-    *,
-    period: Period,
-    qs: QuerySet[Case] | None = None,
-    grid=None,
-    room=None,
-    department=None,
-    now: dt.datetime | None = None,
-) -> KpiSet:
-    """The KPIs of one scope in one query. `qs` is the caller's (restricted) case queryset."""
-    now = now or clock.now()
+def kpi_row_live(
+    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
+    department=None, now: dt.datetime,
+) -> dict:  # fmt: skip
+    """The raw counters of one scope, read from the cases (one query)."""
     base = _base(qs, period, now).filter(scope_filter(grid=grid, room=room, department=department))
-    return kpiset_from_row(base.aggregate(**_aggregates(period, now)))
+    return base.aggregate(**_aggregates(period, now))
 
 
-def kpis_grouped(
+def kpi_rows_grouped_live(
     *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
-    now: dt.datetime | None = None,
-) -> dict[str, KpiSet]:  # fmt: skip
-    """{grid path: KPIs} for every grid at tree `depth` (under `grid` when given), in one
-    GROUP BY over the grid-path prefix. Cases located above that depth belong to no group."""
-    now = now or clock.now()
+    now: dt.datetime,
+) -> dict[str, dict]:  # fmt: skip
+    """{grid path at `depth`: raw counters}, read from the cases in one GROUP BY. Cases
+    located above that depth belong to no group."""
     base = _base(qs, period, now).filter(grid__depth__gte=depth)
     if grid is not None:
         base = base.filter(subtree_q("grid__path", grid.path))
@@ -254,17 +259,25 @@ def kpis_grouped(
         .annotate(**_aggregates(period, now))
         .order_by()
     )
+    return {row.pop("group"): row for row in rows}
+
+
+def kpis_compute_live(
+    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
+    department=None, now: dt.datetime | None = None,
+) -> KpiSet:  # fmt: skip
+    """The KPIs of one scope computed from the cases: the oracle of the daily aggregates, and
+    the path for scopes they do not cover (a room, a department, an arbitrary queryset)."""
+    now = now or clock.now()
+    row = kpi_row_live(period=period, qs=qs, grid=grid, room=room, department=department, now=now)
+    return kpiset_from_row(row)
+
+
+def kpis_grouped_live(
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
+    now: dt.datetime | None = None,
+) -> dict[str, KpiSet]:  # fmt: skip
+    now = now or clock.now()
+    rows = kpi_rows_grouped_live(period=period, depth=depth, qs=qs, grid=grid, now=now)
     weights = kpi_weights()
-    return {row.pop("group"): kpiset_from_row(row, weights) for row in rows}
-
-
-def kpis_per_child(*, grid, period: Period, qs=None, now=None) -> dict[str, KpiSet]:
-    """{child path: KPIs} for every child of `grid` (one query)."""
-    return kpis_grouped(period=period, depth=grid.depth + 1, qs=qs, grid=grid, now=now)
-
-
-def kpis_per_level(*, root, level: int, period: Period, qs=None, now=None) -> dict[str, KpiSet]:
-    """{path: KPIs} for every grid of `level` under `root` at once (one query).
-
-    The district root is level 0 at tree depth 1, so level k lives at depth k + 1."""
-    return kpis_grouped(period=period, depth=level + 1, qs=qs, grid=root, now=now)
+    return {path: kpiset_from_row(row, weights) for path, row in rows.items()}

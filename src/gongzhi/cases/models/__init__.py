@@ -20,6 +20,7 @@ from .extras import (
     OutboundMessage,
     SweepLease,
 )
+from .kpi import KpiDay, KpiSealed
 
 __all__ = [
     "Attachment",
@@ -34,6 +35,8 @@ __all__ = [
     "DivertRoute",
     "FollowUp",
     "Holiday",
+    "KpiDay",
+    "KpiSealed",
     "LimitUnit",
     "Notification",
     "OutboundMessage",

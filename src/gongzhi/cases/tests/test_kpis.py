@@ -11,11 +11,14 @@ from gongzhi.cases.kpis import (
     Rate,
     kpi_score,
     kpis_compute,
+    kpis_compute_live,
+    kpis_grouped_live,
     kpis_per_child,
     kpis_per_level,
     period_custom,
     period_for,
 )
+from gongzhi.cases.kpis.daily import kpi_seal
 from gongzhi.cases.models import OwningLevel
 from gongzhi.core.testing import fresh
 
@@ -28,7 +31,13 @@ LATER = MONDAY + dt.timedelta(days=60)  # every March deadline has been reached
 
 
 def kpis(**scope):
-    return kpis_compute(period=scope.pop("period", MARCH), **scope)
+    """The figures from the daily aggregates, sealed up to now, checked against the cases."""
+    period = scope.pop("period", MARCH)
+    while kpi_seal():
+        pass
+    figures = kpis_compute(period=period, **scope)
+    assert figures == kpis_compute_live(period=period, **scope)
+    return figures
 
 
 def handled_in_grid(d, clock, **fields):
@@ -292,8 +301,11 @@ def test_every_level_1_grid_is_rolled_up_in_one_query(district, django_assert_nu
         report(d, by="xifeng_center", grid=d.unit_x)
         report(d, by="xifeng_center", grid=d.unit_x)
         clock.move_to(LATER)
-        with django_assert_num_queries(1):
+        kpi_seal()
+        with django_assert_num_queries(2):  # the last sealed day; one GROUP BY of its rows
             rollup = kpis_per_level(root=d.root, level=1, period=MARCH)
+        with django_assert_num_queries(1):  # the live oracle: one GROUP BY over the cases
+            assert kpis_grouped_live(period=MARCH, depth=2, grid=d.root) == rollup
         assert rollup[d.jinquan.path] == kpis(grid=d.jinquan)
     assert rollup[d.xifeng.path].accept_timely == Rate(0, 2)
 

@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from gongzhi.cases import services
+from gongzhi.cases import create_sql, services
 from gongzhi.cases.models import Case, CaseEvent, DailyCounter
 from gongzhi.cases.services import StaleCase
 
@@ -40,14 +40,9 @@ def test_a_replayed_create_with_the_same_key_returns_the_first_case(district):
 
 def test_a_create_that_loses_the_race_returns_the_winner(district, monkeypatch):
     winner = report(district, idempotency_key="race-1")
-    real = services._existing
-    calls = []
-
-    def miss_first_time(key):
-        calls.append(key)
-        return None if len(calls) == 1 else real(key)
-
-    monkeypatch.setattr(services, "_existing", miss_first_time)
+    # The loser's key check ran before the winner committed, so it saw no case: its INSERT
+    # then meets the unique index, and the IntegrityError path answers with the winner.
+    monkeypatch.setattr(create_sql, "replay_guard", lambda key: None)
     loser = report(district, idempotency_key="race-1")
     assert loser.pk == winner.pk
     assert Case.objects.count() == 1
