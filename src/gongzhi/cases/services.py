@@ -26,7 +26,6 @@ from .deadlines import case_deadlines_compute, initial_owner, schedule_next_chec
 from .geo import grid_for_point
 from .kpis.daily import contributions, kpi_track, local_day
 from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
-from .notify import notify_users, supervisor_ids_of
 from .resident_notify import case_changed_notify, case_created_notify
 from .workflow import LABELS, TransitionError, may, target_of, transition_for
 
