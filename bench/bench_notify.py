@@ -30,24 +30,15 @@ RUNS = int(os.environ.get("BENCH_NOTIFY_RUNS", "3"))
 CHANNELS = 3  # message centre, SMS, WeChat
 ORDER = 65
 SQLITE_PATH = ROOT / "var" / "bench" / "bench_notify.sqlite3"
-PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
-
-
-def _url(kind: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{SQLITE_PATH}"
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        base = PG_DEFAULT
-    head, _, name = base.rpartition("/")
-    return f"{head}/{name.split('?')[0]}_notify"
 
 
 def _env(kind: str) -> dict:
-    env = dict(os.environ, GONGZHI_MODE="test", DATABASE_URL=_url(kind))
-    env.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
-    return env
+    try:
+        from bench.harness import child_env, throwaway_url
+    except ImportError:  # run as a script: bench/ itself is on sys.path
+        from harness import child_env, throwaway_url
+
+    return child_env(throwaway_url(kind, "notify", SQLITE_PATH))
 
 
 def _child(kind: str, *args: str) -> dict:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core.inserts import insert_rows
+from gongzhi.core.paths import ancestor_paths
 
 from .models import Case, CaseEvent, Notification, OutboundMessage
 
@@ -178,7 +179,7 @@ def center_staff_ids(grid) -> list[int]:
     from gongzhi.org.models import Staff
 
     step = Grid.steplen
-    paths = [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
+    paths = ancestor_paths(grid.path, step)
     rows = Staff.objects.filter(
         center__grid__path__in=paths, active=True, role__in=[Role.CENTER_STAFF, Role.ADMIN]
     ).values_list("user_id", "center__grid__path")
