@@ -200,3 +200,26 @@ def stop_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
+
+
+def throwaway_url(kind: str, suffix: str, sqlite_path: Path | None = None) -> str:
+    """A database of one bench's own: `sqlite_path`, or `<DATABASE_URL name>_<suffix>` on
+    PostgreSQL (gongzhi_bench_<suffix> when DATABASE_URL is not PostgreSQL)."""
+    if kind == "sqlite" and sqlite_path is not None:
+        return f"sqlite:///{sqlite_path}"
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        base = PG_DEFAULT
+    head, _, name = base.rpartition("/")
+    return f"{head}/{name.split('?')[0]}_{suffix}"
+
+
+def child_env(database_url: str) -> dict:
+    """The environment of a bench child process on `database_url`."""
+    env = dict(os.environ, GONGZHI_MODE="test", DATABASE_URL=database_url)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
+    return env

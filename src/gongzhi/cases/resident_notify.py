@@ -13,6 +13,7 @@ account, one insert of inbox rows, one insert of outbound rows and one delivery 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core.inserts import insert_rows
+from gongzhi.core.paths import ancestor_paths
 
 from .models import Case, CaseEvent, Notification, OutboundMessage
 
@@ -58,6 +60,11 @@ def sms_text(template: str, params: dict) -> str:
         return text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+@functools.cache
+def _my_posts_url() -> str:
+    return reverse("portal_my_posts")  # once: reverse() costs more than the rest of a message
 
 
 def _assignee_name(case: Case) -> str:
@@ -141,7 +148,7 @@ def _messages(case: Case, wanted, accounts) -> tuple[list, list]:
             if account.notify_sms:
                 outbound.append(_outbound("sms", account.phone, template, params, event.at))
             if account.notify_wechat and account.wechat_openid:
-                page = reverse("portal_my_posts") + f"#case-{case.pk}"
+                page = f"{_my_posts_url()}#case-{case.pk}"
                 wechat = params | {"title": title, "page": page}
                 outbound.append(
                     _outbound("wechat", account.wechat_openid, template, wechat, event.at)
@@ -172,7 +179,7 @@ def center_staff_ids(grid) -> list[int]:
     from gongzhi.org.models import Staff
 
     step = Grid.steplen
-    paths = [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
+    paths = ancestor_paths(grid.path, step)
     rows = Staff.objects.filter(
         center__grid__path__in=paths, active=True, role__in=[Role.CENTER_STAFF, Role.ADMIN]
     ).values_list("user_id", "center__grid__path")

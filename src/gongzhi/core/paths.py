@@ -23,3 +23,8 @@ def successor(prefix: str) -> str:
 
 def subtree_q(lookup: str, path: str) -> Q:
     return Q(**{f"{lookup}__gte": path, f"{lookup}__lt": successor(path)})
+
+
+def ancestor_paths(path: str, step: int) -> list[str]:
+    """The paths of a node and all its ancestors, root first (each is a prefix of `path`)."""
+    return [path[:n] for n in range(step, len(path) + 1, step)]

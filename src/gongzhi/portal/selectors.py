@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from gongzhi.cases.models import Case, CaseEvent, Channel
-from gongzhi.core.paths import subtree_q
+from gongzhi.core.paths import ancestor_paths, subtree_q
 from gongzhi.grids.models import Grid, Level
 from gongzhi.org.models import Center, GridAssignment, Staff
 
@@ -103,7 +103,7 @@ def reactions_of(account: ResidentAccount | None, cases) -> set[tuple[int, str]]
 
 def _ancestors(grid: Grid) -> list[Grid]:
     step = Grid.steplen
-    paths = [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
+    paths = ancestor_paths(grid.path, step)
     return list(Grid.objects.filter(path__in=paths).order_by("-depth"))
 
 
@@ -179,7 +179,7 @@ def duty_phone_for(account: ResidentAccount | None) -> str:
     if account is not None and account.unit_id:
         unit = account.unit
         step = Grid.steplen
-        paths = [unit.path[:n] for n in range(step, len(unit.path) + 1, step)]
+        paths = ancestor_paths(unit.path, step)
         rows = Center.objects.filter(grid__path__in=paths).exclude(duty_phone="")
         nearest = rows.order_by("-grid__depth").values_list("duty_phone", flat=True).first()
         if nearest:
