@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# pytest-xdist workers for `make test` ("auto": one per core; 0 runs the suite in one process).
+TEST_WORKERS ?= auto
 # xstatic-* sdists need setuptools<81 inside pip's isolated build environments.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -36,7 +38,7 @@ lint: $(VENV)/.installed-dev
 test: export GONGZHI_MODE = test
 test: lint
 	$(BIN)/gongzhi makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: export GONGZHI_MODE = test
 bench: $(VENV)/.installed-dev
