@@ -4,22 +4,37 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# xstatic-* sdists need setuptools<81 inside pip's isolated build environments.
-export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+# pytest-xdist workers for `make test` ("auto": one per core; 0 runs the suite in one process).
+TEST_WORKERS ?= auto
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench ci clean messages
+.PHONY: run test lint bench ci clean messages assets lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Dependencies from the lock files (`make lock`); then the project itself, whose build step
+# (setup.py -> tools/build_assets.py) fetches the front-end libraries with npm.
+$(VENV)/.installed: pyproject.toml requirements.lock package-lock.json | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock package-lock.json | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Re-copy the front-end libraries (after editing package.json's gongzhiAssets).
+assets: $(VENV)/.installed-dev
+	$(BIN)/python tools/build_assets.py
+
+# Re-resolve the Python lock files after changing pyproject.toml's dependencies.
+lock: $(VENV)/.installed-dev
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	  --custom-compile-command "make lock" -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --custom-compile-command "make lock" -q -o requirements-dev.lock
 
 run: export GONGZHI_MODE ?= demo
 run: $(VENV)/.installed
@@ -36,7 +51,7 @@ lint: $(VENV)/.installed-dev
 test: export GONGZHI_MODE = test
 test: lint
 	$(BIN)/gongzhi makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: export GONGZHI_MODE = test
 bench: $(VENV)/.installed-dev

@@ -7,7 +7,6 @@ defaults are safe: DEBUG off, no demo accounts, SECRET_KEY required.
 from pathlib import Path
 
 import dj_database_url
-import xstatic.pkg.bootstrap
 
 from gongzhi.dbpool import pool_options
 from gongzhi.env import env_bool, env_choice, env_int, env_list, env_str, env_weights
@@ -238,7 +237,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
-STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+# Bootstrap, htmx, ...: copied from npm packages at build time (tools/build_assets.py).
+STATICFILES_DIRS = [BASE_DIR / "assets"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

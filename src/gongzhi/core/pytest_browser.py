@@ -16,6 +16,10 @@ configured, the plugin points the test database at a temporary file before it is
 
 A missing Chromium or Playwright fails the test when $CI is set (CI must never pass by
 skipping) and skips it with the reason otherwise. Mark browser tests `@pytest.mark.browser`.
+
+Under pytest-xdist every worker has its own test database (pytest-django adds a `_gw<N>`
+suffix, and each worker's temporary SQLite file is its own); the browser tests are put in
+one xdist group, so with `--dist loadgroup` they share one worker, one Chromium and one server.
 """
 
 from __future__ import annotations
@@ -54,12 +58,14 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(session, config, items) -> None:
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    for item in browser_items:
+        # Under `pytest -n N --dist loadgroup` one worker runs them all: one Chromium.
+        item.add_marker(pytest.mark.xdist_group("browser"))
     # A live server, and tests that open the database from several threads (threaded_db).
-    if any(
-        item.get_closest_marker("browser") or "threaded_db" in getattr(item, "fixturenames", ())
-        for item in items
-    ):
+    if browser_items or any("threaded_db" in getattr(item, "fixturenames", ()) for item in items):
         use_file_sqlite_test_db()
 
 
