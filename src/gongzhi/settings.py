@@ -206,9 +206,6 @@ REALTIME_RELAY_POLL = float(env_str("REALTIME_RELAY_POLL", "0.5"))
 # 民情通呼叫键: seconds before an unacknowledged call escalates, and between two calls.
 ONE_KEY_ACK_TIMEOUT = env_int("ONE_KEY_ACK_TIMEOUT", 180)
 ONE_KEY_RATE_LIMIT = env_int("ONE_KEY_RATE_LIMIT", 600)
-# The district's round-the-clock duty number: texted when a call climbs past the community,
-# and shown (tap to dial) to residents whose community is unknown, offline page included.
-ONE_KEY_DUTY_PHONE = env_str("ONE_KEY_DUTY_PHONE", "")
 
 TASKS = {
     "default": {
@@ -315,6 +312,8 @@ OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "区综治中心")
 OPEN311_RATE = env_str("GONGZHI_OPEN311_RATE", "60/60")
 LIVE_STREAM_ALLOWED_HOSTS = env_list("LIVE_STREAM_ALLOWED_HOSTS")
+# The district's round-the-clock duty number: texted when a call climbs past the community,
+# and shown (tap to dial) to residents whose community is unknown, offline page included.
 ONE_KEY_DUTY_PHONE = env_str("ONE_KEY_DUTY_PHONE")
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
 

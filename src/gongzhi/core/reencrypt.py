@@ -22,6 +22,7 @@ ENCRYPTED: dict[str, dict[str, tuple[str, str] | None]] = {
     "portal.HotlineCall": {"caller_enc": ("caller_hash", "phone")},
     "cases.Case": {"contact_name_enc": None, "contact_phone_enc": None},
     "counseling.SessionNote": {"content_enc": None},
+    "mediation.Party": {"id_number_enc": None},
     "open311.ServiceRequest": {"email_enc": None},
     "social.Member": {"phone_enc": None},
     "workbench.ChangeRequest": {"payload_enc": None},

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from gongzhi.core.tests.test_no_server_errors import _client, _urls
+from gongzhi.core.tests.test_no_server_errors import Persona, _urls
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,9 @@ def test_the_checker_finds_what_it_looks_for():
 def test_every_page_has_a_csp_and_no_inline_script(district, who):
     problems, html_pages = [], 0
     urls = [u for u in _urls() if "999999" not in u and not u.startswith(NOT_HTML)] + EXTRA
+    persona = Persona(who)
     for url in urls:
-        response = _client(who).get(url)
+        response = persona.request("get", url, {})
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
         if response.status_code >= 300 and response.status_code not in (400, 403, 404):

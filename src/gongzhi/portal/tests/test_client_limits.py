@@ -127,6 +127,7 @@ def test_an_anonymous_browser_gets_no_ticket_even_in_kiosk_mode(client, hall):
     "cookie",
     ["", "garbage", "x" * 5000, "\x00", "eyJjIjoxfQ:forged:signature",
      signing.dumps({"c": 1, "by": 1}, salt="another-salt"), signing.dumps({"c": "x"}, salt=DEVICE_SALT)],
+    ids=["empty", "garbage", "oversized", "nul", "forged", "other-salt", "bad-center"],  # stable for xdist
 )  # fmt: skip
 def test_forged_or_garbage_device_tokens_are_refused(client, hall, cookie):
     client.cookies[DEVICE_COOKIE] = cookie
