@@ -22,13 +22,24 @@ from .text import NulCharacter, clean_input, nul_message
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
+OPEN311_PREFIX = "/open311/"
 
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def _bad_request(request: HttpRequest, message: str, field: str = "") -> HttpResponse:
+def _bad_request(
+    request: HttpRequest, message: str, field: str = "", *, open311_message: str = ""
+) -> HttpResponse:
+    if request.path.startswith(OPEN311_PREFIX):
+        # Open311 clients get the spec's error body (XML, or JSON for *.json paths).
+        from gongzhi.open311.errors import bad_request
+        from gongzhi.open311.render import error_response
+
+        fmt = "json" if request.path.endswith(".json") else "xml"
+        text = open311_message or message
+        return error_response(fmt, bad_request(f"{field}: {text}" if field else text))
     if _is_api(request) or "json" in (request.content_type or ""):
         # The API's own shape: errors keyed by the field, else "detail".
         body = {field: [message]} if field else {"detail": message}
@@ -84,7 +95,9 @@ class CleanInputMiddleware:
         try:
             self._clean(request)
         except NulCharacter as exc:
-            return _bad_request(request, nul_message(), exc.field)
+            return _bad_request(
+                request, nul_message(), exc.field, open311_message=_("请求参数包含非法字符(NUL)")
+            )
         except RecursionError:
             return _bad_request(request, _("请求内容嵌套层级过深,无法处理"))
         return self.get_response(request)

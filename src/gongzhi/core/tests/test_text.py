@@ -28,8 +28,27 @@ def test_text_over_the_cap_is_refused_with_the_cap_in_the_message():
     assert err.value.message_dict == {"note": ["备注不能超过10个字符"]}
 
 
-@pytest.mark.parametrize("text", ["a\x00b", "铃\x07", "\x1b[31m红", "x\x7fz", "y\x85z"])
-def test_it_refuses_control_characters_with_a_message_naming_the_field(text):
+def test_a_nul_is_refused_with_a_message_under_the_field():
+    with pytest.raises(ValidationError) as exc:
+        clean_text("a\x00b", field="note", label="走访情况", max_length=100)
+    assert exc.value.message_dict == {"note": ["输入内容含有非法的空字符(NUL),请删除后重新提交"]}
+
+
+@pytest.mark.parametrize(
+    "text, kept", [("铃\x07", "铃"), ("\x1b[31m红", "[31m红"), ("x\x7fz", "xz")]
+)
+def test_c0_controls_and_del_are_silently_dropped(text, kept):
+    assert clean_text(text, field="note", label="走访情况", max_length=100) == kept
+
+
+def test_only_c0_controls_are_refused_as_missing():
+    with pytest.raises(ValidationError) as exc:
+        clean_text("\x07\x1b", field="note", label="走访情况", max_length=100)
+    assert exc.value.message_dict == {"note": ["请填写走访情况"]}
+
+
+@pytest.mark.parametrize("text", ["y\x85z", "\x9f"])
+def test_c1_controls_are_refused_with_a_message_naming_the_field(text):
     with pytest.raises(ValidationError) as exc:
         clean_text(text, field="note", label="走访情况", max_length=100)
     assert exc.value.message_dict["note"] == ["走访情况含有不可见的控制字符,请删除后重试"]

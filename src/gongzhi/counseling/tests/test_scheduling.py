@@ -173,12 +173,21 @@ def test_a_resident_asks_for_an_appointment_from_the_portal(district, client):
 
 @pytest.mark.parametrize(
     "data",
-    [{"preferred": "周六\x07"}, {"preferred": "长" * 101}, {"center": "999999"}, {"center": ""}],
+    [{"preferred": "周六\x00"}, {"preferred": "长" * 101}, {"center": "999999"}, {"center": ""}],
 )
 def test_a_bad_portal_request_writes_nothing(district, client, data):
     center = Center.objects.get(grid=district.jinquan)
     r = _resident(client, district).post("/counseling/ask/", {"center": center.pk} | data)
     assert r.status_code == 400 and not AppointmentRequest.objects.exists()
+
+
+def test_control_characters_in_a_portal_request_are_dropped_before_it_is_stored(district, client):
+    center = Center.objects.get(grid=district.jinquan)
+    r = _resident(client, district).post(
+        "/counseling/ask/", {"center": center.pk, "preferred": "周六\x07上午\x1b"}
+    )
+    assert r.status_code == 200 and "已收到您的申请" in r.content.decode()
+    assert AppointmentRequest.objects.get().preferred == "周六上午"
 
 
 def test_a_resident_of_another_area_cannot_pick_this_center(district, client):

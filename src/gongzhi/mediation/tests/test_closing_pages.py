@@ -58,7 +58,7 @@ def test_the_courts_ruling_is_recorded_and_counted_in_the_kpi(district, login, a
         ({"decided_on": "2999-01-01"}, "裁定日期不能晚于今天"),
         ({"decided_on": "2000-01-01"}, "裁定日期不能早于申请日期"),
         ({"note": "文号\x00"}, ""),
-        ({"note": "文号\x07"}, "控制字符"),
+        ({"note": "文\x85号"}, "控制字符"),
         ({"note": "长" * 1001}, ""),
     ],
 )
@@ -67,6 +67,16 @@ def test_a_bad_ruling_writes_nothing(district, login, applied, data, message):
     r = login("xifeng_center").post(_url(applied, "judicial_decide"), base | data)
     assert r.status_code == 400 and message in r.content.decode()
     assert JudicialConfirmation.objects.get().result == JudicialConfirmation.Result.PENDING
+
+
+def test_control_characters_in_a_ruling_note_are_dropped_before_it_is_stored(
+    district, login, applied
+):
+    data = {"result": "confirmed", "decided_on": clock.today(), "note": "文号\x07\x1b1号"}
+    r = login("xifeng_center").post(_url(applied, "judicial_decide"), data)
+    assert r.status_code == 302
+    confirmation = JudicialConfirmation.objects.get()
+    assert confirmation.result == "confirmed" and confirmation.note == "文号1号"
 
 
 def test_a_ruling_is_recorded_once(district, applied):
@@ -89,9 +99,11 @@ def test_an_oral_agreement_is_recorded_from_the_page(district, login, nursery):
     consent_both(district.users["xifeng_center"], applicant, respondent)
     client = login("xifeng_center")
     assert client.post(_url(dispute, "oral"), {"terms": ""}).status_code == 400
-    assert client.post(_url(dispute, "oral"), {"terms": "赔\x1b偿"}).status_code == 400
+    assert client.post(_url(dispute, "oral"), {"terms": "赔\x00偿"}).status_code == 400
     assert Dispute.objects.get().outcome == Outcome.PENDING
-    assert client.post(_url(dispute, "oral"), {"terms": "当场赔偿两千元"}).status_code == 302
+    assert (
+        client.post(_url(dispute, "oral"), {"terms": "当场\x1b赔偿两千元\x07"}).status_code == 302
+    )
     dispute.refresh_from_db()
     assert dispute.outcome == Outcome.ORAL and dispute.oral_terms == "当场赔偿两千元"
 

@@ -79,6 +79,15 @@ def test_nul_characters_are_a_400_with_a_message_and_write_nothing(client, key, 
     assert case_count() == before
 
 
+def test_a_nul_in_an_xml_request_is_a_400_in_the_xml_error_format(client, key):
+    before = case_count()
+    response = post(client, "xml", key=key, description="杂草\x00丛生")
+    assert response.status_code == 400
+    code, description = error_of("xml", response)
+    assert code == "400" and "非法字符" in description and "description" in description
+    assert case_count() == before
+
+
 def test_a_name_longer_than_the_case_keeps_is_400(client, key):
     response = post(client, key=key, last_name="欧" * 30, first_name="阳" * 30)
     assert response.status_code == 400

@@ -62,7 +62,7 @@ def test_a_resident_turns_sms_off_and_gets_only_the_message_centre(district, cli
 
 
 @pytest.mark.parametrize(
-    "garbage", [{}, {"sms": "x" * 10_000}, {"sms": "1\x00\x07", "wechat": "\u202e1"}]
+    "garbage", [{}, {"sms": "x" * 10_000}, {"sms": "\x07\x1b", "wechat": "\u202e1"}]
 )
 def test_garbage_in_the_settings_form_turns_channels_off_and_never_fails(district, client, garbage):
     account = resident(district)
@@ -71,6 +71,18 @@ def test_garbage_in_the_settings_form_turns_channels_off_and_never_fails(distric
 
     assert response.status_code == 302
     assert fresh(account).notify_sms is False and fresh(account).notify_wechat is False
+
+
+def test_a_nul_in_the_settings_form_is_a_400_and_changes_nothing(district, client):
+    account = resident(district)
+    before = (fresh(account).notify_sms, fresh(account).notify_wechat)
+
+    response = sign_in(client, account).post(
+        reverse("portal_notify_settings"), {"sms": "1\x00\x07"}
+    )
+
+    assert response.status_code == 400 and "sms" in response.content.decode()
+    assert (fresh(account).notify_sms, fresh(account).notify_wechat) == before
 
 
 def test_the_mini_program_links_wechat_and_updates_then_go_there_too(district, client):
@@ -87,9 +99,7 @@ def test_the_mini_program_links_wechat_and_updates_then_go_there_too(district, c
     assert 'id="n-wechat" checked' in settings_page
 
 
-@pytest.mark.parametrize(
-    "openid", ["o" * 65, "x" * 100_000, "oAbc\x00def", "oAbc\u202edef", "<script>", "abc"]
-)
+@pytest.mark.parametrize("openid", ["o" * 65, "x" * 100_000, "oAbc\u202edef", "<script>", "abc"])
 def test_a_bad_openid_gets_a_chinese_message_and_links_nothing(district, client, openid):
     account = resident(district)
 
@@ -98,6 +108,28 @@ def test_a_bad_openid_gets_a_chinese_message_and_links_nothing(district, client,
     assert response.status_code == 400
     assert response.json()["errors"] == {"openid": ["微信标识格式不正确"]}
     assert fresh(account).wechat_openid == ""
+
+
+def test_a_nul_in_the_openid_is_a_400_and_links_nothing(district, client):
+    account = resident(district)
+
+    response = sign_in(client, account).post(
+        reverse("portal_wechat_link"), {"openid": "oAbc\x00def"}
+    )
+
+    assert response.status_code == 400 and "openid" in response.content.decode()
+    assert fresh(account).wechat_openid == ""
+
+
+def test_control_characters_in_the_openid_are_dropped_before_it_is_stored(district, client):
+    account = resident(district)
+
+    response = sign_in(client, account).post(
+        reverse("portal_wechat_link"), {"openid": "oAbc\x07_123\x1b-xyz"}
+    )
+
+    assert response.json() == {"ok": True, "linked": True}
+    assert fresh(account).wechat_openid == "oAbc_123-xyz"
 
 
 def test_an_empty_openid_unlinks_wechat(district, client):

@@ -52,7 +52,7 @@ def test_a_queued_visit_is_recorded_once_with_the_time_it_was_filled_in(district
         ({"resident": "9" * 40}, "请选择您负责网格内的关爱对象"),
         ({"note": ""}, "请填写走访情况"),
         ({"note": "x" * 3000}, "不能超过2000个字符"),
-        ({"note": "好\x1b[31m"}, "控制字符"),
+        ({"note": "好\x9b31m"}, "控制字符"),
         ({"visited_at": "昨天下午"}, "走访时间格式不正确"),
         ({"visited_at": "2999-01-01T10:00"}, "不能晚于当前时间"),
     ],
@@ -61,6 +61,20 @@ def test_garbage_gets_a_chinese_message_and_writes_nothing(district, login, data
     base = {"resident": str(district.residents["a_head"].pk), "note": "走访"}
     r = _send(login("gridworker"), base | data)
     assert r.status_code == 400 and message in " ".join(r.json()["errors"].values())
+    assert not Visit.objects.exists() and not SubmissionKey.objects.exists()
+
+
+def test_c0_control_characters_in_the_note_are_dropped_before_it_is_stored(district, login):
+    data = {"resident": str(district.residents["a_head"].pk), "note": "好\x1b[31m\x07"}
+    r = _send(login("gridworker"), data)
+    assert r.status_code == 201
+    assert Visit.objects.get().note == "好[31m"
+
+
+def test_a_nul_in_the_note_is_a_400_naming_it_and_writes_nothing(district, login):
+    data = {"resident": str(district.residents["a_head"].pk), "note": "走\x00访"}
+    r = _send(login("gridworker"), data)
+    assert r.status_code == 400 and "note" in r.content.decode()
     assert not Visit.objects.exists() and not SubmissionKey.objects.exists()
 
 

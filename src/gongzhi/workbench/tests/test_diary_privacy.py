@@ -83,12 +83,21 @@ def test_the_saved_entry_shows_the_worker_what_residents_see(district, gao, logi
     assert "入户走访某居民家" in page.content.decode()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x07\u202e", "高欢杰\x00家"])
+@pytest.mark.parametrize("text", ["", "   ", "\x07\x1b\u202e", "高欢杰\x07家", "高\x7f欢杰家"])
 def test_empty_or_control_character_drafts_preview_without_error(district, gao, login, text):
     response = login("gridworker").post(reverse("workbench:diary_preview"), {"text": text})
 
     assert response.status_code == 200
     assert "高欢杰" not in response.json()["text"]
+
+
+@pytest.mark.parametrize("text", ["\x00\x07\u202e", "高欢杰\x00家"])
+def test_a_draft_with_a_nul_is_a_400_that_echoes_nothing(district, gao, login, text):
+    response = login("gridworker").post(reverse("workbench:diary_preview"), {"text": text})
+
+    assert response.status_code == 400
+    assert "text" in response.content.decode() and "NUL" in response.content.decode()
+    assert "高欢杰" not in response.content.decode()
 
 
 def test_an_oversized_draft_gets_a_chinese_message(district, login):
