@@ -103,6 +103,9 @@ class CleanInputMiddleware:
         return self.get_response(request)
 
     def _clean(self, request: HttpRequest) -> None:
+        if "\x00" in request.path:
+            # A NUL in the path would reach look-ups by number or code (PostgreSQL refuses it).
+            raise NulCharacter(nul_message())
         if (cleaned := _clean_querydict(request.GET)) is not None:
             request.GET = cleaned
         if request.method in ("GET", "HEAD", "OPTIONS"):

@@ -22,8 +22,19 @@ DOCUMENTED = {"ALLOWED_HOSTS": "gongzhi.example.gov.cn", "SECURE_HSTS_PRELOAD": 
 
 
 def _gongzhi(args: list[str], env: dict, tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("GONGZHI_", "SECRET_KEY", "FIELD_ENCRYPTION", "DATABASE_URL"))}  # fmt: skip
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            (
+                "GONGZHI_",
+                "SECRET_KEY",
+                "FIELD_ENCRYPTION",
+                "DATABASE_URL",
+                "DJANGO_ALLOW_ASYNC_UNSAFE",
+            )
+        )
+    }  # fmt: skip (browser tests set it)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "gongzhi", *args],
         env={**clean, "GONGZHI_MODE": "production", "GONGZHI_VAR_DIR": str(tmp_path), **env},
