@@ -21,11 +21,27 @@ def readyz(request):
     ready, checks = readiness()
     failing = [name for name, result in checks.items() if not result["ok"]]
     body = {"status": "ok" if ready else "unavailable", "failing": failing, "checks": checks}
+    body["warnings"] = _warnings()
     response = JsonResponse(body, status=200 if ready else 503)
     response["Cache-Control"] = "no-store"
     if not ready:
         response["Retry-After"] = "5"
     return response
+
+
+def _warnings() -> list[str]:
+    """Not a reason to stop traffic, but something a person must do soon."""
+    from django.db import DatabaseError
+
+    from gongzhi.cases.calendar import holidays_next_year_missing
+
+    try:
+        year = holidays_next_year_missing()
+    except DatabaseError:
+        return []  # the database check already names the outage
+    if year is None:
+        return []
+    return [f"holidays: no holidays on file for {year} (gongzhi holidays sync/import)"]
 
 
 def metrics(request):

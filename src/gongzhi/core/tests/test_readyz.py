@@ -155,3 +155,19 @@ def test_an_admin_deletes_the_row_of_a_worker_gone_for_good(district, login, wor
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not TaskWorkerBeat.objects.exists()
     assert client.get("/readyz").json()["checks"]["task_workers"]["down"] == {}
+
+
+def test_readyz_warns_from_1_december_when_next_year_has_no_holidays(client, worker_up):
+    import time_machine
+
+    from gongzhi.cases.models import Holiday
+
+    Holiday.objects.filter(date__year=2031).delete()
+    with time_machine.travel(dt.datetime(2030, 12, 2, 10, tzinfo=dt.UTC), tick=False):
+        body = client.get("/readyz").json()
+        assert any("2031" in w for w in body["warnings"])
+        Holiday.objects.create(date=dt.date(2031, 1, 1), name="元旦")
+        assert client.get("/readyz").json()["warnings"] == []
+    with time_machine.travel(dt.datetime(2030, 11, 2, 10, tzinfo=dt.UTC), tick=False):
+        Holiday.objects.filter(date__year=2031).delete()
+        assert client.get("/readyz").json()["warnings"] == []  # not due before 1 December
