@@ -46,7 +46,7 @@ def test_a_create_folds_number_case_event_and_notifications(district, django_ass
         assert report(district, category=category, idempotency_key="budget-1").pk == case.pk
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_outside_a_transaction_a_postgresql_create_is_one_round_trip(django_assert_num_queries):
     district = build_district()
