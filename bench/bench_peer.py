@@ -170,10 +170,23 @@ def peer_submit_request(base: str) -> tuple[tuple[str, str], str]:
 # ---- gongzhi ---------------------------------------------------------------------------
 
 
+def _bench_keys() -> dict[str, str]:
+    """Production refuses weak keys: random ones, kept in var/bench so that runs agree."""
+    import secrets
+
+    path = ROOT / "var" / "bench" / "keys.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = {"SECRET_KEY": secrets.token_urlsafe(50),
+                "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40)}  # fmt: skip
+        path.write_text(json.dumps(keys))
+    return json.loads(path.read_text())
+
+
 def ours_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "REDIS_URL"))}
     return env | {
-        "GONGZHI_MODE": "production", "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "GONGZHI_MODE": "production", **_bench_keys(), "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": database_url,
         "GONGZHI_OPEN311_RATE": "100000000/60", "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
         "GONGZHI_VAR_DIR": str(ROOT / "var" / "bench" / "peer-var"),
