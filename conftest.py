@@ -1,4 +1,5 @@
 import os
+import time
 
 os.environ.setdefault("GONGZHI_MODE", "test")
 
@@ -43,6 +44,18 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def pinned_rate_window(monkeypatch):
+    """django-ratelimit counts in fixed clock windows: a test that sends many requests could
+    straddle a window's end on a slow machine and see the count start again. Pin its clock."""
+    import types
+
+    import django_ratelimit.core
+
+    now = float(int(time.time()) // 3600 * 3600 + 1800)  # mid-hour: inside every window
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "gongzhi.core.csp.CachedPolicyCSPMiddleware",  # django-csp, policy text cached
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the 429 page
 ]
 

@@ -10,7 +10,9 @@ from gongzhi.realtime.models import LiveQuestion
 pytestmark = pytest.mark.django_db
 
 
-def test_sixty_questions_in_a_row_are_cut_off_with_a_clear_message(district, resident_client):
+def test_sixty_questions_in_a_row_are_cut_off_with_a_clear_message(
+    district, resident_client, pinned_rate_window
+):
     center = district.users["center"]
     session = services.live_session_create(
         by=center, topic="物业费答疑", scheduled_at=timezone.now(), hosts=[center]

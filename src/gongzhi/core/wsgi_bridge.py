@@ -1,0 +1,172 @@
+"""HTTP from the ASGI server to Django's WSGI handler, with one thread hop per request.
+
+The request body is read on the event loop, then one call into a thread pool runs the whole
+Django request (middleware and view) and returns the finished response; the loop sends it.
+A streaming response (files, exports) is read from the pool a chunk at a time. This replaced
+a2wsgi, whose per-request queues and cross-thread sends cost as much CPU as Django's own
+handling of a small JSON request (docs/decisions.md, "Serving stack"; docs/benchmarks.md).
+
+Django's end-of-request work (`request_finished`: connections returned to the pool) runs in
+the request's own thread, where its database connections live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import SyncToAsync
+
+log = logging.getLogger("gongzhi.serve")
+
+SPOOL_BYTES = 1024 * 1024  # request bodies above this go to a temporary file
+_STREAM_END = object()
+
+
+class WsgiBridge:
+    def __init__(self, app, threads: int):
+        self.app = app
+        self.executor = ThreadPoolExecutor(max(threads, 1), thread_name_prefix="http")
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        loop = self.loop = self.loop or asyncio.get_running_loop()
+        body = await _read_body(receive)
+        environ = _environ(scope, body)
+        try:
+            status, headers, content, result = await loop.run_in_executor(
+                self.executor, self._run, environ
+            )
+        except Exception:  # noqa: BLE001 - Django answers its own errors; this is the bridge's
+            log.exception("request failed outside Django's handler")
+            await _send_plain(send, 500, b"Internal Server Error")
+            return
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if result is None:
+            await send({"type": "http.response.body", "body": content})
+            return
+        await self._stream(send, content, result)
+
+    # ---- in a pool thread -----------------------------------------------------------------
+
+    def _run(self, environ):
+        """Run Django; a non-streaming response comes back whole and already closed."""
+        local = SyncToAsync.threadlocal
+        if getattr(local, "main_event_loop", None) is not self.loop:
+            # asgiref's async_to_sync (Channels' group_send) then runs on the server's loop,
+            # where the in-memory channel layer's queues live.
+            local.main_event_loop = self.loop
+            local.main_event_loop_pid = os.getpid()
+        started: list = []
+
+        def start_response(status, headers, exc_info=None):
+            started[:] = [status, headers]
+
+        result = self.app(environ, start_response)
+        try:
+            if getattr(result, "streaming", False):
+                iterator = iter(result)
+                first = next(iterator, _STREAM_END)
+                if not started:  # PEP 3333: headers may wait for the first chunk
+                    raise RuntimeError("the application did not start a response")
+                return (*_status_headers(started), first, (result, iterator))
+            content = b"".join(result)
+        except BaseException:
+            _close(result)
+            raise
+        _close(result)
+        return (*_status_headers(started), content, None)
+
+    async def _stream(self, send, first, pair) -> None:
+        result, iterator = pair
+        loop = asyncio.get_running_loop()
+        chunk = first
+        try:
+            while chunk is not _STREAM_END:
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                chunk = await loop.run_in_executor(self.executor, next, iterator, _STREAM_END)
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            await loop.run_in_executor(self.executor, _close, result)
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True)
+
+
+def _close(result) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
+def _status_headers(started):
+    status, headers = started
+    return int(status.split(" ", 1)[0]), [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
+    ]
+
+
+async def _read_body(receive):
+    first = b""
+    spool = None
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # http.disconnect: nobody is listening
+            break
+        chunk = message.get("body", b"")
+        if spool is None and len(first) + len(chunk) <= SPOOL_BYTES:
+            first += chunk
+        else:
+            if spool is None:
+                spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+                spool.write(first)
+            spool.write(chunk)
+        if not message.get("more_body", False):
+            break
+    if spool is None:
+        return io.BytesIO(first)
+    spool.seek(0)
+    return spool
+
+
+def _environ(scope, body) -> dict:
+    server = scope.get("server") or ("localhost", 80)
+    client = scope.get("client") or ("", 0)
+    environ = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
+        "PATH_INFO": scope["path"].encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+        "SERVER_NAME": str(server[0]),
+        "SERVER_PORT": str(server[1] if server[1] is not None else 80),
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "REMOTE_ADDR": client[0] if client else "",
+        "REMOTE_PORT": str(client[1]) if client else "",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": body,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    for raw_name, raw_value in scope.get("headers", ()):
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        value = raw_value.decode("latin-1")
+        key = name if name in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{name}"
+        if key in environ:  # a repeated header: one value, as RFC 9110 (cookies: RFC 6265)
+            value = f"{environ[key]}{'; ' if key == 'HTTP_COOKIE' else ','}{value}"
+        environ[key] = value
+    return environ
+
+
+async def _send_plain(send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
