@@ -260,8 +260,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-# uvicorn (--proxy-headers) already trusts X-Forwarded-Proto from 127.0.0.1; set this when
-# another proxy hop in front rewrites it.
+# `gongzhi serve` already trusts X-Forwarded-Proto/-For from FORWARDED_ALLOW_IPS (default
+# 127.0.0.1; gongzhi.core.wsgi_bridge); set this only to trust X-Forwarded-Proto from any peer.
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # probes speak plain HTTP inside

@@ -8,12 +8,18 @@ handling of a small JSON request (docs/decisions.md, "Serving stack"; docs/bench
 
 Django's end-of-request work (`request_finished`: connections returned to the pool) runs in
 the request's own thread, where its database connections live.
+
+Behind a reverse proxy, the client's address and scheme come from X-Forwarded-For and
+X-Forwarded-Proto when the connection comes from a trusted proxy (FORWARDED_ALLOW_IPS,
+default 127.0.0.1, as uvicorn's --proxy-headers): rate limits, the sign-in throttle and the
+audit log then see the resident's address, and the HTTPS redirect sees HTTPS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import ipaddress
 import logging
 import os
 import sys
@@ -28,9 +34,55 @@ SPOOL_BYTES = 1024 * 1024  # request bodies above this go to a temporary file
 _STREAM_END = object()
 
 
+class TrustedProxies:
+    """Addresses whose X-Forwarded-* headers are believed: a comma-separated list of
+    addresses or networks, or "*" for any peer."""
+
+    def __init__(self, spec: str):
+        items = [item.strip() for item in spec.split(",") if item.strip()]
+        self.any = "*" in items
+        self.networks = []
+        for item in items:
+            if item != "*":
+                try:
+                    self.networks.append(ipaddress.ip_network(item, strict=False))
+                except ValueError:
+                    log.warning("FORWARDED_ALLOW_IPS: %r is not an address; ignored", item)
+
+    def __contains__(self, host: str) -> bool:
+        if self.any:
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    @classmethod
+    def from_env(cls) -> TrustedProxies:
+        return cls(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
+
+
+def apply_proxy_headers(environ: dict, trusted: TrustedProxies) -> None:
+    """The client's address and scheme as the trusted proxy in front reports them."""
+    if environ.get("REMOTE_ADDR", "") not in trusted:
+        return
+    proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+    if proto in ("http", "https"):
+        environ["wsgi.url_scheme"] = proto
+    forwarded = [h.strip() for h in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if forwarded:
+        # The nearest address that is not one of our proxies; a client cannot forge the
+        # entries our proxies appended, only those to the left of them.
+        client = next((h for h in reversed(forwarded) if h not in trusted), forwarded[0])
+        environ["REMOTE_ADDR"] = client
+        environ["REMOTE_PORT"] = ""
+
+
 class WsgiBridge:
-    def __init__(self, app, threads: int):
+    def __init__(self, app, threads: int, trusted: TrustedProxies | None = None):
         self.app = app
+        self.trusted = trusted if trusted is not None else TrustedProxies.from_env()
         self.executor = ThreadPoolExecutor(max(threads, 1), thread_name_prefix="http")
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -38,6 +90,7 @@ class WsgiBridge:
         loop = self.loop = self.loop or asyncio.get_running_loop()
         body = await _read_body(receive)
         environ = _environ(scope, body)
+        apply_proxy_headers(environ, self.trusted)
         try:
             status, headers, content, result = await loop.run_in_executor(
                 self.executor, self._run, environ

@@ -6,8 +6,10 @@ import io
 from gongzhi.core.wsgi_bridge import SPOOL_BYTES, WsgiBridge
 
 
-def _serve(app, *, method="GET", path="/", query=b"", headers=(), body_chunks=(b"",)):
-    bridge = WsgiBridge(app, threads=2)
+def _serve(app, *, method="GET", path="/", query=b"", headers=(), body_chunks=(b"",), trusted=None):
+    from gongzhi.core.wsgi_bridge import TrustedProxies
+
+    bridge = WsgiBridge(app, threads=2, trusted=TrustedProxies(trusted or "127.0.0.1"))
     scope = {
         "type": "http", "method": method, "path": path, "query_string": query,
         "headers": list(headers), "http_version": "1.1", "scheme": "http",
@@ -146,3 +148,59 @@ def test_an_error_outside_django_is_a_plain_500_not_a_hang():
 
     assert sent[0]["status"] == 500
     assert sent[1]["body"] == b"Internal Server Error"
+
+
+def _seen_behind(client_host, headers, trusted="127.0.0.1"):
+    from gongzhi.core.wsgi_bridge import TrustedProxies, apply_proxy_headers
+
+    environ = {"REMOTE_ADDR": client_host, "wsgi.url_scheme": "http", **headers}
+    apply_proxy_headers(environ, TrustedProxies(trusted))
+    return environ["REMOTE_ADDR"], environ["wsgi.url_scheme"]
+
+
+def test_behind_the_local_proxy_the_residents_address_and_https_are_seen():
+    headers = {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "HTTP_X_FORWARDED_PROTO": "https"}
+
+    assert _seen_behind("127.0.0.1", headers) == ("203.0.113.9", "https")
+
+
+def test_a_client_cannot_forge_its_address_to_the_left_of_the_proxys_entry():
+    headers = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.9"}  # first part sent by the client
+
+    assert _seen_behind("127.0.0.1", headers)[0] == "203.0.113.9"
+
+
+def test_a_chain_of_trusted_proxies_is_walked_to_the_first_untrusted_address():
+    headers = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 10.0.0.2"}
+
+    assert _seen_behind("127.0.0.1", headers, "127.0.0.1,10.0.0.0/8")[0] == "203.0.113.9"
+
+
+def test_headers_from_an_untrusted_peer_are_ignored():
+    headers = {"HTTP_X_FORWARDED_FOR": "1.1.1.1", "HTTP_X_FORWARDED_PROTO": "https"}
+
+    assert _seen_behind("198.51.100.4", headers) == ("198.51.100.4", "http")
+
+
+def test_an_unknown_scheme_and_garbage_addresses_in_the_setting_change_nothing():
+    headers = {"HTTP_X_FORWARDED_PROTO": "gopher"}
+
+    assert _seen_behind("127.0.0.1", headers, "127.0.0.1, not-an-ip") == ("127.0.0.1", "http")
+
+
+def test_the_bridge_applies_the_proxy_headers_to_what_django_sees():
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(environ)
+        start_response("200 OK", [])
+        return [b""]
+
+    bridge_headers = [(b"x-forwarded-for", b"203.0.113.9"), (b"x-forwarded-proto", b"https")]
+    _serve(app, headers=bridge_headers)  # the scope's client is 10.0.0.7: not trusted
+
+    assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("10.0.0.7", "http")
+
+    _serve(app, headers=bridge_headers, trusted="10.0.0.7")  # now it is the proxy
+
+    assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("203.0.113.9", "https")
