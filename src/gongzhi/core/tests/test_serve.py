@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,10 @@ def test_serve_answers_healthz(tmp_path):
         static = f"http://127.0.0.1:{port}/static/bootstrap/css/bootstrap.min.css"
         with urllib.request.urlopen(static, timeout=10) as r:  # noqa: S310 - loopback
             assert r.status == 200 and b".btn" in r.read()
+        # After its checks the command started afresh in the same process, without the
+        # modules the checks imported (issue 19, memory).
+        cmdline = (Path("/proc") / str(proc.pid) / "cmdline").read_bytes().split(b"\0")
+        assert b"--checked" in cmdline and b"serve" in cmdline
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -89,3 +94,10 @@ def test_serve_refuses_a_budget_that_cannot_give_every_process_a_connection(monk
     monkeypatch.setenv("DB_HEADROOM", "3")
     with pytest.raises(CommandError, match="DB_MAX_CONNECTIONS=5"):
         pool_env(3, pooled=True)
+
+
+def test_the_task_worker_leaves_the_system_checks_to_serve():
+    """Each worker would otherwise import every view and URL conf (~40 MB) it never uses."""
+    from gongzhi.core.management.commands.task_worker import Command
+
+    assert Command.requires_system_checks == []

@@ -6,6 +6,7 @@ HTTP to Django's WSGI handler in one thread hop and WebSockets to Channels
 sized from the connection budget (gongzhi/dbpool.py).
 """
 
+import argparse
 import os
 import signal
 import subprocess
@@ -31,11 +32,16 @@ class Command(BaseCommand):
             "--task-workers", type=int, default=int(os.environ.get("TASK_WORKERS", "1"))
         )
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument("--checked", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **opts):
         # The database checks too (demo accounts in production, next year's holidays), and
         # the deployment checks in production; an error stops the start.
-        self.check(databases=["default"], include_deployment_checks=settings.MODE == "production")
+        if not opts["checked"]:
+            self.check(
+                databases=["default"], include_deployment_checks=settings.MODE == "production"
+            )
+            restart_without_the_checks_imports()
         from gongzhi.core.metrics import multiprocess_env
         from gongzhi.core.supervisor import Supervisor, default_prefix
 
@@ -65,6 +71,20 @@ class Command(BaseCommand):
             if supervisor is not None:
                 supervisor.stop()
         sys.exit(code)
+
+
+def restart_without_the_checks_imports() -> None:
+    """Start this command afresh once the checks passed (same pid, same arguments).
+
+    The checks import every URL conf, view, form and template tag: about 40 MB that this
+    process, which only supervises its children, never uses again (docs/benchmarks.md, issue
+    19's memory figure). Only when run from the command line; call_command goes on in-process.
+    """
+    if sys.argv[1:2] != ["serve"]:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "gongzhi", *sys.argv[1:], "--checked"])  # noqa: S606
 
 
 def web_server_command(host: str, port: int, workers: int) -> list[str]:

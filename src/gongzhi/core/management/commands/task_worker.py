@@ -10,6 +10,9 @@ from gongzhi.core.supervisor import Heartbeat, forget, mark_down
 
 class Command(DbWorkerCommand):
     help = "运行一个后台任务进程并写入心跳 (Run one task worker with a heartbeat)"
+    # The system checks import every URL conf, view and template tag (~40 MB per worker) and
+    # belong to the start of the web server (`gongzhi serve`) and to `gongzhi check --deploy`.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
