@@ -11,7 +11,8 @@ after round (A/B/A/B), `ab -n N -c 16` as in the peer's bench.py:
   an Open311 POST (form-encoded, one case each), with ab's 99th percentile;
 - on PostgreSQL also gongzhi with 1 web worker, for the 2 ÷ 1 ratio;
 - memory after the load: RSS and PSS summed over each server's processes (PSS counts
-  pages shared between processes once; RSS counts them in every process).
+  pages shared between processes once; RSS counts them in every process). BENCH_OURS_PYTHON
+  picks the interpreter (venv) that serves gongzhi.
 
 SQLite, then PostgreSQL (BENCH_PEER_PG, a server URL; two databases on it are used:
 BENCH_PEER_OURS_DB and BENCH_PEER_PEER_DB). Each figure is the median of
@@ -49,6 +50,11 @@ PG = os.environ.get("BENCH_PEER_PG", "postgres://postgres@127.0.0.1:5432")
 OURS_PG_DB = os.environ.get("BENCH_PEER_OURS_DB", "gongzhi_peer_bench")
 PEER_PG_DB = os.environ.get("BENCH_PEER_PEER_DB", "peer_helpdesk_bench")
 DESCRIPTION = "基准测试:楼院杂草无人清理,影响通行"
+# The interpreter that serves gongzhi: by default this one (the development venv); for the
+# memory figure, a venv installed as `make run` installs it (requirements.lock only, no test
+# tools), e.g. `python -m venv /tmp/prodvenv && /tmp/prodvenv/bin/pip install -r
+# requirements.lock && /tmp/prodvenv/bin/pip install --no-deps -e .`.
+OURS_PYTHON = os.environ.get("BENCH_OURS_PYTHON", sys.executable)
 
 
 # ---- processes ------------------------------------------------------------------------
@@ -206,7 +212,7 @@ def ours_prepare(database_url: str) -> tuple[str, str]:
 
 def ours_start(port: int, database_url: str, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gongzhi", "serve", "--host", "127.0.0.1", "--port", str(port),
+        [OURS_PYTHON, "-m", "gongzhi", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers), "--task-workers", "1", "--skip-checks"],
         env=ours_env(database_url), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=(ROOT / "var" / "bench" / f"serve-{port}.log").open("w"),
