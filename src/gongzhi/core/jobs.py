@@ -11,7 +11,25 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
-PENDING, RUNNING = "pending", "running"
+PENDING, RUNNING, FAILED, SUCCEEDED = "pending", "running", "failed", "succeeded"
+
+
+class JobProgress:
+    """`finished` and `percent` for a job row's progress bar. A job model mixes it in and names
+    its counters (done of total) in `progress_fields`."""
+
+    progress_fields = ("done", "total")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (FAILED, SUCCEEDED)
+
+    @property
+    def percent(self) -> int:
+        done, total = (getattr(self, name) for name in self.progress_fields)
+        if not total:
+            return 100 if self.finished else 0
+        return min(100, done * 100 // total)
 
 
 def job_enqueue(task_path: str, job_id: int) -> None:

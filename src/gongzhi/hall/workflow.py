@@ -28,7 +28,6 @@ ACTION_LABELS = {
     "finish": gettext_lazy("结束"),
     "no_show": gettext_lazy("记为过号"),
 }
-ACTIONS = tuple(ACTION_LABELS)
 
 TABLE = StateTable(
     states=S, transitions=TRANSITIONS, actions=ACTION_LABELS, field="ticket",

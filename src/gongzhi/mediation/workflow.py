@@ -34,7 +34,6 @@ ACTION_LABELS = {
     "fail": gettext_lazy("记录调解不成"),
     "follow_up": gettext_lazy("回访"),
 }
-ACTIONS = tuple(ACTION_LABELS)
 
 DISPUTE = StateTable(
     states=S, transitions=TRANSITIONS, actions=ACTION_LABELS,

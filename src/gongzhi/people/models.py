@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock, crypto
 from gongzhi.core.access import RestrictedQuerySet
+from gongzhi.core.jobs import JobProgress
 from gongzhi.core.masking import mask_id_number, mask_name
 from gongzhi.core.phone import EncryptedPhone
 
@@ -180,8 +181,10 @@ class ResidentTag(models.Model):
         super().save(*args, **kwargs)
 
 
-class ImportJob(models.Model):
+class ImportJob(JobProgress, models.Model):
     """A background import of residents from an uploaded spreadsheet (批量导入)."""
+
+    progress_fields = ("processed_rows", "total_rows")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")
@@ -225,13 +228,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.finished else 0
-        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -19,7 +19,6 @@ ACTION_LABELS = {
     "approve": gettext_lazy("确认"),
     "reject": gettext_lazy("驳回"),
 }
-ACTIONS = tuple(ACTION_LABELS)
 
 BIND_REQUEST = StateTable(
     states=S, transitions=TRANSITIONS, actions=ACTION_LABELS,

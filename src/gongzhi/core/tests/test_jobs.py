@@ -58,3 +58,13 @@ def test_the_task_is_sent_after_commit_and_not_on_rollback(
     except RuntimeError:
         pass
     assert fake_task.sent == [7]
+
+
+def test_progress_reads_each_jobs_own_counters():
+    from gongzhi.people.models import ImportJob
+
+    assert (ImportJob(status="running", processed_rows=50, total_rows=200).percent) == 25
+    assert CardPrintJob(status="running", done=3, total=4).percent == 75
+    assert CardPrintJob(status="succeeded").percent == 100
+    assert CardPrintJob(status="pending").percent == 0
+    assert CardPrintJob(status="failed").finished and not CardPrintJob(status="running").finished

@@ -14,20 +14,6 @@ from gongzhi.org.models import Center
 from .conftest import NOTE_TEXT, after_start
 
 
-@pytest.mark.parametrize(
-    ("table", "status", "action"),
-    [(APPOINTMENT, *p) for p in table_pairs(APPOINTMENT)]
-    + [(REQUEST, *p) for p in table_pairs(REQUEST)],
-)
-def test_each_pair_either_moves_as_the_table_says_or_is_refused(table, status, action):
-    if table.allows(status, action):
-        assert table.next_status(status, action) == table.transitions[(status, action)]
-    else:
-        label = table.states(status).label
-        with pytest.raises(ValidationError, match=f"当前为「{label}」,不能{table.actions[action]}"):
-            table.next_status(status, action)
-
-
 def test_nothing_leaves_a_cancelled_appointment_or_a_handled_request():
     assert not [a for (s, a) in APPOINTMENT.transitions if s == Appointment.Status.CANCELLED]
     assert {s for (s, _a) in REQUEST.transitions} == {AppointmentRequest.Status.PENDING}
