@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
+from gongzhi.core.jobs import JobProgress
 
 
-class CardPrintJob(models.Model):
+class CardPrintJob(JobProgress, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")
         RUNNING = "running", _("生成中")
@@ -48,13 +49,3 @@ class CardPrintJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.root} {self.get_per_display()}"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
-
-    @property
-    def percent(self) -> int:
-        if not self.total:
-            return 100 if self.finished else 0
-        return min(100, self.done * 100 // self.total)

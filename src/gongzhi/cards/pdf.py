@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, BinaryIO
 from django.urls import reverse
 
 from gongzhi.cards.content import CardData, Person
+from gongzhi.core.pdf import pdf_font_name
 from gongzhi.core.text import xml_safe
 from gongzhi.grids.models import Grid
-from gongzhi.mediation.documents import pdf_font_name
 from gongzhi.portal.services import bind_token_for
 
 TITLE = "民情连心卡"

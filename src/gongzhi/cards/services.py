@@ -1,7 +1,7 @@
 """Printing connection cards: the synchronous print and the background job around it.
 
-The page only validates and queues a CardPrintJob (after commit); a task worker claims it
-with a conditional UPDATE and runs `cards_print`, the same function the command runs.
+The page only validates and queues a CardPrintJob (core.jobs: after commit); a task worker
+claims it once and runs `cards_print`, the same function the command runs.
 Progress is written with single-row UPDATEs in autocommit, so the polling page sees it
 while the print is still running.
 """
@@ -23,6 +23,7 @@ from gongzhi.cards.models import CardPrintJob
 from gongzhi.cards.pdf import Progress, cards_pdf_write
 from gongzhi.core import clock
 from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.jobs import job_claim, job_enqueue
 from gongzhi.core.roles import CHANGE, EXPORT
 from gongzhi.grids.models import Grid
 
@@ -79,22 +80,13 @@ def card_print_job_create(*, by, root: Grid, per: str, base_url: str) -> CardPri
         raise PermissionDenied(OUT_OF_SCOPE)
     check_per(per)
     job = CardPrintJob.objects.create(owner=by, root=root, per=per, base_url=base_url[:200])
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    job_enqueue("gongzhi.cards.tasks.print_cards_task", job.pk)
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from gongzhi.cards.tasks import print_cards_task
-
-    print_cards_task.enqueue(job_id)
 
 
 def card_print_job_run(job_id: int) -> CardPrintJob | None:
     """Run one queued job. Returns None when another worker already took it."""
-    claimed = CardPrintJob.objects.filter(pk=job_id, status=CardPrintJob.Status.PENDING).update(
-        status=CardPrintJob.Status.RUNNING
-    )
-    if not claimed:
+    if not job_claim(CardPrintJob, job_id):
         return None
     job = CardPrintJob.objects.select_related("owner", "root").get(pk=job_id)
     relative = f"cards/{job.pk}-{uuid.uuid4().hex[:12]}.pdf"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import BaseForm
 from gongzhi.core.roles import Role
-from gongzhi.grids.forms import BootstrapMixin, GridFilterForm
+from gongzhi.grids.forms import GridFilterForm
 from gongzhi.org.models import Staff
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from .models import CARE_TAG_CHOICES, HelpDelivery
 from .permissions import CARE_ROLES
@@ -28,10 +28,6 @@ class TargetFilterForm(GridFilterForm):
         label=_("关爱类别"), required=False, choices=[("", _("全部类别")), *CARE_TAG_CHOICES]
     )
     status = forms.ChoiceField(label=_("状态"), required=False, choices=STATUS_CHOICES)
-
-
-class BaseForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    pass
 
 
 class PlanForm(BaseForm):

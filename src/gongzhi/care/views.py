@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
+from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
 from gongzhi.people.models import Resident
 
@@ -139,11 +140,8 @@ def target_step(request, pk: int, step: str):
     cls, call, done = STEPS[step]
     form = _form(cls, request.user, request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             call(request.user, resident, form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, str(done))
             return redirect("care:target_detail", resident.pk)
     return _detail(request, resident, bound=(step, form), status=400)

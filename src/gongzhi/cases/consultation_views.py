@@ -19,10 +19,9 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of, staff_of
-from gongzhi.grids.forms import BootstrapMixin
+from gongzhi.core.forms import BaseForm, service_errors
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Department, Room, Staff
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from . import consultations as svc
 from .models import Case, Consultation, ConsultationTask
@@ -39,15 +38,7 @@ def _center_paths(case: Case) -> list[str]:
     return [path[:i] for i in range(Grid.steplen, len(path) + 1, Grid.steplen)]
 
 
-class _Form(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    def style_widgets(self) -> None:
-        super().style_widgets()
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
-
-
-class OpenForm(_Form):
+class OpenForm(BaseForm):
     topic = forms.CharField(label=gettext_lazy("议题"), max_length=200)
     scheduled_at = forms.DateTimeField(
         label=gettext_lazy("会商时间"), input_formats=DATETIME_LOCAL,
@@ -88,7 +79,7 @@ class OpenForm(_Form):
         return data
 
 
-class RecordForm(_Form):
+class RecordForm(BaseForm):
     minutes = forms.CharField(
         label=gettext_lazy("会议纪要"), required=False, max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -99,7 +90,7 @@ class RecordForm(_Form):
     )  # fmt: skip
 
 
-class TaskForm(_Form):
+class TaskForm(BaseForm):
     title = forms.CharField(label=gettext_lazy("任务"), max_length=200)
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("承办人"), queryset=Staff.objects.none(),
@@ -171,11 +162,8 @@ def consultation_new(request, ref: str):
         raise Http404(_("您无权组织该事件的会诊研判"))
     form = OpenForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             c = svc.consultation_open(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已发起会诊研判,邀请已发送"))
             return redirect("consultations:detail", c.pk)
     status = 400 if form.is_bound else 200
@@ -233,11 +221,8 @@ def consultation_record(request, pk: int):
     c = _consultation_or_404(request.user, pk)
     form = RecordForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form):
             svc.consultation_record(consultation=c, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已记录会议纪要和研判结论"))
             return redirect("consultations:detail", c.pk)
     return _detail(request, c, bound=("record", form), status=400)
@@ -249,11 +234,8 @@ def consultation_task_add(request, pk: int):
     c = _consultation_or_404(request.user, pk)
     form = TaskForm(request.POST, consultation=c)
     if form.is_valid():
-        try:
+        with service_errors(form):
             svc.consultation_task_add(consultation=c, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已将研判结论分解为任务"))
             return redirect("consultations:detail", c.pk)
     return _detail(request, c, bound=("task", form), status=400)

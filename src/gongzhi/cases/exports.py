@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
-from gongzhi.core.audit import client_ip
+from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
 from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
@@ -59,12 +59,12 @@ def case_export_workbook(*, by, qs: QuerySet[Case], tab: str, request=None):
     count = write_sheet(
         wb, title=title, headers=[str(h) for h in HEADERS], rows=rows, synthetic=synthetic
     )
-    AuditLog.objects.create(
+    audit_record(
         actor=by,
         action=AuditLog.Action.EXPORT,
-        target_type=Case._meta.label_lower,
+        target=Case,
         fields=f"导出{count}条",
         reason=f"收件箱={INBOX_LABELS[tab]}",
-        ip=client_ip(request),
+        request=request,
     )
     return wb, f"{title}-{clock.now():%Y%m%d%H%M}.xlsx"

@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.forms import BootstrapMixin, GridFilterForm
+from gongzhi.core.forms import BaseForm
+from gongzhi.grids.forms import GridFilterForm
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Department, Room, Staff
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from .models import Category, Channel, DivertRoute, Rating, Urgency
 from .services import MAX_DESCRIPTION
@@ -75,7 +75,7 @@ class CaseFilterForm(GridFilterForm):
         return data
 
 
-class CaseCreateForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class CaseCreateForm(BaseForm):
     """A report filed by staff at the window, on the hotline or on patrol."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
@@ -177,7 +177,7 @@ class CaseCreateForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         }
 
 
-class ActionForm(BootstrapMixin, forms.Form):
+class ActionForm(BaseForm):
     """One workflow action. Only the fields an action needs are shown for it."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
+from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import CHANGE, EXPORT
 from gongzhi.core.xlsx import workbook_response
 from gongzhi.people.selectors import resident_list_for, resident_search
@@ -185,17 +186,13 @@ def _create_from_form(request, form: CaseCreateForm, token: str) -> Case | None:
         if resident is None:
             form.add_error(None, _("所选居民不存在或不在您的管辖范围内"))
             return None
-    try:
+    with service_errors(form, denied=True):
         return case_create(
             by=request.user,
             idempotency_key=form_key(request.user, token) if token else None,
             attachments=request.FILES.getlist("attachments"),
             **form.service_fields(resident),
         )
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
     return None
 
 
@@ -309,19 +306,11 @@ def case_action(request, ref: str, action: str):
             form.add_error(None, str(exc))
             status = 403
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("已%(a)s") % {"a": LABELS[action]})
             return redirect("cases:detail", ref=case.number)
     return _detail(request, _case_or_404(user, ref), bound=form, status=status)
-
-
-def _add_errors(form: ActionForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, msgs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 @login_required

@@ -1,3 +1,5 @@
+from django.db import models
+
 from gongzhi.core.models import AuditLog
 
 
@@ -5,12 +7,22 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def audit_record(*, actor, action: str, target, fields: str = "", reason: str = "", request=None):
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | type[models.Model],
+    fields: str = "",
+    reason: str = "",
+    request=None,
+) -> AuditLog:
+    """The one way to write an audit row. `target` is a row, or a model class when the action
+    touched many rows (an export or an import): then no id is recorded."""
     return AuditLog.objects.create(
         actor=actor,
         action=action,
         target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_id="" if isinstance(target, type) else str(target.pk),
         fields=fields,
         reason=reason[:200],
         ip=client_ip(request),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
-from gongzhi.core.audit import client_ip
+from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
 from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import new_streaming_workbook, workbook_response, write_sheet
@@ -42,8 +42,8 @@ def ledger_response(
     require_export(by)
     wb = new_streaming_workbook()
     count = write_sheet(wb, title=title, headers=[str(h) for h in headers], rows=rows)
-    AuditLog.objects.create(
-        actor=by, action=AuditLog.Action.EXPORT, target_type=model._meta.label_lower,
-        fields=f"导出{count}条", reason=(filters or "全部")[:200], ip=client_ip(request),
+    audit_record(
+        actor=by, action=AuditLog.Action.EXPORT, target=model, fields=f"导出{count}条",
+        reason=filters or "全部", request=request,
     )  # fmt: skip
     return workbook_response(wb, f"{title}_{clock.today():%Y%m%d}.xlsx")

@@ -138,9 +138,6 @@ def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-__all__ = ["District", "PASSWORD", "build_district", "fresh", "Household", "Resident"]
-
-
 _KEEP_WHEN_DOWN = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
 
 
@@ -157,3 +154,25 @@ def database_down():
 
     with mock.patch.object(CursorWrapper, "_execute", failing):
         yield
+
+
+def table_pairs(table) -> list[tuple[str, str]]:
+    """Every (state, action) pair of a core.states.StateTable, for table-driven tests."""
+    return [(state, action) for state in table.states.values for action in table.actions]
+
+
+def row_of(obj) -> dict:
+    """The object's row as stored now (to show a refused action wrote nothing)."""
+    return type(obj).objects.filter(pk=obj.pk).values().get()
+
+
+__all__ = [
+    "District",
+    "PASSWORD",
+    "build_district",
+    "fresh",
+    "Household",
+    "Resident",
+    "row_of",
+    "table_pairs",
+]

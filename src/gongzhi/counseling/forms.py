@@ -2,14 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.forms import BootstrapMixin
+from gongzhi.core.forms import BaseForm
 from gongzhi.org.models import Center, Staff
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from .models import CounselorSlot, RiskFlag
 
 
-class NoteForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class NoteForm(BaseForm):
     content = forms.CharField(
         label=_("咨询记录"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -26,7 +25,7 @@ def _when(label):
     )  # fmt: skip
 
 
-class SlotForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class SlotForm(BaseForm):
     counselor = forms.ModelChoiceField(label=_("心理咨询师"), queryset=Staff.objects.none())
     starts_at = _when(_("开始时间"))
     ends_at = _when(_("结束时间"))
@@ -38,7 +37,7 @@ class SlotForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
             self.fields["counselor"].initial = counselors.first().pk
 
 
-class ScheduleForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class ScheduleForm(BaseForm):
     slot = forms.ModelChoiceField(label=_("咨询时段"), queryset=CounselorSlot.objects.none())
 
     def __init__(self, *args, slots, **kwargs):
@@ -49,11 +48,11 @@ class ScheduleForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         )
 
 
-class DeclineForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class DeclineForm(BaseForm):
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class GrantForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class GrantForm(BaseForm):
     counselor = forms.ModelChoiceField(label=_("心理咨询师"), queryset=Staff.objects.none())
     supervisor = forms.ModelChoiceField(label=_("督导"), queryset=Staff.objects.none())
 
@@ -63,7 +62,7 @@ class GrantForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         self.fields["supervisor"].queryset = counselors
 
 
-class ResidentRequestForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class ResidentRequestForm(BaseForm):
     center = forms.ModelChoiceField(label=_("咨询地点"), queryset=Center.objects.none())
     preferred = forms.CharField(
         label=_("希望时间(可不填)"), max_length=100, required=False,

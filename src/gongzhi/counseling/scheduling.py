@@ -15,6 +15,7 @@ from gongzhi.org.models import Center
 
 from .models import Appointment, AppointmentRequest, CounselorSlot, Source
 from .permissions import MANAGERS, may_schedule
+from .workflow import REQUEST
 
 REQUEST_SOURCES = (Source.HALL, Source.RESIDENT)
 
@@ -70,12 +71,11 @@ def appointment_request_schedule(
     locked = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
     if not may_schedule(by, locked.center):
         raise PermissionDenied(_("您无权安排该咨询申请"))
-    if locked.status != AppointmentRequest.Status.PENDING:
-        raise ValidationError(_("该申请已处理"))
+    status = REQUEST.next_status(locked.status, "schedule")
     if slot is None or slot.center_id != locked.center_id or slot.cancelled_at is not None:
         raise ValidationError({"slot": _("请选择本中心可预约的咨询时段")})
     appointment = appointment_book(by=by, slot=slot, resident=locked.resident, source=locked.source)
-    locked.status, locked.appointment = AppointmentRequest.Status.BOOKED, appointment
+    locked.status, locked.appointment = status, appointment
     locked.save(update_fields=["status", "appointment"])
     return appointment
 
@@ -87,9 +87,8 @@ def appointment_request_decline(
     locked = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
     if not may_schedule(by, locked.center):
         raise PermissionDenied(_("您无权处理该咨询申请"))
-    if locked.status != AppointmentRequest.Status.PENDING:
-        raise ValidationError(_("该申请已处理"))
+    status = REQUEST.next_status(locked.status, "decline")
     locked.decline_reason = clean_text(reason, field="reason", label=_("原因"), max_length=200)
-    locked.status = AppointmentRequest.Status.DECLINED
+    locked.status = status
     locked.save(update_fields=["status", "decline_reason"])
     return locked

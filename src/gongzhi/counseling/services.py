@@ -26,6 +26,7 @@ from .models import (
     Source,
 )
 from .permissions import MANAGERS
+from .workflow import APPOINTMENT
 
 SLOT_TAKEN = gettext_lazy("该咨询时段已被预约,请选择其他时段")
 MAX_SLOT = dt.timedelta(hours=4)
@@ -114,9 +115,7 @@ def appointment_cancel(*, by, appointment: Appointment) -> Appointment:
         role_of(by) in MANAGERS and grid_in_scope(by, appointment.slot.center.grid)
     ):
         raise PermissionDenied(_("您无权取消该预约"))
-    if appointment.status != Appointment.Status.BOOKED:
-        raise ValidationError(_("只有尚未咨询的预约可以取消"))
-    appointment.status = Appointment.Status.CANCELLED
+    appointment.status = APPOINTMENT.next_status(appointment.status, "cancel")
     appointment.save(update_fields=["status"])
     return appointment
 
@@ -163,8 +162,7 @@ def session_note_write(
     if appointment is not None:
         if appointment.slot.counselor_id != counselor.pk:
             raise PermissionDenied(_("只能为自己的咨询预约填写记录"))
-        if appointment.status == Appointment.Status.CANCELLED:
-            raise ValidationError(_("该预约已取消,不能填写咨询记录"))
+        APPOINTMENT.next_status(appointment.status, "write_note")  # refused before any write
         if appointment.slot.starts_at > clock.now():
             start = timezone.localtime(appointment.slot.starts_at)
             raise ValidationError(
@@ -182,8 +180,8 @@ def session_note_write(
     )
     note.set_content(content)
     note.save()
-    if appointment is not None and appointment.status == Appointment.Status.BOOKED:
-        appointment.status = Appointment.Status.DONE
+    if appointment is not None:
+        appointment.status = APPOINTMENT.next_status(appointment.status, "write_note")
         appointment.save(update_fields=["status"])
     if risk_flag:
         _risk_alert(note)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from gongzhi.core import clock
 from gongzhi.core.access import staff_of
+from gongzhi.core.forms import service_errors
 
 from .forms import NoteForm, SlotForm
 from .selectors import (
@@ -82,11 +83,8 @@ def note_create(request, appointment_pk: int):
             "at": f"{start:%Y-%m-%d %H:%M}"
         }
     elif request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             note = session_note_write(by=request.user, appointment=appointment, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("咨询记录已保存"))
             return redirect("counseling:note_detail", note.pk)
     status = 400 if request.method == "POST" and (form.errors or not_started) else 200

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from gongzhi.core.forms import service_errors
 
 from . import services as svc
 from .forms import DeclineForm, GrantForm, ScheduleForm, SlotForm
@@ -22,11 +24,6 @@ from .selectors import (
 )
 
 
-def _say(request, exc: Exception) -> None:
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or _("操作未完成"))
-
-
 @require_POST
 @login_required
 def slot_new(request):
@@ -35,11 +32,8 @@ def slot_new(request):
         raise PermissionDenied(_("您无权安排咨询时段"))
     form = SlotForm(request.POST, counselors=counselors)
     if form.is_valid():
-        try:
+        with service_errors(form):
             svc.slot_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已添加咨询时段"))
             return redirect("counseling:calendar")
     from .views import calendar  # the calendar shows the form with its errors
@@ -53,11 +47,9 @@ def slot_cancel(request, pk: int):
     slot = get_object_or_404(
         CounselorSlot.objects.filter(counselor__in=counselors_for(request.user)), pk=pk
     )
-    try:
+    with service_errors(request=request, denied=True):
         svc.slot_cancel(by=request.user, slot=slot)
         messages.success(request, _("已取消该时段"))
-    except (ValidationError, PermissionDenied) as exc:
-        _say(request, exc)
     return redirect("counseling:calendar")
 
 
@@ -65,11 +57,9 @@ def slot_cancel(request, pk: int):
 @login_required
 def appointment_cancel(request, pk: int):
     appointment = get_object_or_404(appointment_list_for(request.user), pk=pk)
-    try:
+    with service_errors(request=request, denied=True):
         svc.appointment_cancel(by=request.user, appointment=appointment)
         messages.success(request, _("已取消预约"))
-    except (ValidationError, PermissionDenied) as exc:
-        _say(request, exc)
     return redirect("counseling:calendar")
 
 
@@ -95,11 +85,8 @@ def request_schedule(request, pk: int):
     req = _request_or_404(request.user, pk)
     form = ScheduleForm(request.POST, slots=free_slots(req.center))
     if form.is_valid():
-        try:
+        with service_errors(form):
             svc.appointment_request_schedule(by=request.user, request=req, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已安排咨询时段"))
             return redirect("counseling:request_list")
     return request_list(request, bound=(req.pk, form), status=400)
@@ -109,13 +96,12 @@ def request_schedule(request, pk: int):
 @login_required
 def request_decline(request, pk: int):
     req = _request_or_404(request.user, pk)
-    try:
+    with service_errors(request=request) as refusal:
         svc.appointment_request_decline(
             by=request.user, request=req, reason=request.POST.get("reason", "")
         )
         messages.success(request, _("已记录未安排原因"))
-    except ValidationError as exc:
-        _say(request, exc)
+    if refusal.error:
         return request_list(request, status=400)
     return redirect("counseling:request_list")
 
@@ -127,13 +113,8 @@ def supervision(request):
         raise PermissionDenied(_("您无权管理督导授权"))
     form = GrantForm(request.POST or None, counselors=counselors)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form, denied=True):
             svc.supervisor_grant(by=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_service_errors(exc) if isinstance(exc, ValidationError) else form.add_error(
-                None, str(exc)
-            )
-        else:
             messages.success(request, _("已授权督导"))
             return redirect("counseling:supervision")
     context = {"form": form, "grants": supervision_list_for(request.user)}
@@ -149,9 +130,7 @@ def supervision_revoke(request, pk: int):
         CounselingSupervisor.objects.filter(pk__in=supervision_list_for(request.user).values("pk")),
         pk=pk,
     )
-    try:
+    with service_errors(request=request, denied=True):
         svc.supervisor_revoke(by=request.user, grant=grant)
         messages.success(request, _("已撤销督导授权"))
-    except PermissionDenied as exc:
-        _say(request, exc)
     return redirect("counseling:supervision")

@@ -3,10 +3,10 @@ the request names no topic, and only the room's counsellors and the center's sta
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from gongzhi.core.forms import service_errors
 from gongzhi.org.models import Center, RoomKind
 from gongzhi.portal.auth import resident_required
 
@@ -38,12 +38,10 @@ def ask(request):
         form.initial["center"] = centers[0].pk
     done = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             done = svc.appointment_request_create(
                 by=account.user, resident=resident, source=Source.RESIDENT, **form.cleaned_data
             )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
     status = 400 if form.errors else 200
     context = {"form": form, "done": done, "no_center": not centers}
     return render(request, "counseling/resident_ask.html", context, status=status)

@@ -6,18 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.forms import BootstrapMixin, GridFilterForm
-from gongzhi.people.forms import ServiceErrorsMixin
+from gongzhi.core.forms import BaseForm, ServiceErrorsMixin
+from gongzhi.grids.forms import GridFilterForm
 
 from .models import Choice, OrgKind, Payment, ThresholdBase
 
 SELECT_LIMIT = 300  # households/residents offered in one drop-down (a courtyard's worth)
 DATETIME = {"type": "datetime-local"}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-class Base(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    pass
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,7 +48,7 @@ class ProposalForm(GridForm):
     field_order = ["grid", "title", "description"]
 
 
-class SupportForm(Base):
+class SupportForm(BaseForm):
     resident = forms.TypedChoiceField(label=_("附议居民"), coerce=int)
 
     def __init__(self, *args, residents, **kwargs):
@@ -72,7 +68,7 @@ class DeliberationForm(GridForm):
     field_order = ["grid", "title", "description", "draft"]
 
 
-class MeetingForm(Base):
+class MeetingForm(BaseForm):
     title = forms.CharField(label=_("会议名称"), max_length=200)
     scheduled_at = forms.DateTimeField(
         label=_("会议时间"), input_formats=DATETIME_FORMATS, widget=forms.DateTimeInput(DATETIME)
@@ -83,7 +79,7 @@ class MeetingForm(Base):
     )
 
 
-class MinutesForm(Base):
+class MinutesForm(BaseForm):
     minutes = forms.CharField(
         label=_("会议纪要"),
         max_length=20000,
@@ -103,11 +99,9 @@ class MinutesForm(Base):
         self.fields["households"].choices = [
             (h.pk, f"{h.unit.name}{h.house_number}") for h in households[:SELECT_LIMIT]
         ]
-        for name in ("org_kinds", "households"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
-class VoteForm(Base):
+class VoteForm(BaseForm):
     question = forms.CharField(label=_("表决事项"), max_length=300)
     opens_at = forms.DateTimeField(
         label=_("开始时间"), input_formats=DATETIME_FORMATS, widget=forms.DateTimeInput(DATETIME)
@@ -125,7 +119,7 @@ class VoteForm(Base):
     )
 
 
-class PaperBallotForm(Base):
+class PaperBallotForm(BaseForm):
     household = forms.TypedChoiceField(label=_("户"), coerce=int)
     choice = forms.ChoiceField(label=_("选择"), choices=Choice.choices)
 
@@ -136,22 +130,22 @@ class PaperBallotForm(Base):
         ]
 
 
-class CostShareForm(Base):
+class CostShareForm(BaseForm):
     purpose = forms.CharField(label=_("集资用途"), max_length=200)
     amount_per_household = forms.CharField(label=_("每户金额(元)"), required=False, initial="50")
 
 
-class PaymentForm(Base):
+class PaymentForm(BaseForm):
     amount = forms.CharField(label=_("缴款金额(元)"), required=False)
     method = forms.ChoiceField(label=_("方式"), choices=Payment.Method.choices)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class ExemptForm(Base):
+class ExemptForm(BaseForm):
     reason = forms.CharField(label=_("免缴原因"), max_length=200, required=False)
 
 
-class ExpenditureForm(Base):
+class ExpenditureForm(BaseForm):
     description = forms.CharField(label=_("支出事项"), max_length=200)
     amount = forms.CharField(label=_("金额(元)"), required=False)
     spent_on = forms.DateField(label=_("支出日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -161,7 +155,7 @@ class ExpenditureForm(Base):
     )  # fmt: skip
 
 
-class TaskForm(Base):
+class TaskForm(BaseForm):
     title = forms.CharField(label=_("任务"), max_length=200)
     description = forms.CharField(
         label=_("说明"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -169,7 +163,7 @@ class TaskForm(Base):
     case_number = forms.CharField(label=_("关联事件编号(可选)"), max_length=20, required=False)
 
 
-class TaskCompleteForm(Base):
+class TaskCompleteForm(BaseForm):
     photos = MultipleFileField(label=_("完工照片"), required=False)
     note = forms.CharField(
         label=_("完成情况"),
@@ -188,18 +182,18 @@ class BodyForm(GridForm):
     field_order = ["grid", "name", "meeting_schedule"]
 
 
-class MemberForm(Base):
+class MemberForm(BaseForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     org_kind = forms.ChoiceField(label=_("所属组织"), choices=OrgKind.choices)
     role = forms.CharField(label=_("职务"), max_length=50)
 
 
-class IssueForm(Base):
+class IssueForm(BaseForm):
     title = forms.CharField(label=_("问题"), max_length=200)
     description = forms.CharField(
         label=_("说明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ResolveForm(Base):
+class ResolveForm(BaseForm):
     resolution = forms.CharField(label=_("解决情况"), max_length=2000, required=False)

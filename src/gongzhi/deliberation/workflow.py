@@ -1,8 +1,8 @@
 """The deliberation procedure's states as one table: (state, action) → next state."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from gongzhi.core.states import StateTable
 
 from .models import DeliberationStatus as S
 
@@ -20,14 +20,12 @@ ACTION_LABELS = {
 }
 ACTIONS = tuple(ACTION_LABELS)
 
+TABLE = StateTable(
+    states=S, transitions=TRANSITIONS, actions=ACTION_LABELS,
+    refusal=gettext_lazy("议事当前状态为「%(status)s」,不能%(action)s"),
+)  # fmt: skip
+
 
 def next_status(status: str, action: str) -> str:
     """The state after `action`, or a ValidationError naming the current state."""
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        label = S(status).label if status in S.values else status
-        raise ValidationError(
-            _("议事当前状态为「%(status)s」,不能%(action)s")
-            % {"status": label, "action": ACTION_LABELS.get(action, action)}
-        ) from None
+    return TABLE.next_status(status, action)

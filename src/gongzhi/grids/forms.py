@@ -1,4 +1,4 @@
-"""Form helpers shared by grid-scoped pages: Bootstrap styling and the grid filter."""
+"""Form helpers shared by grid-scoped pages: the grid picker and the grid filter."""
 
 from __future__ import annotations
 
@@ -8,27 +8,9 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import BootstrapMixin
 from gongzhi.grids.models import Grid
 from gongzhi.grids.navigation import grid_in_scope_by_pk, grid_picker_choices
-
-
-class BootstrapMixin:
-    """Bootstrap 5 classes on every widget, so templates can render fields plainly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def style_widgets(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
 
 
 class LongSelect(forms.Select):

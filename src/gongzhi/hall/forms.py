@@ -7,23 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Category
+from gongzhi.core.forms import BaseForm
 from gongzhi.counseling.models import CounselorSlot
 from gongzhi.counseling.selectors import free_slots
-from gongzhi.grids.forms import BootstrapMixin
 from gongzhi.mediation.models import DISPUTE_TYPE_CHOICES, MediationKind, RiskGrade
 from gongzhi.org.models import Room, RoomKind
-from gongzhi.people.forms import ServiceErrorsMixin
 from gongzhi.people.models import Household, Resident
 
 from .models import Outcome, Service, Window
-
-
-class BaseForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    def style_widgets(self) -> None:
-        super().style_widgets()
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.widget.attrs["class"] = "form-check-input"
 
 
 class ServiceForm(BaseForm):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from gongzhi.core.forms import service_errors
 
 from . import services as svc
 from .forms import ArticleForm, FAQForm
@@ -65,11 +67,8 @@ def edit(request, kind: str, pk: int | None = None):
     initial = {f: getattr(obj, f) for f in form_cls.base_fields} if obj else None
     form = form_cls(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             save(by=request.user, **form.cleaned_data, **{kind: obj})
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已保存%(k)s") % {"k": label})
             return redirect("hall:publicity_manage")
     status = 400 if form.is_bound else 200

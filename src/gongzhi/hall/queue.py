@@ -21,6 +21,7 @@ from gongzhi.core import clock
 
 from .models import Service, Ticket, TicketCounter, Window
 from .permissions import require_hall
+from .workflow import TABLE, next_status
 
 CLAIM_ATTEMPTS = 20
 S = Ticket.Status
@@ -55,8 +56,8 @@ def ticket_issue(*, service: Service, resident=None, by=None) -> Ticket:
 
 def _finish_current(window: Window, now: dt.datetime) -> None:
     """Calling the next visitor ends the window's current one (办结)."""
-    Ticket.objects.filter(window=window, status__in=[S.CALLED, S.SERVING]).update(
-        status=S.DONE, finished_at=now
+    Ticket.objects.filter(window=window, status__in=TABLE.sources("finish")).update(
+        status=TABLE.target("finish"), finished_at=now
     )
 
 
@@ -72,7 +73,7 @@ def ticket_call_next(*, window: Window, by) -> Ticket | None:
         with transaction.atomic():
             now = clock.now()
             waiting = Ticket.objects.filter(
-                service_id__in=services, status=S.WAITING, day=clock.today()
+                service_id__in=services, status__in=TABLE.sources("call"), day=clock.today()
             ).order_by("issued_at", "pk")
             if connection.features.has_select_for_update_skip_locked:
                 waiting = waiting.select_for_update(skip_locked=True)
@@ -80,9 +81,10 @@ def ticket_call_next(*, window: Window, by) -> Ticket | None:
             if candidate is None:
                 return None
             _finish_current(window, now)
-            claimed = Ticket.objects.filter(pk=candidate, status=S.WAITING).update(
-                status=S.CALLED, window=window, called_at=now, announced_at=now, called_by=by
-            )
+            claimed = Ticket.objects.filter(pk=candidate, status__in=TABLE.sources("call")).update(
+                status=TABLE.target("call"), window=window, called_at=now, announced_at=now,
+                called_by=by,
+            )  # fmt: skip
             if claimed:
                 return Ticket.objects.select_related("window", "service").get(pk=candidate)
         # Another window took it between our read and our update: try the next one.
@@ -100,14 +102,7 @@ def _own_ticket(ticket: Ticket, window: Window, by) -> Ticket:
 @transaction.atomic
 def ticket_start(*, ticket: Ticket, window: Window, by) -> Ticket:
     t = _own_ticket(ticket, window, by)
-    if t.status != S.CALLED:
-        raise ValidationError(
-            {
-                "ticket": _("号码%(number)s当前为「%(status)s」,不能开始办理")
-                % {"number": t.number, "status": t.get_status_display()}
-            }
-        )
-    t.status, t.started_at = S.SERVING, clock.now()
+    t.status, t.started_at = next_status(t, "start"), clock.now()
     t.save(update_fields=["status", "started_at"])
     return t
 
@@ -115,16 +110,7 @@ def ticket_start(*, ticket: Ticket, window: Window, by) -> Ticket:
 @transaction.atomic
 def ticket_finish(*, ticket: Ticket, window: Window, by, no_show: bool = False) -> Ticket:
     t = _own_ticket(ticket, window, by)
-    if t.status not in (S.CALLED, S.SERVING):
-        raise ValidationError(
-            {
-                "ticket": _("号码%(number)s当前为「%(status)s」,不能结束")
-                % {"number": t.number, "status": t.get_status_display()}
-            }
-        )
-    if no_show and t.status != S.CALLED:
-        raise ValidationError({"ticket": _("已开始办理的号码不能记为过号")})
-    t.status = S.NO_SHOW if no_show else S.DONE
+    t.status = next_status(t, "no_show" if no_show else "finish")
     t.finished_at = clock.now()
     t.save(update_fields=["status", "finished_at"])
     return t
@@ -134,8 +120,7 @@ def ticket_finish(*, ticket: Ticket, window: Window, by, no_show: bool = False) 
 def ticket_recall(*, ticket: Ticket, window: Window, by) -> Ticket:
     """重呼: call the same number again (the display shows it as the latest call)."""
     t = _own_ticket(ticket, window, by)
-    if t.status != S.CALLED:
-        raise ValidationError({"ticket": _("只能重呼已叫号、尚未办理的号码")})
+    t.status = next_status(t, "recall")  # stays called
     t.announced_at = clock.now()
-    t.save(update_fields=["announced_at"])
+    t.save(update_fields=["status", "announced_at"])
     return t

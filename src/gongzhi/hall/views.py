@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.access import staff_of
+from gongzhi.core.forms import service_errors
 from gongzhi.org.models import Center
 from gongzhi.people.selectors import resident_list_for, resident_search
 
@@ -38,15 +39,6 @@ def _center_or_404(user, pk: int) -> Center:
     if center is None or not may_work_hall(user, center):
         raise Http404(_("综治中心不存在或您无权办理其大厅业务"))
     return center
-
-
-def _message_errors(request, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        text = " ".join(m for msgs in getattr(exc, "message_dict", {"": exc.messages}).values()
-                        for m in msgs)  # fmt: skip
-    else:
-        text = str(exc)
-    messages.error(request, text)
 
 
 @login_required
@@ -79,11 +71,8 @@ def issue(request, center_pk: int):
     if not form.is_valid():
         messages.error(request, _("请选择服务事项"))
         return redirect("hall:desk", center.pk)
-    try:
+    with service_errors(request=request, denied=True):
         ticket = queue.ticket_issue(service=form.cleaned_data["service"], by=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
-    else:
         messages.success(request, _("已取号:%(n)s") % {"n": ticket.number})
     return redirect("hall:desk", center.pk)
 
@@ -92,11 +81,8 @@ def issue(request, center_pk: int):
 @login_required
 def call_next(request, window_pk: int):
     window = get_object_or_404(Window.objects.restrict(request.user), pk=window_pk)
-    try:
+    with service_errors(request=request, denied=True):
         ticket = queue.ticket_call_next(window=window, by=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
-    else:
         if ticket is None:
             messages.info(request, _("%(w)s:当前没有等候的号码") % {"w": window.name})
         else:
@@ -120,10 +106,8 @@ def ticket_action(request, pk: int, action: str):
     ticket = get_object_or_404(Ticket.objects.restrict(request.user), pk=pk)
     if action not in TICKET_ACTIONS or ticket.window is None:
         raise Http404(_("未知的操作"))
-    try:
+    with service_errors(request=request, denied=True):
         TICKET_ACTIONS[action](ticket, ticket.window, request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
     return redirect("hall:desk", ticket.center_id)
 
 
@@ -161,11 +145,8 @@ def setup(request, center_pk: int):
          _("已添加窗口")),
     ):  # fmt: skip
         if form.is_bound and form.is_valid():
-            try:
+            with service_errors(form):
                 call(form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
                 messages.success(request, done)
                 return redirect("hall:setup", center.pk)
     status = 400 if request.method == "POST" else 200
@@ -264,10 +245,7 @@ def referral_list(request):
 @login_required
 def referral_receive(request, pk: int):
     referral = get_object_or_404(RoomReferral.objects.restrict(request.user), pk=pk)
-    try:
+    with service_errors(request=request, denied=True):
         svc.room_referral_receive(by=request.user, referral=referral)
-    except (ValidationError, PermissionDenied) as exc:
-        _message_errors(request, exc)
-    else:
         messages.success(request, _("已接收转交"))
     return redirect("hall:referral_list")

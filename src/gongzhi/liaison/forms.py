@@ -5,16 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import BaseForm, ServiceErrorsMixin
 from gongzhi.core.roles import Role
-from gongzhi.grids.forms import BootstrapMixin, GridFilterForm
+from gongzhi.grids.forms import GridFilterForm
 from gongzhi.org.models import Center, Staff
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from .models import DutyShift, SecurityHazard
-
-
-class BaseForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    pass
 
 
 def _date(label):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.selectors import case_list_for
 from gongzhi.core import clock
+from gongzhi.core.forms import service_errors
 
 from . import forms as f
 from . import services as svc
@@ -29,19 +29,6 @@ ROSTER_DAYS = 14
 
 def _page(request, qs):
     return Paginator(qs, 50).get_page(request.GET.get("page"))
-
-
-def _run(form, call):
-    """Call a service with the form's data; its refusals become form errors. True on success."""
-    try:
-        call(form.cleaned_data)
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-    else:
-        return True
-    return False
 
 
 @login_required
@@ -70,11 +57,14 @@ def referral_create(request):
         case = case_list_for(request.user).filter(number=form.cleaned_data["case"].strip()).first()
         if case is None:
             form.add_error("case", _("事件不存在或您无权查看"))
-        elif _run(form, lambda cd: svc.police_referral_send(
-            by=request.user, case=case, police_unit=cd["police_unit"], reason=cd["reason"]
-        )):  # fmt: skip
-            messages.success(request, _("已移送公安"))
-            return redirect("liaison:referral_list")
+        else:
+            with service_errors(form, denied=True):
+                svc.police_referral_send(
+                    by=request.user, case=case, police_unit=form.cleaned_data["police_unit"],
+                    reason=form.cleaned_data["reason"],
+                )  # fmt: skip
+                messages.success(request, _("已移送公安"))
+                return redirect("liaison:referral_list")
     return render(request, "liaison/referral_form.html", {"form": form},
                   status=400 if form.is_bound else 200)  # fmt: skip
 
@@ -106,9 +96,11 @@ def referral_detail(request, pk: int, step: str | None = None):
             raise Http404(_("未知的操作"))
         cls, call, done = REFERRAL_STEPS[step]
         form = forms[step] = cls(request.POST)
-        if form.is_valid() and _run(form, lambda cd: call(request.user, referral, cd)):
-            messages.success(request, done)
-            return redirect("liaison:referral_detail", referral.pk)
+        if form.is_valid():
+            with service_errors(form, denied=True):
+                call(request.user, referral, form.cleaned_data)
+                messages.success(request, done)
+                return redirect("liaison:referral_detail", referral.pk)
         status = 400
     return render(request, "liaison/referral_detail.html",
                   {"r": referral, "forms": forms}, status=status)  # fmt: skip
@@ -131,13 +123,11 @@ def hazard_list(request):
 @login_required
 def hazard_create(request):
     form = f.HazardForm(request.POST or None, request.FILES or None, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda cd: svc.hazard_report(by=request.user, **cd))
-    ):
-        messages.success(request, _("已登记治安隐患"))
-        return redirect("liaison:hazard_list")
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form, denied=True):
+            svc.hazard_report(by=request.user, **form.cleaned_data)
+            messages.success(request, _("已登记治安隐患"))
+            return redirect("liaison:hazard_list")
     return render(request, "liaison/hazard_form.html", {"form": form},
                   status=400 if form.is_bound else 200)  # fmt: skip
 
@@ -149,13 +139,11 @@ def hazard_detail(request, pk: int):
     except SecurityHazard.DoesNotExist:
         raise Http404(_("隐患不存在或您无权查看")) from None
     form = f.HazardUpdateForm(request.POST or None, initial={"to_status": hazard.status})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda cd: svc.hazard_update(by=request.user, hazard=hazard, **cd))
-    ):
-        messages.success(request, _("已更新隐患整改情况"))
-        return redirect("liaison:hazard_detail", hazard.pk)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form, denied=True):
+            svc.hazard_update(by=request.user, hazard=hazard, **form.cleaned_data)
+            messages.success(request, _("已更新隐患整改情况"))
+            return redirect("liaison:hazard_detail", hazard.pk)
     return render(request, "liaison/hazard_detail.html", {"h": hazard, "form": form},
                   status=400 if form.is_bound else 200)  # fmt: skip
 
@@ -176,13 +164,11 @@ def hazard_photo(request, pk: int):
 @login_required
 def roster(request):
     form = f.DutyForm(request.POST or None, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda cd: svc.duty_set(by=request.user, **cd))
-    ):
-        messages.success(request, _("已加入值班表"))
-        return redirect("liaison:roster")
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form, denied=True):
+            svc.duty_set(by=request.user, **form.cleaned_data)
+            messages.success(request, _("已加入值班表"))
+            return redirect("liaison:roster")
     context = {"form": form, "entries": roster_for(request.user, start=clock.today(),
                                                    days=ROSTER_DAYS), "days": ROSTER_DAYS}  # fmt: skip
     return render(request, "liaison/roster.html", context, status=400 if form.is_bound else 200)
@@ -191,12 +177,10 @@ def roster(request):
 @login_required
 def patrols(request):
     form = f.PatrolForm(request.POST or None, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda cd: svc.patrol_record(by=request.user, **cd))
-    ):
-        messages.success(request, _("已登记联合巡逻"))
-        return redirect("liaison:patrols")
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form, denied=True):
+            svc.patrol_record(by=request.user, **form.cleaned_data)
+            messages.success(request, _("已登记联合巡逻"))
+            return redirect("liaison:patrols")
     context = {"form": form, "page": _page(request, patrol_list_for(request.user))}
     return render(request, "liaison/patrols.html", context, status=400 if form.is_bound else 200)

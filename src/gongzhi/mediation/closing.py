@@ -15,6 +15,7 @@ from gongzhi.core.text import clean_text
 
 from .models import Agreement, Dispute, FollowUpVisit, JudicialConfirmation, Party, Performance
 from .permissions import require_mediate
+from .workflow import dispute_locked_for
 
 # 人民调解法: the parties may jointly apply for judicial confirmation within 30 days of the
 # agreement taking effect (REFERENCE §7; article number not cited until verified).
@@ -64,9 +65,7 @@ def performance_record(
 @transaction.atomic
 def follow_up_record(*, by, dispute: Dispute, note: str, on: dt.date | None = None):
     require_mediate(by, dispute.center)
-    dispute = Dispute.objects.get(pk=dispute.pk)  # the caller's copy may predate the outcome
-    if not dispute.outcome:
-        raise ValidationError(_("调解尚未结束,暂不能回访"))
+    dispute = dispute_locked_for(dispute, "follow_up")  # the caller's copy may predate the outcome
     note = clean_text(note, field="note", label=_("回访情况"), max_length=4000)
     return FollowUpVisit.objects.create(dispute=dispute, note=note, on=on or clock.today(), by=by)
 

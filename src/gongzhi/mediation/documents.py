@@ -1,34 +1,17 @@
 """The mediation agreement (调解协议书) as PDF (ReportLab) and DOCX (python-docx).
 
-Both render the same content from `agreement_content`. The PDF uses an installed TrueType
-CJK font when one is found, and otherwise ReportLab's built-in STSong-Light CID font, which
-needs no font files at all, so Chinese renders on a machine that has only Python.
+Both render the same content from `agreement_content`; the PDF's CJK font is core.pdf's.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
-
+from gongzhi.core.pdf import pdf_font_name
 from gongzhi.core.text import xml_safe
 
 from .models import Agreement, Party
-
-CID_FALLBACK = "STSong-Light"
-# TrueType (glyf) CJK fonts only: ReportLab cannot embed CFF/OpenType outlines (Noto CJK .ttc).
-TRUETYPE_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/System/Library/Fonts/STHeiti Light.ttc",
-    "C:/Windows/Fonts/simsun.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-)
 
 
 @dataclass(frozen=True)
@@ -109,26 +92,6 @@ def agreement_content(agreement: Agreement) -> AgreementContent:
 
 
 # PDF ------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def pdf_font_name() -> str:
-    """Register and return the CJK font for PDFs (once per process)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    configured = getattr(settings, "MEDIATION_PDF_FONT", "") or ""
-    for path in (configured, *TRUETYPE_CANDIDATES):
-        if not path or not Path(path).is_file():
-            continue
-        try:
-            pdfmetrics.registerFont(TTFont("GongzhiCJK", path, subfontIndex=0))
-        except Exception:  # noqa: BLE001,S112 - CFF outlines or a broken file: try the next one
-            continue
-        return "GongzhiCJK"
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
-    return CID_FALLBACK
 
 
 def agreement_pdf(agreement: Agreement, *, font: str | None = None) -> bytes:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.forms import BootstrapMixin
+from gongzhi.core.forms import BaseForm
 from gongzhi.org.models import Center, Staff
-from gongzhi.people.forms import ServiceErrorsMixin
 from gongzhi.social.models import Member
 from gongzhi.social.selectors import mediator_candidates
 
@@ -34,14 +33,6 @@ def _text(label, required=False, rows=3, max_length=4000):
         label=label, required=required, max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
     )  # fmt: skip
-
-
-class BaseForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    def style_widgets(self) -> None:
-        super().style_widgets()
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
 
 
 class DisputeForm(BaseForm):

@@ -13,6 +13,7 @@ from gongzhi.social.selectors import mediator_candidates
 
 from .models import Dispute, MediationKind, Mediator
 from .permissions import require_mediate
+from .workflow import dispute_locked_for
 
 
 @transaction.atomic
@@ -20,10 +21,8 @@ def mediator_assign(
     *, by, dispute: Dispute, kind: str, staff: Staff | None = None, volunteer: Member | None = None,
     volunteer_name: str = "", volunteer_org: str = "",
 ) -> Mediator:  # fmt: skip
-    from .services import _open  # services re-exports this module, so import late
-
     require_mediate(by, dispute.center)
-    dispute = _open(dispute)
+    dispute = dispute_locked_for(dispute, "assign_mediator")
     if kind not in MediationKind.values:
         raise ValidationError({"kind": _("未知的调解方式")})
     if volunteer is not None:

@@ -33,12 +33,12 @@ from .models import (
     Dispute,
     MediationCounter,
     MediationKind,
-    Outcome,
     Party,
     RiskGrade,
     Session,
 )
 from .permissions import require_mediate
+from .workflow import DISPUTE, dispute_locked_for
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -198,16 +198,6 @@ def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
     dispute.save(update_fields=["case", "consultation"])
 
 
-def _open(dispute: Dispute) -> Dispute:
-    """Lock the dispute and check mediation is still running."""
-    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
-    if locked.outcome:
-        raise ValidationError(
-            _("该纠纷已%(outcome)s,不能再修改调解过程") % {"outcome": locked.get_outcome_display()}
-        )
-    return locked
-
-
 @transaction.atomic
 def party_add(
     *,
@@ -224,7 +214,7 @@ def party_add(
     id_number: str = "",
 ) -> Party:
     require_mediate(by, dispute.center)
-    dispute = _open(dispute)
+    dispute = dispute_locked_for(dispute, "add_party")
     if resident is not None and not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
         raise ValidationError({"resident": _("居民不存在或不在您的管辖范围内")})
     if side not in Party.Side.values:
@@ -273,7 +263,7 @@ def _party_id(raw: str, resident, kind: str) -> tuple[str, dt.date | None]:
 @transaction.atomic
 def consent_record(*, by, party: Party, consented: bool, on: dt.date | None = None) -> Consent:
     require_mediate(by, party.dispute.center)
-    _open(party.dispute)
+    dispute_locked_for(party.dispute, "record_consent")
     on = on or clock.today()
     if on < timezone.localdate(party.dispute.opened_at):
         raise ValidationError({"on": _("意愿记录日期不能早于纠纷受理日期")})
@@ -289,7 +279,7 @@ def session_record(
     place: str = "", other_attendees: str = "",
 ) -> Session:  # fmt: skip
     require_mediate(by, dispute.center)
-    dispute = _open(dispute)
+    dispute = dispute_locked_for(dispute, "record_session")
     if held_at is None:
         raise ValidationError({"held_at": _("请填写调解时间")})
     # A session can never predate the dispute (or the case it came from).
@@ -364,7 +354,7 @@ def agreement_create(
 ) -> Agreement:
     """调解协议书. Refused unless every party has consented to mediation."""
     require_mediate(by, dispute.center)
-    dispute = _open(dispute)
+    dispute = dispute_locked_for(dispute, "agree_written")
     _require_consent(dispute)
     errors: dict[str, str] = {}
     values = {}
@@ -403,11 +393,12 @@ def agreement_create(
         performance_place=(performance_place or "").strip()[:200], copies=copies,
         mediator_names=names[:200], created_by=by, **values,
     )  # fmt: skip
-    _finish(dispute, Outcome.WRITTEN, note="")
+    _finish(dispute, "agree_written", note="")
     return agreement
 
 
-def _finish(dispute: Dispute, outcome: str, *, note: str, **fields) -> None:
+def _finish(dispute: Dispute, action: str, *, note: str, **fields) -> None:
+    outcome = DISPUTE.next_status(dispute.outcome, action)
     dispute.outcome, dispute.outcome_note, dispute.outcome_at = outcome, note, clock.now()
     for k, v in fields.items():
         setattr(dispute, k, v)
@@ -418,10 +409,10 @@ def _finish(dispute: Dispute, outcome: str, *, note: str, **fields) -> None:
 def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
     """口头协议: possible when the parties accept one; its content is recorded."""
     require_mediate(by, dispute.center)
-    dispute = _open(dispute)
+    dispute = dispute_locked_for(dispute, "agree_oral")
     _require_consent(dispute)
     terms = clean_text(terms, field="terms", label=_("口头协议内容"), max_length=4000)
-    _finish(dispute, Outcome.ORAL, note="", oral_terms=terms)
+    _finish(dispute, "agree_oral", note="", oral_terms=terms)
     return dispute
 
 
@@ -430,13 +421,13 @@ def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> 
     """调解不成. The parties must have been told of arbitration, administrative handling and
     litigation before the failure is recorded."""
     require_mediate(by, dispute.center)
-    dispute = _open(dispute)
+    dispute = dispute_locked_for(dispute, "fail")
     if not routes_explained:
         raise ValidationError(
             {"routes_explained": _("请先向当事人告知仲裁、行政处理、诉讼等其他解决途径")}
         )
     note = clean_text(note, field="note", label=_("调解不成的原因"), max_length=4000)
-    _finish(dispute, Outcome.FAILED, note=note, routes_explained=True)
+    _finish(dispute, "fail", note=note, routes_explained=True)
     return dispute
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.access import staff_of
+from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
 
 from . import forms as f
@@ -154,13 +155,8 @@ def dispute_create(request):
     if not form.is_bound and staff and staff.center_id:
         form.initial["center"] = staff.center_id
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form, denied=True):
             dispute = svc.dispute_register(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("已登记纠纷 %(n)s") % {"n": dispute.number})
             return redirect("mediation:dispute_detail", dispute.pk)
     status = 400 if form.is_bound else 200

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
-from gongzhi.core.audit import client_ip
+from gongzhi.core.audit import audit_record
 from gongzhi.core.idcard import make_id_number
 from gongzhi.core.masking import mask_address, mask_id_number, mask_phone
 from gongzhi.core.models import AuditLog
@@ -103,13 +103,13 @@ def _filename(title: str) -> str:
 
 
 def _audit(by, model, filters: ExportFilters, count: int, request=None) -> None:
-    AuditLog.objects.create(
+    audit_record(
         actor=by,
         action=AuditLog.Action.EXPORT,
-        target_type=model._meta.label_lower,
+        target=model,
         fields=f"导出{count}条",
-        reason=filters.summary()[:200],
-        ip=client_ip(request),
+        reason=filters.summary(),
+        request=request,
     )
 
 

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.access import can
+from gongzhi.core.forms import BaseForm
 from gongzhi.core.roles import VIEW_SPECIAL
-from gongzhi.grids.forms import BootstrapMixin, GridFilterForm
+from gongzhi.grids.forms import GridFilterForm
 from gongzhi.grids.models import Grid, Level
 from gongzhi.people.models import CARE_TAGS, Relation, ResidentKind, Tag
 
 UNIT_SELECT_LIMIT = 300  # above this a drop-down is too long for a phone; type the unit code
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError next to the fields it names."""
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, messages in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class ResidentFilterForm(GridFilterForm):
@@ -55,7 +44,7 @@ class ResidentFilterForm(GridFilterForm):
         self.fields["tag"].choices = [("", _("全部标签")), *visible]
 
 
-class RevealForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class RevealForm(BaseForm):
     # Emptiness is checked by resident_reveal, so its message is the one shown.
     reason = forms.CharField(
         label=_("查看事由"),
@@ -73,7 +62,7 @@ class RevealForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
         return reveal_reasons()
 
 
-class ResidentForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class ResidentForm(BaseForm):
     """Create, or edit with identifiers left blank meaning "unchanged" (they are never shown)."""
 
     name = forms.CharField(
@@ -128,7 +117,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.full_name or obj.name
 
 
-class HouseholdForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class HouseholdForm(BaseForm):
     unit = UnitChoiceField(
         label=_("所在单元(五级网格)"),
         queryset=Grid.objects.none(),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
+from gongzhi.core.jobs import job_claim, job_enqueue
 from gongzhi.core.roles import IMPORT
 from gongzhi.people.import_files import check_extension, check_size
 from gongzhi.people.imports import MAX_STORED_ERRORS, ImportReport, residents_import_file
@@ -42,23 +43,13 @@ def import_job_create(*, by, upload) -> ImportJob:
     # A random name: the original may contain anything, and it must not collide.
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}{ext}", upload)
     job = ImportJob.objects.create(owner=by, filename=upload.name[:200], file_path=stored)
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    job_enqueue("gongzhi.people.tasks.import_residents_task", job.pk)
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from gongzhi.people.tasks import import_residents_task
-
-    import_residents_task.enqueue(job_id)
 
 
 def import_job_run(job_id: int) -> ImportJob | None:
     """Run one queued job. Returns None when another worker already took it."""
-    # A conditional UPDATE claims the job, so two workers never run the same one.
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING, stage=ImportJob.Stage.READING
-    )
-    if not claimed:
+    if not job_claim(ImportJob, job_id, stage=ImportJob.Stage.READING):
         return None
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     path = Path(settings.MEDIA_ROOT) / job.file_path

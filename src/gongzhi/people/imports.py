@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import crypto
 from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
 from gongzhi.core.roles import IMPORT, VIEW_SPECIAL
 from gongzhi.grids.models import Grid, Level
@@ -336,12 +337,12 @@ def _write(by, plan: list[_Planned], report: ImportReport, progress, source: str
         ResidentTag.objects.bulk_create(tags, batch_size=BATCH_SIZE)
         report.created_count = total
         # One audit row per import: who loaded how many identities, from which file.
-        AuditLog.objects.create(
+        audit_record(
             actor=by,
             action=AuditLog.Action.IMPORT,
-            target_type=Resident._meta.label_lower,
+            target=Resident,
             fields=f"新增居民{total}人,新增户{report.households_created}户",
-            reason=source[:200],
+            reason=source,
         )
 
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock, crypto
 from gongzhi.core.access import RestrictedQuerySet
-from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
+from gongzhi.core.jobs import JobProgress
+from gongzhi.core.masking import mask_id_number, mask_name
+from gongzhi.core.phone import EncryptedPhone
 
 
 class Household(models.Model):
@@ -81,10 +83,7 @@ class Resident(models.Model):
     id_hash = models.CharField(max_length=40, unique=True, editable=False)
     id_prefix = models.CharField(max_length=6, editable=False)
     id_suffix = models.CharField(max_length=4, db_index=True, editable=False)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    phone_suffix = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
-    phone_prefix = models.CharField(max_length=3, blank=True, editable=False)
+    phone = EncryptedPhone(masked="parts")  # phone_enc, phone_hash, phone_suffix, phone_prefix
     is_synthetic = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
@@ -107,29 +106,13 @@ class Resident(models.Model):
         self.id_hash = crypto.blind_index("id", number)
         self.id_prefix, self.id_suffix = number[:6], number[-4:]
 
-    def set_phone(self, phone: str) -> None:
-        self.phone_enc = crypto.encrypt(phone)
-        self.phone_hash = crypto.blind_index("phone", phone)
-        self.phone_prefix = phone[:3] if phone else ""
-        self.phone_suffix = phone[-4:] if phone else ""
-
     @property
     def id_number(self) -> str:
         return crypto.decrypt(self.id_number_enc)
 
     @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_prefix + "0" * 8 + self.id_suffix)
-
-    @property
-    def masked_phone(self) -> str:
-        if not self.phone_suffix:
-            return ""
-        return mask_phone(self.phone_prefix + "0000" + self.phone_suffix)
 
     @property
     def masked_name(self) -> str:
@@ -198,8 +181,10 @@ class ResidentTag(models.Model):
         super().save(*args, **kwargs)
 
 
-class ImportJob(models.Model):
+class ImportJob(JobProgress, models.Model):
     """A background import of residents from an uploaded spreadsheet (批量导入)."""
+
+    progress_fields = ("processed_rows", "total_rows")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")
@@ -243,13 +228,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.SUCCEEDED)
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.finished else 0
-        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
 from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.forms import service_errors
 from gongzhi.core.masking import mask_address
 from gongzhi.core.roles import CHANGE, EXPORT, IMPORT, REVEAL_PII
 from gongzhi.grids.models import Grid, Level
@@ -152,15 +153,13 @@ def resident_reveal_view(request, pk: int):
     form = RevealForm(request.POST)
     revealed = None
     if form.is_valid():
-        try:
+        with service_errors(form):
             revealed = resident_reveal(
                 by=request.user,
                 resident=resident,
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
     context = _detail_context(request, resident, reveal_form=form, revealed=revealed)
     template = "people/_identity.html" if _is_partial(request) else "people/resident_detail.html"
     return render(request, template, context)
@@ -179,13 +178,10 @@ def resident_create_view(request, household_pk: int):
     )
     form = ResidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             resident = resident_create(
                 by=request.user, household=household, **form.service_fields()
             )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已登记居民 %(name)s") % {"name": resident.masked_name})
             return redirect("people:resident_detail", pk=resident.pk)
     context = {"form": form, "household": household, "resident": None}
@@ -224,11 +220,8 @@ def household_create_view(request):
             initial["unit"] = unit.code
     form = HouseholdForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             household = household_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, _("已登记新户,请继续添加成员"))
             return redirect("people:household_detail", pk=household.pk)
     return render(request, "people/household_form.html", {"form": form})

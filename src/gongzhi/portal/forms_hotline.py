@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.forms import GRID_SELECT_LIMIT, category_choices
 from gongzhi.cases.models import Category, Urgency
-from gongzhi.grids.forms import BootstrapMixin
+from gongzhi.core.forms import BaseForm
 from gongzhi.grids.models import Grid
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from .hotline import MAX_TEXT, OUTCOMES
 
 
-class HotlineStartForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class HotlineStartForm(BaseForm):
     caller = forms.CharField(
         label=_("来电号码"), max_length=30,
         error_messages={"required": _("请填写来电号码")},
@@ -24,7 +23,7 @@ class HotlineStartForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
     )  # fmt: skip
 
 
-class HotlineIntakeForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
+class HotlineIntakeForm(BaseForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=80)
     matter = forms.CharField(
         label=_("来电事项"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}),

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import clock, crypto
+from gongzhi.core import clock
 from gongzhi.core.access import RestrictedQuerySet
-from gongzhi.core.masking import mask_phone
+from gongzhi.core.phone import EncryptedPhone
 
 
 class ResidentAccount(models.Model):
@@ -21,9 +21,7 @@ class ResidentAccount(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_account"
     )
-    phone_enc = models.TextField(editable=False)
-    phone_hash = models.CharField(max_length=40, unique=True, editable=False)
-    phone_masked = models.CharField(_("手机号"), max_length=20, editable=False)
+    phone = EncryptedPhone(_("手机号"), blank=False, index="unique")  # phone_enc/_hash/_masked
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -52,15 +50,6 @@ class ResidentAccount(models.Model):
 
     def __str__(self) -> str:
         return self.phone_masked
-
-    def set_phone(self, phone: str) -> None:
-        self.phone_enc = crypto.encrypt(phone)
-        self.phone_hash = crypto.blind_index("phone", phone)
-        self.phone_masked = mask_phone(phone)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
 
 
 class LoginCode(models.Model):
@@ -210,9 +199,7 @@ class HotlineCall(models.Model):
         "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("综治中心")
     )
     line = models.CharField(_("呼入热线"), max_length=20, blank=True)
-    caller_enc = models.TextField(editable=False)
-    caller_hash = models.CharField(max_length=40, db_index=True, editable=False)
-    caller_masked = models.CharField(_("来电号码"), max_length=20, editable=False)
+    caller = EncryptedPhone(_("来电号码"), blank=False)  # caller_enc, caller_hash, caller_masked
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
@@ -244,12 +231,3 @@ class HotlineCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caller_masked} @ {self.started_at:%Y-%m-%d %H:%M}"
-
-    def set_caller(self, phone: str) -> None:
-        self.caller_enc = crypto.encrypt(phone)
-        self.caller_hash = crypto.blind_index("phone", phone)
-        self.caller_masked = mask_phone(phone)
-
-    @property
-    def caller(self) -> str:
-        return crypto.decrypt(self.caller_enc)

@@ -23,6 +23,7 @@ from gongzhi.grids.models import Grid, Level
 from gongzhi.people.models import Resident
 
 from .models import BindRequest, BoardSetting, PostModeration, PostReaction, ResidentAccount
+from .workflow import BIND_REQUEST
 
 BIND_SALT = "gongzhi.portal.bind"
 BIND_MAX_AGE = 10 * 365 * 24 * 3600  # printed cards hang on a wall for years
@@ -147,9 +148,7 @@ def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindReque
     locked = BindRequest.objects.select_for_update().get(pk=request.pk)
     if role_of(by) not in MODERATORS or not grid_in_scope(by, locked.unit):
         raise PermissionDenied(_("您无权确认该绑定申请"))
-    if locked.status != BindRequest.Status.PENDING:
-        raise ValidationError(_("该申请已处理"))
-    locked.status = BindRequest.Status.APPROVED if approve else BindRequest.Status.REJECTED
+    locked.status = BIND_REQUEST.next_status(locked.status, "approve" if approve else "reject")
     locked.decided_by, locked.decided_at = by, clock.now()
     locked.save()
     if approve:

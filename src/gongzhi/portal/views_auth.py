@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.audit import client_ip
+from gongzhi.core.forms import service_errors
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
@@ -119,14 +120,11 @@ def bind_request(request):
     form = BindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         unit = Grid.objects.filter(pk=form.cleaned_data["unit"]).first()
-        try:
+        with service_errors(request=request, sep=";"):
             services.bind_request_create(
                 account=account, unit=unit, house_number=form.cleaned_data["house_number"],
                 note=form.cleaned_data["note"],
             )  # fmt: skip
-        except ValidationError as exc:
-            messages.error(request, ";".join(exc.messages))
-        else:
             messages.success(request, _("已提交绑定申请,社区工作人员确认后生效"))
             return redirect("portal_me")
     ctx = {"account": account, "communities": communities(), "community": community,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.cases.models import Case, Category, State
 from gongzhi.cases.workflow import TransitionError
+from gongzhi.core.forms import service_errors
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
 
@@ -67,13 +68,11 @@ def post_react(request, pk: int):
     if case is None:
         raise Http404
     kind = request.POST.get("kind", "")
-    try:
+    with service_errors(request=request, sep=";"):
         services.post_react(
             account=request.resident_account, case=case, kind=kind,
             on=request.POST.get("on", "1") == "1",
         )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
     return redirect("portal_post", pk=case.pk)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from gongzhi.core.forms import service_errors
 
 from . import hotline
 from .forms_hotline import HotlineIntakeForm, HotlineStartForm
@@ -33,11 +35,8 @@ def index(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_errors(form):
                 call = hotline.hotline_call_start(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
                 return redirect("portal_staff_hotline_call", pk=call.pk)
         status = 400
     ctx = {
@@ -68,15 +67,10 @@ def call(request, pk: int):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_errors(form, denied=True):
                 row = hotline.hotline_call_finish(
                     by=request.user, call=row, **form.service_fields()
                 )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
                 if row.case_id:
                     messages.success(request, _("已转为事件 %(n)s") % {"n": row.case.number})
                 else:

@@ -5,11 +5,12 @@ Only center staff and admins, and only inside their own grid subtree (core.acces
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from gongzhi.core.access import role_of
+from gongzhi.core.forms import service_errors
 
 from . import selectors, services
 from .models import PostModeration
@@ -26,13 +27,10 @@ def binds(request):
     pending = selectors.bind_requests_for(request.user)
     if request.method == "POST":
         row = get_object_or_404(pending, pk=request.POST.get("request") or 0)
-        try:
+        with service_errors(request=request, sep=";"):
             services.bind_request_decide(
                 by=request.user, request=row, approve=request.POST.get("approve") == "1"
             )
-        except ValidationError as exc:
-            messages.error(request, ";".join(exc.messages))
-        else:
             messages.success(request, _("已处理"))
         return redirect("portal_staff_binds")
     return render(request, "portal/staff/binds.html", {"requests": pending})
@@ -46,14 +44,11 @@ def moderation(request):
         row = get_object_or_404(queue, pk=request.POST.get("post") or 0)
         status = request.POST.get("status") or None
         redacted = request.POST.get("redacted_text")
-        try:
+        with service_errors(request=request, sep=";"):
             services.post_moderate(
                 by=request.user, case=row.case, status=status, redacted_text=redacted,
                 reason=request.POST.get("reason", ""),
             )  # fmt: skip
-        except ValidationError as exc:
-            messages.error(request, ";".join(exc.messages))
-        else:
             messages.success(request, _("已保存"))
         return redirect("portal_staff_moderation")
     ctx = {"posts": queue[:100], "statuses": PostModeration.Status.choices}

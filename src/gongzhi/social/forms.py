@@ -5,19 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.forms import BootstrapMixin
+from gongzhi.core.forms import BaseForm
 from gongzhi.org.models import Center
-from gongzhi.people.forms import ServiceErrorsMixin
 
 from .models import Member, OrgKind
-
-
-class BaseForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    def style_widgets(self) -> None:
-        super().style_widgets()
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
 
 
 class OrganisationForm(BaseForm):

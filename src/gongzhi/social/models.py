@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import clock, crypto
+from gongzhi.core import clock
 from gongzhi.core.access import RestrictedQuerySet
-from gongzhi.core.masking import mask_phone
+from gongzhi.core.phone import EncryptedPhone
 
 
 class OrgKind(models.TextChoices):
@@ -58,8 +58,7 @@ class Member(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="members", verbose_name=_("组织")
     )
     name = models.CharField(_("姓名"), max_length=50)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
+    phone = EncryptedPhone(_("电话"), index=None)  # phone_enc, phone_masked
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="org_memberships", verbose_name=_("对应居民"),
@@ -78,14 +77,6 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def set_phone(self, phone: str) -> None:
-        self.phone_enc = crypto.encrypt(phone) if phone else ""
-        self.phone_masked = mask_phone(phone)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc) if self.phone_enc else ""
 
 
 class Activity(models.Model):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from gongzhi.core.forms import service_errors
 
 from . import services as svc
 from .forms import ActivityForm, MemberForm, OrganisationForm
@@ -16,28 +17,14 @@ from .permissions import may_manage
 from .selectors import activity_list_for, organisation_list_for, volunteer_ranking
 
 
-def _run(form, call) -> bool:
-    try:
-        call(form.cleaned_data)
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-    else:
-        return True
-    return False
-
-
 @login_required
 def organisation_list(request):
     form = OrganisationForm(request.POST or None, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda cd: svc.organisation_create(by=request.user, **cd))
-    ):
-        messages.success(request, _("已登记社会组织"))
-        return redirect("social:organisation_list")
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form, denied=True):
+            svc.organisation_create(by=request.user, **form.cleaned_data)
+            messages.success(request, _("已登记社会组织"))
+            return redirect("social:organisation_list")
     context = {"form": form, "organisations": organisation_list_for(request.user)[:300]}
     return render(request, "social/organisation_list.html", context,
                   status=400 if form.is_bound else 200)  # fmt: skip
@@ -58,9 +45,11 @@ def organisation_detail(request, pk: int):
         (activity_form, lambda cd: svc.activity_record(by=request.user, organisation=org, **cd),
          _("已登记活动")),
     ):  # fmt: skip
-        if form.is_bound and form.is_valid() and _run(form, call):
-            messages.success(request, done)
-            return redirect("social:organisation_detail", org.pk)
+        if form.is_bound and form.is_valid():
+            with service_errors(form, denied=True):
+                call(form.cleaned_data)
+                messages.success(request, done)
+                return redirect("social:organisation_detail", org.pk)
     context = {
         "org": org,
         "members": org.members.all(),

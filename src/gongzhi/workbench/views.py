@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases.models import Category
 from gongzhi.core import clock
 from gongzhi.core.access import role_of, staff_of
+from gongzhi.core.forms import service_errors
 from gongzhi.grids.models import Grid
 from gongzhi.people.models import SPECIAL_TAGS, Household, Relation, Resident, Tag
 
@@ -331,11 +332,9 @@ def change_request_review(request, pk: int, decision: str):
     review = {"approve": svc.change_request_approve, "reject": svc.change_request_reject}
     if decision not in review:
         raise Http404
-    try:
+    with service_errors(request=request):
         review[decision](by=request.user, request=cr, note=request.POST.get("note", ""))
         messages.success(request, _("已审核"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc).values()))
     return redirect("workbench:change_requests")
 
 

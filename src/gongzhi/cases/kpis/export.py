@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from gongzhi.core.access import can
-from gongzhi.core.audit import client_ip
+from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
 from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
@@ -44,14 +44,13 @@ def kpi_export_workbook(*, by, grid, kpis: KpiSet, children, period: Period, req
     rows = [kpi_row(grid, kpis), *(kpi_row(c, k) for c, k in children)]
     title = _("考核指标-%(grid)s") % {"grid": grid.name}
     write_sheet(wb, title=title, headers=kpi_headers(), rows=rows, synthetic=grid.is_synthetic)
-    AuditLog.objects.create(
+    audit_record(
         actor=by,
         action=AuditLog.Action.EXPORT,
-        target_type=grid._meta.label_lower,
-        target_id=str(grid.pk),
+        target=grid,
         fields=f"考核指标{len(rows)}行",
         # The audit trail stays Chinese whatever the exporter's language.
         reason=f"统计周期={period.first_day:%Y-%m-%d} 至 {period.last_day:%Y-%m-%d}",
-        ip=client_ip(request),
+        request=request,
     )
     return wb, f"{title}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.xlsx"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import CHANGE
 
 
@@ -29,11 +30,8 @@ def form_page(
     """GET shows the form; POST validates, calls `save(cleaned_data)` → redirect target.
     A service's ValidationError is shown next to its field and what was typed stays."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form):
             target = save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
             messages.success(request, success)
             return redirect(target)
     context = {
@@ -45,10 +43,7 @@ def form_page(
 
 def post_action(request, action: Callable, *, success: str, target: str):
     """Run a one-button POST action; a refusal becomes an error message, never a 500."""
-    try:
+    with service_errors(request=request):
         action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, success)
     return redirect(target)
