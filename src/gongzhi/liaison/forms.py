@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import POLICE_DUTY, roles_with
 from gongzhi.grids.forms import BootstrapMixin, GridFilterForm
 from gongzhi.org.models import Center, Staff
 from gongzhi.people.forms import ServiceErrorsMixin
@@ -98,7 +98,7 @@ class DutyForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["center"].queryset = Center.objects.restrict(user).order_by("pk")
         self.fields["officer"].queryset = Staff.objects.restrict(user).filter(
-            role=Role.POLICE, active=True
+            role__in=roles_with(POLICE_DUTY), active=True
         )
 
 

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongzhi.core.access import require
+from gongzhi.core.roles import MEDIATE
 from gongzhi.org.models import Staff
 from gongzhi.social.models import Member
 from gongzhi.social.selectors import mediator_candidates
 
 from .models import Dispute, MediationKind, Mediator
-from .permissions import require_mediate
 
 
 @transaction.atomic
@@ -22,7 +23,7 @@ def mediator_assign(
 ) -> Mediator:  # fmt: skip
     from .services import _open  # services re-exports this module, so import late
 
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = _open(dispute)
     if kind not in MediationKind.values:
         raise ValidationError({"kind": _("未知的调解方式")})

@@ -133,7 +133,7 @@ def connection_card(unit: Grid) -> ConnectionCard:
             a.staff
             for a in by_grid.get(grid.pk, [])
             if a.duty in (GridAssignment.Duty.WORKER, GridAssignment.Duty.LEADER)
-            and a.staff.role == "grid_worker"
+            and a.staff.is_grid_worker
         ]
         if workers and not card.workers:
             card.workers = workers

@@ -9,6 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.core.access import require
+from gongzhi.core.roles import HOTLINE
+
 from . import hotline
 from .forms_hotline import HotlineIntakeForm, HotlineStartForm
 from .models import HotlineCall
@@ -21,8 +24,7 @@ def intake_url(call: HotlineCall) -> str:
 
 
 def _hotline_staff(request) -> None:
-    if not hotline.may_take_calls(request.user):
-        raise PermissionDenied(_("仅综治中心工作人员可以受理热线来电"))
+    require(request.user, HOTLINE)
 
 
 @login_required
