@@ -64,7 +64,9 @@ def test_special_population_tags_appear_only_for_those_who_may_see_them(
     from gongzhi.core.roles import CAPABILITIES, VIEW_SPECIAL, Role
 
     assert "社区矫正" in all_text(export(login("center")))
-    monkeypatch.setitem(CAPABILITIES, VIEW_SPECIAL, CAPABILITIES[VIEW_SPECIAL] - {Role.CENTER_STAFF})
+    monkeypatch.setitem(
+        CAPABILITIES, VIEW_SPECIAL, CAPABILITIES[VIEW_SPECIAL] - {Role.CENTER_STAFF}
+    )
     text = all_text(export(login("center")))
     assert "社区矫正" not in text and "独居/空巢老人" in text
 

@@ -129,7 +129,9 @@ def test_it_rejects_an_invalid_phone_number(district, tmp_path, counts):
 def test_it_rejects_a_special_population_tag_from_a_user_without_view_special(
     district, tmp_path, counts, monkeypatch
 ):
-    monkeypatch.setitem(CAPABILITIES, VIEW_SPECIAL, CAPABILITIES[VIEW_SPECIAL] - {Role.CENTER_STAFF})
+    monkeypatch.setitem(
+        CAPABILITIES, VIEW_SPECIAL, CAPABILITIES[VIEW_SPECIAL] - {Role.CENTER_STAFF}
+    )
     before = counts()
     report = run(
         tmp_path, district.users["center"], [row(district.unit_a, 标签="独居/空巢老人,社区矫正")]
