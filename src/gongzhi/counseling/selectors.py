@@ -98,6 +98,15 @@ def appointment_request_list_for(user) -> QuerySet[AppointmentRequest]:
     return qs.select_related("resident", "center", "appointment__slot__counselor")
 
 
+def appointment_request_waiting_count(user) -> int:
+    return (
+        appointment_request_list_for(user)
+        .filter(status=AppointmentRequest.Status.PENDING)
+        .order_by()
+        .count()
+    )
+
+
 def free_slots(center, *, days: int = 14) -> QuerySet[CounselorSlot]:
     """Future, open slots of a center with no live appointment, soonest first."""
     now = clock.now()

@@ -82,6 +82,11 @@ def pending_calls_for(user) -> QuerySet[HotlineCall]:
     return hotline_calls_for(user).filter(status=S.PENDING).order_by("started_at", "pk")
 
 
+def hotline_waiting_count(user) -> int:
+    """Calls announced by the telephony system that nobody has picked up yet."""
+    return pending_calls_for(user).order_by().count()
+
+
 def caller_matches(user, call: HotlineCall) -> QuerySet[Resident]:
     """Registry residents with the caller's number, inside the user's scope (blind index)."""
     return resident_list_for(user).filter(phone_hash=call.caller_hash).order_by("pk")

@@ -171,6 +171,14 @@ def bind_requests_for(user) -> QuerySet[BindRequest]:
     )
 
 
+def moderation_waiting_count(user) -> int:
+    return moderation_queue_for(user).filter(status=PostModeration.Status.PENDING).count()
+
+
+def bind_request_waiting_count(user) -> int:
+    return bind_requests_for(user).count()
+
+
 def duty_phone_for(account: ResidentAccount | None) -> str:
     """The nearest center's duty phone above the resident's unit (one query), else the
     district duty number from settings.ONE_KEY_DUTY_PHONE."""

@@ -219,6 +219,10 @@ def change_request_list_for(user) -> QuerySet[ChangeRequest]:
     return ChangeRequest.objects.restrict(user).select_related("requested_by", "resident")
 
 
+def change_request_waiting_count(user) -> int:
+    return ChangeRequest.objects.restrict(user).filter(status=ChangeRequest.Status.PENDING).count()
+
+
 # --- how workers are doing ----------------------------------------------------------------
 
 
