@@ -94,7 +94,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("diaries", _("民情日记"), "workbench:diary_list", DIARY_REVIEW, MORE),
     NavEntry("publicity", _("政策宣传"), "hall:publicity_manage", PUBLICITY, MORE),
     NavEntry("cards", _("连心卡打印"), "cards:print", PRINT_CARDS, MORE, apps=("cards",)),
-    NavEntry("admin", _("管理后台"), "admin:index", ADMIN_SITE, MORE),
+    NavEntry("admin_site", _("管理后台"), "admin:index", ADMIN_SITE, MORE),
 )  # fmt: skip
 BY_KEY = {e.key: e for e in NAV}
 

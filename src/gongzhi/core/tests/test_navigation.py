@@ -235,7 +235,7 @@ def test_the_counts_cost_a_few_queries_that_do_not_grow_with_the_rows(everyone, 
 def test_pages_do_not_pay_for_the_counts(everyone):
     client = _client(everyone.users["center"])
     html = client.get("/grids/").content.decode()
-    assert 'hx-get="/nav/counts/"' in html and "badge rounded-pill" not in _bar(html)
+    assert 'data-nav-counts="/nav/counts/"' in html and "badge rounded-pill" not in _bar(html)
 
 
 def test_the_counts_are_for_staff_only(district):
