@@ -221,7 +221,7 @@ if MODE == "test":
     # Tests create many users; the production hasher's cost is deliberate, not needed here.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "grids:tree"
+LOGIN_REDIRECT_URL = "landing"  # each role's own start page (core.roles.LANDING)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from gongzhi.core.views import healthz, metrics, readyz
+from gongzhi.core.views import healthz, landing, metrics, nav_counts, readyz
 
 admin.site.site_header = "共治 管理后台"
 admin.site.site_title = "共治"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("start/", landing, name="landing"),
+    path("nav/counts/", nav_counts, name="nav_counts"),
     path("grids/", include("gongzhi.grids.urls")),
     path("people/io/", include("gongzhi.people.io_urls")),
     path("people/", include("gongzhi.people.urls")),

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from gongzhi.core.paths import subtree_q
-from gongzhi.core.roles import Role
 from gongzhi.grids.models import Grid, Level
 from gongzhi.org.models import Center, GridAssignment, Staff
 from gongzhi.people.models import Household
@@ -75,7 +74,7 @@ def _load_maps(root: Grid) -> _Maps:
         .order_by("staff__name", "pk")
     )
     for a in rows:
-        if a.duty in WORKER_DUTIES and a.staff.role == Role.GRID_WORKER:
+        if a.duty in WORKER_DUTIES and a.staff.is_grid_worker:
             maps.workers.setdefault(a.grid_id, []).append(a.staff)
         elif a.duty == GridAssignment.Duty.POLICE:
             maps.police.setdefault(a.grid_id, []).append(a.staff)

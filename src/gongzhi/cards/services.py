@@ -24,7 +24,7 @@ from gongzhi.cards.pdf import Progress, cards_pdf_write
 from gongzhi.core import clock
 from gongzhi.core.access import can, grid_in_scope
 from gongzhi.core.jobs import job_claim, job_enqueue
-from gongzhi.core.roles import CHANGE, EXPORT
+from gongzhi.core.roles import PRINT_CARDS
 from gongzhi.grids.models import Grid
 
 logger = logging.getLogger(__name__)
@@ -33,12 +33,6 @@ NO_PRINT = _("您没有打印连心卡的权限。")
 OUT_OF_SCOPE = _("该网格不在您的管辖范围内。")
 BAD_PER = _("打印方式无效:请选择“每个单元一张”或“每户一张”。")
 CRASHED = _("生成连心卡时发生内部错误,请稍后重试或联系管理员。")
-
-
-def can_print(user) -> bool:
-    # Printing only reads, but hands out contact sheets in bulk: the roles that may export
-    # (leaders included) or that maintain the data may print.
-    return can(user, EXPORT) or can(user, CHANGE)
 
 
 def check_per(per: str) -> str:
@@ -74,7 +68,7 @@ def cards_print(
 
 @transaction.atomic
 def card_print_job_create(*, by, root: Grid, per: str, base_url: str) -> CardPrintJob:
-    if not can_print(by):
+    if not can(by, PRINT_CARDS):
         raise PermissionDenied(NO_PRINT)
     if not grid_in_scope(by, root):
         raise PermissionDenied(OUT_OF_SCOPE)
@@ -93,7 +87,7 @@ def card_print_job_run(job_id: int) -> CardPrintJob | None:
     fields: dict = {"finished_at": None}
     try:
         # Scope is checked again: it may have changed while the job waited in the queue.
-        if not (can_print(job.owner) and grid_in_scope(job.owner, job.root)):
+        if not (can(job.owner, PRINT_CARDS, job.root)):
             raise PermissionDenied(OUT_OF_SCOPE)
         count = cards_print(
             root=job.root, per=job.per, out=Path(settings.MEDIA_ROOT) / relative,

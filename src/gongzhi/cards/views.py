@@ -8,7 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.cards import selectors
 from gongzhi.cards.forms import CardPrintForm
-from gongzhi.cards.services import NO_PRINT, can_print, card_print_file, card_print_job_create
+from gongzhi.cards.services import NO_PRINT, card_print_file, card_print_job_create
+from gongzhi.core.access import can
+from gongzhi.core.roles import PRINT_CARDS
 
 
 def _forbidden(request, message: str):
@@ -18,7 +20,7 @@ def _forbidden(request, message: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def print_start(request):
-    if not can_print(request.user):
+    if not can(request.user, PRINT_CARDS):
         return _forbidden(request, NO_PRINT)
     form = CardPrintForm(request.POST or None, user=request.user, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():

@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.forms import BaseForm
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import CARE_ASSIGNEE, roles_with
 from gongzhi.grids.forms import GridFilterForm
 from gongzhi.org.models import Staff
 
 from .models import CARE_TAG_CHOICES, HelpDelivery
-from .permissions import CARE_ROLES
 from .selectors import Status
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -43,11 +42,9 @@ class PlanForm(BaseForm):
         super().__init__(*args, **kwargs)
         # Staff the user can see; the service checks that they reach the target's grid.
         scoped = Staff.objects.restrict(user).values("pk")
-        self.fields["worker"].queryset = (
-            Staff.objects.filter(pk__in=scoped, active=True, role__in=CARE_ROLES)
-            .exclude(role=Role.ADMIN)
-            .order_by("name")
-        )
+        self.fields["worker"].queryset = Staff.objects.filter(
+            pk__in=scoped, active=True, role__in=roles_with(CARE_ASSIGNEE)
+        ).order_by("name")
 
 
 class VisitForm(BaseForm):

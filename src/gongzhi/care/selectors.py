@@ -88,6 +88,12 @@ def overdue_plans_for(user) -> QuerySet[VisitPlan]:
     )
 
 
+def overdue_plan_count(user) -> int:
+    return (
+        VisitPlan.objects.restrict(user).filter(active=True, next_due_on__lt=clock.today()).count()
+    )
+
+
 def plan_overdue(plan: VisitPlan | None, today: dt.date | None = None) -> bool:
     return plan is not None and plan.active and plan.next_due_on < (today or clock.today())
 

@@ -13,15 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.notify import notify_users, supervisors_of
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of
-from gongzhi.core.roles import Role
+from gongzhi.core.access import can, grid_in_scope, require
+from gongzhi.core.roles import CARE, CARE_ASSIGNEE, FIELDWORK, has
 from gongzhi.core.text import clean_text
 from gongzhi.mediation.services import parse_amount
 from gongzhi.org.models import Staff
 from gongzhi.people.models import Resident, TagKind
 
 from .models import DEFAULT_INTERVAL_DAYS, CareAlert, HelpDelivery, Visit, VisitFrequency, VisitPlan
-from .permissions import CARE_ROLES, require_care
 
 NOT_ON_LIST = gettext_lazy("该居民不在关爱对象名单中(无关爱标签),不能登记关爱走访或帮扶")
 MAX_INTERVAL_DAYS = 365
@@ -48,7 +47,7 @@ def _check_worker(worker: Staff | None, resident: Resident) -> None:
     """The person responsible must be active care staff who can reach the resident's grid."""
     if worker is None:
         return
-    if not worker.active or worker.role not in CARE_ROLES or worker.role == Role.ADMIN:
+    if not worker.active or not has(worker.role, CARE_ASSIGNEE):
         raise ValidationError({"worker": _("责任人须为在岗的关爱工作人员、中心工作人员或网格员")})
     if not grid_in_scope(worker.user, resident.grid):
         raise ValidationError({"worker": _("责任人不负责该居民所在的网格")})
@@ -74,7 +73,7 @@ def visit_plan_create(
 ) -> VisitPlan:
     """Create (or refresh) a care target's plan; the first visit is due one interval from today.
     Without an interval the most frequent one the target's categories ask for applies."""
-    require_care(by, resident)
+    require(by, CARE, resident.grid)
     tags = _require_target(resident)
     _check_worker(worker, resident)
     interval = _check_interval(interval_days) or interval_for(tags)
@@ -95,7 +94,7 @@ def visit_record(
     source: str | None = None,
 ) -> Visit:  # fmt: skip
     """A visit by the room or a grid worker. Visiting someone not on the care list is refused."""
-    require_care(by, resident)
+    require(by, CARE, resident.grid)
     _require_target(resident)
     now = clock.now()
     visited_at = visited_at or now
@@ -103,7 +102,7 @@ def visit_record(
         raise ValidationError({"visited_at": _("走访时间不能晚于当前时间")})
     note = clean_text(note, field="note", label=_("走访情况"), max_length=2000)
     if source is None:
-        source = Visit.Source.GRID_WORKER if role_of(by) == Role.GRID_WORKER else Visit.Source.ROOM
+        source = Visit.Source.GRID_WORKER if can(by, FIELDWORK) else Visit.Source.ROOM
     if source not in Visit.Source.values:
         raise ValidationError({"source": _("未知的走访来源")})
     plan = VisitPlan.objects.select_for_update().filter(resident=resident).first()
@@ -124,7 +123,7 @@ def help_record(
     *, by, resident: Resident, kind: str, description: str, value=None,
     delivered_on: dt.date | None = None,
 ) -> HelpDelivery:  # fmt: skip
-    require_care(by, resident)
+    require(by, CARE, resident.grid)
     _require_target(resident)
     if kind not in HelpDelivery.Kind.values:
         raise ValidationError({"kind": _("请选择物资或服务")})

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,14 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
+from gongzhi.core.access import can, require
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
+from gongzhi.core.roles import CARE
 from gongzhi.people.models import Resident
 
 from . import services as svc
 from .exports import HEADERS, care_target_rows
 from .forms import HelpForm, PlanForm, TargetFilterForm, VisitForm
-from .permissions import may_care
 from .selectors import (
     care_calendar,
     care_target_filter,
@@ -118,7 +118,7 @@ def _detail(request, resident: Resident, bound=None, status: int = 200):
         "overdue": resident.has_alert or plan_overdue(plan),
         "visits": visits_of(request.user, resident)[:50],
         "helps": help_of(request.user, resident)[:50],
-        "can_act": may_care(request.user, resident), "open_for_error": bound[0] if bound else "",
+        "can_act": can(request.user, CARE, resident.grid), "open_for_error": bound[0] if bound else "",
         "step_base": reverse("care:target_detail", args=[resident.pk]),
     }  # fmt: skip
     return render(request, "care/target_detail.html", context, status=status)
@@ -135,8 +135,7 @@ def target_step(request, pk: int, step: str):
     resident = _target_or_404(request.user, pk)
     if step not in STEPS:
         raise Http404
-    if not may_care(request.user, resident):
-        raise PermissionDenied(_("您无权为该居民登记关爱工作"))
+    require(request.user, CARE, resident.grid)
     cls, call, done = STEPS[step]
     form = _form(cls, request.user, request.POST)
     if form.is_valid():

@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock, crypto
-from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.access import can, role_of
 from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
+from gongzhi.core.roles import CASE_DISPATCH
 
 from .models import Case, CaseEvent, State
-from .workflow import DISPATCHERS, FINAL_STATES, is_assignee
+from .workflow import FINAL_STATES, is_assignee
 
 REASON = "回电"
 UNASSIGNED = frozenset({State.REPORTED, State.ACCEPTED, State.ESCALATED, State.RETURNED})
@@ -46,12 +47,7 @@ def may_call_back(case: Case, user) -> bool:
     unassigned = not (
         case.assignee_staff_id or case.assignee_room_id or case.assignee_department_id
     )
-    return (
-        unassigned
-        and case.state in UNASSIGNED
-        and role_of(user) in DISPATCHERS
-        and grid_in_scope(user, case.owning_grid)
-    )
+    return unassigned and case.state in UNASSIGNED and can(user, CASE_DISPATCH, case.owning_grid)
 
 
 def reporter_account(case: Case):

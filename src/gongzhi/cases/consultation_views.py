@@ -18,15 +18,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
+from gongzhi.core.access import can, staff_of
 from gongzhi.core.forms import BaseForm, service_errors
+from gongzhi.core.roles import CASE_SUPERVISE
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Department, Room, Staff
 
 from . import consultations as svc
 from .models import Case, Consultation, ConsultationTask
 from .selectors import case_get_for
-from .workflow import SUPERVISORS
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 SPANS = {"week": 7, "month": 31}
@@ -125,7 +125,7 @@ def _consultation_or_404(user, pk: int) -> Consultation:
 
 
 def _may_organise(user, consultation: Consultation) -> bool:
-    return role_of(user) in SUPERVISORS and grid_in_scope(user, consultation.case.grid)
+    return can(user, CASE_SUPERVISE, consultation.case.grid)
 
 
 @login_required
@@ -158,7 +158,7 @@ def consultation_new(request, ref: str):
         case = case_get_for(request.user, number=ref)
     except Case.DoesNotExist:
         raise Http404(_("事件不存在或您无权查看")) from None
-    if role_of(request.user) not in SUPERVISORS:
+    if not can(request.user, CASE_SUPERVISE):
         raise Http404(_("您无权组织该事件的会诊研判"))
     form = OpenForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():

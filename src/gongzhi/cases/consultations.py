@@ -15,16 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
+from gongzhi.core.access import can, require, staff_of
+from gongzhi.core.roles import CASE_SUPERVISE
 
 from .models import Case, CaseEvent, Consultation, ConsultationParticipant, ConsultationTask
 from .notify import notify_users
-from .workflow import SUPERVISORS
 
 
 def _require(by, case: Case) -> None:
-    if role_of(by) not in SUPERVISORS or not grid_in_scope(by, case.grid):
-        raise PermissionDenied(_("您无权组织该事件的会诊研判"))
+    require(by, CASE_SUPERVISE, case.grid, _("您无权组织该事件的会诊研判"))
 
 
 @transaction.atomic
@@ -127,7 +126,7 @@ def consultation_task_add(
 
 @transaction.atomic
 def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
-    if getattr(by, "staff", None) != task.assignee and role_of(by) not in SUPERVISORS:
+    if getattr(by, "staff", None) != task.assignee and not can(by, CASE_SUPERVISE):
         raise PermissionDenied(_("只有任务承办人或中心工作人员可以完成该任务"))
     task.done_at = clock.now()
     task.save(update_fields=["done_at"])

@@ -174,14 +174,14 @@ def outbound_queue_many(messages: list[OutboundMessage]) -> list[OutboundMessage
 
 def center_staff_ids(grid) -> list[int]:
     """User ids of the staff of the nearest center above (or at) a grid, in one query."""
-    from gongzhi.core.roles import Role
+    from gongzhi.core.roles import CENTER_ALERTS, roles_with
     from gongzhi.grids.models import Grid
     from gongzhi.org.models import Staff
 
     step = Grid.steplen
     paths = ancestor_paths(grid.path, step)
     rows = Staff.objects.filter(
-        center__grid__path__in=paths, active=True, role__in=[Role.CENTER_STAFF, Role.ADMIN]
+        center__grid__path__in=paths, active=True, role__in=roles_with(CENTER_ALERTS)
     ).values_list("user_id", "center__grid__path")
     by_path: dict[str, list[int]] = {}
     for user_id, path in rows:

@@ -1,9 +1,9 @@
 """The case workflow (REFERENCE §4) as ONE declarative transition table.
 
 Each row: an action, the states it may start from, the state it leads to, and who may do it:
-- `roles`: staff roles allowed, each inside `scope` — OWNING (the subtree of the grid that
-  currently owns the case, i.e. the owning level's staff) or CASE (the case's own grid
-  subtree, i.e. its supervisors);
+- `capability`: the roles with this capability (core.roles), each inside `scope` — OWNING (the
+  subtree of the grid that currently owns the case, i.e. the owning level's staff) or CASE
+  (the case's own grid subtree, i.e. its supervisors);
 - `assignee`: the staff member, room or department the case is assigned to;
 - `reporter`: the reporting resident's own account.
 Anything not in the table is illegal and raises TransitionError.
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils.translation import gettext, pgettext_lazy
 
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
-from gongzhi.core.roles import Role
+from gongzhi.core.access import can, role_of, staff_of
+from gongzhi.core.roles import CASE_DISPATCH, CASE_SELF_HANDLE, CASE_SUPERVISE
 
 from .models import State
 
@@ -26,8 +26,6 @@ CASE = "case"
 PREVIOUS = "<previous>"  # back to case.prior_state (extension decisions)
 
 S = State
-DISPATCHERS = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.GRID_WORKER})
-SUPERVISORS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
 OPEN_STATES = frozenset(
     {
         S.REPORTED, S.ACCEPTED, S.SELF_HANDLING, S.DISPATCHED, S.ESCALATED, S.SIGNED,
@@ -54,7 +52,7 @@ class Transition:
     label: str  # lazy: translated when shown
     sources: frozenset[str]
     target: str
-    roles: frozenset[str] = frozenset()
+    capability: str | None = None
     scope: str = OWNING
     assignee: bool = False
     reporter: bool = False
@@ -68,51 +66,51 @@ def _t(action, label, sources, target, **who) -> Transition:
 # str() them before serializing.
 TABLE: tuple[Transition, ...] = (
     _t("accept", pgettext_lazy("case action", "受理"),
-       {S.REPORTED}, S.ACCEPTED, roles=DISPATCHERS),
+       {S.REPORTED}, S.ACCEPTED, capability=CASE_DISPATCH),
     _t("reject", pgettext_lazy("case action", "不予受理"),
-       {S.REPORTED}, S.REJECTED, roles=DISPATCHERS),
+       {S.REPORTED}, S.REJECTED, capability=CASE_DISPATCH),
     _t("self_handle", pgettext_lazy("case action", "网格内自办"),
-       {S.ACCEPTED, S.RETURNED}, S.SELF_HANDLING, roles={Role.GRID_WORKER}),
+       {S.ACCEPTED, S.RETURNED}, S.SELF_HANDLING, capability=CASE_SELF_HANDLE),
     _t("dispatch", pgettext_lazy("case action", "派遣"),
-       {S.ACCEPTED, S.RETURNED, S.ESCALATED}, S.DISPATCHED, roles=DISPATCHERS),
+       {S.ACCEPTED, S.RETURNED, S.ESCALATED}, S.DISPATCHED, capability=CASE_DISPATCH),
     _t("escalate", pgettext_lazy("case action", "上报上级"),
        {S.REPORTED, S.ACCEPTED, S.RETURNED, S.ESCALATED, S.SELF_HANDLING, S.DISPATCHED,
         S.SIGNED, S.IN_PROGRESS},
-       S.ESCALATED, roles=DISPATCHERS, assignee=True),
+       S.ESCALATED, capability=CASE_DISPATCH, assignee=True),
     _t("sign", pgettext_lazy("case action", "签收"),
        {S.DISPATCHED}, S.SIGNED, assignee=True),
     _t("sign", pgettext_lazy("case action", "签收"),
-       {S.ESCALATED}, S.SIGNED, roles=DISPATCHERS),
+       {S.ESCALATED}, S.SIGNED, capability=CASE_DISPATCH),
     _t("start", pgettext_lazy("case action", "开始处置"),
        {S.SIGNED}, S.IN_PROGRESS, assignee=True),
     _t("request_extension", pgettext_lazy("case action", "申请延期"),
        {S.IN_PROGRESS, S.SELF_HANDLING}, S.EXTENSION_REQUESTED, assignee=True),
     _t("approve_extension", pgettext_lazy("case action", "批准延期"),
-       {S.EXTENSION_REQUESTED}, PREVIOUS, roles=SUPERVISORS, scope=CASE),
+       {S.EXTENSION_REQUESTED}, PREVIOUS, capability=CASE_SUPERVISE, scope=CASE),
     _t("deny_extension", pgettext_lazy("case action", "驳回延期"),
-       {S.EXTENSION_REQUESTED}, PREVIOUS, roles=SUPERVISORS, scope=CASE),
+       {S.EXTENSION_REQUESTED}, PREVIOUS, capability=CASE_SUPERVISE, scope=CASE),
     _t("return", pgettext_lazy("case action", "退回"),
        {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS}, S.RETURNED, assignee=True),
     _t("resolve", pgettext_lazy("case action", "办结"),
        {S.IN_PROGRESS, S.SELF_HANDLING}, S.RESOLVED, assignee=True),
     _t("verify", pgettext_lazy("case action", "核查通过"),
-       {S.RESOLVED}, S.VERIFIED, roles=SUPERVISORS, scope=CASE),
+       {S.RESOLVED}, S.VERIFIED, capability=CASE_SUPERVISE, scope=CASE),
     _t("rework", pgettext_lazy("case action", "返工"),
-       {S.RESOLVED}, S.IN_PROGRESS, roles=SUPERVISORS, scope=CASE),
+       {S.RESOLVED}, S.IN_PROGRESS, capability=CASE_SUPERVISE, scope=CASE),
     _t("close", pgettext_lazy("case action", "结案"),
-       {S.VERIFIED}, S.CLOSED, roles=SUPERVISORS, scope=CASE),
+       {S.VERIFIED}, S.CLOSED, capability=CASE_SUPERVISE, scope=CASE),
     _t("follow_up", pgettext_lazy("case action", "回访评价"),
-       {S.CLOSED}, S.FOLLOWED_UP, roles=DISPATCHERS, scope=CASE, reporter=True),
+       {S.CLOSED}, S.FOLLOWED_UP, capability=CASE_DISPATCH, scope=CASE, reporter=True),
     _t("reopen", pgettext_lazy("case action", "重办"),
-       {S.CLOSED, S.FOLLOWED_UP}, S.IN_PROGRESS, roles=SUPERVISORS, scope=CASE),
+       {S.CLOSED, S.FOLLOWED_UP}, S.IN_PROGRESS, capability=CASE_SUPERVISE, scope=CASE),
     _t("archive", pgettext_lazy("case action", "归档"),
-       {S.FOLLOWED_UP}, S.ARCHIVED, roles=SUPERVISORS, scope=CASE),
+       {S.FOLLOWED_UP}, S.ARCHIVED, capability=CASE_SUPERVISE, scope=CASE),
     _t("merge", pgettext_lazy("case action", "合并重复件"),
-       OPEN_STATES, S.MERGED, roles=DISPATCHERS),
+       OPEN_STATES, S.MERGED, capability=CASE_DISPATCH),
     _t("divert", pgettext_lazy("case action", "转诉讼/仲裁/信访"),
-       OPEN_STATES, S.DIVERTED, roles=SUPERVISORS, scope=CASE),
+       OPEN_STATES, S.DIVERTED, capability=CASE_SUPERVISE, scope=CASE),
     _t("terminate", pgettext_lazy("case action", "终止"),
-       OPEN_STATES, S.TERMINATED, roles=SUPERVISORS, scope=CASE),
+       OPEN_STATES, S.TERMINATED, capability=CASE_SUPERVISE, scope=CASE),
 )  # fmt: skip
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
@@ -167,10 +165,9 @@ def may(t: Transition, case, user) -> bool:
         return True
     if t.reporter and is_reporter(case, user):
         return True
-    if role_of(user) in t.roles:
-        grid = case.owning_grid if t.scope == OWNING else case.grid
-        return grid_in_scope(user, grid)
-    return False
+    if t.capability is None:
+        return False
+    return can(user, t.capability, case.owning_grid if t.scope == OWNING else case.grid)
 
 
 def allowed_actions(case, user) -> list[str]:

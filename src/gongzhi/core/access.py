@@ -11,11 +11,13 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from gongzhi.core.paths import subtree_q
-from gongzhi.core.roles import CAPABILITIES, DISTRICT_WIDE, WRITE_ACTIONS, Role
+from gongzhi.core.roles import CHANGE, DENIED, DISTRICT_WIDE, WRITE_ACTIONS, Role, has
 
 _SCOPE_CACHE = "_gongzhi_scope"
 
@@ -36,9 +38,24 @@ def role_of(user) -> str | None:
     return staff.role if staff and staff.active else None
 
 
-def can(user, capability: str) -> bool:
-    role = role_of(user)
-    return role is not None and capability in CAPABILITIES.get(role, frozenset())
+def district_wide(user) -> bool:
+    """Whether the user's scope is the whole district (admins and leaders)."""
+    return role_of(user) in DISTRICT_WIDE
+
+
+def can(user, capability: str, grid=None) -> bool:
+    """Whether the user's role has the capability (core.roles) and, given a grid, whether
+    that grid is inside the user's scope."""
+    if not has(role_of(user), capability):
+        return False
+    return grid is None or grid_in_scope(user, grid)
+
+
+def require(user, capability: str, grid=None, message: str | None = None) -> None:
+    """`can` or PermissionDenied, whose Chinese message the views show (403): `message`, else
+    the capability's own (core.roles.DENIED)."""
+    if not can(user, capability, grid):
+        raise PermissionDenied(message or DENIED.get(capability) or _("您无权进行此操作"))
 
 
 def scope_paths(user) -> tuple[str, ...] | None:
@@ -48,7 +65,7 @@ def scope_paths(user) -> tuple[str, ...] | None:
     role = role_of(user)
     if role is None:
         result: tuple[str, ...] | None = ()
-    elif role in DISTRICT_WIDE:
+    elif district_wide(user):
         result = None
     else:
         staff = staff_of(user)
@@ -76,7 +93,7 @@ def path_q(lookups: tuple[str, ...], paths: tuple[str, ...]) -> Q:
 def restrict(qs: models.QuerySet, user, action: str = "view") -> models.QuerySet:
     if role_of(user) is None:
         return qs.none()
-    if action in WRITE_ACTIONS and not can(user, "change"):
+    if action in WRITE_ACTIONS and not can(user, CHANGE):
         return qs.none()
     paths = scope_paths(user)
     if paths is None:

@@ -1,5 +1,9 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+
+from gongzhi.core.access import role_of
 
 
 def healthz(request):
@@ -54,3 +58,25 @@ def metrics(request):
     if not metrics_allowed(request):
         return HttpResponseForbidden("forbidden", content_type="text/plain")
     return HttpResponse(render(), content_type=CONTENT_TYPE_LATEST)
+
+
+@login_required
+def landing(request):
+    """After signing in: the role's own start page (core.roles.LANDING)."""
+    from gongzhi.core.navigation import landing_url
+
+    return redirect(landing_url(request.user))
+
+
+@login_required
+def nav_counts(request):
+    """The bar's badges (what waits for the user), fetched by htmx after the page loaded and
+    swapped in out of band; staff only."""
+    from gongzhi.core.navigation import nav_badges, nav_for
+
+    if role_of(request.user) is None:
+        return HttpResponse(status=204)
+    badges = nav_badges(request.user, nav_for(request.user))
+    response = render(request, "includes/nav_counts.html", {"badges": list(badges.items())})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,15 +9,23 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
+from gongzhi.core.access import can, staff_of
+from gongzhi.core.roles import COUNSEL, COUNSELING_MANAGE
 from gongzhi.core.text import clean_text
 from gongzhi.org.models import Center
 
 from .models import Appointment, AppointmentRequest, CounselorSlot, Source
-from .permissions import MANAGERS, may_schedule
 from .workflow import REQUEST
 
 REQUEST_SOURCES = (Source.HALL, Source.RESIDENT)
+
+
+def may_schedule(user, center: Center) -> bool:
+    """Who arranges a center's counselling calendar: its own counsellors, and those who manage
+    counselling rooms (window clerks, admins) within their scope."""
+    if can(user, COUNSEL):
+        return staff_of(user).center_id == center.pk
+    return can(user, COUNSELING_MANAGE, center.grid)
 
 
 @transaction.atomic
@@ -25,7 +33,7 @@ def slot_cancel(*, by, slot: CounselorSlot) -> CounselorSlot:
     """Take a free slot out of the calendar (a booked one: cancel its appointment first)."""
     locked = CounselorSlot.objects.select_for_update().get(pk=slot.pk)
     mine = staff_of(by) == locked.counselor
-    if not mine and not (role_of(by) in MANAGERS and grid_in_scope(by, locked.center.grid)):
+    if not mine and not can(by, COUNSELING_MANAGE, locked.center.grid):
         raise PermissionDenied(_("您无权取消该咨询时段"))
     if locked.cancelled_at is not None:
         raise ValidationError(_("该时段已取消"))

@@ -15,10 +15,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
-from gongzhi.core.access import role_of, staff_of
+from gongzhi.core.access import can, staff_of
 from gongzhi.core.audit import audit_record
 from gongzhi.core.models import AuditLog
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import COUNSEL, COUNSELING_SCHEDULE, roles_with
 from gongzhi.org.models import Center, Staff
 
 from .models import (
@@ -48,14 +48,11 @@ def session_note_read(*, user, pk: int, request=None) -> tuple[SessionNote, str]
     return note, note.decrypt_content()
 
 
-# Who may see appointments (time, counsellor, status): the counsellors, and the center's
-# staff and admins who book them; not the center's mediators, police or grid workers.
-APPOINTMENT_READERS = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.COUNSELOR})
-
-
 def appointment_list_for(user) -> QuerySet[Appointment]:
+    """Appointments (time, counsellor, status) for the counsellors, and the center's staff and
+    admins who book them; not for the center's mediators, police or grid workers."""
     qs = Appointment.objects.restrict(user).select_related("slot__counselor", "resident")
-    return qs if role_of(user) in APPOINTMENT_READERS else qs.none()
+    return qs if can(user, COUNSELING_SCHEDULE) else qs.none()
 
 
 def counselor_calendar(user, *, start: dt.datetime, end: dt.datetime) -> QuerySet[CounselorSlot]:
@@ -89,21 +86,25 @@ def counseling_stats(user) -> dict[str, int]:
 
 # --- scheduling (calendar, requests, supervision) -------------------------------------------
 
-SCHEDULERS = frozenset({"admin", "center_staff", "counselor"})
-
 
 def appointment_request_list_for(user) -> QuerySet[AppointmentRequest]:
     """Requests the user may schedule: their center's (counsellors, center staff, admins).
     Requests carry no topic; residents' names are shown masked."""
-    from gongzhi.core.access import role_of
-
-    if role_of(user) not in SCHEDULERS:
+    if not can(user, COUNSELING_SCHEDULE):
         return AppointmentRequest.objects.none()
     qs = AppointmentRequest.objects.restrict(user)
-    staff = staff_of(user)
-    if staff is not None and staff.role == "counselor":
-        qs = qs.filter(center_id=staff.center_id)
+    if can(user, COUNSEL):
+        qs = qs.filter(center_id=staff_of(user).center_id)
     return qs.select_related("resident", "center", "appointment__slot__counselor")
+
+
+def appointment_request_waiting_count(user) -> int:
+    return (
+        appointment_request_list_for(user)
+        .filter(status=AppointmentRequest.Status.PENDING)
+        .order_by()
+        .count()
+    )
 
 
 def free_slots(center, *, days: int = 14) -> QuerySet[CounselorSlot]:
@@ -122,13 +123,11 @@ def free_slots(center, *, days: int = 14) -> QuerySet[CounselorSlot]:
 
 def counselors_for(user) -> QuerySet[Staff]:
     """Counsellors whose calendar the user arranges: themselves, or those of their centers."""
-    from gongzhi.core.access import role_of
-
-    staff = staff_of(user)
-    active = Staff.objects.filter(role="counselor", active=True).select_related("center")
-    if staff is not None and staff.role == "counselor":
-        return active.filter(pk=staff.pk)
-    if role_of(user) not in SCHEDULERS:
+    active = Staff.objects.filter(role__in=roles_with(COUNSEL), active=True)
+    active = active.select_related("center")
+    if can(user, COUNSEL):
+        return active.filter(pk=staff_of(user).pk)
+    if not can(user, COUNSELING_SCHEDULE):
         return Staff.objects.none()
     centers = Center.objects.restrict(user).values("pk")
     return active.filter(center__in=centers).order_by("center_id", "name")

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.notify import notify_users
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
-from gongzhi.core.roles import Role
+from gongzhi.core.access import can, grid_in_scope, require, staff_of
+from gongzhi.core.roles import CENTER_ALERTS, COUNSEL, COUNSELING_MANAGE, has, roles_with
 from gongzhi.core.text import clean_text
 from gongzhi.org.models import RoomKind, Staff
 
@@ -25,7 +25,6 @@ from .models import (
     SessionNote,
     Source,
 )
-from .permissions import MANAGERS
 from .workflow import APPOINTMENT
 
 SLOT_TAKEN = gettext_lazy("该咨询时段已被预约,请选择其他时段")
@@ -33,7 +32,7 @@ MAX_SLOT = dt.timedelta(hours=4)
 
 
 def _require_counselor(staff: Staff | None) -> Staff:
-    if staff is None or not staff.active or staff.role != Role.COUNSELOR:
+    if staff is None or not staff.active or not has(staff.role, COUNSEL):
         raise ValidationError({"counselor": _("请选择在岗的心理咨询师")})
     return staff
 
@@ -47,7 +46,7 @@ def slot_create(
     if counselor.center_id is None:
         raise ValidationError({"counselor": _("该咨询师未隶属任何综治中心")})
     mine = staff_of(by) == counselor
-    if not mine and not (role_of(by) in MANAGERS and grid_in_scope(by, counselor.center.grid)):
+    if not mine and not can(by, COUNSELING_MANAGE, counselor.center.grid):
         raise PermissionDenied(_("您无权为该咨询师安排时段"))
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("结束时间应晚于开始时间")})
@@ -112,7 +111,7 @@ def appointment_book(
 def appointment_cancel(*, by, appointment: Appointment) -> Appointment:
     staff = staff_of(by)
     if staff != appointment.slot.counselor and not (
-        role_of(by) in MANAGERS and grid_in_scope(by, appointment.slot.center.grid)
+        can(by, COUNSELING_MANAGE, appointment.slot.center.grid)
     ):
         raise PermissionDenied(_("您无权取消该预约"))
     appointment.status = APPOINTMENT.next_status(appointment.status, "cancel")
@@ -125,9 +124,8 @@ def supervisor_grant(*, by, supervisor: Staff, counselor: Staff) -> CounselingSu
     """Authorise a counselling supervisor. Only another practising counsellor can be one:
     an administrator cannot grant reading rights to themselves or to any non-counsellor."""
     _require_counselor(counselor)
-    if role_of(by) not in MANAGERS or not grid_in_scope(by, counselor.center.grid):
-        raise PermissionDenied(_("您无权设置该咨询师的督导"))
-    if supervisor.role != Role.COUNSELOR or not supervisor.active or supervisor.user.is_superuser:
+    require(by, COUNSELING_MANAGE, counselor.center.grid, _("您无权设置该咨询师的督导"))
+    if not has(supervisor.role, COUNSEL) or not supervisor.active or supervisor.user.is_superuser:
         raise ValidationError({"supervisor": _("督导须为在岗的心理咨询师")})
     if supervisor == counselor:
         raise ValidationError({"supervisor": _("督导不能是咨询师本人")})
@@ -142,7 +140,7 @@ def supervisor_grant(*, by, supervisor: Staff, counselor: Staff) -> CounselingSu
 
 @transaction.atomic
 def supervisor_revoke(*, by, grant: CounselingSupervisor) -> CounselingSupervisor:
-    if role_of(by) not in MANAGERS and staff_of(by) != grant.counselor:
+    if not can(by, COUNSELING_MANAGE) and staff_of(by) != grant.counselor:
         raise PermissionDenied(_("您无权撤销该督导授权"))
     grant.revoked_at = clock.now()
     grant.save(update_fields=["revoked_at"])
@@ -157,7 +155,7 @@ def session_note_write(
     """Only a counsellor writes notes, for their own appointments. A risk flag alerts the care
     room and the center's staff without any of the note's text."""
     counselor = staff_of(by)
-    if counselor is None or counselor.role != Role.COUNSELOR or not counselor.active:
+    if counselor is None or not has(counselor.role, COUNSEL) or not counselor.active:
         raise PermissionDenied(_("只有心理咨询师可以填写咨询记录"))
     if appointment is not None:
         if appointment.slot.counselor_id != counselor.pk:
@@ -191,7 +189,7 @@ def session_note_write(
 def _risk_alert(note: SessionNote) -> int:
     center = note.counselor.center
     recipients = Staff.objects.filter(active=True, center=center).filter(
-        role=Role.CENTER_STAFF
+        role__in=roles_with(CENTER_ALERTS)
     ) | Staff.objects.filter(active=True, room__center=center, room__kind=RoomKind.CARE)
     label = RiskFlag(note.risk_flag).label
     return notify_users(

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.access import can, require
 from gongzhi.core.forms import service_errors
+from gongzhi.core.roles import PUBLICITY
 
 from . import services as svc
 from .forms import ArticleForm, FAQForm
 from .models import FAQ, PolicyArticle
-from .permissions import may_edit_publicity
 from .selectors import publicity_search
 
 
@@ -29,7 +29,7 @@ def publicity(request):
         "q": q,
         "page": page,
         "faqs": faqs[:50],
-        "can_edit": may_edit_publicity(request.user),
+        "can_edit": can(request.user, PUBLICITY),
     }
     return render(request, "hall/publicity.html", context)
 
@@ -40,8 +40,7 @@ def article_detail(request, pk: int):
 
 
 def _require_editor(user, kind: str | None = None) -> None:
-    if not may_edit_publicity(user):
-        raise PermissionDenied(_("您无权编辑政策宣传内容"))
+    require(user, PUBLICITY)
     if kind is not None and kind not in KINDS:
         raise Http404(_("未知的内容类型"))
 

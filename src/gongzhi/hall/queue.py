@@ -18,9 +18,10 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.access import require
+from gongzhi.core.roles import HALL
 
 from .models import Service, Ticket, TicketCounter, Window
-from .permissions import require_hall
 from .workflow import TABLE, next_status
 
 CLAIM_ATTEMPTS = 20
@@ -42,7 +43,7 @@ def ticket_number_next(service: Service, day: dt.date) -> int:
 def ticket_issue(*, service: Service, resident=None, by=None) -> Ticket:
     """Issue the next number of a service. `by=None` is the self-service kiosk."""
     if by is not None:
-        require_hall(by, service.center)
+        require(by, HALL, service.center.grid)
     if not service.active:
         raise ValidationError({"service": _("该服务事项已停用")})
     now = clock.now()
@@ -63,7 +64,7 @@ def _finish_current(window: Window, now: dt.datetime) -> None:
 
 def ticket_call_next(*, window: Window, by) -> Ticket | None:
     """The oldest waiting ticket of today for the window's services, or None."""
-    require_hall(by, window.center)
+    require(by, HALL, window.center.grid)
     if not window.active:
         raise ValidationError({"window": _("该窗口已停用")})
     services = list(window.services.filter(active=True).values_list("pk", flat=True))
@@ -92,7 +93,7 @@ def ticket_call_next(*, window: Window, by) -> Ticket | None:
 
 
 def _own_ticket(ticket: Ticket, window: Window, by) -> Ticket:
-    require_hall(by, window.center)
+    require(by, HALL, window.center.grid)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if locked.window_id != window.pk:
         raise PermissionDenied(_("该号码不是本窗口叫的号"))

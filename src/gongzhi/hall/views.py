@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.access import staff_of
+from gongzhi.core.access import can, staff_of
 from gongzhi.core.forms import service_errors
+from gongzhi.core.roles import HALL
 from gongzhi.org.models import Center
 from gongzhi.people.selectors import resident_list_for, resident_search
 
@@ -22,7 +23,6 @@ from . import queue
 from . import services as svc
 from .forms import IssueForm, LookupForm, ServiceForm, VisitForm, WindowForm
 from .models import RoomReferral, Ticket, Window
-from .permissions import may_work_hall
 from .selectors import (
     center_list_for,
     display_board,
@@ -36,14 +36,14 @@ LOOKUP_LIMIT = 20
 
 def _center_or_404(user, pk: int) -> Center:
     center = center_list_for(user).filter(pk=pk).first()
-    if center is None or not may_work_hall(user, center):
+    if center is None or not can(user, HALL, center.grid):
         raise Http404(_("综治中心不存在或您无权办理其大厅业务"))
     return center
 
 
 @login_required
 def index(request):
-    centers = [c for c in center_list_for(request.user)[:200] if may_work_hall(request.user, c)]
+    centers = [c for c in center_list_for(request.user)[:200] if can(request.user, HALL, c.grid)]
     staff = staff_of(request.user)
     if staff and staff.center_id and any(c.pk == staff.center_id for c in centers):
         return redirect("hall:desk", staff.center_id)

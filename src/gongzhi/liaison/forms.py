@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.forms import BaseForm, ServiceErrorsMixin
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import POLICE_DUTY, roles_with
 from gongzhi.grids.forms import GridFilterForm
 from gongzhi.org.models import Center, Staff
 
@@ -94,7 +94,7 @@ class DutyForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.fields["center"].queryset = Center.objects.restrict(user).order_by("pk")
         self.fields["officer"].queryset = Staff.objects.restrict(user).filter(
-            role=Role.POLICE, active=True
+            role__in=roles_with(POLICE_DUTY), active=True
         )
 
 

@@ -17,7 +17,8 @@ from gongzhi.cases.models import Case, CaseEvent, State
 from gongzhi.cases.services import case_act
 from gongzhi.cases.workflow import OPEN_STATES, allowed_actions
 from gongzhi.core import clock
-from gongzhi.core.roles import Role
+from gongzhi.core.access import require
+from gongzhi.core.roles import HAZARD, POLICE_DUTY, POLICE_RECORD, POLICE_REFER, has
 from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, DepartmentKind, Staff
@@ -31,7 +32,6 @@ from .models import (
     PoliceReferral,
     SecurityHazard,
 )
-from .permissions import HAZARD_ROLES, POLICE_SIDE, REFERRERS, require
 
 MAX_PHOTOS = 9
 R = PoliceReferral.Status
@@ -54,7 +54,7 @@ def _note(case: Case, by, action: str, comment: str, **data) -> None:
 
 @transaction.atomic
 def police_referral_send(*, by, case: Case, police_unit: str, reason: str) -> PoliceReferral:
-    require(by, REFERRERS, case.grid, _("您无权将该事件移送公安"))
+    require(by, POLICE_REFER, case.grid, _("您无权将该事件移送公安"))
     police_unit = clean_text(police_unit, field="police_unit", label=_("接收单位"), max_length=100)
     reason = clean_text(reason, field="reason", label=_("移送理由"), max_length=2000)
     case = Case.objects.select_related("grid").get(pk=case.pk)
@@ -83,11 +83,13 @@ def police_referral_send(*, by, case: Case, police_unit: str, reason: str) -> Po
     return referral
 
 
-def _step(referral: PoliceReferral, *, by, roles, source: str, message: str) -> PoliceReferral:
+def _step(
+    referral: PoliceReferral, *, by, capability: str, source: str, message: str
+) -> PoliceReferral:
     locked = (
         PoliceReferral.objects.select_for_update().select_related("case__grid").get(pk=referral.pk)
     )
-    require(by, roles, locked.case.grid, message)
+    require(by, capability, locked.case.grid, message)
     if locked.status != source:
         raise ValidationError(
             {
@@ -101,7 +103,9 @@ def _step(referral: PoliceReferral, *, by, roles, source: str, message: str) -> 
 @transaction.atomic
 def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str):
     receipt = clean_text(receipt_number, field="receipt_number", label=_("回执编号"), max_length=50)
-    r = _step(referral, by=by, roles=POLICE_SIDE, source=R.SENT, message=_("您无权登记公安回执"))
+    r = _step(
+        referral, by=by, capability=POLICE_RECORD, source=R.SENT, message=_("您无权登记公安回执")
+    )
     r.status, r.receipt_number, r.received_at = R.RECEIVED, receipt, clock.now()
     r.save(update_fields=["status", "receipt_number", "received_at"])
     _note(r.case, by, "police_receipt", f"公安已接收,回执编号 {receipt}", referral=r.pk)
@@ -112,7 +116,11 @@ def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str
 def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
     feedback = clean_text(feedback, field="feedback", label=_("反馈内容"), max_length=4000)
     r = _step(
-        referral, by=by, roles=POLICE_SIDE, source=R.RECEIVED, message=_("您无权登记公安反馈")
+        referral,
+        by=by,
+        capability=POLICE_RECORD,
+        source=R.RECEIVED,
+        message=_("您无权登记公安反馈"),
     )
     r.status, r.feedback, r.feedback_at = R.FEEDBACK, feedback, clock.now()
     r.save(update_fields=["status", "feedback", "feedback_at"])
@@ -126,7 +134,11 @@ def police_referral_close(*, by, referral: PoliceReferral, note: str = ""):
         note, field="close_note", label=_("办结说明"), max_length=2000, required=False
     )
     r = _step(
-        referral, by=by, roles=REFERRERS, source=R.FEEDBACK, message=_("您无权办结该移送记录")
+        referral,
+        by=by,
+        capability=POLICE_REFER,
+        source=R.FEEDBACK,
+        message=_("您无权办结该移送记录"),
     )
     r.status, r.close_note, r.closed_at = R.CLOSED, note, clock.now()
     r.save(update_fields=["status", "close_note", "closed_at"])
@@ -160,7 +172,7 @@ def hazard_report(
 ) -> SecurityHazard:
     if grid is None:
         raise ValidationError({"grid": _("请选择隐患所在网格")})
-    require(by, HAZARD_ROLES, grid, _("您无权在该网格登记治安隐患"))
+    require(by, HAZARD, grid, _("您无权在该网格登记治安隐患"))
     location = clean_text(location, field="location", label=_("具体位置"), max_length=200)
     description = clean_text(description, field="description", label=_("隐患描述"), max_length=4000)
     checked = _check_photos(photos)  # all checked before anything is written
@@ -186,7 +198,7 @@ HAZARD_MOVES = {H.OPEN: {H.OPEN, H.RECTIFYING, H.CLOSED}, H.RECTIFYING: {H.RECTI
 def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> SecurityHazard:
     """Move a hazard on (待整改 → 整改中 → 已销号) or add a progress note (same status)."""
     locked = SecurityHazard.objects.select_for_update().select_related("grid").get(pk=hazard.pk)
-    require(by, HAZARD_ROLES, locked.grid, _("您无权处理该网格的治安隐患"))
+    require(by, HAZARD, locked.grid, _("您无权处理该网格的治安隐患"))
     note = clean_text(note, field="note", label=_("整改情况说明"), max_length=2000)
     if to_status not in HAZARD_MOVES.get(locked.status, set()):
         raise ValidationError(
@@ -212,10 +224,10 @@ def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> S
 def duty_set(
     *, by, center: Center, date: dt.date, officer: Staff, shift: str, phone: str = ""
 ) -> PoliceDutyRoster:
-    require(by, POLICE_SIDE, center.grid, _("您无权编排该中心的民警值班"))
+    require(by, POLICE_RECORD, center.grid, _("您无权编排该中心的民警值班"))
     if date is None:
         raise ValidationError({"date": _("请选择值班日期")})
-    if officer is None or officer.role != Role.POLICE or not officer.active:
+    if officer is None or not has(officer.role, POLICE_DUTY) or not officer.active:
         raise ValidationError({"officer": _("请选择在岗的民警")})
     if shift not in DutyShift.values:
         raise ValidationError({"shift": _("班次无效")})
@@ -232,7 +244,7 @@ def patrol_record(
     *, by, center: Center, date: dt.date, route: str, staff: Iterable[Staff] = (),
     other_participants: str = "", findings: str = "",
 ) -> JointPatrol:  # fmt: skip
-    require(by, HAZARD_ROLES, center.grid, _("您无权登记该中心的联合巡逻"))
+    require(by, HAZARD, center.grid, _("您无权登记该中心的联合巡逻"))
     if date is None:
         raise ValidationError({"date": _("请选择巡逻日期")})
     if date > clock.today():

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.access import require
+from gongzhi.core.roles import MEDIATE
 from gongzhi.core.text import clean_text
 
 from .models import Agreement, Dispute, FollowUpVisit, JudicialConfirmation, Party, Performance
-from .permissions import require_mediate
 from .workflow import dispute_locked_for
 
 # 人民调解法: the parties may jointly apply for judicial confirmation within 30 days of the
@@ -23,7 +24,7 @@ JUDICIAL_CONFIRMATION_DAYS = 30
 
 
 def _written(agreement: Agreement, by) -> Agreement:
-    require_mediate(by, agreement.dispute.center)
+    require(by, MEDIATE, agreement.dispute.center.grid)
     return agreement
 
 
@@ -36,7 +37,7 @@ def _not_future(day: dt.date, field: str, label: str) -> None:
 def agreement_sign(*, by, party: Party, signed_on: dt.date | None = None) -> Party:
     """Record the date a party signed (or fingerprinted) the written agreement."""
     dispute = party.dispute
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     agreement = Agreement.objects.filter(dispute=dispute).first()
     if agreement is None:
         raise ValidationError(_("尚未达成书面调解协议"))
@@ -64,7 +65,7 @@ def performance_record(
 
 @transaction.atomic
 def follow_up_record(*, by, dispute: Dispute, note: str, on: dt.date | None = None):
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "follow_up")  # the caller's copy may predate the outcome
     note = clean_text(note, field="note", label=_("回访情况"), max_length=4000)
     return FollowUpVisit.objects.create(dispute=dispute, note=note, on=on or clock.today(), by=by)

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongzhi.core.access import require
+from gongzhi.core.roles import MEDIATE
 from gongzhi.org.models import Staff
 from gongzhi.social.models import Member
 from gongzhi.social.selectors import mediator_candidates
 
 from .models import Dispute, MediationKind, Mediator
-from .permissions import require_mediate
 from .workflow import dispute_locked_for
 
 
@@ -21,7 +22,7 @@ def mediator_assign(
     *, by, dispute: Dispute, kind: str, staff: Staff | None = None, volunteer: Member | None = None,
     volunteer_name: str = "", volunteer_org: str = "",
 ) -> Mediator:  # fmt: skip
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "assign_mediator")
     if kind not in MediationKind.values:
         raise ValidationError({"kind": _("未知的调解方式")})

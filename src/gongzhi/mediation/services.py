@@ -17,11 +17,10 @@ from gongzhi.cases.consultations import consultation_open
 from gongzhi.cases.models import Case, Category, Channel
 from gongzhi.cases.notify import notify_users
 from gongzhi.cases.services import case_create
-from gongzhi.cases.workflow import SUPERVISORS
 from gongzhi.core import clock
-from gongzhi.core.access import role_of
+from gongzhi.core.access import can, require
 from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import CASE_SUPERVISE, CENTER_ALERTS, MEDIATE, roles_with
 from gongzhi.core.text import clean_text
 from gongzhi.org.models import Center, RoomKind, Staff
 from gongzhi.people.models import Resident
@@ -37,7 +36,6 @@ from .models import (
     RiskGrade,
     Session,
 )
-from .permissions import require_mediate
 from .workflow import DISPUTE, dispute_locked_for
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -116,7 +114,7 @@ def dispute_register(
     case: Case | None = None,
 ) -> Dispute:
     """Register a dispute at a window (case=None) or from an existing case."""
-    require_mediate(by, center)
+    require(by, MEDIATE, center.grid)
     errors: dict[str, str] = {}
     for check in (
         lambda: clean_text(title, field="title", label=_("纠纷名称"), max_length=200),
@@ -150,7 +148,7 @@ def dispute_register(
 
 @transaction.atomic
 def dispute_risk_set(*, by, dispute: Dispute, risk_grade: str) -> Dispute:
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     if risk_grade not in RiskGrade.values:
         raise ValidationError({"risk_grade": _("稳定风险等级无效")})
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
@@ -174,11 +172,11 @@ def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
     are asked to convene it."""
     if dispute.consultation_id:
         return
-    if role_of(by) not in SUPERVISORS:
+    if not can(by, CASE_SUPERVISE):
         dispute.consultation_requested = True
         dispute.save(update_fields=["consultation_requested"])
         notify_users(
-            _center_users(dispute.center, [Role.CENTER_STAFF]), case=dispute.case,
+            _center_users(dispute.center, roles_with(CENTER_ALERTS)), case=dispute.case,
             kind="consultation_request", title=f"高风险纠纷请组织会诊研判:{dispute.number}",
         )  # fmt: skip
         return
@@ -213,7 +211,7 @@ def party_add(
     representative: str = "",
     id_number: str = "",
 ) -> Party:
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "add_party")
     if resident is not None and not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
         raise ValidationError({"resident": _("居民不存在或不在您的管辖范围内")})
@@ -262,7 +260,7 @@ def _party_id(raw: str, resident, kind: str) -> tuple[str, dt.date | None]:
 
 @transaction.atomic
 def consent_record(*, by, party: Party, consented: bool, on: dt.date | None = None) -> Consent:
-    require_mediate(by, party.dispute.center)
+    require(by, MEDIATE, party.dispute.center.grid)
     dispute_locked_for(party.dispute, "record_consent")
     on = on or clock.today()
     if on < timezone.localdate(party.dispute.opened_at):
@@ -278,7 +276,7 @@ def session_record(
     *, by, dispute: Dispute, held_at: dt.datetime, notes: str, attendees: Iterable[Party] = (),
     place: str = "", other_attendees: str = "",
 ) -> Session:  # fmt: skip
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "record_session")
     if held_at is None:
         raise ValidationError({"held_at": _("请填写调解时间")})
@@ -353,7 +351,7 @@ def agreement_create(
     mediator_names: str = "",
 ) -> Agreement:
     """调解协议书. Refused unless every party has consented to mediation."""
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "agree_written")
     _require_consent(dispute)
     errors: dict[str, str] = {}
@@ -408,7 +406,7 @@ def _finish(dispute: Dispute, action: str, *, note: str, **fields) -> None:
 @transaction.atomic
 def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
     """口头协议: possible when the parties accept one; its content is recorded."""
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "agree_oral")
     _require_consent(dispute)
     terms = clean_text(terms, field="terms", label=_("口头协议内容"), max_length=4000)
@@ -420,7 +418,7 @@ def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
 def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> Dispute:
     """调解不成. The parties must have been told of arbitration, administrative handling and
     litigation before the failure is recorded."""
-    require_mediate(by, dispute.center)
+    require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "fail")
     if not routes_explained:
         raise ValidationError(

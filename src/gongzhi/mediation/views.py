@@ -15,16 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.access import staff_of
+from gongzhi.core.access import can, staff_of
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
+from gongzhi.core.roles import MEDIATE
 
 from . import forms as f
 from . import services as svc
 from .documents import agreement_docx, agreement_pdf
 from .ledger import HEADERS, DisputeFilterForm, dispute_filter, ledger_rows, period_bounds
 from .models import Agreement, Dispute
-from .permissions import may_mediate
 from .selectors import agreement_get_for, dispute_get_for, dispute_list_for, mediation_kpis
 
 # action → (form, service call, success message)
@@ -173,7 +173,7 @@ def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, 
         "agreement": agreement,
         "confirmation": getattr(agreement, "judicial_confirmation", None) if agreement else None,
         "forms": step_forms,
-        "can_act": may_mediate(request.user, dispute.center),
+        "can_act": can(request.user, MEDIATE, dispute.center.grid),
         "open_for_error": bound[0] if bound else "",
         "step_base": reverse("mediation:dispute_detail", args=[dispute.pk]),
     }
@@ -191,7 +191,7 @@ def dispute_step(request, pk: int, step: str):
     dispute = _dispute_or_404(request.user, pk)
     if step not in STEPS:
         raise Http404
-    if not may_mediate(request.user, dispute.center):
+    if not can(request.user, MEDIATE, dispute.center.grid):
         raise PermissionDenied(_("您无权办理该纠纷"))
     cls, call, done = STEPS[step]
     form = _form(cls, dispute, request.POST)

@@ -141,6 +141,11 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return f"{self.name}({self.get_role_display()})"
 
+    @property
+    def is_grid_worker(self) -> bool:
+        """A 网格员 (who is one, not what they may do: that is core.roles' capabilities)."""
+        return self.role == Role.GRID_WORKER
+
     def five_role_labels(self) -> list[str]:
         return [
             str(self._meta.get_field(f).verbose_name) for f in self.FIVE_ROLES if getattr(self, f)

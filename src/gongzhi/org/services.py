@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import ADMIN_SITE, Role, has
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import (
     Center,
@@ -50,8 +50,8 @@ def staff_create(
     **extra,
 ) -> Staff:
     user_model = get_user_model()
-    user = user_model(username=username, is_staff=(role == Role.ADMIN))
-    user.is_superuser = role == Role.ADMIN
+    user = user_model(username=username, is_staff=has(role, ADMIN_SITE))
+    user.is_superuser = has(role, ADMIN_SITE)
     if password:
         user.set_password(password)
     else:

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from gongzhi.cases.models import Channel, Urgency
 from gongzhi.cases.services import case_create
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, staff_of
+from gongzhi.core.access import can, grid_in_scope, require, staff_of
 from gongzhi.core.phone import InvalidPhone, normalize_phone
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import HOTLINE
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center
 from gongzhi.people.models import Resident
@@ -29,19 +29,9 @@ from gongzhi.people.selectors import resident_list_for
 
 from .models import HotlineCall, ResidentAccount
 
-HOTLINE_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF})
 OUTCOMES = (HotlineCall.Status.CASE, HotlineCall.Status.ANSWERED)
 MAX_TEXT = 4000
 S = HotlineCall.Status
-
-
-def may_take_calls(user) -> bool:
-    return role_of(user) in HOTLINE_ROLES
-
-
-def require_hotline(user) -> None:
-    if not may_take_calls(user):
-        raise PermissionDenied(_("仅综治中心工作人员可以受理热线来电"))
 
 
 def clean_caller(raw) -> str:
@@ -81,7 +71,7 @@ def home_center(user) -> Center | None:
 
 
 def hotline_calls_for(user) -> QuerySet[HotlineCall]:
-    if not may_take_calls(user):
+    if not can(user, HOTLINE):
         return HotlineCall.objects.none()
     return HotlineCall.objects.restrict(user).select_related(
         "center", "staff__staff", "resident", "case"
@@ -90,6 +80,11 @@ def hotline_calls_for(user) -> QuerySet[HotlineCall]:
 
 def pending_calls_for(user) -> QuerySet[HotlineCall]:
     return hotline_calls_for(user).filter(status=S.PENDING).order_by("started_at", "pk")
+
+
+def hotline_waiting_count(user) -> int:
+    """Calls announced by the telephony system that nobody has picked up yet."""
+    return pending_calls_for(user).order_by().count()
 
 
 def caller_matches(user, call: HotlineCall) -> QuerySet[Resident]:
@@ -111,7 +106,7 @@ def _caller_account_user(call: HotlineCall):
 @transaction.atomic
 def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
     """A ringing call announced by the telephony system: PENDING for the line's center."""
-    require_hotline(by)
+    require(by, HOTLINE)
     errors: dict[str, str] = {}
     try:
         phone = clean_caller(caller)
@@ -144,7 +139,7 @@ def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
 @transaction.atomic
 def hotline_call_start(*, by, caller: str) -> HotlineCall:
     """A call typed in by the staff member who picked up: OPEN, at their center."""
-    require_hotline(by)
+    require(by, HOTLINE)
     phone = clean_caller(caller)
     center = home_center(by)
     if center is None:
@@ -190,7 +185,7 @@ def hotline_call_finish(
 ) -> HotlineCall:  # fmt: skip
     """End a call as a case or an on-the-spot answer. A replay of the same intake form
     (same token) returns the call as it was finished; on any error nothing is written."""
-    require_hotline(by)
+    require(by, HOTLINE)
     locked = HotlineCall.objects.select_for_update().select_related("center__grid").get(pk=call.pk)
     token = (token or "").strip()[:80]
     if not grid_in_scope(by, locked.center.grid):

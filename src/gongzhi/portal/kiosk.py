@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core import clock
-from gongzhi.core.access import role_of
+from gongzhi.core.access import can, role_of
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
+from gongzhi.core.roles import HALL
 from gongzhi.hall.models import Service
-from gongzhi.hall.permissions import may_work_hall
 from gongzhi.hall.queue import ticket_issue
 from gongzhi.org.models import Center
 
@@ -143,7 +143,7 @@ def device_center(request) -> Center | None:
         return None
     center = Center.objects.filter(pk=center_pk).select_related("grid").first()
     by = get_user_model().objects.filter(pk=by_pk, is_active=True).first()
-    if center is None or by is None or not may_work_hall(by, center):
+    if center is None or by is None or not can(by, HALL, center.grid):
         return None
     return center
 
@@ -153,7 +153,7 @@ def device_center(request) -> Center | None:
 def register_device(request, center_pk: int):
     """Center staff: register this browser as the hall's self-service kiosk (取号)."""
     center = Center.objects.filter(pk=center_pk).select_related("grid").first()
-    if center is None or not may_work_hall(request.user, center):
+    if center is None or not can(request.user, HALL, center.grid):
         raise PermissionDenied(_("您无权为该综治中心登记自助终端"))
     if request.method == "GET":
         ctx = {"center": center, "registered": device_center(request)}

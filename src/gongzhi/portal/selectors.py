@@ -133,7 +133,7 @@ def connection_card(unit: Grid) -> ConnectionCard:
             a.staff
             for a in by_grid.get(grid.pk, [])
             if a.duty in (GridAssignment.Duty.WORKER, GridAssignment.Duty.LEADER)
-            and a.staff.role == "grid_worker"
+            and a.staff.is_grid_worker
         ]
         if workers and not card.workers:
             card.workers = workers
@@ -169,6 +169,14 @@ def bind_requests_for(user) -> QuerySet[BindRequest]:
         .filter(status=BindRequest.Status.PENDING)
         .select_related("account", "unit")
     )
+
+
+def moderation_waiting_count(user) -> int:
+    return moderation_queue_for(user).filter(status=PostModeration.Status.PENDING).count()
+
+
+def bind_request_waiting_count(user) -> int:
+    return bind_requests_for(user).count()
 
 
 def duty_phone_for(account: ResidentAccount | None) -> str:

@@ -16,9 +16,9 @@ from gongzhi.cases.notify import notify_users
 from gongzhi.cases.resident_notify import center_staff_ids
 from gongzhi.cases.services import case_act, case_create
 from gongzhi.core import clock, crypto
-from gongzhi.core.access import grid_in_scope, role_of
+from gongzhi.core.access import require
 from gongzhi.core.masking import mask_name
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import BIND_APPROVE, MODERATE
 from gongzhi.grids.models import Grid, Level
 from gongzhi.people.models import Resident
 
@@ -29,7 +29,6 @@ BIND_SALT = "gongzhi.portal.bind"
 BIND_MAX_AGE = 10 * 365 * 24 * 3600  # printed cards hang on a wall for years
 MAX_PHOTOS = 9
 MAX_TEXT = 2000
-MODERATORS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
 
 # Keyword → top-level category code (REFERENCE §6). First match wins, so the more specific
 # words come first. Top-level categories have no required extra questions, which a
@@ -146,8 +145,7 @@ def bind_request_create(
 @transaction.atomic
 def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindRequest:
     locked = BindRequest.objects.select_for_update().get(pk=request.pk)
-    if role_of(by) not in MODERATORS or not grid_in_scope(by, locked.unit):
-        raise PermissionDenied(_("您无权确认该绑定申请"))
+    require(by, BIND_APPROVE, locked.unit)
     locked.status = BIND_REQUEST.next_status(locked.status, "approve" if approve else "reject")
     locked.decided_by, locked.decided_at = by, clock.now()
     locked.save()
@@ -219,8 +217,7 @@ def post_create(
 
 
 def _require_moderator(by, case: Case) -> None:
-    if role_of(by) not in MODERATORS or not grid_in_scope(by, case.grid):
-        raise PermissionDenied(_("您无权管理该留言"))
+    require(by, MODERATE, case.grid)
 
 
 @transaction.atomic
@@ -245,8 +242,7 @@ def post_moderate(
 
 @transaction.atomic
 def board_setting_set(*, by, community: Grid, require_approval: bool) -> BoardSetting:
-    if role_of(by) not in MODERATORS or not grid_in_scope(by, community):
-        raise PermissionDenied(_("您无权修改该社区留言板设置"))
+    require(by, MODERATE, community, _("您无权修改该社区留言板设置"))
     row, _created = BoardSetting.objects.update_or_create(
         community=community, defaults={"require_approval": require_approval}
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.core.access import require
 from gongzhi.core.forms import service_errors
+from gongzhi.core.roles import HOTLINE
 
 from . import hotline
 from .forms_hotline import HotlineIntakeForm, HotlineStartForm
@@ -23,8 +24,7 @@ def intake_url(call: HotlineCall) -> str:
 
 
 def _hotline_staff(request) -> None:
-    if not hotline.may_take_calls(request.user):
-        raise PermissionDenied(_("仅综治中心工作人员可以受理热线来电"))
+    require(request.user, HOTLINE)
 
 
 @login_required

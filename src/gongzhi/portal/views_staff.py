@@ -1,29 +1,24 @@
 """Small staff pages: confirming residents' unit bindings and moderating the boards.
 
-Only center staff and admins, and only inside their own grid subtree (core.access).
+Who may: core.roles (BIND_APPROVE, MODERATE), inside their own grid subtree (core.access).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from gongzhi.core.access import role_of
+from gongzhi.core.access import require
 from gongzhi.core.forms import service_errors
+from gongzhi.core.roles import BIND_APPROVE, MODERATE
 
 from . import selectors, services
 from .models import PostModeration
 
 
-def _moderator_only(user) -> None:
-    if role_of(user) not in services.MODERATORS:
-        raise PermissionDenied(_("仅综治中心工作人员可以处理"))
-
-
 @login_required
 def binds(request):
-    _moderator_only(request.user)
+    require(request.user, BIND_APPROVE, message=_("仅综治中心工作人员可以处理"))
     pending = selectors.bind_requests_for(request.user)
     if request.method == "POST":
         row = get_object_or_404(pending, pk=request.POST.get("request") or 0)
@@ -38,7 +33,7 @@ def binds(request):
 
 @login_required
 def moderation(request):
-    _moderator_only(request.user)
+    require(request.user, MODERATE, message=_("仅综治中心工作人员可以处理"))
     queue = selectors.moderation_queue_for(request.user)
     if request.method == "POST":
         row = get_object_or_404(queue, pk=request.POST.get("post") or 0)

@@ -25,3 +25,13 @@ def onekey_call_list_for(user, *, since_id: int = 0) -> QuerySet[OneKeyCall]:
         .select_related("case", "unit", "account__resident")
         .order_by("-created_at", "-pk")[:CONSOLE_LIMIT]
     )
+
+
+def onekey_waiting_count(user) -> int:
+    """The console's calls nobody has acknowledged yet (and the resident has not cancelled)."""
+    since = clock.now() - dt.timedelta(hours=CONSOLE_HOURS)
+    return (
+        OneKeyCall.objects.restrict(user)
+        .filter(created_at__gte=since, acknowledged_at__isnull=True, cancelled_at__isnull=True)
+        .count()
+    )

@@ -17,8 +17,15 @@ from gongzhi.cases.models import CaseEvent, Category, Channel, Urgency
 from gongzhi.cases.notify import notify_users, outbound_queue
 from gongzhi.cases.services import case_create
 from gongzhi.core import clock
-from gongzhi.core.access import grid_in_scope, role_of, scope_covers, staff_of
-from gongzhi.core.roles import DISTRICT_WIDE, Role
+from gongzhi.core.access import (
+    district_wide,
+    grid_in_scope,
+    require,
+    role_of,
+    scope_covers,
+    staff_of,
+)
+from gongzhi.core.roles import DISTRICT_WIDE, LIVE_SCHEDULE
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, GridAssignment, Staff
 
@@ -77,8 +84,7 @@ def publish(group: str, event: dict) -> None:
 def staff_groups(user) -> list[str]:
     """The groups a staff member's socket joins: their own, their grids' and their center's."""
     staff = staff_of(user)
-    role = role_of(user)
-    if role is None:
+    if role_of(user) is None:
         return []
     groups = [user_group(user.pk)]
     if staff is not None:
@@ -86,7 +92,7 @@ def staff_groups(user) -> list[str]:
         groups += [grid_group(g) for g in grid_ids]
         if staff.center_id:
             groups.append(center_group(staff.center_id))
-    if role in DISTRICT_WIDE:
+    if district_wide(user):
         groups.append(DISTRICT_GROUP)
     return groups
 
@@ -351,19 +357,15 @@ def _log(session: LiveSession, kind: str, data: dict) -> LiveEvent:
 
 def _is_host(session: LiveSession, user) -> bool:
     return role_of(user) is not None and (
-        session.hosts.filter(pk=user.pk).exists() or role_of(user) in DISTRICT_WIDE
+        session.hosts.filter(pk=user.pk).exists() or district_wide(user)
     )
-
-
-LIVE_SCHEDULERS = frozenset({Role.ADMIN, Role.CENTER_STAFF})
 
 
 def live_session_create(
     *, by, topic: str, scheduled_at, hosts, stream_url: str = ""
 ) -> LiveSession:
-    if role_of(by) not in LIVE_SCHEDULERS:
-        # A session is open to the whole district: only its admins and the centers' staff.
-        raise PermissionDenied(_("只有区管理员和综治中心工作人员可以安排直播"))
+    # A session is open to the whole district: only its admins and the centers' staff.
+    require(by, LIVE_SCHEDULE)
     hosts = list(hosts)
     if any(h.pk != by.pk and not (role_of(h) and scope_covers(by, h)) for h in hosts):
         raise PermissionDenied(_("主持人须是您管辖范围内的工作人员"))

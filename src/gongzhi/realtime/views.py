@@ -13,8 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.core.access import role_of
+from gongzhi.core.access import can, role_of
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
+from gongzhi.core.roles import LIVE_SCHEDULE
 from gongzhi.portal.auth import current_account, resident_required
 
 from . import selectors, services
@@ -155,7 +156,12 @@ def live_list(request):
     if account is None and not is_staff:
         return resident_required(live_list)(request)
     sessions = LiveSession.objects.all()[:50]
-    return render(request, "realtime/live_list.html", {"sessions": sessions, "is_staff": is_staff})
+    ctx = {
+        "sessions": sessions,
+        "is_staff": is_staff,
+        "can_schedule": can(request.user, LIVE_SCHEDULE),
+    }
+    return render(request, "realtime/live_list.html", ctx)
 
 
 def live_room(request, pk: int):

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from gongzhi.core.paths import subtree_q
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import ADMIN_SITE, Role, has
 from gongzhi.grids.models import Grid, Level
 from gongzhi.org.models import Center, GridAssignment, Room, RoomKind, Staff
 from gongzhi.org.services import staff_create
@@ -101,7 +101,7 @@ def _ensure(account: DemoAccount, places: _Places, hashed: str) -> Staff:
     user = staff.user
     user.password = hashed
     user.is_active = True
-    user.is_superuser = user.is_staff = account.role == Role.ADMIN
+    user.is_superuser = user.is_staff = has(account.role, ADMIN_SITE)
     user.save(update_fields=["password", "is_active", "is_superuser", "is_staff"])
     return staff
 

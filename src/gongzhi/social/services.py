@@ -12,14 +12,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.access import require
 from gongzhi.core.phone import InvalidPhone, normalize_phone
+from gongzhi.core.roles import SOCIAL_MANAGE
 from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center
 from gongzhi.people.models import Resident
 
 from .models import Activity, Member, Organisation, OrgKind, Participation
-from .permissions import require_manage
 
 MAX_HOURS = Decimal("24")
 
@@ -42,7 +43,7 @@ def organisation_create(
     description: str = "",
 ) -> Organisation:  # fmt: skip
     grid = grid or center.grid
-    require_manage(by, grid)
+    require(by, SOCIAL_MANAGE, grid)
     name = clean_text(name, field="name", label=_("组织名称"), max_length=100)
     if kind not in OrgKind.values:
         raise ValidationError({"kind": _("请选择组织类型")})
@@ -63,7 +64,7 @@ def member_add(
     *, by, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
     can_mediate: bool = False, can_visit: bool = False, joined_on: dt.date | None = None,
 ) -> Member:  # fmt: skip
-    require_manage(by, organisation.grid)
+    require(by, SOCIAL_MANAGE, organisation.grid)
     if resident is not None and not name:
         name = resident.name
     name = clean_text(name, field="name", label=_("成员姓名"), max_length=50)
@@ -90,7 +91,7 @@ def activity_record(
     participants: Iterable[Member], description: str = "", member_hours: dict | None = None,
 ) -> Activity:  # fmt: skip
     """An activity and each participant's hours (the activity's length unless given)."""
-    require_manage(by, organisation.grid)
+    require(by, SOCIAL_MANAGE, organisation.grid)
     title = clean_text(title, field="title", label=_("活动名称"), max_length=100)
     if date is None:
         raise ValidationError({"date": _("请选择活动日期")})

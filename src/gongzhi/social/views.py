@@ -8,12 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from gongzhi.core.access import can
 from gongzhi.core.forms import service_errors
+from gongzhi.core.roles import SOCIAL_MANAGE
 
 from . import services as svc
 from .forms import ActivityForm, MemberForm, OrganisationForm
 from .models import Organisation
-from .permissions import may_manage
 from .selectors import activity_list_for, organisation_list_for, volunteer_ranking
 
 
@@ -57,7 +58,7 @@ def organisation_detail(request, pk: int):
         "ranking": volunteer_ranking(request.user, organisation=org, limit=10),
         "member_form": member_form,
         "activity_form": activity_form,
-        "can_manage": may_manage(request.user, org.grid),
+        "can_manage": can(request.user, SOCIAL_MANAGE, org.grid),
     }
     return render(request, "social/organisation_detail.html", context,
                   status=400 if request.method == "POST" else 200)  # fmt: skip

@@ -28,8 +28,9 @@ from gongzhi.cases.models import Case, CaseEvent, Channel, State
 from gongzhi.cases.models.extras import ConsultationTask
 from gongzhi.cases.selectors import inbox_q
 from gongzhi.core import clock
-from gongzhi.core.access import staff_of
+from gongzhi.core.access import can, staff_of
 from gongzhi.core.paths import subtree_q
+from gongzhi.core.roles import DIARY_REVIEW, FIELDWORK, Role
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import GridAssignment, Staff
 
@@ -175,11 +176,13 @@ def my_tasks(user) -> list[Task]:
 
 
 def diary_list_for(user) -> QuerySet[DiaryEntry]:
-    return (
-        DiaryEntry.objects.restrict(user)
-        .select_related("worker__staff", "grid")
-        .prefetch_related("photos", "comments__author")
-    )
+    """The diaries a user may open (list, detail, photos): those in scope for reviewers
+    (DIARY_REVIEW), only their own for everyone else (a grid worker's colleagues' entries
+    stay private to them and their reviewers)."""
+    qs = DiaryEntry.objects.restrict(user)
+    if not can(user, DIARY_REVIEW):
+        qs = qs.filter(worker=user)
+    return qs.select_related("worker__staff", "grid").prefetch_related("photos", "comments__author")
 
 
 def diary_get_for(user, pk: int) -> DiaryEntry:
@@ -214,6 +217,10 @@ def diary_public_feed(grid: Grid, *, limit: int = 50) -> list[DiaryEntry]:
 
 def change_request_list_for(user) -> QuerySet[ChangeRequest]:
     return ChangeRequest.objects.restrict(user).select_related("requested_by", "resident")
+
+
+def change_request_waiting_count(user) -> int:
+    return ChangeRequest.objects.restrict(user).filter(status=ChangeRequest.Status.PENDING).count()
 
 
 # --- how workers are doing ----------------------------------------------------------------
@@ -262,7 +269,7 @@ def leaderboard(community: Grid, *, since: dt.datetime | None = None) -> list[di
     rules = score_table()
     staff = (
         Staff.objects.filter(
-            role="grid_worker",
+            role=Role.GRID_WORKER,
             active=True,
             pk__in=GridAssignment.objects.filter(subtree_q("grid__path", community.path)).values(
                 "staff_id"
@@ -290,7 +297,7 @@ def _visit_coverage(user, staff) -> dict:
     if staff is None:
         return {"visits_done": 0, "visits_planned": 0}
     mine = Q(worker=staff)
-    if staff.role == "grid_worker":
+    if can(user, FIELDWORK):
         mine |= Q(worker__isnull=True)
     plans = (
         VisitPlan.objects.restrict(user)

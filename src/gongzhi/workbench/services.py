@@ -16,9 +16,9 @@ from gongzhi.cases.attachments import attachment_check
 from gongzhi.cases.models import Case, Category, Channel
 from gongzhi.cases.services import case_create
 from gongzhi.core import clock, crypto
-from gongzhi.core.access import can, grid_in_scope, role_of
+from gongzhi.core.access import can, grid_in_scope, require
 from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
-from gongzhi.core.roles import Role
+from gongzhi.core.roles import CHANGE, CHANGE_REVIEW, DIARY_REVIEW
 from gongzhi.people.models import SPECIAL_TAGS, Household, Resident
 from gongzhi.people.services import (
     clean_resident_fields,
@@ -155,8 +155,7 @@ def _images_only(uploads, *, field: str, message: str) -> list:
 
 @transaction.atomic
 def diary_comment_add(*, by, entry: DiaryEntry, text: str) -> DiaryComment:
-    if role_of(by) in (None, Role.GRID_WORKER) or not grid_in_scope(by, entry.grid):
-        raise PermissionDenied(_("只有负责该网格的中心工作人员可以点评"))
+    require(by, DIARY_REVIEW, entry.grid)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("请填写点评内容")})
@@ -322,7 +321,7 @@ def resident_collect_update(
 
 @transaction.atomic
 def _resident_change(by, resident: Resident, special_tags, fields: dict) -> ChangeRequest | None:
-    if not can(by, "change") or not grid_in_scope(by, resident.grid):
+    if not can(by, CHANGE, resident.grid):
         raise PermissionDenied(_("您无权修改该网格的人口信息"))
     current = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,
                "kind": resident.kind, "relation": resident.relation}  # fmt: skip
@@ -348,8 +347,7 @@ def _resident_change(by, resident: Resident, special_tags, fields: dict) -> Chan
 
 
 def _require_reviewer(by, request: ChangeRequest) -> None:
-    if role_of(by) not in (Role.CENTER_STAFF, Role.ADMIN) or not grid_in_scope(by, request.grid):
-        raise PermissionDenied(_("只有本社区综治中心工作人员可以审核"))
+    require(by, CHANGE_REVIEW, request.grid)
     if request.status != ChangeRequest.Status.PENDING:
         raise ValidationError({"status": _("该申请已审核,不能重复审核")})
 

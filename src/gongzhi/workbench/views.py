@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.cases.models import Category
 from gongzhi.core import clock
-from gongzhi.core.access import role_of, staff_of
+from gongzhi.core.access import can, staff_of
 from gongzhi.core.forms import service_errors
+from gongzhi.core.roles import CHANGE_REVIEW, DIARY_REVIEW
 from gongzhi.grids.models import Grid
 from gongzhi.people.models import SPECIAL_TAGS, Household, Relation, Resident, Tag
 
@@ -145,8 +146,6 @@ def diary_preview(request):
 @login_required
 def diary_list(request):
     entries = sel.diary_list_for(request.user)
-    if role_of(request.user) == "grid_worker":
-        entries = entries.filter(worker=request.user)
     return render(request, "workbench/diary_list.html", {"entries": entries[:100]})
 
 
@@ -179,7 +178,8 @@ def diary_detail(request, pk: int):
         except ValidationError as exc:
             error = " ".join(_errors(exc).values())
     public = sel.public_text(entry) if entry.is_public else ""
-    ctx = {"entry": entry, "error": error, "public": public}
+    ctx = {"entry": entry, "error": error, "public": public,
+           "can_comment": can(request.user, DIARY_REVIEW, entry.grid)}  # fmt: skip
     return render(request, "workbench/diary_detail.html", ctx)
 
 
@@ -322,7 +322,8 @@ def resident_edit(request, pk: int):
 @login_required
 def change_requests(request):
     qs = sel.change_request_list_for(request.user)
-    return render(request, "workbench/change_requests.html", {"requests": qs[:200]})
+    ctx = {"requests": qs[:200], "can_review": can(request.user, CHANGE_REVIEW)}
+    return render(request, "workbench/change_requests.html", ctx)
 
 
 @login_required

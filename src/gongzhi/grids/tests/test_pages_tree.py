@@ -87,9 +87,6 @@ def test_only_writers_see_the_register_household_button(district, login):
     assert "登记新户" not in login("leader").get(url).content.decode()
 
 
-def test_logging_in_lands_on_the_grid_tree(district, client):
-    from gongzhi.core.testing import PASSWORD
-
-    response = client.post(reverse("login"), {"username": "center", "password": PASSWORD})
-    assert response.status_code == 302
-    assert client.get(response["Location"], follow=True).context["grid"] == district.jinquan
+def test_the_grid_tree_opens_on_the_users_own_grid(district, login):
+    # Signing in lands on each role's own page (core/tests/test_navigation.py), no longer here.
+    assert login("center").get(reverse("grids:tree")).context["grid"] == district.jinquan
