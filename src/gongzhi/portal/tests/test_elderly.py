@@ -3,6 +3,7 @@ for everyone, no success swallowed, nothing pre-ticked for her, and a language c
 The sizes, fonts and axe-core checks are in test_browser_accessibility.py."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -225,3 +226,38 @@ def test_the_language_switch_never_sends_her_off_the_site(client):
                            {"language": "en", "next": "https://evil.example/"})  # fmt: skip
 
     assert not response["Location"].startswith("https://evil.example")
+
+
+# --- the accessibility check reaches every portal page -----------------------------------------
+
+
+def test_the_accessibility_check_visits_every_page_built_on_the_portal_layout(district, world):
+    """Each template that extends portal/base.html is rendered by one of the pages that
+    test_browser_accessibility.py checks with axe-core, so a new portal page is checked too."""
+    from django.conf import settings
+    from django.test import Client
+
+    from gongzhi.seeding.story import DEMO_PHONE
+
+    from .test_browser_accessibility import KIOSK_PAGES, signed_in_pages, signed_out_pages
+
+    used = set()
+
+    def visit(client, path):
+        used.update(t.name for t in client.get(path).templates if t.name)
+
+    out = Client()
+    out.post(reverse("portal_login"), {"phone": DEMO_PHONE})
+    visit(out, reverse("portal_verify"))
+    for path in [reverse("portal_login"), *signed_out_pages(world), *KIOSK_PAGES]:
+        visit(out, path)
+    signed = sign_in(Client(), world["account"])
+    for path in signed_in_pages(world):
+        visit(signed, path)
+
+    portal = set()
+    for template in Path(settings.BASE_DIR).rglob("templates/**/*.html"):
+        head = template.read_text(encoding="utf-8").split("\n", 1)[0]
+        if "extends" in head and "portal/base.html" in head:
+            portal.add(str(template.relative_to(template.parents[1])))
+    assert len(portal) > 20 and portal - used == set()
