@@ -23,11 +23,14 @@ $(VENV)/.installed: pyproject.toml requirements.lock package-lock.json | $(BIN)/
 $(VENV)/.installed-dev: pyproject.toml requirements-dev.lock package-lock.json | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python tools/build_assets.py --test
 	touch $@ $(VENV)/.installed
 
-# Re-copy the front-end libraries (after editing package.json's gongzhiAssets).
+# Re-copy the front-end libraries (after editing package.json's gongzhiAssets), and the
+# test-only ones (gongzhiTestAssets: axe-core, into var/test-assets/).
 assets: $(VENV)/.installed-dev
 	$(BIN)/python tools/build_assets.py
+	$(BIN)/python tools/build_assets.py --test
 
 # Re-resolve the Python lock files after changing pyproject.toml's dependencies.
 lock: $(VENV)/.installed-dev

@@ -307,6 +307,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None  # proxies in front 
 NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "gongzhi.cases.notify.LogBackend")
 NOTIFY_WECHAT_BACKEND = env_str("NOTIFY_WECHAT_BACKEND", "gongzhi.cases.notify.LogBackend")
 KPI_WEIGHTS = env_weights("KPI_WEIGHTS")  # "satisfaction=2,in_grid=1" or a JSON object
+# When a rated case enters the closure-side KPIs: at its handling deadline, or at the rating
+# when that comes first (docs/kpis.md, "When a rating counts").
+KPI_RATED_COUNTS_AT = env_choice("KPI_RATED_COUNTS_AT", "deadline", ("deadline", "rating"))
 MEDIATION_PDF_FONT = env_str("MEDIATION_PDF_FONT")
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "区综治中心")

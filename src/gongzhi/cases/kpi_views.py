@@ -20,9 +20,10 @@ from gongzhi.grids.navigation import visible_ancestors
 from gongzhi.grids.selectors import grid_children
 
 from .kpis import RATE_LABELS, kpis_compute, kpis_per_child
-from .kpis.compute import kpi_weights, kpiset_empty
+from .kpis.compute import kpi_weights, kpiset_empty, rated_rule
 from .kpis.export import kpi_export_workbook
 from .kpis.forms import KpiPeriodForm
+from .selectors import rated_not_counted
 
 
 def _grid_or_404(user, pk: int) -> Grid:
@@ -63,6 +64,7 @@ def kpi_grid(request, pk: int):
     grid = _grid_or_404(request.user, pk)
     form, period, kpis, children = _figures(request, grid)
     weights = kpi_weights()
+    pending_total, pending = rated_not_counted(request.user, grid=grid)
     context = {
         "grid": grid,
         "crumbs": visible_ancestors(request.user, grid),
@@ -75,6 +77,9 @@ def kpi_grid(request, pk: int):
         "weights": ", ".join(f"{RATE_LABELS[k]}×{w:g}" for k, w in weights.items()),
         "query": request.GET.urlencode(),
         "can_export": can(request.user, EXPORT),
+        "rated_rule": rated_rule(),
+        "pending": pending,
+        "pending_total": pending_total,
     }
     return render(request, "cases/kpi_grid.html", context)
 

@@ -13,7 +13,7 @@ from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import CASE_SUPERVISE
 
 from . import calendar
-from .models import Case, CaseEvent, Notification, State, Supervision
+from .models import Case, CaseEvent, Notification, Rating, State, Supervision
 from .workflow import FINAL_STATES, OPEN_STATES, allowed_actions  # noqa: F401 - re-exported
 
 INBOXES = ("todo", "in_progress", "done", "overdue", "supervised", "follow_up")
@@ -147,3 +147,33 @@ def notification_mark_read(user, *, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=clock.now())
+
+
+RATED_PENDING_LIMIT = 20
+
+
+def rated_not_counted(
+    user, *, grid, now: dt.datetime | None = None, limit: int = RATED_PENDING_LIMIT
+) -> tuple[int, list[Case]]:
+    """Rated cases of the user's cases in `grid`'s subtree that no KPI counts yet (their
+    closure side counts on a day still to come: docs/kpis.md, "When a rating counts").
+
+    Returns (how many, the `limit` counting soonest); each case carries `counts_on` (the
+    local date it will count) and `rating_label`."""
+    from .kpis.compute import EXCLUDED_STATES, close_count_at, close_count_instant
+
+    now = now or clock.now()
+    qs = (
+        Case.objects.restrict(user)
+        .filter(subtree_q("grid__path", grid.path), followed_up_at__isnull=False)
+        .exclude(state__in=EXCLUDED_STATES)
+        .alias(counts_at=close_count_at())
+        .filter(counts_at__gt=now)
+    )
+    rows = list(qs.select_related("category").order_by("counts_at", "pk")[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    labels = dict(Rating.choices)
+    for case in rows:
+        case.counts_on = close_count_instant(case).astimezone(calendar.LOCAL).date()
+        case.rating_label = labels.get(case.satisfaction, case.satisfaction)
+    return total, rows

@@ -31,8 +31,12 @@ def _backend_errors(name: str) -> list[Error]:
 
 
 def _kpi_errors() -> list[Error]:
-    from gongzhi.cases.kpis.compute import RATE_LABELS
+    from gongzhi.cases.kpis.compute import RATE_LABELS, RATED_RULES
 
+    rule = getattr(settings, "KPI_RATED_COUNTS_AT", "deadline")
+    if rule not in RATED_RULES:
+        return [Error(f"KPI_RATED_COUNTS_AT={rule!r} must be one of {RATED_RULES}",
+                      id="gongzhi.E002")]  # fmt: skip
     weights = settings.KPI_WEIGHTS
     if weights is None:
         return []

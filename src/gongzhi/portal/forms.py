@@ -1,7 +1,7 @@
 """Portal forms: thin wrappers whose cleaning is done by the services."""
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .services import PORTAL_CATEGORY_CODES
@@ -17,11 +17,17 @@ class VerifyForm(forms.Form):
 
 class PostForm(forms.Form):
     text = forms.CharField(label=_("问题或建议"), widget=forms.Textarea(attrs={"rows": 5}))
-    category = forms.ChoiceField(label=_("类别"), required=False)
-    is_public = forms.BooleanField(
-        label=_("公开到本社区留言板(匿名显示)"), required=False, initial=True
+    category = forms.ChoiceField(
+        label=_("类别"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
-    show_name = forms.BooleanField(label=_("显示我的姓氏(已脱敏)"), required=False)
+    is_public = forms.BooleanField(
+        label=_("公开到本社区留言板(匿名显示)"), required=False, initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )  # fmt: skip
+    show_name = forms.BooleanField(
+        label=_("显示我的姓氏(已脱敏)"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )  # fmt: skip
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     key = forms.CharField(widget=forms.HiddenInput, max_length=60)
@@ -38,17 +44,29 @@ def _star_choices() -> list[tuple[int, str]]:
     return [(i, gettext("%(n)d星") % {"n": i}) for i in range(5, 0, -1)]
 
 
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
 class RateForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("评价"),
         choices=[("satisfied", _("满意")), ("basic", _("基本满意")), ("unsatisfied", _("不满意"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("请选择评价"), "invalid_choice": _("请选择评价")},
     )
     stars = forms.TypedChoiceField(
         label=_("星级"), coerce=int, choices=_star_choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("请选择星级"), "invalid_choice": _("请选择星级")},
     )  # fmt: skip
-    resolved = forms.BooleanField(label=_("问题已解决"), required=False, initial=True)
+    # Nothing is ticked for her: left unanswered, the rating decides (不满意 = not solved).
+    resolved = forms.TypedChoiceField(
+        label=_("问题是否已解决"),
+        choices=[("yes", pgettext_lazy("rating", "已解决")), ("no", pgettext_lazy("rating", "未解决"))],
+        coerce=_yes, empty_value=None, required=False, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("请选择问题是否已解决")},
+    )  # fmt: skip
     comment = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -68,11 +68,15 @@ def post_react(request, pk: int):
     if case is None:
         raise Http404
     kind = request.POST.get("kind", "")
+    on = request.POST.get("on", "1") == "1"
     with service_errors(request=request, sep=";"):
-        services.post_react(
-            account=request.resident_account, case=case, kind=kind,
-            on=request.POST.get("on", "1") == "1",
-        )  # fmt: skip
+        services.post_react(account=request.resident_account, case=case, kind=kind, on=on)
+        if kind == "support":
+            messages.success(request, _("已记录:您也遇到了这个问题"))
+        elif on:
+            messages.success(request, _("已关注这条留言"))
+        else:
+            messages.success(request, _("已取消关注"))
     return redirect("portal_post", pk=case.pk)
 
 
@@ -118,9 +122,14 @@ def post_new(request):
                     form.add_error(None if field not in form.fields else field, text)
             else:
                 target = reverse("portal_my_posts") + f"#case-{case.pk}"
+                # Shown on the page the post lands on, whether the form was sent by the
+                # script (fetch, then a page load) or by the browser itself.
+                messages.success(
+                    request, _("提交成功!您的留言编号 %(number)s,办理进展会在“消息”里告诉您。")
+                    % {"number": case.number},
+                )  # fmt: skip
                 if wants_json:
                     return JsonResponse({"ok": True, "case": case.number, "redirect": target})
-                messages.success(request, _("留言已提交,编号 %(number)s") % {"number": case.number})
                 return redirect(target)
         else:
             errors = {k: ";".join(v) for k, v in form.errors.items()}
@@ -137,7 +146,7 @@ def my_posts(request):
     for case in cases:
         case.public_events = selectors.public_timeline(case)
         case.can_rate = case.state == State.CLOSED
-    ctx = {"cases": cases, "rate_form": RateForm(initial={"resolved": True}), "account": account}
+    ctx = {"cases": cases, "rate_form": RateForm(), "account": account}
     return render(request, "portal/my_posts.html", ctx)
 
 
@@ -167,7 +176,7 @@ def rate(request, pk: int):
     case = get_object_or_404(Case.objects.filter(selectors.mine_q(account)), pk=pk)
     form = RateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择评价和星级"))
+        messages.error(request, ";".join(e for errors in form.errors.values() for e in errors))
         return redirect(reverse("portal_my_posts") + f"#case-{case.pk}")
     data = form.cleaned_data
     try:

@@ -25,7 +25,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Least, Substr
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases.models import Case, OwningLevel, Rating, State
@@ -42,6 +42,11 @@ CLOSED_STATES = (State.CLOSED, State.FOLLOWED_UP, State.ARCHIVED)
 # The latest resolution stands (not reworked or reopened since).
 RESOLVED_STATES = (State.RESOLVED, State.VERIFIED, *CLOSED_STATES)
 GOOD_RATINGS = (Rating.SATISFIED, Rating.BASIC)
+
+# When a rated case enters the closure-side figures (settings.KPI_RATED_COUNTS_AT, see
+# docs/kpis.md "When a rating counts"): at its handling deadline (the default), or at the
+# rating when that comes first.
+RATED_RULES = ("deadline", "rating")
 
 # 三率 (Beijing 接诉即办): 响应率, 解决率, 满意率, equal weights unless settings say otherwise.
 DEFAULT_KPI_WEIGHTS = {"response": 1.0, "resolution": 1.0, "satisfaction": 1.0}
@@ -122,7 +127,46 @@ def kpi_score(kpis: KpiSet, weights: dict[str, float] | None = None) -> float | 
     return round(100 * sum(w * v for w, v in parts) / sum(w for w, _ in parts), 2)
 
 
+def rated_rule() -> str:
+    """settings.KPI_RATED_COUNTS_AT: "deadline" (default) or "rating" (the checks refuse
+    anything else)."""
+    rule = getattr(settings, "KPI_RATED_COUNTS_AT", "deadline")
+    return rule if rule in RATED_RULES else "deadline"
+
+
 # --- the query ---------------------------------------------------------------------------
+
+
+def close_due_q(start: dt.datetime, end: dt.datetime, now: dt.datetime | None) -> Q:
+    """The case's closure side counts in [start, end) and (when `now` is given) by now: its
+    handling deadline was reached there, or, under the "rating" rule, it was rated there
+    before that deadline. Plain column ranges, so the deadline index still serves them."""
+    deadline = Q(handle_red_at__gte=start, handle_red_at__lt=end)
+    if now is not None:
+        deadline &= Q(handle_red_at__lte=now)
+    if rated_rule() == "deadline":
+        return deadline
+    early = Q(followed_up_at__lt=F("handle_red_at"))
+    rated = Q(followed_up_at__gte=start, followed_up_at__lt=end)
+    if now is not None:
+        rated &= Q(followed_up_at__lte=now)
+    not_early = Q(followed_up_at__isnull=True) | Q(followed_up_at__gte=F("handle_red_at"))
+    return (deadline & not_early) | (rated & early)
+
+
+def close_count_at():
+    """The moment the closure side counts, as an SQL expression (see close_due_q)."""
+    if rated_rule() == "deadline":
+        return F("handle_red_at")
+    return Least("handle_red_at", Coalesce("followed_up_at", "handle_red_at"))
+
+
+def close_count_instant(case: Case) -> dt.datetime | None:
+    """close_count_at() for one case in Python (None: the case has no handling deadline)."""
+    deadline, rated = case.handle_red_at, case.followed_up_at
+    if deadline is not None and rated is not None and rated_rule() == "rating":
+        return min(deadline, rated)
+    return deadline
 
 
 def _due(deadline: str, period: Period, now: dt.datetime) -> Q:
@@ -176,13 +220,13 @@ def close_aggregates(h: Q) -> dict:
 
 def _aggregates(period: Period, now: dt.datetime) -> dict:
     return accept_aggregates(_due("accept_red_at", period, now)) | close_aggregates(
-        _due("handle_red_at", period, now)
+        close_due_q(period.start, period.end, now)
     )
 
 
 def _base(qs: QuerySet[Case] | None, period: Period, now: dt.datetime) -> QuerySet[Case]:
     qs = Case.objects.all() if qs is None else qs
-    touched = _due("accept_red_at", period, now) | _due("handle_red_at", period, now)
+    touched = _due("accept_red_at", period, now) | close_due_q(period.start, period.end, now)
     return qs.exclude(state__in=EXCLUDED_STATES).filter(touched)
 
 

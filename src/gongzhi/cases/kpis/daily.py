@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Substr, TruncDate
 
 from gongzhi.cases.calendar import LOCAL
@@ -41,6 +41,10 @@ from .compute import (
     RESOLVED_STATES,
     accept_aggregates,
     close_aggregates,
+    close_count_at,
+    close_count_instant,
+    close_due_q,
+    rated_rule,
 )
 
 SEAL_LAG = dt.timedelta(hours=1)
@@ -75,7 +79,8 @@ def contributions(case: Case) -> dict[Key, dict]:
                 case.responded_at is not None and case.responded_at <= case.accept_red_at
             ),
         }
-    if case.handle_red_at is not None:
+    counts_at = close_count_instant(case)  # the handling deadline, or an earlier rating
+    if counts_at is not None:
         closed_now = case.state in CLOSED_STATES
         closed_once = case.closed_at is not None
         followed = case.followed_up_at is not None
@@ -101,7 +106,7 @@ def contributions(case: Case) -> dict[Key, dict]:
             "in_grid": int(in_grids and resolved_now and case.resolved_level >= 1),
             "in_community": int(resolved_now and case.resolved_level >= 0),
         }
-        key = (local_day(case.handle_red_at), grid.path, grid.level)
+        key = (local_day(counts_at), grid.path, grid.level)
         out[key] = _add(out.get(key, {}), counters, 1)
     return out
 
@@ -148,17 +153,19 @@ def kpi_track(before: dict[Key, dict], case: Case, now: dt.datetime) -> int:
 
 def _insert_sql(side: str, lo: dt.date, hi: dt.date, depth: int) -> tuple[str, list]:
     """INSERT … SELECT of one side's counters for days lo..hi, grouped at one tree depth."""
-    deadline = "accept_red_at" if side == "accept" else "handle_red_at"
     everything = Q(pk__isnull=False)
-    aggregates = accept_aggregates(everything) if side == "accept" else close_aggregates(everything)
+    start, end = midnight(lo), midnight(hi + ONE_DAY)
+    if side == "accept":
+        aggregates, counts_at = accept_aggregates(everything), F("accept_red_at")
+        on_days = Q(accept_red_at__gte=start, accept_red_at__lt=end)
+    else:
+        aggregates, counts_at = close_aggregates(everything), close_count_at()
+        on_days = close_due_q(start, end, None)
     qs = (
         Case.objects.exclude(state__in=EXCLUDED_STATES)
-        .filter(
-            **{f"{deadline}__gte": midnight(lo), f"{deadline}__lt": midnight(hi + ONE_DAY)},
-            grid__depth__gte=depth,
-        )
+        .filter(on_days, grid__depth__gte=depth)
         .annotate(
-            kday=TruncDate(deadline, tzinfo=LOCAL),
+            kday=TruncDate(counts_at, tzinfo=LOCAL),
             kpath=Substr("grid__path", 1, depth * Grid.steplen),
         )
         .values("kday", "kpath")
@@ -193,7 +200,9 @@ def _reaggregate(lo: dt.date, hi: dt.date) -> None:
 
 
 def _first_deadline_day() -> dt.date | None:
-    found = Case.objects.aggregate(a=Min("accept_red_at"), h=Min("handle_red_at"))
+    found = Case.objects.aggregate(
+        a=Min("accept_red_at"), h=Min("handle_red_at"), r=Min("followed_up_at")
+    )
     days = [local_day(t) for t in found.values() if t is not None]
     return min(days, default=None)
 
@@ -205,7 +214,16 @@ def kpi_seal(now: dt.datetime | None = None, *, batch_days: int = SEAL_BATCH_DAY
     target = local_day(now - SEAL_LAG) - ONE_DAY
     done = 0
     with transaction.atomic():
-        sealed = KpiSealed.objects.select_for_update().first() or KpiSealed.objects.create()
+        sealed = KpiSealed.objects.select_for_update().first() or KpiSealed.objects.create(
+            rated_rule=rated_rule()
+        )
+        if sealed.rated_rule != rated_rule():
+            # KPI_RATED_COUNTS_AT changed: every sealed day was summed under the other rule.
+            # Start again (readers compute unsealed days from the cases meanwhile).
+            every = KpiDay.objects.all()
+            every._raw_delete(every.db)
+            sealed.through, sealed.rated_rule = None, rated_rule()
+            sealed.save(update_fields=["through", "rated_rule"])
         start = sealed.through + ONE_DAY if sealed.through else _first_deadline_day()
         if start is None:  # no case has a deadline yet: nothing before target to hold
             start = target + ONE_DAY
@@ -237,7 +255,7 @@ def kpi_rebuild(now: dt.datetime | None = None) -> dt.date | None:
         KpiSealed.objects.all().delete()
         every = KpiDay.objects.all()
         every._raw_delete(every.db)
-        KpiSealed.objects.create(through=None)
+        KpiSealed.objects.create(through=None, rated_rule=rated_rule())
         while kpi_seal(now, batch_days=100_000):
             pass
     return KpiSealed.objects.get().through

@@ -31,6 +31,7 @@ from .compute import (
     kpis_compute_live,
     kpis_grouped_live,
     kpiset_from_row,
+    rated_rule,
 )
 from .daily import COUNTER_NAMES, ONE_DAY, local_day
 from .periods import Period
@@ -41,7 +42,9 @@ _SUMS = {name: Sum(name) for name in COUNTER_NAMES}
 def _split(period: Period, now: dt.datetime) -> tuple[tuple | None, Period | None]:
     """(first, last) sealed days of the period to read from the aggregates, and the period
     of the remaining days to compute from the cases (either may be None)."""
-    through = KpiSealed.objects.values_list("through", flat=True).first()
+    through, rule = KpiSealed.objects.values_list("through", "rated_rule").first() or (None, None)
+    if rule != rated_rule():  # sealed under another KPI_RATED_COUNTS_AT: not used
+        through = None
     cut = period.first_day - ONE_DAY
     if through is not None:
         cut = max(cut, min(through, local_day(now) - ONE_DAY, period.last_day))

@@ -194,6 +194,8 @@ class Case(models.Model):
             # KPI denominators select by deadline (cases due within the period).
             models.Index(fields=["accept_red_at"], name="case_accept_red_idx"),
             models.Index(fields=["handle_red_at"], name="case_handle_red_idx"),
+            # … and by the rating, under KPI_RATED_COUNTS_AT=rating (docs/kpis.md).
+            models.Index(fields=["followed_up_at"], name="case_followed_up_idx"),
         ]
 
     def __str__(self) -> str:

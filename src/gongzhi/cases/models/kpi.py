@@ -60,6 +60,8 @@ class KpiSealed(models.Model):
     """One row: the KPI aggregates hold every day up to `through` (local dates)."""
 
     through = models.DateField(null=True)
+    # settings.KPI_RATED_COUNTS_AT the days were summed under; another value voids them.
+    rated_rule = models.CharField(max_length=10, default="deadline")
 
     def __str__(self) -> str:
         return f"sealed through {self.through}"

@@ -107,8 +107,11 @@ def _assert_oracle(rng, now) -> int:
     return checked
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_aggregates_equal_the_live_computation_through_seals_changes_and_rebuilds(district, seed):
+@pytest.mark.parametrize(("seed", "rule"), [(1, "deadline"), (2, "deadline"), (4, "rating")])
+def test_aggregates_equal_the_live_computation_through_seals_changes_and_rebuilds(
+    district, settings, seed, rule
+):
+    settings.KPI_RATED_COUNTS_AT = rule  # "rating": a rating before the deadline counts then
     rng = random.Random(seed)
     cases = _cases_insert(rng, 160)
     kpi_seal(T0, batch_days=30)  # a first seal comes in steps: some days sealed, some not

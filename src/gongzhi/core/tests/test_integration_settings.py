@@ -13,7 +13,8 @@ from gongzhi.env import env_weights
 
 NAMES = ["NOTIFY_SMS_BACKEND", "NOTIFY_WECHAT_BACKEND", "KPI_WEIGHTS", "MEDIATION_PDF_FONT",
          "OPEN311_JURISDICTION_ID", "OPEN311_CONTACT", "LIVE_STREAM_ALLOWED_HOSTS",
-         "ONE_KEY_DUTY_PHONE", "KIOSK_IDLE_SECONDS", "OPEN311_RATE"]  # fmt: skip
+         "ONE_KEY_DUTY_PHONE", "KIOSK_IDLE_SECONDS", "OPEN311_RATE",
+         "KPI_RATED_COUNTS_AT"]  # fmt: skip
 
 
 def _gongzhi(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -38,6 +39,7 @@ def test_each_setting_is_read_from_the_environment(tmp_path):
         "ONE_KEY_DUTY_PHONE": "09371234567",
         "KIOSK_IDLE_SECONDS": "120",
         "GONGZHI_OPEN311_RATE": "30/60",
+        "KPI_RATED_COUNTS_AT": "Rating",
     }
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({n: getattr(s, n) "
@@ -57,6 +59,7 @@ def test_each_setting_is_read_from_the_environment(tmp_path):
         "ONE_KEY_DUTY_PHONE": "09371234567",
         "KIOSK_IDLE_SECONDS": 120,
         "OPEN311_RATE": "30/60",
+        "KPI_RATED_COUNTS_AT": "rating",
     }
 
 
@@ -64,6 +67,12 @@ def test_a_bad_sms_backend_path_stops_every_command():
     result = _gongzhi(["check"], {"NOTIFY_SMS_BACKEND": "x.y.Z"})
     assert result.returncode != 0
     assert "gongzhi.E001" in result.stderr and "x.y.Z" in result.stderr
+
+
+def test_a_garbage_rating_rule_stops_every_command():
+    result = _gongzhi(["check"], {"KPI_RATED_COUNTS_AT": "whenever"})
+    assert result.returncode != 0
+    assert "KPI_RATED_COUNTS_AT" in result.stderr and "whenever" in result.stderr
 
 
 def test_the_configured_sms_backend_is_the_one_used(settings):
@@ -86,6 +95,9 @@ def test_the_configured_sms_backend_is_the_one_used(settings):
         ("NOTIFY_WECHAT_BACKEND", "os.path", "gongzhi.E001"),
         ("KPI_WEIGHTS", {"nonsense": 1.0}, "gongzhi.E002"),
         ("KPI_WEIGHTS", {"satisfaction": 0.0}, "gongzhi.E002"),
+        ("KPI_RATED_COUNTS_AT", "soon", "gongzhi.E002"),
+        ("KPI_RATED_COUNTS_AT", "", "gongzhi.E002"),
+        ("KPI_RATED_COUNTS_AT", "rating\x00", "gongzhi.E002"),
         ("MEDIATION_PDF_FONT", "/no/such/font.ttf", "gongzhi.E003"),
         ("OPEN311_RATE", "sixty", "gongzhi.E004"),
         ("OPEN311_RATE", "0/60", "gongzhi.E004"),

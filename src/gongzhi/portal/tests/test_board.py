@@ -130,7 +130,7 @@ def test_the_reporter_rates_a_closed_case_in_my_posts(district, client):
 
     client.post(
         reverse("portal_rate", args=[case.pk]),
-        {"rating": "basic", "stars": "4", "comment": "还行", "resolved": "on"},
+        {"rating": "basic", "stars": "4", "comment": "还行", "resolved": "yes"},
     )
 
     row = FollowUp.objects.get(case=case)

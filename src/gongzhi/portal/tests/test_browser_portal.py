@@ -57,6 +57,8 @@ def test_a_post_with_a_photo_is_handled_by_staff_and_rated_by_the_resident(
     page.wait_for_url(re.compile(r"/me/posts/"), wait_until="domcontentloaded", timeout=30_000)
 
     case = Case.objects.get()
+    # Sent by the script (fetch), and still told so on the page it lands on (issue 15.8).
+    assert f"提交成功!您的留言编号 {case.number}" in page.get_by_role("alert").inner_text()
     assert (case.category.code, case.attachments.count()) == ("04", 1)
     gridworker, center = district.users["gridworker"], district.users["center"]
     for user, action, comment in (
@@ -68,8 +70,9 @@ def test_a_post_with_a_photo_is_handled_by_staff_and_rated_by_the_resident(
     page.reload()
     card = page.locator(f"[data-case='{case.number}']")
     assert "路灯已更换" in card.inner_text()
-    card.get_by_label("满意", exact=True).check()
-    card.get_by_label("5星").check()
+    card.get_by_text("满意", exact=True).click()  # big toggle buttons: she taps the label
+    card.get_by_text("5星", exact=True).click()
+    assert card.get_by_label("满意", exact=True).is_checked()
     card.get_by_role("button", name="提交评价").click()
     page.get_by_text("感谢您的评价").wait_for()
 

@@ -68,8 +68,9 @@ def test_ru_yufang_is_told_called_back_and_rates_on_a_phone(live_server_url, bro
 
     page.get_by_role("link", name="查看办理进度").first.click()
     card = page.locator(f"[data-case='{case.number}']")
-    card.get_by_label("满意", exact=True).check()
-    card.get_by_label("5星").check()
+    card.get_by_text("满意", exact=True).click()  # big toggle buttons: she taps the label
+    card.get_by_text("5星", exact=True).click()
+    assert card.get_by_label("满意", exact=True).is_checked()
     card.get_by_role("button", name="提交评价").click()
     page.get_by_text("感谢您的评价").wait_for()
     assert Case.objects.get(pk=case.pk).state == State.FOLLOWED_UP

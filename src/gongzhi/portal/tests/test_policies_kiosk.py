@@ -66,10 +66,16 @@ def test_a_script_in_the_search_box_is_shown_escaped(client, publicity):
     assert "<script>x</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_the_bottom_nav_links_to_policies_and_the_live_room(client):
-    nav = client.get("/").content.decode().split('class="portal-nav"')[1]
+def test_the_bottom_nav_keeps_five_wide_entries_and_home_links_policies_and_the_live_room(client):
+    # Five entries leave each 72 px at 360 px for its label at 18 px (大字, issue 15.8);
+    # 政策 and 直播 are one tap away on 首页.
+    page = client.get("/").content.decode()
+    nav = page.split('class="portal-nav"')[1].split("</nav>")[0]
 
-    assert reverse("portal_policies") in nav and reverse("realtime:live_list") in nav
+    assert nav.count("<a ") == 5
+    assert reverse("portal_messages") in nav and reverse("portal_card") in nav
+    tiles = page.split("portal-tiles")[1]
+    assert reverse("portal_policies") in tiles and reverse("realtime:live_list") in tiles
 
 
 def test_home_links_to_the_hotline_numbers_policies_and_live_room(client):
