@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import threading
 
 from gongzhi.core.wsgi_bridge import SPOOL_BYTES, WsgiBridge
 
@@ -26,10 +27,21 @@ def _serve(app, *, method="GET", path="/", query=b"", headers=(), body_chunks=(b
     async def send(message):
         sent.append(message)
 
-    try:
-        asyncio.run(bridge(scope, receive, send))
-    finally:
-        bridge.shutdown()
+    failure = []
+
+    def serve():  # in a thread of its own: the test's thread may already run an event loop
+        try:
+            asyncio.run(bridge(scope, receive, send))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join(timeout=60)
+    bridge.shutdown()
+    assert not thread.is_alive(), "the bridge did not finish"
+    if failure:
+        raise failure[0]
     return sent
 
 
@@ -123,8 +135,6 @@ def test_a_streaming_response_is_sent_chunk_by_chunk_and_closed():
 
 
 def test_a_non_streaming_response_is_closed_in_the_request_thread():
-    import threading
-
     closed_in = []
 
     class Result(list):
