@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from gongzhi.core.access import role_of
 
@@ -60,6 +61,7 @@ def metrics(request):
     return HttpResponse(render(), content_type=CONTENT_TYPE_LATEST)
 
 
+@require_GET
 @login_required
 def landing(request):
     """After signing in: the role's own start page (core.roles.LANDING)."""
@@ -68,6 +70,7 @@ def landing(request):
     return redirect(landing_url(request.user))
 
 
+@require_GET
 @login_required
 def nav_counts(request):
     """The bar's badges (what waits for the user), fetched by htmx after the page loaded and

@@ -20,7 +20,7 @@ from .workflow import REQUEST
 REQUEST_SOURCES = (Source.HALL, Source.RESIDENT)
 
 
-def may_schedule(user, center: Center) -> bool:
+def _may_schedule(user, center: Center) -> bool:
     """Who arranges a center's counselling calendar: its own counsellors, and those who manage
     counselling rooms (window clerks, admins) within their scope."""
     if can(user, COUNSEL):
@@ -53,7 +53,7 @@ def appointment_request_create(
     checked that `by` is that resident; a hall referral is made by the window clerk."""
     if source not in REQUEST_SOURCES:
         raise ValidationError({"source": _("未知的申请来源")})
-    if source == Source.HALL and not may_schedule(by, center):
+    if source == Source.HALL and not _may_schedule(by, center):
         raise PermissionDenied(_("您无权向该中心心理咨询室转介"))
     preferred = clean_text(
         preferred, field="preferred", label=_("希望时间"), max_length=100, required=False
@@ -77,7 +77,7 @@ def appointment_request_schedule(
     from .services import appointment_book  # services re-exports this module
 
     locked = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
-    if not may_schedule(by, locked.center):
+    if not _may_schedule(by, locked.center):
         raise PermissionDenied(_("您无权安排该咨询申请"))
     status = REQUEST.next_status(locked.status, "schedule")
     if slot is None or slot.center_id != locked.center_id or slot.cancelled_at is not None:
@@ -93,7 +93,7 @@ def appointment_request_decline(
     *, by, request: AppointmentRequest, reason: str
 ) -> AppointmentRequest:
     locked = AppointmentRequest.objects.select_for_update().get(pk=request.pk)
-    if not may_schedule(by, locked.center):
+    if not _may_schedule(by, locked.center):
         raise PermissionDenied(_("您无权处理该咨询申请"))
     status = REQUEST.next_status(locked.status, "decline")
     locked.decline_reason = clean_text(reason, field="reason", label=_("原因"), max_length=200)

@@ -242,3 +242,12 @@ def test_the_counts_are_for_staff_only(district):
     account = account_get_or_create(phone="13800009999")
     assert _client(account.user).get("/nav/counts/").status_code == 204
     assert Client().get("/nav/counts/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/nav/counts/", "/start/"])
+def test_junk_sent_to_the_nav_endpoints_is_ignored_or_refused(district, path):
+    client = _client(district.users["center"])
+    for junk in ("?inbox=%ff%fe", "?x=" + "长" * 5000, "?x=%01%02%7f", "?role=admin"):
+        assert client.get(path + junk, follow=True).status_code == 200
+    assert client.post(path, {"text": "x" * 10_000}).status_code == 405
+    assert client.get(path + "?x=%00").status_code == 400  # NUL: refused at the door
