@@ -123,6 +123,9 @@ class BoundaryVersion(models.Model):
         verbose_name = _("网格边界版本")
         verbose_name_plural = _("网格边界版本")
 
+    def __str__(self) -> str:
+        return self.token
+
 
 class BoundaryImport(models.Model):
     """An uploaded boundary file that passed validation, waiting for (or past) confirmation.
@@ -136,7 +139,10 @@ class BoundaryImport(models.Model):
         APPLIED = "applied", _("已导入")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("导入人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("导入人"),
     )
     filename = models.CharField(_("文件名"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
@@ -149,3 +155,6 @@ class BoundaryImport(models.Model):
         verbose_name = _("网格边界导入")
         verbose_name_plural = _("网格边界导入")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
