@@ -140,10 +140,12 @@ class BoundaryImport(models.Model):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("导入人"),
-    )
+    )  # None: the import_boundaries command
     filename = models.CharField(_("文件名"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     boundaries = models.JSONField(_("边界"), default=dict)  # {grid code: GeoJSON geometry}

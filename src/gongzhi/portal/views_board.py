@@ -14,6 +14,7 @@ from gongzhi.cases.models import Case, Category, State
 from gongzhi.cases.workflow import TransitionError
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
+from gongzhi.grids.selectors import map_bounds_for
 
 from . import selectors, services
 from .auth import current_account, resident_required
@@ -127,7 +128,7 @@ def post_new(request):
             errors = {k: ";".join(v) for k, v in form.errors.items()}
         if wants_json:
             return JsonResponse({"ok": False, "errors": errors}, status=400)
-    ctx = {"form": form, "account": account}
+    ctx = {"form": form, "account": account, "bounds": map_bounds_for(request.user)}
     return render(request, "portal/post_new.html", ctx, status=400 if form.errors else 200)
 
 

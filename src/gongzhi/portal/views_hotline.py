@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gongzhi.grids.selectors import map_bounds_for
+
 from . import hotline
 from .forms_hotline import HotlineIntakeForm, HotlineStartForm
 from .models import HotlineCall
@@ -83,5 +85,10 @@ def call(request, pk: int):
                     messages.success(request, _("已记录当场解答"))
                 return redirect("portal_staff_hotline")
         status = 400
-    ctx = {"call": row, "form": form, "residents": residents}
+    ctx = {
+        "call": row,
+        "form": form,
+        "residents": residents,
+        "bounds": map_bounds_for(request.user),
+    }
     return render(request, "portal/staff/hotline_call.html", ctx, status=status)

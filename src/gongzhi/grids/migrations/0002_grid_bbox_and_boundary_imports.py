@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('report', models.JSONField(default=dict, verbose_name='预览')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='导入时间')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
             ],
             options={
                 'verbose_name': '网格边界导入',
