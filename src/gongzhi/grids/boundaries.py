@@ -193,11 +193,12 @@ def _check_siblings(grids, metric, lat0, out: BoundaryPreview) -> None:
         groups[grids[code].path[:-step]].append((code, shape))
     depths = {grids[c].depth for c in metric}
     stored = Grid.objects.filter(depth__in=depths, boundary__isnull=False).exclude(code__in=metric)
+    names = {c: g.name for c, g in grids.items()}
     for g in stored.only("pk", "code", "name", "path", "boundary").iterator(chunk_size=2000):
         key = g.path[:-step]
         if key in groups and (shape := _stored_shape(g)) is not None:
             groups[key].append((g.code, to_metres(shape, lat0)))
-    names = {c: g.name for c, g in grids.items()}
+            names[g.code] = g.name
     tol = out.tolerance_m
     for members in groups.values():
         if len(members) < 2:

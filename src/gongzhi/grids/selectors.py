@@ -143,8 +143,13 @@ def grid_outlines_for(
     elif parent is not None:
         qs = qs.filter(subtree_q("path", parent.path), depth=parent.depth + 1)
     else:
+        from gongzhi.core.access import role_of
+
+        wanted = level if level is not None else level_for_zoom(zoom)
+        if role_of(user) is None:
+            wanted = min(wanted, PUBLIC_MAX_LEVEL)
         top = qs.order_by("level").values_list("level", flat=True).first() or 0
-        qs = qs.filter(level=max(level if level is not None else level_for_zoom(zoom), top))
+        qs = qs.filter(level=max(wanted, top))
         if bbox is not None:
             qs = in_bbox(qs, *bbox)
     rows = list(qs.only("pk", "code", "name", "level")[: MAX_OUTLINES + 1])
