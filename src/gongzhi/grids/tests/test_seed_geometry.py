@@ -48,7 +48,7 @@ def test_the_36_level1_grids_tile_the_district_extent():
     assert union.symmetric_difference(district).area < 1e-6 * district.area
     assert sum(s.area for s in level1) == pytest.approx(district.area, rel=1e-6)  # no overlap
     minx, miny, maxx, maxy = district.bounds
-    assert (minx, miny) >= (98.2, 39.0) and maxx <= 99.4 and maxy <= 40.0
+    assert minx >= 98.2 and miny >= 39.0 and maxx <= 99.4 and maxy <= 40.0
 
 
 def test_the_urban_level1_grids_surround_the_seat_and_the_towns_lie_around_them():
