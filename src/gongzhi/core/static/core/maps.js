@@ -22,7 +22,9 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { preferCanvas: true, attributionControl: !!el.dataset.tileUrl });
+    var map = L.map(el, {
+      preferCanvas: true, attributionControl: !!el.dataset.tileUrl, minZoom: 5, maxZoom: 19
+    });
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, {
         maxZoom: 18, attribution: el.dataset.tileAttribution || "", subdomains: "01234567"
