@@ -64,7 +64,9 @@ def test_the_map_filters_by_state_category_and_time(bounded, login):
     open_case = report(bounded)
     rejected = report(bounded, title="另一件")
     act(bounded, rejected, "center", "reject", comment="不属于受理范围")
-    other = report(bounded, category=Category.objects.get(code="0401"), extra={"facility": "streetlight"})
+    other = report(
+        bounded, category=Category.objects.get(code="0401"), extra={"facility": "streetlight"}
+    )
     client = login("center")
     assert numbers(client.get(DATA, {"state": "open"})) == {open_case.number, other.number}
     assert numbers(client.get(DATA, {"state": "final"})) == {rejected.number}

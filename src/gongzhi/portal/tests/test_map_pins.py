@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from gongzhi.cases.models import Case
-from gongzhi.grids.testing import IN_UNIT_A, IN_UNIT_B, IN_UNIT_X, bound_district
+from gongzhi.grids.testing import IN_UNIT_B, IN_UNIT_X, bound_district
 from gongzhi.portal import services
 from gongzhi.portal.models import HotlineCall
 
@@ -65,7 +65,9 @@ def test_a_garbage_pin_is_refused_and_writes_nothing(bounded, client, lat, lng):
 
 def test_the_service_places_a_pinned_post_by_its_point(bounded):
     account = resident(bounded, unit=bounded.unit_a)
-    case = services.post_create(account=account, text="井盖丢了", lat=IN_UNIT_X[0], lng=IN_UNIT_X[1])
+    case = services.post_create(
+        account=account, text="井盖丢了", lat=IN_UNIT_X[0], lng=IN_UNIT_X[1]
+    )
     assert case.grid == bounded.unit_x
 
 

@@ -69,7 +69,9 @@ def test_the_report_form_posts_the_location_from_the_locate_button(bounded, logi
     })  # fmt: skip
     assert response.status_code in (200, 302)
     assert Case.objects.get().lat == IN_UNIT_A[0]
-    response = client.post(reverse("workbench:report_new"),
-                           {"category": CATEGORY, "description": "x", "lat": "abc", "lng": "1"})
+    response = client.post(
+        reverse("workbench:report_new"),
+        {"category": CATEGORY, "description": "x", "lat": "abc", "lng": "1"},
+    )
     assert response.status_code == 400 and "位置坐标无效" in response.content.decode()
     assert Case.objects.count() == 1
