@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from gongzhi.grids.geometry import GeometryError, parse, zoom_tolerance
 from gongzhi.grids.models import BoundaryVersion, Grid
@@ -127,15 +127,34 @@ def grid_pk_for_point(lat: float, lng: float, *, index: PointIndex | None = None
 
 
 def grid_for_point(lat: float, lng: float) -> Grid | None:
-    """The unit (or deepest bounded) grid containing the point; None outside every grid."""
-    pk = grid_pk_for_point(lat, lng)
+    """The unit (or deepest bounded) grid containing the point; None outside every grid.
+
+    One query when the index is current: the Grid row, with the stored token beside it
+    (the boundary itself is deferred). A token that differs rebuilds the index and asks
+    again; so does a row that is gone (rows changed without a token change: a rolled-back
+    test, a shell).
+    """
+    index = _current["index"]
+    if index is None:
+        index = point_index()
+    pk = grid_pk_for_point(lat, lng, index=index)
     if pk is None:
-        return None
-    grid = Grid.objects.filter(pk=pk).first()
-    if grid is None:  # rows changed without a token change (a rolled-back test, a shell)
-        pk = grid_pk_for_point(lat, lng, index=point_index(force=True))
-        grid = Grid.objects.filter(pk=pk).first() if pk is not None else None
-    return grid
+        if boundary_token() == index.token:
+            return None
+        index = point_index()
+        pk = grid_pk_for_point(lat, lng, index=index)
+        return _grid_row(pk)
+    token = BoundaryVersion.objects.filter(pk=VERSION_PK).values("token")[:1]
+    row = Grid.objects.defer("boundary").annotate(stored_token=Subquery(token)).filter(pk=pk)
+    grid = row.first()
+    if grid is not None and grid.stored_token == index.token:
+        return grid
+    index = point_index(force=grid is None)
+    return _grid_row(grid_pk_for_point(lat, lng, index=index))
+
+
+def _grid_row(pk: int | None) -> Grid | None:
+    return Grid.objects.defer("boundary").filter(pk=pk).first() if pk is not None else None
 
 
 # --- outlines ------------------------------------------------------------------------------

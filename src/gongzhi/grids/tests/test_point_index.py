@@ -137,3 +137,22 @@ def test_a_broken_stored_boundary_is_left_out_of_the_index_rather_than_failing(b
     )
     boundaries_changed()
     assert grid_for_point(*IN_UNIT_A) == bounded.building
+
+
+def test_a_look_up_with_a_current_index_is_one_query(bounded, django_assert_num_queries):
+    grid_for_point(*IN_UNIT_A)  # builds the index
+    with django_assert_num_queries(1):  # the row and the stored token together
+        assert grid_for_point(*IN_UNIT_B) == bounded.unit_b
+    with django_assert_num_queries(1):  # the token only
+        assert grid_for_point(30.0, 100.0) is None
+
+
+def test_a_token_changed_by_another_process_is_noticed_on_the_next_look_up(bounded):
+    grid_for_point(*IN_UNIT_A)
+    # Another process imported boundaries: only the rows and the stored token changed here.
+    Grid.objects.filter(pk=bounded.unit_a.pk).update(boundary=None)
+    from gongzhi.grids.models import BoundaryVersion
+
+    BoundaryVersion.objects.filter(pk=geo.VERSION_PK).update(token="elsewhere")
+    assert grid_for_point(*IN_UNIT_A) == bounded.building
+    assert point_index().token == "elsewhere"
