@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from django.db.models import QuerySet, Subquery
+from django.db import connection
+from django.db.models import QuerySet
 
 from gongzhi.grids.geometry import GeometryError, parse, zoom_tolerance
 from gongzhi.grids.models import BoundaryVersion, Grid
@@ -144,17 +145,62 @@ def grid_for_point(lat: float, lng: float) -> Grid | None:
         index = point_index()
         pk = grid_pk_for_point(lat, lng, index=index)
         return _grid_row(pk)
-    token = BoundaryVersion.objects.filter(pk=VERSION_PK).values("token")[:1]
-    row = Grid.objects.defer("boundary").annotate(stored_token=Subquery(token)).filter(pk=pk)
-    grid = row.first()
-    if grid is not None and grid.stored_token == index.token:
+    grid, token = _grid_and_token(pk)
+    if grid is not None and token == index.token:
         return grid
     index = point_index(force=grid is None)
     return _grid_row(grid_pk_for_point(lat, lng, index=index))
 
 
 def _grid_row(pk: int | None) -> Grid | None:
-    return Grid.objects.defer("boundary").filter(pk=pk).first() if pk is not None else None
+    return _grid_and_token(pk)[0] if pk is not None else None
+
+
+def _row_reader():
+    """(SQL, reader) for one Grid row without its boundary, plus the stored token.
+
+    Plain SQL rather than a queryset: building and compiling a queryset costs ten times
+    the look-up itself (0.7 ms against 0.05 ms on SQLite). The row becomes a Grid through
+    the backend's own converters and Grid.from_db, exactly as the ORM would make it.
+    """
+    fields = [f for f in Grid._meta.concrete_fields if f.attname != "boundary"]
+    table = Grid._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields)
+    # Only model metadata is formatted in; the two values are parameters.
+    version = quote(BoundaryVersion._meta.db_table)
+    token = f"(SELECT {quote('token')} FROM {version} WHERE id = %s)"  # noqa: S608
+    sql = f"SELECT {columns}, {token} FROM {quote(table)} WHERE {quote(table)}.id = %s"  # noqa: S608
+    converters = []
+    for f in fields:
+        col = f.get_col(table)
+        found = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+        converters.append((col, found))
+    names = [f.attname for f in fields]
+
+    def read(row) -> tuple[Grid, str | None]:
+        values = []
+        for value, (col, found) in zip(row, converters, strict=False):
+            for convert in found:
+                value = convert(value, col, connection)
+            values.append(value)
+        return Grid.from_db(connection.alias, names, values), row[-1]
+
+    return sql, read
+
+
+_readers: dict[str, tuple] = {}
+
+
+def _grid_and_token(pk: int) -> tuple[Grid | None, str | None]:
+    key = connection.vendor
+    if key not in _readers:
+        _readers[key] = _row_reader()
+    sql, read = _readers[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [VERSION_PK, pk])
+        row = cursor.fetchone()
+    return read(row) if row is not None else (None, None)
 
 
 # --- outlines ------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Reads over the grid tree. Each subtree read is one indexed range query."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Substr
 
+from gongzhi.core.access import role_of, scope_paths
 from gongzhi.core.paths import subtree_q
+from gongzhi.grids.geo import MAX_OUTLINES, feature_collection, in_bbox, outline_features
 from gongzhi.grids.models import Grid
 
 
@@ -113,8 +115,6 @@ def level_for_zoom(zoom: int | None) -> int:
 def map_grids_for(user):
     """Grids whose outlines the user's maps may draw: the restrict() scope for staff; the
     district and its level-1 grids (public geography) for residents and visitors."""
-    from gongzhi.core.access import role_of
-
     if role_of(user) is None:
         return Grid.objects.filter(level__lte=PUBLIC_MAX_LEVEL)
     return Grid.objects.restrict(user)
@@ -131,20 +131,17 @@ def grid_outlines_for(
 ) -> dict:
     """A GeoJSON FeatureCollection of grid outlines within the user's scope.
 
-    `grid`: that grid alone; `parent`: its children (a drill-down); otherwise the grids of `level` (by default the
-    one for `zoom`, never above the user's own top level) whose bounding box meets `bbox`
-    (west, south, east, north). At most MAX_OUTLINES features ("truncated": true beyond).
+    `grid`: that grid alone; `parent`: its children (a drill-down); otherwise the grids of
+    `level` (by default the one for `zoom`, never above the user's own top level) whose
+    bounding box meets `bbox` (west, south, east, north). At most MAX_OUTLINES features
+    ("truncated": true beyond).
     """
-    from gongzhi.grids.geo import MAX_OUTLINES, feature_collection, in_bbox, outline_features
-
     qs = map_grids_for(user).filter(boundary__isnull=False)
     if grid is not None:
         qs = qs.filter(pk=grid.pk)
     elif parent is not None:
         qs = qs.filter(subtree_q("path", parent.path), depth=parent.depth + 1)
     else:
-        from gongzhi.core.access import role_of
-
         wanted = level if level is not None else level_for_zoom(zoom)
         if role_of(user) is None:
             wanted = min(wanted, PUBLIC_MAX_LEVEL)
@@ -159,10 +156,6 @@ def grid_outlines_for(
 
 def map_bounds_for(user) -> list[float] | None:
     """[west, south, east, north] of the user's map grids, for a map's first view."""
-    from django.db.models import Max, Min
-
-    from gongzhi.core.access import role_of, scope_paths
-
     paths = scope_paths(user) if role_of(user) is not None else None
     # The scope's roots: their boxes cover everything below them.
     qs = Grid.objects.filter(path__in=paths) if paths is not None else Grid.objects.filter(depth=1)

@@ -156,3 +156,15 @@ def test_a_token_changed_by_another_process_is_noticed_on_the_next_look_up(bound
     BoundaryVersion.objects.filter(pk=geo.VERSION_PK).update(token="elsewhere")
     assert grid_for_point(*IN_UNIT_A) == bounded.building
     assert point_index().token == "elsewhere"
+
+
+def test_the_grid_found_is_the_same_as_the_orm_loads_it(bounded):
+    Grid.objects.filter(pk=bounded.unit_a.pk).update(is_synthetic=True, center_lat=39.745)
+    found = grid_for_point(*IN_UNIT_A)
+    loaded = Grid.objects.get(pk=bounded.unit_a.pk)
+    for field in Grid._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(loaded, field.attname), field.name
+    assert found.is_synthetic is True and not found._state.adding
+    found.name = "一单元"
+    found.save()  # a found grid saves like any other, its boundary untouched
+    assert Grid.objects.get(pk=found.pk).boundary == loaded.boundary
