@@ -268,6 +268,25 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # probes speak plain H
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Map tiles: empty (the default) draws grid outlines on a plain background, with no request
+# leaving the server. A government intranet's 天地图 or an own tile server, e.g.
+# "https://tiles.example.gov.cn/{z}/{x}/{y}.png", is allowed as an image source below.
+MAP_TILE_URL = env_str("MAP_TILE_URL").strip()
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION").strip()
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of the tile server: its origin, "{s}" subdomains as a wildcard."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    if scheme not in ("http", "https") or not host:
+        return []  # refused by the gongzhi.E040 check
+    first, _dot, others = host.partition(".")
+    if "{" in others:
+        return [f"{scheme}:"]
+    return [f"{scheme}://{'*' if '{' in first else first}{_dot}{others}"]
+
+
 # Content Security Policy (django-csp 4): scripts only from our own files, no inline script
 # or handler; style attributes stay allowed (Bootstrap utility widths and bars use them).
 CONTENT_SECURITY_POLICY = {
@@ -275,7 +294,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_source(MAP_TILE_URL)],
         "connect-src": ["'self'", "ws:", "wss:"],
         "font-src": ["'self'", "data:"],
         "media-src": ["'self'", "https:"],

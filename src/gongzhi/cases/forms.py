@@ -13,7 +13,7 @@ from gongzhi.grids.forms import GridFilterForm
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Department, Room, Staff
 
-from .models import Category, Channel, DivertRoute, Rating, Urgency
+from .models import Category, Channel, DivertRoute, Rating, State, Urgency
 from .services import MAX_DESCRIPTION
 
 # Channels a staff member files on someone's behalf (the others have their own doors).
@@ -73,6 +73,23 @@ class CaseFilterForm(GridFilterForm):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(_("开始日期不能晚于结束日期"))
         return data
+
+
+class CaseMapFilterForm(CaseFilterForm):
+    """The case map's filters: the list filters plus the state (open cases by default)."""
+
+    OPEN, FINAL = "open", "final"
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    field_order = ["category", "state", "channel", "urgency", "grid", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", _("全部状态")), (self.OPEN, _("未办结")), (self.FINAL, _("已办结")),
+            *State.choices,
+        ]  # fmt: skip
+        self.fields["state"].widget.attrs["class"] = "form-select"
+        self.order_fields(self.field_order)
 
 
 class CaseCreateForm(BaseForm):

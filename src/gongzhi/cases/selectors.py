@@ -177,3 +177,53 @@ def rated_not_counted(
         case.counts_on = close_count_instant(case).astimezone(calendar.LOCAL).date()
         case.rating_label = labels.get(case.satisfaction, case.satisfaction)
     return total, rows
+
+
+# --- the case map --------------------------------------------------------------------------
+
+MAP_LIMIT = 5000  # markers per map; more are summarised ("显示最新的 5000 件")
+
+
+def case_state_filter(qs: QuerySet[Case], state: str) -> QuerySet[Case]:
+    """The case map's state filter: open (未办结), final (已办结), one state, or all ("")."""
+    if state == "open":
+        return qs.filter(state__in=OPEN_STATES)
+    if state == "final":
+        return qs.filter(state__in=FINAL_STATES)
+    return qs.filter(state=state) if state else qs
+
+
+def case_map_points(qs: QuerySet[Case], *, limit: int = MAP_LIMIT) -> tuple[list[dict], int, int]:
+    """(newest `limit` placed cases, how many are placed, how many have no place at all).
+
+    A case is placed at its own coordinates, else (approximately) at its grid's center.
+    """
+    has_point = Q(lat__isnull=False, lng__isnull=False)
+    placed = Q(has_point | Q(grid__center_lat__isnull=False, grid__center_lng__isnull=False))
+    fields = (
+        "pk",
+        "number",
+        "title",
+        "state",
+        "lat",
+        "lng",
+        "grid__center_lat",
+        "grid__center_lng",
+    )
+    rows = list(qs.filter(placed).order_by("-created_at", "-pk").values(*fields)[:limit])
+    if len(rows) < limit:
+        total = len(rows)
+        unplaced = qs.exclude(placed).count()
+    else:
+        counts = qs.order_by().aggregate(total=Count("pk", filter=placed), all=Count("pk"))
+        total, unplaced = counts["total"], counts["all"] - counts["total"]
+    points = []
+    for r in rows:
+        approx = r["lat"] is None or r["lng"] is None
+        points.append({
+            "number": r["number"], "title": r["title"], "state": r["state"],
+            "lat": r["grid__center_lat"] if approx else r["lat"],
+            "lng": r["grid__center_lng"] if approx else r["lng"],
+            "approx": approx,
+        })  # fmt: skip
+    return points, total, unplaced

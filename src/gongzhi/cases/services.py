@@ -105,12 +105,13 @@ def _clean_extra(category: Category, extra: dict | None) -> dict:
 
 
 def _clean_location(grid, lat, lng, resident):
-    if grid is None and resident is not None:
-        grid = resident.grid
+    """The grid named, else the one containing the point, else the reporter's home grid."""
     if grid is None and lat is not None and lng is not None:
         grid = grid_for_point(float(lat), float(lng))
         if grid is None:
             raise ValidationError({"location": _("该位置不在本区网格范围内")})
+    if grid is None and resident is not None:
+        grid = resident.grid
     if grid is None:
         raise ValidationError({"location": _("请提供事件位置:所在网格或地图坐标")})
     return grid

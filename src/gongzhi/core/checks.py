@@ -73,6 +73,17 @@ def _phone_errors() -> list[Error]:
     return []
 
 
+def _map_tile_errors() -> list[Error]:
+    url = settings.MAP_TILE_URL
+    if not url:
+        return []
+    placeholders = all(p in url for p in ("{z}", "{x}")) and ("{y}" in url or "{-y}" in url)
+    if not re.match(r"^https?://[^/\s]+/", url) or not placeholders or _CONTROL.search(url):
+        return [Error(f"MAP_TILE_URL={url!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}",
+                      id="gongzhi.E040")]  # fmt: skip
+    return []
+
+
 @register()
 def integration_settings(app_configs=None, **kwargs) -> list[Error]:
     """Every setting the README names (read from the environment in settings.py)."""
@@ -90,6 +101,7 @@ def integration_settings(app_configs=None, **kwargs) -> list[Error]:
     if not MIN_IDLE <= settings.KIOSK_IDLE_SECONDS <= MAX_IDLE:
         errors.append(Error(f"KIOSK_IDLE_SECONDS must be {MIN_IDLE}..{MAX_IDLE}",
                             id="gongzhi.E007"))  # fmt: skip
+    errors += _map_tile_errors()
     for name, limit in (("OPEN311_JURISDICTION_ID", 50), ("OPEN311_CONTACT", 200)):
         value = getattr(settings, name)
         if len(value) > limit or _CONTROL.search(value):

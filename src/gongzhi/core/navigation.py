@@ -82,6 +82,7 @@ NAV: tuple[NavEntry, ...] = (
              count="gongzhi.care.selectors.overdue_plan_count"),
     NavEntry("social", _("社会组织工作室"), "social:organisation_list", SOCIAL_MANAGE, ROOMS,
              apps=("social",)),
+    NavEntry("case_map", _("事件地图"), "cases:map", None, MORE),
     NavEntry("grids", _("网格"), "grids:tree", None, MORE, apps=("grids",)),
     NavEntry("people", _("实有人口"), "people:resident_list", None, MORE,
              apps=("people", "people_io", "dashboards")),

@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.grids.geometry import GeometryError, as_geojson, parse
 from gongzhi.grids.models import Grid, Level
-from gongzhi.grids.services import grid_add_child, grid_move, grid_rename
+from gongzhi.grids.services import grid_add_child, grid_boundary_set, grid_move, grid_rename
 
 PLAIN_FIELDS = ("boundary", "center_lat", "center_lng", "is_synthetic")
 
@@ -26,6 +27,16 @@ class GridAdminForm(forms.ModelForm):
             self.fields["parent_code"].help_text = _("留空则不移动;下级网格的编码会随之更新")
         else:
             self.fields["parent_code"].required = True
+
+    def clean_boundary(self):
+        """A boundary typed in the admin passes the same checks as an imported one."""
+        boundary = self.cleaned_data.get("boundary")
+        if boundary is None:
+            return None
+        try:
+            return as_geojson(parse(boundary))
+        except GeometryError as exc:
+            raise ValidationError(str(exc)) from None
 
     def clean_parent_code(self) -> Grid | None:
         code = (self.cleaned_data.get("parent_code") or "").strip()
@@ -72,7 +83,10 @@ class GridAdmin(admin.ModelAdmin):
             obj.pk = created.pk
         else:
             stored = Grid.objects.get(pk=obj.pk)
+            boundary = plain.pop("boundary")
             Grid.objects.filter(pk=obj.pk).update(**plain)
+            if boundary != stored.boundary:
+                stored = grid_boundary_set(grid=stored, boundary=boundary)
             if obj.name != stored.name:
                 stored = grid_rename(grid=stored, name=obj.name)
             if parent is not None:

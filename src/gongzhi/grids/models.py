@@ -1,5 +1,6 @@
 """The five-level grid (五级网格) as a materialized-path tree under one district root."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,6 +27,7 @@ LEVEL_SHORT = {
     5: pgettext_lazy("grid level", "五级"),
 }
 CODE_STEP = 3  # digits each level adds to the parent's code
+BBOX_FIELDS = ("min_lng", "min_lat", "max_lng", "max_lat")
 
 
 class GridQuerySet(MP_NodeQuerySet, RestrictedQuerySet):
@@ -49,6 +51,11 @@ class Grid(MP_Node):
     full_name = models.CharField(_("全称"), max_length=400, db_index=True, editable=False)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
     boundary = models.JSONField(_("边界 (GeoJSON)"), null=True, blank=True)
+    # The boundary's bounding box (WGS84 degrees), for quick map and area filters.
+    min_lng = models.FloatField(_("最小经度"), null=True, blank=True, editable=False)
+    min_lat = models.FloatField(_("最小纬度"), null=True, blank=True, editable=False)
+    max_lng = models.FloatField(_("最大经度"), null=True, blank=True, editable=False)
+    max_lat = models.FloatField(_("最大纬度"), null=True, blank=True, editable=False)
     center_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
     center_lng = models.FloatField(_("中心经度"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("演示数据"), default=False)
@@ -63,6 +70,93 @@ class Grid(MP_Node):
     def __str__(self) -> str:
         return f"{self.name}({self.code})"
 
+    # Boundary bookkeeping: a save that changes the boundary refreshes the bounding box and
+    # the boundary version (so every process rebuilds its point index). Bulk writes (seed,
+    # import) do the same through grids.geo.boundaries_changed().
+    _loaded_boundary = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_boundary = instance.__dict__.get("boundary")
+        return instance
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        written = fields is None or "boundary" in fields
+        deferred = "boundary" in self.get_deferred_fields()
+        changed = written and not deferred and self.boundary != self._loaded_boundary
+        if changed:
+            from gongzhi.grids.geometry import GeometryError, bbox_fields, parse
+
+            try:
+                shape = parse(self.boundary) if self.boundary is not None else None
+            except GeometryError:
+                shape = None
+            for name, value in bbox_fields(shape).items():
+                setattr(self, name, value)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, *BBOX_FIELDS}
+        super().save(*args, **kwargs)
+        if changed:
+            from gongzhi.grids.geo import boundaries_changed
+
+            boundaries_changed()
+            self._loaded_boundary = self.boundary
+
     @property
     def level_label(self) -> str:
         return LEVEL_SHORT.get(self.level, "")
+
+
+class BoundaryVersion(models.Model):
+    """One row whose token changes with every boundary change (seed, import, admin edit).
+
+    Each process keeps its point-to-grid index (grids.geo) with the token it was built from
+    and rebuilds it when the stored token differs: one primary-key read per look-up.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("网格边界版本")
+        verbose_name_plural = _("网格边界版本")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class BoundaryImport(models.Model):
+    """An uploaded boundary file that passed validation, waiting for (or past) confirmation.
+
+    A file with any error is never stored; this row holds the checked geometries, so the
+    confirmation writes exactly what the preview showed.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("待确认")
+        APPLIED = "applied", _("已导入")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导入人"),
+    )  # None: the import_boundaries command
+    filename = models.CharField(_("文件名"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    boundaries = models.JSONField(_("边界"), default=dict)  # {grid code: GeoJSON geometry}
+    report = models.JSONField(_("预览"), default=dict)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("网格边界导入")
+        verbose_name_plural = _("网格边界导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename

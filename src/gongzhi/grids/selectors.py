@@ -1,9 +1,11 @@
 """Reads over the grid tree. Each subtree read is one indexed range query."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Substr
 
+from gongzhi.core.access import role_of, scope_paths
 from gongzhi.core.paths import subtree_q
+from gongzhi.grids.geo import MAX_OUTLINES, feature_collection, in_bbox, outline_features
 from gongzhi.grids.models import Grid
 
 
@@ -93,3 +95,71 @@ def grid_subtree_summary(grid: Grid, children: list[Grid]) -> dict:
         .order_by("name")
     )
     return {"total": total, "children": per_child, "workers": list(workers)}
+
+
+# --- maps ----------------------------------------------------------------------------------
+
+PUBLIC_MAX_LEVEL = 1  # what residents and visitors see: the district and its townships
+
+
+def level_for_zoom(zoom: int | None) -> int:
+    """Which grid level a map at this zoom draws (district ≈ 9, a courtyard ≈ 16)."""
+    if zoom is None:
+        return 1
+    for level, up_to in ((1, 10), (2, 11), (3, 13), (4, 15)):
+        if zoom <= up_to:
+            return level
+    return 5
+
+
+def map_grids_for(user):
+    """Grids whose outlines the user's maps may draw: the restrict() scope for staff; the
+    district and its level-1 grids (public geography) for residents and visitors."""
+    if role_of(user) is None:
+        return Grid.objects.filter(level__lte=PUBLIC_MAX_LEVEL)
+    return Grid.objects.restrict(user)
+
+
+def grid_outlines_for(
+    user,
+    *,
+    zoom: int | None = None,
+    bbox=None,
+    parent: Grid | None = None,
+    grid: Grid | None = None,
+    level=None,
+) -> dict:
+    """A GeoJSON FeatureCollection of grid outlines within the user's scope.
+
+    `grid`: that grid alone; `parent`: its children (a drill-down); otherwise the grids of
+    `level` (by default the one for `zoom`, never above the user's own top level) whose
+    bounding box meets `bbox` (west, south, east, north). At most MAX_OUTLINES features
+    ("truncated": true beyond).
+    """
+    qs = map_grids_for(user).filter(boundary__isnull=False)
+    if grid is not None:
+        qs = qs.filter(pk=grid.pk)
+    elif parent is not None:
+        qs = qs.filter(subtree_q("path", parent.path), depth=parent.depth + 1)
+    else:
+        wanted = level if level is not None else level_for_zoom(zoom)
+        if role_of(user) is None:
+            wanted = min(wanted, PUBLIC_MAX_LEVEL)
+        top = qs.order_by("level").values_list("level", flat=True).first() or 0
+        qs = qs.filter(level=max(wanted, top))
+        if bbox is not None:
+            qs = in_bbox(qs, *bbox)
+    rows = list(qs.only("pk", "code", "name", "level")[: MAX_OUTLINES + 1])
+    features = outline_features(rows[:MAX_OUTLINES], zoom=zoom)
+    return feature_collection(features, truncated=len(rows) > MAX_OUTLINES)
+
+
+def map_bounds_for(user) -> list[float] | None:
+    """[west, south, east, north] of the user's map grids, for a map's first view."""
+    paths = scope_paths(user) if role_of(user) is not None else None
+    # The scope's roots: their boxes cover everything below them.
+    qs = Grid.objects.filter(path__in=paths) if paths is not None else Grid.objects.filter(depth=1)
+    box = qs.aggregate(w=Min("min_lng"), s=Min("min_lat"), e=Max("max_lng"), n=Max("max_lat"))
+    if box["w"] is None:
+        return None
+    return [round(box[k], 5) for k in ("w", "s", "e", "n")]

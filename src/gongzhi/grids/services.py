@@ -1,13 +1,30 @@
 """Writes to the grid tree. Every change keeps path, code, level and full_name consistent."""
 
+import os
+import re
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import Point
 
+from gongzhi.core.access import can
 from gongzhi.core.paths import subtree_q
-from gongzhi.grids.models import CODE_STEP, Grid, Level
+from gongzhi.core.roles import MANAGE_GRIDS
+from gongzhi.grids.boundaries import (
+    MESSAGES_SHOWN,
+    TOLERANCE_M,
+    BoundaryPreview,
+    boundary_preview,
+)
+from gongzhi.grids.boundary_files import BoundaryFileError, SourceFeature, read_boundary_file
+from gongzhi.grids.geo import boundaries_changed
+from gongzhi.grids.geometry import GeometryError, as_geojson, bbox_fields, parse
+from gongzhi.grids.models import BBOX_FIELDS, CODE_STEP, BoundaryImport, Grid, Level
 
 
 class GridError(ValueError):
@@ -87,3 +104,107 @@ def _rewrite_prefix(grid: Grid, field: str, old: str, new: str) -> None:
     Grid.objects.filter(subtree_q("path", grid.path)).update(
         **{field: Concat(Value(new), Substr(field, Length(Value(old)) + 1))}
     )
+
+
+# --- boundaries ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grid_boundary_set(*, grid: Grid, boundary: dict | None) -> Grid:
+    """One grid's boundary (checked GeoJSON, or None to clear it), with its bounding box;
+    the boundary version changes, so every process rebuilds its point index."""
+    shape = None
+    if boundary is not None:
+        try:
+            shape = parse(boundary)
+        except GeometryError as exc:
+            raise ValidationError({"boundary": str(exc)}) from None
+    fields = {"boundary": as_geojson(shape) if shape is not None else None} | bbox_fields(shape)
+    Grid.objects.filter(pk=grid.pk).update(**fields)
+    boundaries_changed()
+    grid.refresh_from_db()
+    return grid
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _require_manage_grids(by) -> None:
+    """`by=None` is the import_boundaries command (a shell on the server)."""
+    if by is not None and not can(by, MANAGE_GRIDS):
+        raise PermissionDenied(_("只有区管理员可以导入网格边界"))
+
+
+def _features_of(boundaries: dict) -> list[SourceFeature]:
+    return [
+        SourceFeature(number=i, code=code, name="", geometry=geometry)
+        for i, (code, geometry) in enumerate(boundaries.items(), start=1)
+    ]
+
+
+def _refuse(preview: BoundaryPreview) -> ValidationError:
+    errors = preview.errors[:MESSAGES_SHOWN] or [_("文件中没有可导入的边界")]
+    if len(preview.errors) > MESSAGES_SHOWN:
+        errors.append(_("……另有 %(n)d 个问题") % {"n": len(preview.errors) - MESSAGES_SHOWN})
+    return ValidationError(errors)
+
+
+def boundary_import_create(
+    *, by, filename: str, data: bytes, tolerance_m: float = TOLERANCE_M, code_field: str = ""
+) -> BoundaryImport:
+    """Read and check a boundary file and keep it for confirmation (status 待确认).
+
+    A file with any error raises ValidationError with every message; nothing is stored.
+    """
+    _require_manage_grids(by)
+    try:
+        features = read_boundary_file(data, filename, code_field=code_field)
+    except BoundaryFileError as exc:
+        raise ValidationError(str(exc)) from None
+    preview = boundary_preview(features, tolerance_m=tolerance_m)
+    if not preview.ok:
+        raise _refuse(preview)
+    return BoundaryImport.objects.create(
+        owner=by,
+        filename=_CONTROLS.sub("", os.path.basename(filename or ""))[:200] or "boundaries",
+        status=BoundaryImport.Status.PREVIEW,
+        boundaries=preview.boundaries,
+        report=preview.report(),
+    )
+
+
+@transaction.atomic
+def boundary_import_apply(*, by, job: BoundaryImport) -> int:
+    """Write the checked boundaries of an import (checked again against today's rows).
+
+    Sets each grid's boundary and bounding box, moves its center onto the new boundary
+    when it lies outside, and changes the boundary version: every process rebuilds its
+    point index on its next look-up. Returns the number of grids written.
+    """
+    _require_manage_grids(by)
+    job = BoundaryImport.objects.select_for_update().get(pk=job.pk)
+    if by is not None and job.owner_id != by.pk:
+        raise PermissionDenied(_("只能确认自己上传的边界文件"))
+    if job.status == BoundaryImport.Status.APPLIED:
+        return 0  # a double submit
+    preview = boundary_preview(
+        _features_of(job.boundaries), tolerance_m=job.report.get("tolerance_m", TOLERANCE_M)
+    )
+    if not preview.ok:
+        raise _refuse(preview)
+    grids = list(Grid.objects.select_for_update().filter(code__in=list(job.boundaries)))
+    for grid in grids:
+        shape = parse(job.boundaries[grid.code])
+        grid.boundary = job.boundaries[grid.code]
+        for name, value in bbox_fields(shape).items():
+            setattr(grid, name, value)
+        has_center = grid.center_lat is not None and grid.center_lng is not None
+        if not has_center or not shape.covers(Point(grid.center_lng, grid.center_lat)):
+            inside = shape.point_on_surface()
+            grid.center_lat, grid.center_lng = round(inside.y, 6), round(inside.x, 6)
+    fields = ["boundary", *BBOX_FIELDS, "center_lat", "center_lng"]
+    Grid.objects.bulk_update(grids, fields, batch_size=500)
+    boundaries_changed()
+    job.status, job.applied_at = BoundaryImport.Status.APPLIED, timezone.now()
+    job.save(update_fields=["status", "applied_at"])
+    return len(grids)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gongzhi.core.access import can, grid_in_scope, scope_paths
-from gongzhi.core.roles import CHANGE
+from gongzhi.core.roles import CHANGE, MANAGE_GRIDS
 from gongzhi.grids.models import Grid, Level
 from gongzhi.grids.navigation import visible_ancestors
 from gongzhi.grids.selectors import grid_children, grid_subtree_summary
@@ -61,5 +61,6 @@ def grid_tree(request, pk: int | None = None):
             "workers": workers,
             "households": _unit_households(user, grid) if is_unit else None,
             "can_add_household": is_unit and can(user, CHANGE) and grid_in_scope(user, grid),
+            "can_import_boundaries": can(user, MANAGE_GRIDS),
         },
     )

@@ -47,8 +47,16 @@ class HotlineIntakeForm(BaseForm):
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     grid = forms.ChoiceField(
         label=_("所在网格"), required=False,
-        help_text=_("不选时使用来电居民的住址网格"),
+        help_text=_("不选时按地图上选的位置确定网格;都没有时使用来电居民的住址网格"),
         error_messages={"invalid_choice": _("所选网格不存在或不在您的管辖范围内")},
+    )  # fmt: skip
+    lat = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-90, max_value=90,
+        error_messages={"invalid": _("位置坐标无效,请在地图上重新选择")},
+    )  # fmt: skip
+    lng = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-180, max_value=180,
+        error_messages={"invalid": _("位置坐标无效,请在地图上重新选择")},
     )  # fmt: skip
     contact_name = forms.CharField(label=_("来电人称呼"), max_length=50, required=False)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
@@ -93,5 +101,5 @@ class HotlineIntakeForm(BaseForm):
             "grid": Grid.objects.filter(pk=grid).first() if grid else None,
             "title": data.get("title", ""), "contact_name": data.get("contact_name", ""),
             "urgency": data["urgency"], "answer": data.get("answer", ""),
-            "notes": data.get("notes", ""),
+            "notes": data.get("notes", ""), "lat": data.get("lat"), "lng": data.get("lng"),
         }  # fmt: skip

@@ -182,6 +182,7 @@ def hotline_call_finish(
     *, by, call: HotlineCall, outcome: str, matter: str, token: str, resident: Resident | None = None,
     category=None, grid: Grid | None = None, title: str = "", contact_name: str = "",
     urgency: str = Urgency.NORMAL, answer: str = "", notes: str = "",
+    lat: float | None = None, lng: float | None = None,
 ) -> HotlineCall:  # fmt: skip
     """End a call as a case or an on-the-spot answer. A replay of the same intake form
     (same token) returns the call as it was finished; on any error nothing is written."""
@@ -209,6 +210,7 @@ def hotline_call_finish(
             channel=Channel.HOTLINE, title=title, description=clean["matter"], grid=grid,
             reporter_resident=resident, contact_name=contact_name, contact_phone=locked.caller,
             urgency=urgency, reporter_user=_caller_account_user(locked),
+            lat=lat if lng is not None else None, lng=lng if lat is not None else None,
         )  # fmt: skip
     locked.status, locked.token, locked.resident = outcome, token, resident
     locked.matter, locked.answer, locked.notes = clean["matter"], clean["answer"], clean["notes"]

@@ -191,9 +191,12 @@ def post_create(
         raise ValidationError(errors)
     category = category or category_suggest(text) or Category.objects.get(code="12")
     key = (idempotency_key or "").strip()[:60]
+    # A pin on the map places the case in the grid that contains it; else the home unit.
+    pinned = lat is not None and lng is not None
     case = case_create(
         by=None, title=text[:30], description=text, category=category,
-        channel=Channel.MESSAGE_BOARD, grid=account.unit, lat=lat, lng=lng,
+        channel=Channel.MESSAGE_BOARD, grid=None if pinned else account.unit,
+        lat=lat if pinned else None, lng=lng if pinned else None,
         reporter_resident=account.resident, reporter_user=account.user,
         is_public=is_public, attachments=photos,
         idempotency_key=f"portal-{account.pk}-{key}" if key else None,

@@ -15,6 +15,7 @@ from gongzhi.cases.workflow import TransitionError
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
+from gongzhi.grids.selectors import map_bounds_for
 
 from . import selectors, services
 from .auth import current_account, resident_required
@@ -135,7 +136,7 @@ def post_new(request):
             errors = {k: ";".join(v) for k, v in form.errors.items()}
         if wants_json:
             return JsonResponse({"ok": False, "errors": errors}, status=400)
-    ctx = {"form": form, "account": account}
+    ctx = {"form": form, "account": account, "bounds": map_bounds_for(request.user)}
     return render(request, "portal/post_new.html", ctx, status=400 if form.errors else 200)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.access import require
 from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import HOTLINE
+from gongzhi.grids.selectors import map_bounds_for
 
 from . import hotline
 from .forms_hotline import HotlineIntakeForm, HotlineStartForm
@@ -77,5 +78,10 @@ def call(request, pk: int):
                     messages.success(request, _("已记录当场解答"))
                 return redirect("portal_staff_hotline")
         status = 400
-    ctx = {"call": row, "form": form, "residents": residents}
+    ctx = {
+        "call": row,
+        "form": form,
+        "residents": residents,
+        "bounds": map_bounds_for(request.user),
+    }
     return render(request, "portal/staff/hotline_call.html", ctx, status=status)

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from gongzhi.grids.geo import boundaries_changed
 from gongzhi.grids.models import Grid
 from gongzhi.seeding.district import centers_create, tree_create, tree_plan
+from gongzhi.seeding.geometry import tree_geometry
 from gongzhi.seeding.identity import NamePool, PhonePool
 from gongzhi.seeding.people import residents_create
 from gongzhi.seeding.scale import Scale
@@ -59,8 +61,13 @@ def district_seed(
         if not district_is_empty():
             raise SeedError("数据库中已有网格数据,不能重复生成演示区")
         tree = tree_plan(scale, rng)
+        geometry_started = time.perf_counter()
+        tree_geometry(tree, seed=seed)
+        geometry_seconds = time.perf_counter() - geometry_started
         log(f"网格 ({scale.name}):")
         tree_create(tree, batch_size=scale.batch_size, log=log)
+        boundaries_changed()
+        log(f"  网格边界: {sum(map(len, tree.levels)):,} 个 (用时 {geometry_seconds:.1f} 秒)")
         names, phones = NamePool(rng), PhonePool(rng)
         centers = centers_create(tree, rng, phones)
         log(f"  综治中心(一厅五室、公检法司入驻): {len(centers):,}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from gongzhi.core import clock, crypto
 from gongzhi.core.access import can, grid_in_scope, require
 from gongzhi.core.masking import mask_id_number, mask_name, mask_phone
 from gongzhi.core.roles import CHANGE, CHANGE_REVIEW, DIARY_REVIEW
+from gongzhi.grids.geo import grid_for_point
 from gongzhi.people.models import SPECIAL_TAGS, Household, Resident
 from gongzhi.people.services import (
     clean_resident_fields,
@@ -162,11 +164,31 @@ def diary_comment_add(*, by, entry: DiaryEntry, text: str) -> DiaryComment:
     return DiaryComment.objects.create(entry=entry, author=by, text=text[:2000])
 
 
+def _clean_point(lat, lng) -> tuple[float | None, float | None]:
+    """A phone's location from a form: both or neither; refused when not a real place."""
+    if lat in (None, "") and lng in (None, ""):
+        return None, None
+    try:
+        la, lo = float(lat), float(lng)
+    except (TypeError, ValueError):
+        la = lo = math.nan
+    if not (math.isfinite(la) and math.isfinite(lo) and abs(la) <= 90 and abs(lo) <= 180):
+        raise ValidationError({"location": _("位置坐标无效,请重新定位或不带位置上报")})
+    return la, lo
+
+
 def field_report_create(
     *, by, category, description: str, photos=(), lat=None, lng=None, idempotency_key=None
 ) -> Case:
-    """Report a case found on patrol (网格员巡查) in the worker's own unit."""
+    """Report a case found on patrol (网格员巡查).
+
+    The case lands in the grid containing the phone's location when that grid is in the
+    worker's scope; otherwise (no fix, or a fix outside their grids) in the worker's unit.
+    """
     grid = _require_worker_grid(by, None)
+    lat, lng = _clean_point(lat, lng)
+    if lat is not None and (here := grid_for_point(lat, lng)) is not None:
+        grid = here if grid_in_scope(by, here) else grid
     # Case keys are global; a worker's key is only unique to that worker.
     key = f"wb{by.pk}:{clean_key(idempotency_key)}" if clean_key(idempotency_key) else None
     found = Category.objects.filter(code=str(category or ""), active=True).first()
@@ -174,7 +196,7 @@ def field_report_create(
         raise ValidationError({"category": _("请选择事件类别")})
     return case_create(
         by=by, category=found, channel=Channel.PATROL, grid=grid, title=found.name,
-        description=description or "", lat=lat or None, lng=lng or None,
+        description=description or "", lat=lat, lng=lng,
         attachments=photos, idempotency_key=key, reporter_user=by,
     )  # fmt: skip
 

@@ -25,7 +25,7 @@ from gongzhi.portal.services import (
 from gongzhi.workbench.services import resident_collect_update
 
 # The bar of each role, written out (not derived from core.navigation).
-SHARED_MORE = {"/grids/", "/people/residents/", "/org/workers/", "/consultations/",
+SHARED_MORE = {"/cases/map/", "/grids/", "/people/residents/", "/org/workers/", "/consultations/",
                "/deliberation/", "/realtime/live/"}  # fmt: skip
 EVERYONE = {"/cases/", "/realtime/staff/", "/kpis/"}
 ROOMS = {"/hall/", "/mediation/", "/counseling/", "/liaison/", "/care/", "/social/"}

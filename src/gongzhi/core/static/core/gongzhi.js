@@ -15,3 +15,17 @@ document.addEventListener("change", function (e) {
   load();
   window.setInterval(load, 120000);
 })();
+
+// <button data-locate data-lat-input=ID data-lng-input=ID>: fills two inputs from the phone's
+// location (shown only where the browser offers geolocation).
+document.querySelectorAll("[data-locate]").forEach(function (button) {
+  if (!navigator.geolocation) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      document.getElementById(button.dataset.latInput).value = pos.coords.latitude.toFixed(6);
+      document.getElementById(button.dataset.lngInput).value = pos.coords.longitude.toFixed(6);
+      button.textContent = button.dataset.tOk;
+    }, function () { button.textContent = button.dataset.tFail; }, { timeout: 15000 });
+  });
+});

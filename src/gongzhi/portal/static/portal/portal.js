@@ -111,6 +111,7 @@
       navigator.geolocation.getCurrentPosition(function (pos) {
         form.elements.lat.value = pos.coords.latitude.toFixed(6);
         form.elements.lng.value = pos.coords.longitude.toFixed(6);
+        form.elements.lat.dispatchEvent(new Event("change"));  // the map moves its pin
         geo.textContent = t("geoOk");
       }, function () { geo.textContent = t("geoFail"); });
     });
