@@ -156,3 +156,56 @@ def kpis_per_level(
 
     The district root is level 0 at tree depth 1, so level k lives at depth k + 1."""
     return kpis_grouped(period=period, depth=level + 1, qs=qs, grid=root, now=now, user=user)
+
+
+# --- series: one row per day or per month (the command center's trends) ---------------------
+
+
+def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dict]:
+    """Days not sealed yet (today, or days the sweep has not reached), one query each."""
+    out: dict[dt.date, dict] = {}
+    if rest is None:
+        return out
+    day, last = rest.first_day, min(rest.last_day, local_day(now))
+    while day <= last:
+        one = replace(rest, first_day=day, last_day=day)
+        out[day] = _merge([kpi_row_live(period=one, grid=grid, now=now)])
+        day += ONE_DAY
+    return out
+
+
+def _sealed_rows(sealed: tuple | None, grid):
+    days = KpiDay.objects.filter(day__gte=sealed[0], day__lte=sealed[1])
+    return days.filter(depth=1) if grid is None else days.filter(depth=grid.depth, path=grid.path)
+
+
+def kpi_rows_by_day(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+    """{local day: raw counters} for every day of the period up to today that has any (the
+    subtree of `grid`, or everything). Sealed days come from the aggregates in one query."""
+    now = now or clock.now()
+    sealed, rest = _split(period, now)
+    out: dict[dt.date, dict] = {}
+    if sealed:
+        for row in _sealed_rows(sealed, grid).values("day").annotate(**_SUMS).order_by():
+            day = row.pop("day")
+            out[day] = _merge([row])
+    out |= _live_days(rest, grid, now)
+    return out
+
+
+def kpi_rows_by_month(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+    """{first day of the month: raw counters} over the period (as kpi_rows_by_day)."""
+    from django.db.models.functions import TruncMonth
+
+    now = now or clock.now()
+    sealed, rest = _split(period, now)
+    parts: dict[dt.date, list] = {}
+    if sealed:
+        rows = _sealed_rows(sealed, grid).annotate(month=TruncMonth("day"))
+        for row in rows.values("month").annotate(**_SUMS).order_by():
+            month = row.pop("month")
+            month = month.date() if isinstance(month, dt.datetime) else month
+            parts.setdefault(month, []).append(row)
+    for day, row in _live_days(rest, grid, now).items():
+        parts.setdefault(day.replace(day=1), []).append(row)
+    return {month: _merge(rows) for month, rows in parts.items()}
