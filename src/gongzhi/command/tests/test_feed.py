@@ -90,7 +90,8 @@ def test_a_case_reported_while_the_socket_is_open_streams_in(district, settings)
         connected, _ = await comm.connect()
         assert connected
         await comm.receive_json_from()  # hello
-        await database_sync_to_async(_report)(district, district.unit_a, "金泉路的事")  # not watched
+        # Not under the watched grid: never sent.
+        await database_sync_to_async(_report)(district, district.unit_a, "金泉路的事")
         case = await database_sync_to_async(_report)(district, district.unit_x, "西峰的事")
         message = await comm.receive_json_from(timeout=5)
         quiet = await comm.receive_nothing(0.5)
