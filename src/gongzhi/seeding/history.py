@@ -88,8 +88,8 @@ class Volume:
 
 
 VOLUMES = {
-    "demo": Volume(cases=380, onekey_calls=16, live_sessions=12, live_questions=5,
-                   answered_calls=60, diaries=300, disputes=16, care_targets=24, accounts=70),
+    "demo": Volume(cases=300, onekey_calls=14, live_sessions=12, live_questions=4,
+                   answered_calls=40, diaries=220, disputes=14, care_targets=18, accounts=60),
     "full": Volume(cases=2400, onekey_calls=48, live_sessions=12, live_questions=8,
                    answered_calls=360, diaries=1200, disputes=60, care_targets=120, accounts=400),
 }  # fmt: skip
