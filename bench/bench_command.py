@@ -156,7 +156,9 @@ def _child() -> None:
                 figures[f"{name}_{scope}"] = {
                     "median_ms": round(median(runs), 1), "runs": [round(t, 1) for t in runs],
                 }  # fmt: skip
-                log(f"{scope:8} {name:12} median {median(runs):7.1f} ms  {[round(t) for t in runs]}")
+                log(
+                    f"{scope:8} {name:12} median {median(runs):7.1f} ms  {[round(t) for t in runs]}"
+                )
     print(json.dumps({"cases": Case.objects.count(), "grids": Grid.objects.count(),
                       "figures": figures}))  # fmt: skip
 
