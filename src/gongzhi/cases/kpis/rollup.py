@@ -162,16 +162,40 @@ def kpis_per_level(
 
 
 def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dict]:
-    """Days not sealed yet (today, or days the sweep has not reached), one query each."""
-    out: dict[dt.date, dict] = {}
-    if rest is None:
-        return out
-    day, last = rest.first_day, min(rest.last_day, local_day(now))
-    while day <= last:
-        one = replace(rest, first_day=day, last_day=day)
-        out[day] = _merge([kpi_row_live(period=one, grid=grid, now=now)])
-        day += ONE_DAY
-    return out
+    """Days not sealed yet (today, or days the sweep has not reached), computed from the
+    cases with the live formulas: one GROUP BY per side (acceptance, closure), each side by
+    the local day of its own deadline, whatever the number of days."""
+    from django.db.models import Q
+    from django.db.models.functions import TruncDate
+
+    from gongzhi.cases.calendar import LOCAL
+
+    from .compute import EXCLUDED_STATES, accept_aggregates, close_aggregates
+
+    if rest is None or min(rest.last_day, local_day(now)) < rest.first_day:
+        return {}
+    period = replace(rest, last_day=min(rest.last_day, local_day(now)))
+    cases = Case.objects.exclude(state__in=EXCLUDED_STATES)
+    if grid is not None:
+        cases = cases.filter(subtree_q("grid__path", grid.path))
+    parts: dict[dt.date, list] = {}
+    everything = Q(pk__isnull=False)
+    for deadline, aggregates in (
+        ("accept_red_at", accept_aggregates(everything)),
+        ("handle_red_at", close_aggregates(everything)),
+    ):
+        due = {f"{deadline}__gte": period.start, f"{deadline}__lt": period.end}
+        rows = (
+            cases.filter(**due, **{f"{deadline}__lte": now})
+            .annotate(kday=TruncDate(deadline, tzinfo=LOCAL))
+            .values("kday")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            day = row.pop("kday")
+            parts.setdefault(day, []).append(row)
+    return {day: _merge(rows) for day, rows in parts.items()}
 
 
 def _sealed_rows(sealed: tuple | None, grid):

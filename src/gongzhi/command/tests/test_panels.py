@@ -162,6 +162,17 @@ def test_the_12_month_trend_equals_the_live_kpis_of_each_month(y, leader):
     assert sum(p["closed"] for p in points) > 0
 
 
+def test_without_sealed_days_the_trends_come_from_the_cases_alike(y, leader):
+    from gongzhi.cases.models import KpiDay, KpiSealed
+
+    before = {name: _panel(leader, name, y.root)["points"] for name in ("trend30", "trend12")}
+    assert KpiDay.objects.exists()
+    KpiDay.objects.all().delete()
+    KpiSealed.objects.all().delete()
+    for name, points in before.items():
+        assert _panel(leader, name, y.root)["points"] == points, name
+
+
 def test_categories_count_the_last_30_days_cases_by_top_level_category(y, leader):
     since = _midnight(TODAY - dt.timedelta(days=29))
     truth = Counter(
