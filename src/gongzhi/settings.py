@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gongzhi.workbench",
     "gongzhi.realtime",
     "gongzhi.cards",
+    "gongzhi.command",
 ]
 
 MIDDLEWARE = [

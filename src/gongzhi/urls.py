@@ -37,6 +37,7 @@ urlpatterns = [
     path("liaison/", include("gongzhi.liaison.urls")),
     path("social/", include("gongzhi.social.urls")),
     path("dashboards/", include("gongzhi.dashboards.urls")),
+    path("command/", include("gongzhi.command.urls")),
     path("workbench/", include("gongzhi.workbench.urls")),
     path("realtime/", include("gongzhi.realtime.urls")),
     path("cards/", include("gongzhi.cards.urls")),

@@ -69,6 +69,8 @@ SOCIAL_MANAGE = "social_manage"  # organisations, members, activities
 FIELDWORK = "fieldwork"  # diary, patrol reports, inspections, information collection
 DIARY_REVIEW = "diary_review"  # read every diary in scope (not only one's own), comment
 CHANGE_REVIEW = "change_review"  # approve workers' sensitive registry changes
+# the command center (综治指挥中心)
+COMMAND = "command"  # the wall display and the leader's dashboard
 
 _A, _L, _C = Role.ADMIN, Role.LEADER, Role.CENTER_STAFF
 _M, _CO, _P = Role.MEDIATOR, Role.COUNSELOR, Role.POLICE
@@ -107,6 +109,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     FIELDWORK:           frozenset({_G}),
     DIARY_REVIEW:        frozenset({_A, _L, _C, _M, _CO, _P, _CW, _SW}),
     CHANGE_REVIEW:       frozenset({_A, _C}),
+    COMMAND:             frozenset({_A, _L, _C}),
 }  # fmt: skip
 
 # The refusal each capability's check gives unless the caller words it for its page.
@@ -123,6 +126,7 @@ DENIED: dict[str, str] = {
     COUNSEL: _("只有心理咨询师可以填写咨询记录"),
     DIARY_REVIEW: _("只有负责该网格的中心工作人员可以点评"),
     CHANGE_REVIEW: _("只有本社区综治中心工作人员可以审核"),
+    COMMAND: _("只有区领导、系统管理员和综治中心工作人员可以查看指挥中心"),
 }
 
 # Where each role lands after signing in: a key of core.navigation.NAV.

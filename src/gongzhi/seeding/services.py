@@ -14,6 +14,7 @@ from gongzhi.grids.geo import boundaries_changed
 from gongzhi.grids.models import Grid
 from gongzhi.seeding.district import centers_create, tree_create, tree_plan
 from gongzhi.seeding.geometry import tree_geometry
+from gongzhi.seeding.history import Volume, history_seed
 from gongzhi.seeding.identity import NamePool, PhonePool
 from gongzhi.seeding.people import residents_create
 from gongzhi.seeding.scale import Scale
@@ -28,6 +29,8 @@ class SeedError(RuntimeError):
 class SeedResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    history_seconds: float = 0.0
+    history_errors: list[str] = field(default_factory=list)  # service refusals (none expected)
 
 
 def district_is_empty() -> bool:
@@ -52,9 +55,13 @@ def _fast_sqlite() -> Iterator[None]:
 
 
 def district_seed(
-    *, scale: Scale, seed: int = 2020, log: Callable[[str], None] = lambda _: None
-) -> SeedResult:
-    """Create the whole district in one transaction; refuses when any grid exists."""
+    *, scale: Scale, seed: int = 2020, log: Callable[[str], None] = lambda _: None,
+    history: bool = True, history_volume: Volume | None = None,
+) -> SeedResult:  # fmt: skip
+    """Create the whole district in one transaction; refuses when any grid exists.
+
+    With `history` (the default) the district then lives a synthetic year through the real
+    services (seeding/history.py): cases, rooms, diaries, the live room and the KPI days."""
     started = time.perf_counter()
     rng = random.Random(seed)
     with _fast_sqlite(), transaction.atomic():
@@ -82,9 +89,17 @@ def district_seed(
         people_started = time.perf_counter()
         counts |= residents_create(tree, scale, rng, log=log)
         people_seconds = time.perf_counter() - people_started
+        history_seconds, errors = 0.0, []
+        if history:
+            history_started = time.perf_counter()
+            lived = history_seed(scale_name=scale.name, seed=seed, log=log, volume=history_volume)
+            counts["history_cases"], errors = lived.counts["cases"], lived.errors
+            history_seconds = time.perf_counter() - history_started
     seconds = time.perf_counter() - started
     log(
         f"完成: {counts['residents']:,} 名居民, {counts['households']:,} 户, "
-        f"用时 {seconds:.1f} 秒 (其中户和居民 {people_seconds:.1f} 秒)"
+        f"用时 {seconds:.1f} 秒 (其中户和居民 {people_seconds:.1f} 秒,历史 {history_seconds:.1f} 秒)"
     )
-    return SeedResult(counts=counts, seconds=seconds)
+    return SeedResult(
+        counts=counts, seconds=seconds, history_seconds=history_seconds, history_errors=errors
+    )

@@ -159,3 +159,80 @@ def kpis_per_level(
 
     The district root is level 0 at tree depth 1, so level k lives at depth k + 1."""
     return kpis_grouped(period=period, depth=level + 1, qs=qs, grid=root, now=now, user=user)
+
+
+# --- series: one row per day or per month (the command center's trends) ---------------------
+
+
+def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dict]:
+    """Days not sealed yet (today, or days the sweep has not reached), computed from the
+    cases with the live formulas: one GROUP BY per side (acceptance, closure), each side by
+    the local day of its own deadline, whatever the number of days."""
+    from django.db.models import Q
+    from django.db.models.functions import TruncDate
+
+    from gongzhi.cases.calendar import LOCAL
+
+    from .compute import EXCLUDED_STATES, accept_aggregates, close_aggregates
+
+    if rest is None or min(rest.last_day, local_day(now)) < rest.first_day:
+        return {}
+    period = replace(rest, last_day=min(rest.last_day, local_day(now)))
+    cases = Case.objects.exclude(state__in=EXCLUDED_STATES)
+    if grid is not None:
+        cases = cases.filter(subtree_q("grid__path", grid.path))
+    parts: dict[dt.date, list] = {}
+    everything = Q(pk__isnull=False)
+    for deadline, aggregates in (
+        ("accept_red_at", accept_aggregates(everything)),
+        ("handle_red_at", close_aggregates(everything)),
+    ):
+        due = {f"{deadline}__gte": period.start, f"{deadline}__lt": period.end}
+        rows = (
+            cases.filter(**due, **{f"{deadline}__lte": now})
+            .annotate(kday=TruncDate(deadline, tzinfo=LOCAL))
+            .values("kday")
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            day = row.pop("kday")
+            parts.setdefault(day, []).append(row)
+    return {day: _merge(rows) for day, rows in parts.items()}
+
+
+def _sealed_rows(sealed: tuple | None, grid):
+    days = KpiDay.objects.filter(day__gte=sealed[0], day__lte=sealed[1])
+    return days.filter(depth=1) if grid is None else days.filter(depth=grid.depth, path=grid.path)
+
+
+def kpi_rows_by_day(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+    """{local day: raw counters} for every day of the period up to today that has any (the
+    subtree of `grid`, or everything). Sealed days come from the aggregates in one query."""
+    now = now or clock.now()
+    sealed, rest = _split(period, now)
+    out: dict[dt.date, dict] = {}
+    if sealed:
+        for row in _sealed_rows(sealed, grid).values("day").annotate(**_SUMS).order_by():
+            day = row.pop("day")
+            out[day] = _merge([row])
+    out |= _live_days(rest, grid, now)
+    return out
+
+
+def kpi_rows_by_month(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+    """{first day of the month: raw counters} over the period (as kpi_rows_by_day)."""
+    from django.db.models.functions import TruncMonth
+
+    now = now or clock.now()
+    sealed, rest = _split(period, now)
+    parts: dict[dt.date, list] = {}
+    if sealed:
+        rows = _sealed_rows(sealed, grid).annotate(month=TruncMonth("day"))
+        for row in rows.values("month").annotate(**_SUMS).order_by():
+            month = row.pop("month")
+            month = month.date() if isinstance(month, dt.datetime) else month
+            parts.setdefault(month, []).append(row)
+    for day, row in _live_days(rest, grid, now).items():
+        parts.setdefault(day.replace(day=1), []).append(row)
+    return {month: _merge(rows) for month, rows in parts.items()}

@@ -48,6 +48,7 @@ social_manage           x     .      x      .        .        .     .     x     
 fieldwork               .     .      .      .        .        .     .     .     x
 diary_review            x     x      x      x        x        x     x     x     .
 change_review           x     .      x      .        .        .     .     .     .
+command                 x     x      x      .        .        .     .     .     .
 """  # fmt: skip
 COLUMNS = ["admin", "leader", "center_staff", "mediator", "counselor", "police", "care_worker",
            "social_worker", "grid_worker"]  # fmt: skip

@@ -31,7 +31,7 @@ def _run(command: str, *args) -> str:
 
 @pytest.fixture
 def seeded(db):
-    _run("seed", "--scale", "demo")
+    _run("seed", "--scale", "demo", "--no-history")
 
 
 @pytest.fixture

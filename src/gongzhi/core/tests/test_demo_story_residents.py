@@ -14,7 +14,7 @@ from gongzhi.seeding.story import DEMO_PHONE
 @pytest.fixture
 def demo(db, settings):
     settings.DEMO_MODE = True
-    call_command("seed", "--scale", "demo", stdout=io.StringIO())
+    call_command("seed", "--scale", "demo", "--no-history", stdout=io.StringIO())
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
     return out.getvalue()

@@ -28,13 +28,14 @@ from gongzhi.workbench.services import resident_collect_update
 SHARED_MORE = {"/cases/map/", "/grids/", "/people/residents/", "/org/workers/", "/consultations/",
                "/deliberation/", "/realtime/live/"}  # fmt: skip
 EVERYONE = {"/cases/", "/realtime/staff/", "/kpis/"}
+COMMAND = "/command/"
 ROOMS = {"/hall/", "/mediation/", "/counseling/", "/liaison/", "/care/", "/social/"}
 CENTER_WORK = {"/portal-staff/hotline/", "/portal-staff/moderation/", "/portal-staff/binds/",
                "/workbench/reviews/", "/hall/publicity/manage/", "/workbench/diary/", "/cards/"}  # fmt: skip
 EXPECTED_LINKS = {
-    "admin": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {"/admin/"},
-    "leader": EVERYONE | SHARED_MORE | {"/workbench/diary/", "/cards/"},
-    "center": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK,
+    "admin": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {"/admin/", COMMAND},
+    "leader": EVERYONE | SHARED_MORE | {"/workbench/diary/", "/cards/", COMMAND},
+    "center": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {COMMAND},
     "mediator": EVERYONE | SHARED_MORE | {"/mediation/", "/workbench/diary/"},
     "counselor": EVERYONE | SHARED_MORE | {"/counseling/", "/workbench/diary/"},
     "police": EVERYONE | SHARED_MORE | {"/liaison/", "/workbench/diary/"},

@@ -37,7 +37,7 @@ def _seed(*args):
 
 @pytest.fixture
 def demo(db):
-    _seed("--scale", "demo")
+    _seed("--scale", "demo", "--no-history")
 
 
 def _grid(name: str) -> Grid:
@@ -139,18 +139,18 @@ def test_synthetic_staff_accounts_cannot_log_in(demo):
 
 def test_seed_with_if_empty_does_nothing_the_second_time(demo):
     before = (Grid.objects.count(), Resident.objects.count(), Staff.objects.count())
-    _seed("--scale", "demo", "--if-empty")
+    _seed("--scale", "demo", "--if-empty", "--no-history")
     assert (Grid.objects.count(), Resident.objects.count(), Staff.objects.count()) == before
 
 
 def test_seed_refuses_to_build_over_existing_grids(demo):
     with pytest.raises(CommandError):
-        _seed("--scale", "demo")
+        _seed("--scale", "demo", "--no-history")
     assert Grid.objects.filter(depth=1).count() == 1
 
 
 def test_the_full_generator_hits_exact_per_level_totals(db):
-    result = district_seed(scale=SMALL_FULL, seed=5)
+    result = district_seed(scale=SMALL_FULL, seed=5, history=False)
     assert grid_level_counts() == {0: 1, 1: 36, 2: 40, 3: 45, 4: 52, 5: 61}
     assert result.counts["residents"] == Resident.objects.count() == 240
     assert Staff.objects.filter(role=Role.GRID_WORKER).count() == 75
@@ -158,7 +158,7 @@ def test_the_full_generator_hits_exact_per_level_totals(db):
 
 
 def test_the_full_generator_puts_every_resident_in_their_households_unit(db):
-    district_seed(scale=SMALL_FULL, seed=5)
+    district_seed(scale=SMALL_FULL, seed=5, history=False)
     assert not Resident.objects.exclude(grid_id=F("household__unit_id")).exists()
     units = Grid.objects.filter(level=Level.UNIT)
     assert not Household.objects.exclude(unit__in=units).exists()
@@ -238,6 +238,6 @@ def _indexes(model) -> dict:
 
 def test_the_seed_leaves_every_index_as_it_found_it(db):
     before = {m: _indexes(m) for m in (Household, Resident)}
-    district_seed(scale=SMALL_FULL, seed=5)
+    district_seed(scale=SMALL_FULL, seed=5, history=False)
     assert {m: _indexes(m) for m in (Household, Resident)} == before
     assert all(before.values())

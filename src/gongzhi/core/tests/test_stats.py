@@ -29,12 +29,12 @@ def _level_counts(text: str) -> dict[int, int]:
 
 
 def test_it_prints_the_grids_on_each_level_as_in_the_database(db):
-    call_command("seed", "--scale", "demo", stdout=io.StringIO())
+    call_command("seed", "--scale", "demo", "--no-history", stdout=io.StringIO())
     assert _level_counts(_stats()) == grid_level_counts()
 
 
 def test_it_prints_workers_households_and_residents_as_in_the_database(db):
-    call_command("seed", "--scale", "demo", stdout=io.StringIO())
+    call_command("seed", "--scale", "demo", "--no-history", stdout=io.StringIO())
     text = _stats()
     assert (
         _number(text, "网格员 (grid workers)")

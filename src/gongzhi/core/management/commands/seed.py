@@ -1,4 +1,5 @@
-"""`gongzhi seed --scale demo|full [--if-empty] [--seed N]`: build the synthetic district."""
+"""`gongzhi seed --scale demo|full [--if-empty] [--seed N] [--no-history]`: build the synthetic
+district, and (unless --no-history) a year of its synthetic history."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,6 +16,10 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="已有网格数据时什么也不做 (no-op if any grid)"
         )
         parser.add_argument("--seed", type=int, default=2020, help="随机种子,相同种子生成相同数据")
+        parser.add_argument(
+            "--no-history", action="store_true",
+            help="不生成近一年的历史数据(事件、日记、调解、直播等) (skip the synthetic year)",
+        )  # fmt: skip
 
     def handle(self, *args, **opts):
         if not district_is_empty():
@@ -23,6 +28,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有网格数据,不能重复生成;请使用空数据库,或加 --if-empty")
         try:
-            district_seed(scale=SCALES[opts["scale"]], seed=opts["seed"], log=self.stdout.write)
+            district_seed(
+                scale=SCALES[opts["scale"]], seed=opts["seed"], log=self.stdout.write,
+                history=not opts["no_history"],
+            )  # fmt: skip
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
