@@ -1,0 +1,108 @@
+"""「已有人反映?」: open cases that are probably the same problem as a new text.
+
+Candidates: open cases reported in the last INTEL_DUPLICATE_DAYS days in the same or a
+neighbouring grid (a unit's or building's siblings under the same parent), or — when both
+have a point — within INTEL_DUPLICATE_DISTANCE_M metres. Score: cosine of character
+bi/trigram counts. Only scores at or above INTEL_DUPLICATE_THRESHOLD are shown: a wrong
+"already reported" costs a resident's trust more than a missed one (precision first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from gongzhi.cases.models import Case
+from gongzhi.cases.workflow import OPEN_STATES
+from gongzhi.core import clock
+from gongzhi.core.paths import subtree_q
+from gongzhi.grids.models import Grid, Level
+
+from .ngrams import cosine, shingles
+
+MAX_CANDIDATES = 300  # newest first; a building rarely has this many open cases in a month
+MAX_RESULTS = 5
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass
+class Duplicate:
+    case_id: int
+    number: str
+    title: str
+    score: float
+    is_public: bool
+    category_id: int
+    created_at: dt.datetime
+    state: str
+
+
+def case_text(title: str, description: str) -> str:
+    """A post's title is the first 30 characters of its text: count them once."""
+    title, description = title or "", description or ""
+    return description if description.startswith(title) else f"{title} {description}"
+
+
+def neighbourhood(grid: Grid) -> Grid:
+    """The grid whose subtree counts as "the same or neighbouring": a unit's or building's
+    parent; a larger grid stands for itself."""
+    if grid.level >= Level.BUILDING:
+        parent = Grid.objects.get_parent(grid)
+        return parent or grid
+    return grid
+
+
+def _area_q(grid: Grid | None, lat: float | None, lng: float | None) -> Q | None:
+    q = Q()
+    if grid is not None:
+        q |= subtree_q("grid__path", neighbourhood(grid).path)
+    if lat is not None and lng is not None:
+        radius = settings.INTEL_DUPLICATE_DISTANCE_M
+        dlat = radius / METRES_PER_DEGREE
+        dlng = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+        q |= Q(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
+    return q or None
+
+
+def duplicates_for(
+    *, text: str, grid: Grid | None = None, lat: float | None = None, lng: float | None = None,
+    within: QuerySet[Case] | None = None, exclude: int | None = None,
+    threshold: float | None = None, limit: int = MAX_RESULTS,
+) -> list[Duplicate]:  # fmt: skip
+    """Open cases likely the same problem, best first. `within` is the reader's scope
+    (restrict()); a caller without one sees every case, so only services pass none."""
+    area = _area_q(grid, lat, lng)
+    words = shingles(text)
+    if area is None or not words:
+        return []
+    threshold = settings.INTEL_DUPLICATE_THRESHOLD if threshold is None else threshold
+    since = clock.now() - dt.timedelta(days=settings.INTEL_DUPLICATE_DAYS)
+    qs = within if within is not None else Case.objects.all()
+    qs = qs.filter(area, state__in=OPEN_STATES, created_at__gte=since)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    rows = qs.order_by("-created_at").values(
+        "pk", "number", "title", "description", "is_public", "category_id", "created_at", "state"
+    )[:MAX_CANDIDATES]
+    found = []
+    for row in rows:
+        score = cosine(words, shingles(case_text(row["title"], row["description"])))
+        if score >= threshold:
+            found.append(
+                Duplicate(
+                    case_id=row["pk"],
+                    number=row["number"],
+                    title=row["title"],
+                    score=round(score, 3),
+                    is_public=row["is_public"],
+                    category_id=row["category_id"],
+                    created_at=row["created_at"],
+                    state=row["state"],
+                )  # fmt: skip
+            )
+    found.sort(key=lambda d: -d.score)
+    return found[:limit]
