@@ -319,7 +319,7 @@ ONE_KEY_DUTY_PHONE = env_str("ONE_KEY_DUTY_PHONE")
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
 # Text intelligence (gongzhi.intel, docs/decisions.md): "already reported?" look-up, training.
 INTEL_DUPLICATE_DAYS = env_int("INTEL_DUPLICATE_DAYS", 30)  # open cases this recent
-INTEL_DUPLICATE_THRESHOLD = float(env_str("INTEL_DUPLICATE_THRESHOLD", "0.45"))  # cosine
+INTEL_DUPLICATE_THRESHOLD = float(env_str("INTEL_DUPLICATE_THRESHOLD", "0.4"))  # cosine
 INTEL_DUPLICATE_DISTANCE_M = env_int("INTEL_DUPLICATE_DISTANCE_M", 300)  # when both have points
 INTEL_TRAIN_MAX_CASES = env_int("INTEL_TRAIN_MAX_CASES", 200_000)  # newest closed cases
 INTEL_TRAIN_EVERY_HOURS = env_int("INTEL_TRAIN_EVERY_HOURS", 24)

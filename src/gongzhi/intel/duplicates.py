@@ -2,9 +2,14 @@
 
 Candidates: open cases reported in the last INTEL_DUPLICATE_DAYS days in the same or a
 neighbouring grid (a unit's or building's siblings under the same parent), or — when both
-have a point — within INTEL_DUPLICATE_DISTANCE_M metres. Score: cosine of character
-bi/trigram counts. Only scores at or above INTEL_DUPLICATE_THRESHOLD are shown: a wrong
-"already reported" costs a resident's trust more than a missed one (precision first).
+have a point — within INTEL_DUPLICATE_DISTANCE_M metres.
+
+Score, with a trained model: the cosine of the two texts in the model's idf-weighted
+character n-gram space, and the model must put both texts in the same category ("路灯坏了"
+and "电梯坏了" share most characters, not the problem). Before any model: the cosine of
+character bi/trigram counts, against a stricter threshold. Only scores at or above
+INTEL_DUPLICATE_THRESHOLD are shown: a wrong "already reported" costs a resident's trust
+more than a missed one (precision first; docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from gongzhi.grids.models import Grid, Level
 from .ngrams import cosine, shingles
 
 MAX_CANDIDATES = 300  # newest first; a building rarely has this many open cases in a month
+COLD_START_MIN = 0.5  # without a model, bigram overlap alone must be this high
 MAX_RESULTS = 5
 METRES_PER_DEGREE = 111_320.0
 
@@ -76,8 +82,7 @@ def duplicates_for(
     """Open cases likely the same problem, best first. `within` is the reader's scope
     (restrict()); a caller without one sees every case, so only services pass none."""
     area = _area_q(grid, lat, lng)
-    words = shingles(text)
-    if area is None or not words:
+    if area is None or not shingles(text):
         return []
     threshold = settings.INTEL_DUPLICATE_THRESHOLD if threshold is None else threshold
     since = clock.now() - dt.timedelta(days=settings.INTEL_DUPLICATE_DAYS)
@@ -88,10 +93,11 @@ def duplicates_for(
     rows = qs.order_by("-created_at").values(
         "pk", "number", "title", "description", "is_public", "category_id", "created_at", "state"
     )[:MAX_CANDIDATES]
+    rows = list(rows)
+    scores = _scores(text, [case_text(r["title"], r["description"]) for r in rows])
     found = []
-    for row in rows:
-        score = cosine(words, shingles(case_text(row["title"], row["description"])))
-        if score >= threshold:
+    for row, score in zip(rows, scores, strict=True):
+        if score is not None and score >= threshold:
             found.append(
                 Duplicate(
                     case_id=row["pk"],
@@ -106,3 +112,24 @@ def duplicates_for(
             )
     found.sort(key=lambda d: -d.score)
     return found[:limit]
+
+
+def _scores(text: str, others: list[str]) -> list[float | None]:
+    """Similarity of `text` to each of `others`; None where the model sees another problem."""
+    from .suggest import active_model
+
+    if not others:
+        return []
+    model = active_model()
+    if model is None:
+        words = shingles(text)
+        sims = [cosine(words, shingles(o)) for o in others]
+        return [sim if sim >= COLD_START_MIN else None for sim in sims]
+    pipeline = model[1]
+    steps = pipeline.named_steps
+    X = steps["select"].transform(steps["hash"].transform([text, *others]))
+    codes = steps["model"].predict(X)
+    sims = (X[1:] @ X[0].T).toarray().ravel()
+    return [
+        float(sim) if code == codes[0] else None for sim, code in zip(sims, codes[1:], strict=True)
+    ]

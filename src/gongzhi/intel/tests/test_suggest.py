@@ -41,9 +41,7 @@ def test_the_model_answers_once_trained_and_the_keyword_trap_is_gone(trained):
     assert len(s.alternatives) <= 3 and s.category.code not in {a.code for a in s.alternatives}
 
 
-def test_the_artefact_is_read_once_per_process_until_another_version_is_active(
-    trained, district
-):
+def test_the_artefact_is_read_once_per_process_until_another_version_is_active(trained, district):
     with mock.patch.object(classifier, "loads", wraps=classifier.loads) as loads:
         for _ in range(3):
             suggest.suggest_category("路灯坏了")
