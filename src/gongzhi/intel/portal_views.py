@@ -3,8 +3,6 @@ case ("我也遇到") and the list of joined cases with their progress and ratin
 
 from __future__ import annotations
 
-import math
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases.models import Case, Category, State
 from gongzhi.cases.workflow import TransitionError
 from gongzhi.core.paths import subtree_q
+from gongzhi.grids.models import Grid
 from gongzhi.portal.auth import resident_required
 from gongzhi.portal.forms import RateForm
 from gongzhi.portal.selectors import public_cases, public_text
@@ -24,18 +23,10 @@ from gongzhi.portal.selectors import public_cases, public_text
 from .duplicates import duplicates_for
 from .selectors import followed_cases
 from .services import _community_path, case_join, followed_case_rate
+from .views import panel_error, panel_input
 
 MAX_TEXT = 2000
 MAX_ID = 2**63 - 1
-
-
-def _point(data) -> tuple[float | None, float | None]:
-    try:
-        lat, lng = float(data.get("lat") or "x"), float(data.get("lng") or "x")
-    except ValueError:
-        return None, None
-    ok = math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180
-    return (lat, lng) if ok else (None, None)
 
 
 @require_POST
@@ -45,14 +36,23 @@ def duplicates(request):
     text. A public post shows its (moderated) text; any other case only its category,
     date and state, never what someone else wrote."""
     account = request.resident_account
-    text = (request.POST.get("text") or "").strip()[:MAX_TEXT]
+    data = request.POST.copy()
+    data.pop("grid", None)  # a resident's grid is their bound unit, never a parameter
+    data.pop("grid_code", None)
+    try:
+        given = panel_input(data, Grid.objects.none(), ("text",))
+    except ValidationError as exc:
+        return panel_error(request, exc)
     found = []
-    if text and account.unit_id:
-        lat, lng = _point(request.POST)
+    if len(given["text"]) > MAX_TEXT:
+        return panel_error(
+            request, ValidationError({"text": _("留言内容不能超过%(n)d个字") % {"n": MAX_TEXT}})
+        )
+    if account.unit_id:
         community = Case.objects.filter(subtree_q("grid__path", _community_path(account.unit)))
         mine = Q(reporter_user_id=account.user_id) | Q(followers__user_id=account.user_id)
         found = duplicates_for(
-            text=text, grid=account.unit, lat=lat, lng=lng,
+            text=given["text"], grid=account.unit, lat=given["lat"], lng=given["lng"],
             within=community.exclude(mine), limit=3,
         )  # fmt: skip
     public = {
@@ -81,11 +81,13 @@ def join(request, pk: int):
     try:
         case_join(account=request.resident_account, case=case)
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
-        target = reverse("portal_post_new")
-    else:
-        messages.success(request, _("已关注该问题,办理进展会通知您"))
-        target = reverse("intel:following") + f"#case-{case.pk}"
+        message = ";".join(exc.messages)
+        if request.headers.get("HX-Request"):
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        messages.error(request, message)
+        return redirect("portal_post_new")
+    messages.success(request, _("已关注该问题,办理进展会通知您"))
+    target = reverse("intel:following") + f"#case-{case.pk}"
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target
@@ -97,14 +99,18 @@ def join(request, pk: int):
 def following(request):
     """我关注的问题: progress (states only: the reporter's words and the staff's replies to
     them are not for other residents) and the rating once it is closed."""
+    return _following(request)
+
+
+def _following(request, *, errors=(), status: int = 200):
     cases = list(followed_cases(request.resident_account)[:100])
     for case in cases:
         case.public_events = (
             case.events.filter(to_state__in=State.values).exclude(to_state="").order_by("at", "pk")
         )
         case.can_rate = case.state == State.CLOSED
-    ctx = {"cases": cases, "rate_form": RateForm(initial={"resolved": True})}
-    return render(request, "intel/portal_following.html", ctx)
+    ctx = {"cases": cases, "rate_form": RateForm(initial={"resolved": True}), "errors": errors}
+    return render(request, "intel/portal_following.html", ctx, status=status)
 
 
 @require_POST
@@ -115,10 +121,8 @@ def rate(request, pk: int):
         return HttpResponse(status=404)
     case = get_object_or_404(followed_cases(account), pk=pk)
     form = RateForm(request.POST)
-    target = reverse("intel:following") + f"#case-{case.pk}"
     if not form.is_valid():
-        messages.error(request, _("请选择评价和星级"))
-        return redirect(target)
+        return _following(request, errors=[_("请选择评价和星级")], status=400)
     d = form.cleaned_data
     try:
         followed_case_rate(
@@ -127,7 +131,7 @@ def rate(request, pk: int):
         )  # fmt: skip
     except (ValidationError, TransitionError, PermissionDenied) as exc:
         text = ";".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
-    else:
-        messages.success(request, _("感谢您的评价"))
-    return redirect(target)
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        return _following(request, errors=[text], status=status)
+    messages.success(request, _("感谢您的评价"))
+    return redirect(reverse("intel:following") + f"#case-{case.pk}")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.cases.selectors import allowed_actions, case_list_for
 from gongzhi.cases.services import MAX_DESCRIPTION
 from gongzhi.core.access import role_of
+from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 
 from .duplicates import case_text, duplicates_for
@@ -111,28 +112,40 @@ def alert_act(request, pk: int, step: str):
 # --- suggestion panels (htmx) --------------------------------------------------------------
 
 
-def _float(value) -> float | None:
+def _float(value, name: str, limit: float) -> float | None:
+    if value in (None, ""):
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+        number = math.nan
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise ValidationError({name: _("坐标超出范围")})
+    return number
 
 
-def _point(data) -> tuple[float | None, float | None]:
-    lat, lng = _float(data.get("lat")), _float(data.get("lng"))
-    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        return None, None
-    return lat, lng
+def panel_input(data, grids, text_fields: tuple[str, ...]) -> dict:
+    """The text, grid and point a suggestion panel was sent, checked; ValidationError with
+    a Chinese message otherwise (the panel shows it, nothing is written either way)."""
+    raw = next((data[f] for f in text_fields if data.get(f)), "")
+    text = clean_text(raw, field="text", label=_("问题描述"), max_length=MAX_DESCRIPTION)
+    lat, lng = _float(data.get("lat"), "lat", 90), _float(data.get("lng"), "lng", 180)
+    if (lat is None) != (lng is None):
+        raise ValidationError({"lat": _("经纬度需同时提供")})
+    grid = None
+    value, code = str(data.get("grid") or ""), str(data.get("grid_code") or "").strip()
+    if value or code:
+        if value and not (value.isdigit() and len(value) <= 18):
+            raise ValidationError({"grid": _("网格不存在或不在您的管辖范围内")})
+        grid = grids.filter(pk=value).first() if value else grids.filter(code=code[:40]).first()
+        if grid is None:
+            raise ValidationError({"grid": _("网格不存在或不在您的管辖范围内")})
+    return {"text": text, "grid": grid, "lat": lat, "lng": lng}
 
 
-def _grid(user, data) -> Grid | None:
-    grids = Grid.objects.restrict(user)
-    value = str(data.get("grid") or "")
-    if value.isdigit() and len(value) <= 18:
-        return grids.filter(pk=value).first()
-    code = str(data.get("grid_code") or "").strip()[:40]
-    return grids.filter(code=code).first() if code else None
+def panel_error(request, exc: ValidationError):
+    messages_ = [m for msgs in exc.message_dict.values() for m in msgs]
+    return render(request, "intel/_panel_error.html", {"errors": messages_}, status=400)
 
 
 @require_POST
@@ -141,17 +154,18 @@ def suggest_panel(request):
     """The category a text suggests and the open cases it may repeat (nothing is written).
     The text is whichever of the forms' text fields was sent."""
     _staff(request)
-    data = request.POST
-    text = next((data[f] for f in ("description", "matter", "text") if data.get(f)), "")
-    text = text.strip()[:MAX_DESCRIPTION]
-    ctx = {"suggestion": None, "duplicates": []}
-    if text:
-        lat, lng = _point(data)
-        ctx["suggestion"] = suggest_category(text)
-        ctx["duplicates"] = duplicates_for(
-            text=text, grid=_grid(request.user, data), lat=lat, lng=lng,
+    grids = Grid.objects.restrict(request.user)
+    try:
+        given = panel_input(request.POST, grids, ("description", "matter", "text"))
+    except ValidationError as exc:
+        return panel_error(request, exc)
+    ctx = {
+        "suggestion": suggest_category(given["text"]),
+        "duplicates": duplicates_for(
+            text=given["text"], grid=given["grid"], lat=given["lat"], lng=given["lng"],
             within=case_list_for(request.user),
-        )  # fmt: skip
+        ),
+    }  # fmt: skip
     return render(request, "intel/_suggest_panel.html", ctx)
 
 

@@ -11,6 +11,7 @@ from gongzhi.cases.services import case_act, case_create
 from gongzhi.portal import services as portal
 from gongzhi.portal.auth import SESSION_KEY
 
+from ..classifier import train as _real_train
 from ..suggest import forget_model
 from . import generator
 
@@ -36,11 +37,21 @@ def generated(n: int = TRAIN_SAMPLES, seed: int = 17) -> tuple:
     return tuple(generator.samples(n, seed=seed))
 
 
+@functools.cache
+def _trained_once():
+    return _real_train(generated())
+
+
 @pytest.fixture
-def trained(db):
-    """An active model version trained on generated texts."""
+def trained(db, monkeypatch):
+    """An active model version trained on generated texts (fitted once per process)."""
+    from .. import classifier
     from ..services import model_train
 
+    monkeypatch.setattr(
+        classifier, "train",
+        lambda s, p=None: _trained_once() if s is generated() else _real_train(s, p),
+    )  # fmt: skip
     return model_train(samples=generated(), source="generator")
 
 

@@ -143,7 +143,6 @@ def test_a_special_population_resident_in_a_new_dispute_warns_police_liaison(dis
 
 
 def test_a_special_population_resident_pressing_the_call_button_warns_police_liaison(district):
-    d = district
     account = resident("13700002468")  # 周金玉 (刑满释放): the registry phone binds her unit
     call = onekey_call_create(account=account)
     evaluate_twice()

@@ -1,10 +1,18 @@
-/* "采用" on a suggestion panel (intel/_suggest_panel.html): put the suggested category into
+/* Suggestion panels (intel/_suggest_slot.html, intel/_portal_duplicates_slot.html).
+   "采用" on a suggestion panel (intel/_suggest_panel.html): put the suggested category into
    the form's category field — a <select> (the code, else its top-level code) or the radio
    buttons of the field report. Nothing is chosen for the person until they press it. */
 (function () {
   "use strict";
   if (window.intelSuggestReady) return;
   window.intelSuggestReady = true;
+  // A panel answers bad input with 400 and a message (intel/_panel_error.html): show it.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    if (ev.detail.xhr.status === 400 && ev.detail.target.closest("[data-intel-panel]")) {
+      ev.detail.shouldSwap = true;
+      ev.detail.isError = false;
+    }
+  });
   document.addEventListener("click", function (ev) {
     var button = ev.target.closest("[data-intel-use]");
     if (!button) return;
