@@ -30,6 +30,7 @@ from gongzhi.grids.models import Grid, Level
 from .ngrams import cosine, shingles
 
 MAX_CANDIDATES = 300  # newest first; a building rarely has this many open cases in a month
+MAX_AREA_GRIDS = 200  # a larger neighbourhood is filtered by path instead of by ids
 COLD_START_MIN = 0.5  # without a model, bigram overlap alone must be this high
 MAX_RESULTS = 5
 METRES_PER_DEGREE = 111_320.0
@@ -65,7 +66,14 @@ def neighbourhood(grid: Grid) -> Grid:
 def _area_q(grid: Grid | None, lat: float | None, lng: float | None) -> Q | None:
     q = Q()
     if grid is not None:
-        q |= subtree_q("grid__path", neighbourhood(grid).path)
+        # The neighbourhood's grid ids first: then each is one range of the (grid,
+        # created_at) index, instead of a join to the grid table on every case.
+        area = Grid.objects.filter(subtree_q("path", neighbourhood(grid).path))
+        ids = list(area.values_list("pk", flat=True)[: MAX_AREA_GRIDS + 1])
+        if len(ids) > MAX_AREA_GRIDS:
+            q |= subtree_q("grid__path", neighbourhood(grid).path)
+        else:
+            q |= Q(grid_id__in=ids)
     if lat is not None and lng is not None:
         radius = settings.INTEL_DUPLICATE_DISTANCE_M
         dlat = radius / METRES_PER_DEGREE
