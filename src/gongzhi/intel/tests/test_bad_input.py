@@ -86,7 +86,9 @@ def test_the_staff_suggestion_panel_answers_bad_input_with_400(district, login):
         assert response.status_code == 400, body
         assert "data-intel-error" in response.content.decode(), body
     assert client.post("/intel/suggest/", {"description": "a\x00b"}).status_code == 400
-    assert client.post("/intel/suggest/", {"description": "路灯", "grid": "1" * 30}).status_code == 400
+    assert (
+        client.post("/intel/suggest/", {"description": "路灯", "grid": "1" * 30}).status_code == 400
+    )
     assert snapshot() == before
 
 

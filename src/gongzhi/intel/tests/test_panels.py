@@ -17,7 +17,10 @@ def test_every_staff_form_carries_the_suggestion_panel(district, login):
 
     client = login("center")
     call = hotline.hotline_call_start(by=district.users["center"], caller="13911112222")
-    for url, field in (("/cases/new/", "description"), (f"/portal-staff/hotline/{call.pk}/", "matter")):
+    for url, field in (
+        ("/cases/new/", "description"),
+        (f"/portal-staff/hotline/{call.pk}/", "matter"),
+    ):
         page = client.get(url).content.decode()
         assert 'hx-post="/intel/suggest/"' in page and f"from:[name={field}]" in page, url
     page = login("gridworker").get("/workbench/report/").content.decode()
@@ -65,9 +68,11 @@ def test_a_resident_sees_similar_posts_and_joins_one_instead_of_posting(trained,
     assert 'hx-post="/intel/me/duplicates/"' in client.get("/post/new/").content.decode()
     html = client.post("/intel/me/duplicates/", {"text": LAMP}).content.decode()
     assert "我也遇到" in html and "3号楼门口路灯不亮" in html  # the public post's text
-    assert f'/intel/me/join/{private.pk}/' in html and "未公开的反映" in html
+    assert f"/intel/me/join/{private.pk}/" in html and "未公开的反映" in html
     response = client.post(f"/intel/me/join/{post.pk}/", HTTP_HX_REQUEST="true")
-    assert response.status_code == 204 and response["HX-Redirect"].startswith("/intel/me/following/")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith(
+        "/intel/me/following/"
+    )
     assert CaseFollower.objects.filter(case=post, user=me.user).exists()
     page = client.get("/intel/me/following/").content.decode()
     assert post.number in page and "3号楼门口路灯不亮" not in page  # progress only, not the words
