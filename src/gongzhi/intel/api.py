@@ -136,6 +136,8 @@ class SuggestView(APIView):
 
 
 class AlertSerializer(serializers.ModelSerializer):
+    # A plain string: an enum named "kind" would clash with other apps' "kind" enums.
+    kind = serializers.CharField(help_text="预警类型:" + " / ".join(AlertKind.values))
     grid = serializers.CharField(source="grid.code", help_text="网格编码")
     grid_name = serializers.CharField(source="grid.full_name")
     cases = serializers.SerializerMethodField(help_text="关联事件编号(您有权查看的)")
