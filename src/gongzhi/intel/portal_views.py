@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.cases.models import Case, Category, State
+from gongzhi.cases.models import Case, CaseEvent, Category, State
 from gongzhi.cases.workflow import TransitionError
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
@@ -103,11 +103,13 @@ def following(request):
 
 
 def _following(request, *, errors=(), status: int = 200):
-    cases = list(followed_cases(request.resident_account)[:100])
+    states = CaseEvent.objects.exclude(to_state="").order_by("at", "pk")
+    cases = list(
+        followed_cases(request.resident_account).prefetch_related(
+            Prefetch("events", queryset=states, to_attr="public_events")
+        )[:100]
+    )
     for case in cases:
-        case.public_events = (
-            case.events.filter(to_state__in=State.values).exclude(to_state="").order_by("at", "pk")
-        )
         case.can_rate = case.state == State.CLOSED
     ctx = {"cases": cases, "rate_form": RateForm(initial={"resolved": True}), "errors": errors}
     return render(request, "intel/portal_following.html", ctx, status=status)

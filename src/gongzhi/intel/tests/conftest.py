@@ -9,7 +9,7 @@ from gongzhi.cases.models import Category, Channel
 from gongzhi.cases.policies import policy_cache_clear
 from gongzhi.cases.services import case_act, case_create
 from gongzhi.portal import services as portal
-from gongzhi.portal.auth import SESSION_KEY
+from gongzhi.portal.tests.conftest import sign_in  # noqa: F401 - re-exported
 
 from ..classifier import train as _real_train
 from ..suggest import forget_model
@@ -85,10 +85,3 @@ def resident(phone: str, unit=None):
     if unit is not None:
         portal.account_bind_unit(account=account, unit=unit, via="qr")
     return account
-
-
-def sign_in(client, account):
-    session = client.session
-    session[SESSION_KEY] = account.pk
-    session.save()
-    return client
