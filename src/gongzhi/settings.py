@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gongzhi.realtime",
     "gongzhi.cards",
     "gongzhi.command",
+    "gongzhi.intel",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,16 @@ LIVE_STREAM_ALLOWED_HOSTS = env_list("LIVE_STREAM_ALLOWED_HOSTS")
 # and shown (tap to dial) to residents whose community is unknown, offline page included.
 ONE_KEY_DUTY_PHONE = env_str("ONE_KEY_DUTY_PHONE")
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
+# Text intelligence (gongzhi.intel, docs/decisions.md): "already reported?" look-up, training.
+INTEL_DUPLICATE_DAYS = env_int("INTEL_DUPLICATE_DAYS", 30)  # open cases this recent
+INTEL_DUPLICATE_THRESHOLD = float(env_str("INTEL_DUPLICATE_THRESHOLD", "0.4"))  # cosine
+INTEL_DUPLICATE_DISTANCE_M = env_int("INTEL_DUPLICATE_DISTANCE_M", 300)  # when both have points
+INTEL_TRAIN_MAX_CASES = env_int("INTEL_TRAIN_MAX_CASES", 200_000)  # newest closed cases
+INTEL_TRAIN_EVERY_HOURS = env_int("INTEL_TRAIN_EVERY_HOURS", 24)
+INTEL_ALERTS_EVERY_MINUTES = env_int("INTEL_ALERTS_EVERY_MINUTES", 10)
+# Open311 service codes that mean "not sure": the text's suggestion replaces them when confident.
+INTEL_GENERIC_SERVICE_CODES = env_list("INTEL_GENERIC_SERVICE_CODES", "12,0128")
+INTEL_OPEN311_MIN_CONFIDENCE = float(env_str("INTEL_OPEN311_MIN_CONFIDENCE", "0.6"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -41,6 +41,7 @@ urlpatterns = [
     path("workbench/", include("gongzhi.workbench.urls")),
     path("realtime/", include("gongzhi.realtime.urls")),
     path("cards/", include("gongzhi.cards.urls")),
+    path("intel/", include("gongzhi.intel.urls")),
     path("org/", include("gongzhi.org.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -28,6 +28,7 @@ from gongzhi.core.paths import ancestor_paths
 from .models import Case, CaseEvent, Notification, OutboundMessage
 
 MAX_ACCOUNTS = 3  # a registry resident rarely has more than one account; bound the fan-out
+MAX_FOLLOWERS = 200  # residents who joined the case (intel.CaseFollower) or merged into it
 # action → (inbox kind, SMS/WeChat template). Only these actions reach the resident.
 REPORTER_ACTIONS: dict[str, str] = {
     "report": "case_received",
@@ -121,14 +122,19 @@ def reporter_accounts_q(case: Case) -> Q | None:
 
 
 def case_reporter_notify(case: Case, events: Sequence[CaseEvent]) -> int:
-    """Tell the case's resident about `events` on every channel; returns messages written."""
+    """Tell the case's resident, and the residents following it (gongzhi.intel: "我也遇到",
+    reporters of merged duplicates), about `events` on every channel; returns messages
+    written. The followers are a subquery of the same one look-up."""
+    from gongzhi.intel.selectors import follower_accounts_q
     from gongzhi.portal.models import ResidentAccount
 
     wanted = [(e, REPORTER_ACTIONS[e.action]) for e in events if e.action in REPORTER_ACTIONS]
-    q = reporter_accounts_q(case)
-    if not wanted or q is None:
+    if not wanted:
         return 0
-    accounts = list(ResidentAccount.objects.filter(q).order_by("pk")[:MAX_ACCOUNTS])
+    q = reporter_accounts_q(case)
+    q = follower_accounts_q(case) if q is None else q | follower_accounts_q(case)
+    limit = MAX_ACCOUNTS + MAX_FOLLOWERS
+    accounts = list(ResidentAccount.objects.filter(q).order_by("pk")[:limit])
     with translation.override(settings.LANGUAGE_CODE):  # residents read Chinese, whoever acts
         inbox, outbound = _messages(case, wanted, accounts)
     insert_rows(inbox)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope, role_of
 from gongzhi.core.phone import InvalidPhone, normalize_phone
+from gongzhi.intel.tasks import on_case_created
 
 from . import calendar
 from .actions import EFFECTS
@@ -50,6 +51,7 @@ def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
             case = _case_create(by=by, idempotency_key=key, **fields)
             if case is not None:  # None: a replay, told when it was first created
                 case_created_notify(case)  # the reporter hears "received"
+                on_case_created()  # early warnings are evaluated after the commit
     except (IntegrityError, ValidationError, PermissionDenied):
         # IntegrityError: two submissions raced past the key check; the loser's statement
         # (or transaction) rolled back whole. A replay is answered with the first case even

@@ -159,11 +159,20 @@ def is_reporter(case, user) -> bool:
     return accounts.filter(user=user, resident_id=case.reporter_resident_id).exists()
 
 
+def is_follower(case, user) -> bool:
+    """A resident who joined the case ("我也遇到") or reported a duplicate merged into it."""
+    if role_of(user) is not None:
+        return False
+    from gongzhi.intel.selectors import is_follower as follows  # intel builds on cases
+
+    return follows(case, user)
+
+
 def may(t: Transition, case, user) -> bool:
     """Whether `user` may perform transition `t` on `case` (the state is checked elsewhere)."""
     if t.assignee and is_assignee(case, user):
         return True
-    if t.reporter and is_reporter(case, user):
+    if t.reporter and (is_reporter(case, user) or is_follower(case, user)):
         return True
     if t.capability is None:
         return False

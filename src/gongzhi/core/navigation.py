@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.core.access import can, role_of
 from gongzhi.core.roles import (
     ADMIN_SITE,
+    ALERTS,
     BIND_APPROVE,
     CARE,
     CHANGE_REVIEW,
@@ -71,6 +72,8 @@ NAV: tuple[NavEntry, ...] = (
              count="gongzhi.portal.selectors.moderation_waiting_count"),
     NavEntry("binds", _("绑定审核"), "portal_staff_binds", BIND_APPROVE, REVIEW,
              count="gongzhi.portal.selectors.bind_request_waiting_count"),
+    NavEntry("alerts", _("预警"), "intel:alert_list", ALERTS, REVIEW, apps=("intel",),
+             count="gongzhi.intel.selectors.open_alert_count_for"),
     NavEntry("reviews", _("信息变更审核"), "workbench:change_requests", CHANGE_REVIEW, REVIEW,
              count="gongzhi.workbench.selectors.change_request_waiting_count"),
     NavEntry("hall", _("群众接待大厅"), "hall:index", HALL, ROOMS, apps=("hall",)),

@@ -71,6 +71,14 @@ DIARY_REVIEW = "diary_review"  # read every diary in scope (not only one's own),
 CHANGE_REVIEW = "change_review"  # approve workers' sensitive registry changes
 # the command center (综治指挥中心)
 COMMAND = "command"  # the wall display and the leader's dashboard
+# early warnings (预警, intel): who answers for each kind; readers see every kind
+ALERTS = "alerts"  # open the early-warning list (some kind of alert reaches the role)
+ALERTS_READ = "alerts_read"  # read every kind of alert in scope
+ALERTS_HANDLE_ANY = "alerts_handle_any"  # acknowledge or close any kind
+ALERTS_MEDIATION = "alerts_mediation"  # the same parties in repeated disputes
+ALERTS_CENTER = "alerts_center"  # surges in a grid, cases stuck or reopened
+ALERTS_POLICE = "alerts_police"  # special-population residents in new disputes or calls
+ALERTS_CARE = "alerts_care"  # care targets with an overdue visit who called
 
 _A, _L, _C = Role.ADMIN, Role.LEADER, Role.CENTER_STAFF
 _M, _CO, _P = Role.MEDIATOR, Role.COUNSELOR, Role.POLICE
@@ -110,6 +118,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     DIARY_REVIEW:        frozenset({_A, _L, _C, _M, _CO, _P, _CW, _SW}),
     CHANGE_REVIEW:       frozenset({_A, _C}),
     COMMAND:             frozenset({_A, _L, _C}),
+    ALERTS:              frozenset({_A, _L, _C, _M, _P, _CW}),
+    ALERTS_READ:         frozenset({_A, _L, _C}),
+    ALERTS_HANDLE_ANY:   frozenset({_A}),
+    ALERTS_MEDIATION:    frozenset({_M}),
+    ALERTS_CENTER:       frozenset({_C}),
+    ALERTS_POLICE:       frozenset({_P}),
+    ALERTS_CARE:         frozenset({_CW}),
 }  # fmt: skip
 
 # The refusal each capability's check gives unless the caller words it for its page.

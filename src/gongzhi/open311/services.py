@@ -15,6 +15,7 @@ from django.http import QueryDict
 from gongzhi.cases.models import Case, Channel
 from gongzhi.cases.services import MAX_DESCRIPTION, case_create
 from gongzhi.core import crypto
+from gongzhi.intel.suggest import open311_category
 
 from .errors import Open311Error, bad_request, not_found
 from .location import location_resolve
@@ -70,6 +71,7 @@ def open311_request_create(
     description = data.get("description") or ""
     if len(description) > MAX_DESCRIPTION:
         raise bad_request(f"description 不能超过{MAX_DESCRIPTION}个字符")
+    category = open311_category(category, description)  # a generic code: the text decides
     key = (idempotency_key or "").strip()
     if len(key) > IDEMPOTENCY_MAX:
         raise bad_request(f"Idempotency-Key 过长(最多{IDEMPOTENCY_MAX}个字符)")

@@ -48,7 +48,16 @@ PORTAL_CATEGORY_CODES = ("01", "02", "03", "04", "05", "07", "08", "09", "10", "
 
 
 def category_suggest(text: str) -> Category | None:
-    """The category a post's text most likely belongs to, from a keyword table."""
+    """The category a post's text most likely belongs to (gongzhi.intel: the trained model,
+    this module's keyword table before one exists), one a resident can file without extras."""
+    from gongzhi.intel.suggest import suggest_category, usable_for_resident
+
+    suggestion = suggest_category(text)
+    return usable_for_resident(suggestion) if suggestion.source != "none" else None
+
+
+def category_suggest_keywords(text: str) -> Category | None:
+    """The cold-start rule: the first keyword group found in the text."""
     text = text or ""
     for words, code in KEYWORDS:
         if any(w in text for w in words):

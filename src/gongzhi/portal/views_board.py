@@ -84,7 +84,8 @@ def post_react(request, pk: int):
 @require_GET
 def suggest(request):
     category = services.category_suggest(request.GET.get("text", "")[:2000])
-    return JsonResponse({"code": category.code if category else "", "name": str(category or "")})
+    top = category.parent if category is not None and category.parent_id else category
+    return JsonResponse({"code": top.code if top else "", "name": top.name if top else ""})
 
 
 @resident_required

@@ -49,6 +49,13 @@ fieldwork               .     .      .      .        .        .     .     .     
 diary_review            x     x      x      x        x        x     x     x     .
 change_review           x     .      x      .        .        .     .     .     .
 command                 x     x      x      .        .        .     .     .     .
+alerts                  x     x      x      x        .        x     x     .     .
+alerts_read             x     x      x      .        .        .     .     .     .
+alerts_handle_any       x     .      .      .        .        .     .     .     .
+alerts_mediation        .     .      .      x        .        .     .     .     .
+alerts_center           .     .      x      .        .        .     .     .     .
+alerts_police           .     .      .      .        .        x     .     .     .
+alerts_care             .     .      .      .        .        .     x     .     .
 """  # fmt: skip
 COLUMNS = ["admin", "leader", "center_staff", "mediator", "counselor", "police", "care_worker",
            "social_worker", "grid_worker"]  # fmt: skip

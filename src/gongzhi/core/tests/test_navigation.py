@@ -29,17 +29,18 @@ SHARED_MORE = {"/cases/map/", "/grids/", "/people/residents/", "/org/workers/", 
                "/deliberation/", "/realtime/live/"}  # fmt: skip
 EVERYONE = {"/cases/", "/realtime/staff/", "/kpis/"}
 COMMAND = "/command/"
+ALERTS = "/intel/alerts/"
 ROOMS = {"/hall/", "/mediation/", "/counseling/", "/liaison/", "/care/", "/social/"}
 CENTER_WORK = {"/portal-staff/hotline/", "/portal-staff/moderation/", "/portal-staff/binds/",
                "/workbench/reviews/", "/hall/publicity/manage/", "/workbench/diary/", "/cards/"}  # fmt: skip
 EXPECTED_LINKS = {
-    "admin": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {"/admin/", COMMAND},
-    "leader": EVERYONE | SHARED_MORE | {"/workbench/diary/", "/cards/", COMMAND},
-    "center": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {COMMAND},
-    "mediator": EVERYONE | SHARED_MORE | {"/mediation/", "/workbench/diary/"},
+    "admin": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {"/admin/", COMMAND, ALERTS},
+    "leader": EVERYONE | SHARED_MORE | {"/workbench/diary/", "/cards/", COMMAND, ALERTS},
+    "center": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {COMMAND, ALERTS},
+    "mediator": EVERYONE | SHARED_MORE | {"/mediation/", "/workbench/diary/", ALERTS},
     "counselor": EVERYONE | SHARED_MORE | {"/counseling/", "/workbench/diary/"},
-    "police": EVERYONE | SHARED_MORE | {"/liaison/", "/workbench/diary/"},
-    "care": EVERYONE | SHARED_MORE | {"/care/", "/workbench/diary/"},
+    "police": EVERYONE | SHARED_MORE | {"/liaison/", "/workbench/diary/", ALERTS},
+    "care": EVERYONE | SHARED_MORE | {"/care/", "/workbench/diary/", ALERTS},
     "social": EVERYONE | SHARED_MORE | {"/social/", "/workbench/diary/"},
     "gridworker": EVERYONE | SHARED_MORE | {"/workbench/", "/liaison/", "/care/", "/cards/"},
 }

@@ -27,8 +27,10 @@ class Command(DbWorkerCommand):
         options["reload"] = False  # the supervisor (or systemd) restarts it, not the reloader
         options["worker_id"] = f"{name}#{os.getpid()}"[:64]
         from gongzhi.cases.tasks import sweep_schedule_start
+        from gongzhi.intel.tasks import intel_schedule_start
 
         sweep_schedule_start()  # the every-minute deadline sweep; duplicates die out
+        intel_schedule_start()  # early warnings and the classifier's retraining
         heartbeat = Heartbeat(name)
         heartbeat.start()
         try:
