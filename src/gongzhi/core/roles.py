@@ -40,6 +40,7 @@ VIEW_SPECIAL = "view_special"  # see special-population (重点人员) tags
 IMPORT = "import"
 EXPORT = "export"
 PRINT_CARDS = "print_cards"  # 连心卡: only reads, but hands out contact sheets in bulk
+MANAGE_GRIDS = "manage_grids"  # import grid boundaries (and move or rename grids)
 ADMIN_SITE = "admin_site"  # Django's admin pages (管理后台): a superuser account
 # cases (the workflow table in cases/workflow.py names these per transition)
 CASE_DISPATCH = "case_dispatch"  # accept, reject, dispatch, escalate, merge, follow up
@@ -92,6 +93,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     IMPORT:              frozenset({_A, _C}),
     EXPORT:              frozenset({_A, _L, _C}),
     PRINT_CARDS:         frozenset({_A, _L, _C, _G}),
+    MANAGE_GRIDS:        frozenset({_A}),
     ADMIN_SITE:          frozenset({_A}),
     CASE_DISPATCH:       frozenset({_A, _C, _G}),
     CASE_SUPERVISE:      frozenset({_A, _C}),

@@ -23,6 +23,7 @@ view_special            x     .      x      .        .        x     .     .     
 import                  x     .      x      .        .        .     .     .     .
 export                  x     x      x      .        .        .     .     .     .
 print_cards             x     x      x      .        .        .     .     .     x
+manage_grids            x     .      .      .        .        .     .     .     .
 admin_site              x     .      .      .        .        .     .     .     .
 case_dispatch           x     .      x      .        .        .     .     .     x
 case_supervise          x     .      x      .        .        .     .     .     .
