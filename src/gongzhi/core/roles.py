@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     CARE_WORKER = "care_worker", _("关爱工作人员")
     SOCIAL_WORKER = "social_worker", _("社会组织工作人员")
     GRID_WORKER = "grid_worker", _("网格员")
+    # An officer of a stationed department (检察院, 法院, 司法所, 信访, 人社, 民政); police
+    # officers keep the police role.
+    OFFICER = "officer", _("入驻部门工作人员")
 
 
 # Capabilities. "view" is implied for every staff role inside its own subtree.
@@ -34,6 +37,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CARE_WORKER: frozenset(),
     Role.SOCIAL_WORKER: frozenset(),
     Role.GRID_WORKER: frozenset({CHANGE}),
+    Role.OFFICER: frozenset(),
 }
 
 # Roles whose scope is the whole district regardless of assignments.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.cases.consultations import consultation_list_for, may_convene
 from gongzhi.core.access import staff_of
 from gongzhi.core.ledger import export_url, ledger_response
 
@@ -178,6 +179,12 @@ def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, 
         "confirmation": getattr(agreement, "judicial_confirmation", None) if agreement else None,
         "forms": step_forms,
         "can_act": may_mediate(request.user, dispute.center),
+        "can_convene": may_convene(request.user, dispute=dispute),
+        "consultations": consultation_list_for(request.user)
+        .filter(dispute=dispute)
+        .prefetch_related(
+            "opinions__department", "opinions__room", "tasks__assignee", "tasks__department"
+        ),
         "open_for_error": bound[0] if bound else "",
         "step_base": reverse("mediation:dispute_detail", args=[dispute.pk]),
     }
