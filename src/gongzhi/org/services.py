@@ -1,10 +1,16 @@
 """Writes for centers, rooms and staff."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from gongzhi.core.phone import InvalidPhone, normalize_phone
 from gongzhi.core.roles import Role
+from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import (
     Center,
@@ -16,6 +22,7 @@ from gongzhi.org.models import (
     RoomKind,
     Staff,
 )
+from gongzhi.org.permissions import require_keep_departments
 
 
 @transaction.atomic
@@ -96,3 +103,59 @@ def staff_create(
         GridAssignment(staff=staff, grid=grid, duty=duty) for grid in grids
     )
     return staff
+
+
+# --- officers of the stationed departments ---------------------------------------------------
+
+
+@transaction.atomic
+def officer_add(
+    *, by, department: Department, name: str, title: str = "", phone: str = ""
+) -> Staff:
+    """An officer stationed in the center by their department (民警, 检察官, 法官, 司法所干部…).
+
+    The officer has no login of their own (an administrator may give one in 管理后台): they
+    take part in consultations through their department, whose opinion the center records."""
+    center = department.center
+    require_keep_departments(by, center)
+    errors: dict[str, str] = {}
+    clean = {}
+    for field, label, value, limit, required in (
+        ("name", _("姓名"), name, 50, True),
+        ("title", _("职务"), title, 50, False),
+    ):
+        try:
+            clean[field] = clean_text(
+                value, field=field, label=label, max_length=limit, required=required
+            )
+        except ValidationError as exc:
+            errors |= {k: v[0] for k, v in exc.message_dict.items()}
+    phone = (phone or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone[:40])
+        except InvalidPhone as exc:
+            errors["phone"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    police = department.kind == DepartmentKind.POLICE
+    staff = staff_create(
+        username=f"officer-{uuid.uuid4().hex[:12]}", name=clean["name"],
+        role=Role.POLICE if police else Role.OFFICER, center=center,
+        room_kind=RoomKind.POLICE_LIAISON if police else None, title=clean["title"], phone=phone,
+        full_time=True,
+    )  # fmt: skip
+    staff.department = department
+    staff.save(update_fields=["department"])
+    return staff
+
+
+@transaction.atomic
+def officer_deactivate(*, by, officer: Staff) -> Staff:
+    """The officer leaves the center (离岗); their past opinions and tasks stay."""
+    if officer.department_id is None or officer.center_id is None:
+        raise ValidationError(_("该人员不是入驻部门人员"))
+    require_keep_departments(by, officer.center)
+    Staff.objects.filter(pk=officer.pk).update(active=False)
+    officer.active = False
+    return officer
