@@ -14,7 +14,7 @@ from gongzhi.core import clock
 from gongzhi.core.text import clean_text
 
 from .models import Agreement, Dispute, FollowUpVisit, JudicialConfirmation, Party, Performance
-from .permissions import require_mediate
+from .permissions import require_mediate, require_record_ruling
 
 # 人民调解法: the parties may jointly apply for judicial confirmation within 30 days of the
 # agreement taking effect (REFERENCE §7; article number not cited until verified).
@@ -104,8 +104,9 @@ def judicial_confirmation_decide(
     *, by, confirmation: JudicialConfirmation, result: str, decided_on: dt.date | None = None,
     note: str = "",
 ) -> JudicialConfirmation:  # fmt: skip
-    """The court's ruling: confirmed valid, or rejected. Recorded once."""
-    _written(confirmation.agreement, by)
+    """The court's ruling: confirmed valid, or rejected. Recorded once, by the mediation room
+    or by the court's own officer stationed in the center."""
+    require_record_ruling(by, confirmation.agreement.dispute.center)
     locked = JudicialConfirmation.objects.select_for_update().get(pk=confirmation.pk)
     if locked.result != JudicialConfirmation.Result.PENDING:
         raise ValidationError(

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases.consultations import consultation_list_for, may_convene
 from gongzhi.core.access import staff_of
 from gongzhi.core.ledger import export_url, ledger_response
+from gongzhi.org.models import DepartmentKind
 
 from . import forms as f
 from . import services as svc
 from .documents import agreement_docx, agreement_pdf
 from .ledger import HEADERS, DisputeFilterForm, dispute_filter, ledger_rows, period_bounds
 from .models import Agreement, Dispute
-from .permissions import may_mediate
+from .permissions import may_mediate, may_record_ruling
 from .selectors import agreement_get_for, dispute_get_for, dispute_list_for, mediation_kpis
 
 # action → (form, service call, success message)
@@ -170,6 +171,10 @@ def dispute_create(request):
 
 def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, status=200):
     step_forms = {name: _form(cls, dispute) for name, (cls, _s, _m) in STEPS.items()}
+    # 司法确认 goes to the court stationed in the center, as a rule.
+    court = dispute.center.departments.filter(kind=DepartmentKind.COURT).first()
+    if court is not None:
+        step_forms["judicial"].initial = {"court": court.name}
     if bound:
         step_forms[bound[0]] = bound[1]
     agreement = getattr(dispute, "agreement", None)  # a reverse one-to-one may be missing
@@ -179,6 +184,7 @@ def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, 
         "confirmation": getattr(agreement, "judicial_confirmation", None) if agreement else None,
         "forms": step_forms,
         "can_act": may_mediate(request.user, dispute.center),
+        "can_rule": may_record_ruling(request.user, dispute.center),
         "can_convene": may_convene(request.user, dispute=dispute),
         "consultations": consultation_list_for(request.user)
         .filter(dispute=dispute)
@@ -202,7 +208,8 @@ def dispute_step(request, pk: int, step: str):
     dispute = _dispute_or_404(request.user, pk)
     if step not in STEPS:
         raise Http404
-    if not may_mediate(request.user, dispute.center):
+    allowed = may_record_ruling if step == "judicial_decide" else may_mediate
+    if not allowed(request.user, dispute.center):
         raise PermissionDenied(_("您无权办理该纠纷"))
     cls, call, done = STEPS[step]
     form = _form(cls, dispute, request.POST)
