@@ -34,8 +34,6 @@ def test_the_xifeng_hall_finds_only_xifeng_residents_and_pages_on(district, logi
 
 def test_a_garbage_page_number_shows_the_first_page(district, login):
     xifeng = Center.objects.get(grid=district.xifeng)
-    page = login("admin").get(
-        f"/hall/{xifeng.pk}/visits/new/", {"q": "陈", "more": "x\x01"}
-    )
+    page = login("admin").get(f"/hall/{xifeng.pk}/visits/new/", {"q": "陈", "more": "x\x01"})
     assert page.status_code == 200
     assert "本中心辖区内共 1 人符合,显示第 1–1 人" in page.content.decode()
