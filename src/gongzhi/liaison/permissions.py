@@ -22,3 +22,21 @@ def may(user, roles: frozenset[str], grid) -> bool:
 def require(user, roles: frozenset[str], grid, message: str) -> None:
     if not may(user, roles, grid):
         raise PermissionDenied(message)
+
+
+# 重点人员: the police and the center, need-to-know (VIEW_SPECIAL) inside their area.
+KEY_PERSON_ROLES = frozenset({Role.ADMIN, Role.CENTER_STAFF, Role.POLICE})
+
+
+def may_manage_key_person(user, grid) -> bool:
+    from gongzhi.core.access import can
+    from gongzhi.core.roles import VIEW_SPECIAL
+
+    return may(user, KEY_PERSON_ROLES, grid) and can(user, VIEW_SPECIAL)
+
+
+def require_key_person(user, grid) -> None:
+    from django.utils.translation import gettext as _
+
+    if not may_manage_key_person(user, grid):
+        raise PermissionDenied(_("您无权管理该网格的重点人员"))
