@@ -55,3 +55,6 @@ if settings.DEBUG:
 
 # An outage raised in a middleware (sessions, authentication) is a 503 too (core/outage.py).
 handler500 = "gongzhi.core.outage.server_error"
+# The site's Chinese error pages (templates/404.html, 403.html; 400.html and 500.html too).
+handler404 = "gongzhi.core.errors.page_not_found"
+handler403 = "gongzhi.core.errors.permission_denied"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.cases.consultations import consultation_list_for, may_convene
 from gongzhi.core import clock
 from gongzhi.core.access import can, require
 from gongzhi.core.forms import service_errors
@@ -25,6 +26,7 @@ from gongzhi.people.models import Resident
 from . import services as svc
 from .exports import HEADERS, care_target_rows
 from .forms import HelpForm, PlanForm, TargetFilterForm, VisitForm
+from .models import CareAlert
 from .selectors import (
     care_calendar,
     care_target_filter,
@@ -113,8 +115,18 @@ def _detail(request, resident: Resident, bound=None, status: int = 200):
     plan = getattr(resident, "care_plan", None)
     if plan is not None and not bound:
         forms["plan"].initial = {"worker": plan.worker_id, "interval_days": plan.interval_days}
+    alerts = list(
+        CareAlert.objects.restrict(request.user)
+        .filter(plan__resident=resident, resolved_at__isnull=True)
+        .select_related("plan__resident__grid")
+    )
+    for alert in alerts:
+        alert.can_convene = may_convene(request.user, care_alert=alert)
     context = {
-        "resident": resident, "plan": plan, "forms": forms,
+        "resident": resident, "plan": plan, "forms": forms, "open_alerts": alerts,
+        "consultations": consultation_list_for(request.user).filter(
+            care_alert__plan__resident=resident
+        ),
         "overdue": resident.has_alert or plan_overdue(plan),
         "visits": visits_of(request.user, resident)[:50],
         "helps": help_of(request.user, resident)[:50],

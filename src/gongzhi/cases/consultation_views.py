@@ -1,6 +1,7 @@
-"""Joint consultation (会诊研判) pages: the calendar, opening one on a case, the detail page with
-participants' confirmations, minutes and decision, and the decision tasks. Thin: reads and
-writes go through cases.consultations."""
+"""Joint consultation (会诊研判) pages: the calendar with my invitations, tasks and opinions
+due, convening one on a case, a dispute or an alert, and the detail page with participants,
+each department's opinion, minutes, decision and tasks. Thin: reads and writes go through
+cases.consultations."""
 
 from __future__ import annotations
 
@@ -9,112 +10,23 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
-from gongzhi.core.access import can, staff_of
-from gongzhi.core.forms import BaseForm, service_errors
-from gongzhi.core.roles import CASE_SUPERVISE
-from gongzhi.grids.models import Grid
-from gongzhi.org.models import Department, Room, Staff
+from gongzhi.core.access import staff_of
 
 from . import consultations as svc
+from .consultation_forms import OpenForm, OpinionForm, RecordForm, TaskForm
 from .models import Case, Consultation, ConsultationTask
 from .selectors import case_get_for
 
-DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 SPANS = {"week": 7, "month": 31}
-
-
-def _center_paths(case: Case) -> list[str]:
-    """The case's grid and its ancestors: the centers that may take part sit on one of them."""
-    path = case.grid.path
-    return [path[:i] for i in range(Grid.steplen, len(path) + 1, Grid.steplen)]
-
-
-class OpenForm(BaseForm):
-    topic = forms.CharField(label=gettext_lazy("议题"), max_length=200)
-    scheduled_at = forms.DateTimeField(
-        label=gettext_lazy("会商时间"), input_formats=DATETIME_LOCAL,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL[0]),
-        error_messages={
-            "required": gettext_lazy("请填写会商时间"),
-            "invalid": gettext_lazy("会商时间格式不正确,请按 2030-03-04 09:00 的格式填写"),
-        },
-    )  # fmt: skip
-    rooms = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("参加科室"), queryset=Room.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    departments = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("参加部门"), queryset=Department.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    staff = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("另邀请人员"), queryset=Staff.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )  # fmt: skip
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        paths = _center_paths(case)
-        self.fields["rooms"].queryset = Room.objects.filter(center__grid__path__in=paths)
-        self.fields["departments"].queryset = Department.objects.filter(
-            center__grid__path__in=paths
-        )
-        self.fields["staff"].queryset = Staff.objects.filter(
-            center__grid__path__in=paths, active=True
-        ).order_by("name")
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("rooms") or data.get("departments") or data.get("staff")):
-            raise ValidationError(_("请至少选择一个参加的科室、部门或人员"))
-        return data
-
-
-class RecordForm(BaseForm):
-    minutes = forms.CharField(
-        label=gettext_lazy("会议纪要"), required=False, max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )  # fmt: skip
-    decision = forms.CharField(
-        label=gettext_lazy("研判结论"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("请填写研判结论")},
-    )  # fmt: skip
-
-
-class TaskForm(BaseForm):
-    title = forms.CharField(label=gettext_lazy("任务"), max_length=200)
-    assignee = forms.ModelChoiceField(
-        label=gettext_lazy("承办人"), queryset=Staff.objects.none(),
-        error_messages={"required": gettext_lazy("请选择承办人")},
-    )  # fmt: skip
-    due_date = forms.DateField(
-        label=gettext_lazy("完成期限"), widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": gettext_lazy("请填写完成期限"),
-            "invalid": gettext_lazy("完成期限格式不正确,请按 2030-03-10 的格式填写"),
-        },
-    )  # fmt: skip
-
-    def __init__(self, *args, consultation: Consultation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = Staff.objects.filter(
-            center__grid__path__in=_center_paths(consultation.case), active=True
-        ).order_by("name")
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < clock.today():
-            raise ValidationError(_("完成期限不能早于今天"))
-        return due
 
 
 def _consultation_or_404(user, pk: int) -> Consultation:
@@ -122,10 +34,6 @@ def _consultation_or_404(user, pk: int) -> Consultation:
         return svc.consultation_get_for(user, pk)
     except Consultation.DoesNotExist:
         raise Http404(_("会诊研判不存在或您无权查看")) from None
-
-
-def _may_organise(user, consultation: Consultation) -> bool:
-    return can(user, CASE_SUPERVISE, consultation.case.grid)
 
 
 @login_required
@@ -141,6 +49,9 @@ def consultation_calendar(request):
         "upcoming": _by_day(upcoming),
         "past": _by_day(past),
         "pending": svc.consultation_pending_for(request.user),
+        "tasks": svc.consultation_tasks_for(request.user)[:50],
+        "awaiting": svc.consultations_awaiting_opinion(request.user)[:50],
+        "today": clock.today(),
     }
     return render(request, "cases/consultation_calendar.html", context)
 
@@ -152,44 +63,136 @@ def _by_day(qs) -> list[tuple[dt.date, list[Consultation]]]:
     return list(days.items())
 
 
+# --- convening -------------------------------------------------------------------------------
+
+
+def _subject_or_404(user, kind: str, ref: str) -> dict:
+    """The case, dispute or alert named in the URL, looked up inside the user's scope."""
+    if kind == "case":
+        try:
+            return {"case": case_get_for(user, number=ref)}
+        except Case.DoesNotExist:
+            raise Http404(_("事件不存在或您无权查看")) from None
+    if not ref.isdigit() or len(ref) > 18:
+        raise Http404
+    if kind == "dispute":
+        from gongzhi.mediation.models import Dispute
+
+        found = Dispute.objects.restrict(user).select_related("center__grid").filter(pk=ref)
+        key = "dispute"
+    else:
+        from gongzhi.care.models import CareAlert
+
+        found = CareAlert.objects.restrict(user).select_related("plan__resident__grid")
+        found, key = found.filter(pk=ref), "care_alert"
+    obj = found.first()
+    if obj is None:
+        raise Http404(_("该事项不存在或您无权查看"))
+    return {key: obj}
+
+
+def subject_link(subject: dict) -> tuple[str, str]:
+    """(label, url) of the thing a consultation is about."""
+    if subject.get("case") is not None:
+        case = subject["case"]
+        return f"{case.number} {case.title}", reverse("cases:detail", args=[case.number])
+    if subject.get("dispute") is not None:
+        d = subject["dispute"]
+        return f"{d.number} {d.title}", reverse("mediation:dispute_detail", args=[d.pk])
+    alert = subject["care_alert"]
+    resident = alert.plan.resident
+    label = _("关爱对象%(name)s走访逾期预警(应走访 %(due)s)") % {
+        "name": resident.masked_name, "due": f"{alert.due_on:%Y-%m-%d}",
+    }  # fmt: skip
+    return label, reverse("care:target_detail", args=[resident.pk])
+
+
+def _default_topic(subject: dict) -> str:
+    if subject.get("case") is not None:
+        return subject["case"].title[:200]
+    if subject.get("dispute") is not None:
+        d = subject["dispute"]
+        return f"{d.title}({d.number})"[:200]
+    return _("关爱对象走访逾期预警研判")
+
+
 @login_required
-def consultation_new(request, ref: str):
-    try:
-        case = case_get_for(request.user, number=ref)
-    except Case.DoesNotExist:
-        raise Http404(_("事件不存在或您无权查看")) from None
-    if not can(request.user, CASE_SUPERVISE):
-        raise Http404(_("您无权组织该事件的会诊研判"))
-    form = OpenForm(request.POST or None, case=case)
+def consultation_new(request, ref: str, kind: str = "case"):
+    subject = _subject_or_404(request.user, kind, ref)
+    if not svc.may_convene(request.user, **subject):
+        raise Http404(_("您无权就此组织会诊研判"))
+    grid = svc._subject_grid(**subject)
+    initial = {"topic": _default_topic(subject)}
+    form = OpenForm(request.POST or None, grid=grid, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with service_errors(form):
-            c = svc.consultation_open(case=case, by=request.user, **form.cleaned_data)
+        try:
+            c = svc.consultation_open(by=request.user, **subject, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
             messages.success(request, _("已发起会诊研判,邀请已发送"))
             return redirect("consultations:detail", c.pk)
     status = 400 if form.is_bound else 200
-    context = {"form": form, "case": case}
+    label, url = subject_link(subject)
+    context = {"form": form, "subject_label": label, "subject_url": url}
     return render(request, "cases/consultation_form.html", context, status=status)
+
+
+# --- the detail page and its steps -----------------------------------------------------------
+
+
+def _opinion_units(user, c: Consultation) -> list:
+    if svc.may_organise(user, c):
+        return [*c.departments.all(), *c.rooms.all()]
+    return svc.speaks_for(user, c)
 
 
 def _detail(request, c: Consultation, bound: tuple[str, forms.Form] | None = None, status=200):
     me = staff_of(request.user)
     participants = list(c.participants.select_related("staff", "room", "department"))
+    organiser = svc.may_organise(request.user, c)
+    opinion_units = [] if c.decided_at else _opinion_units(request.user, c)
     step_forms = {
         "record": RecordForm(initial={"minutes": c.minutes, "decision": c.decision}),
         "task": TaskForm(consultation=c),
+        "opinion": OpinionForm(consultation=c, units=opinion_units),
     }
     if bound:
         step_forms[bound[0]] = bound[1]
+    opinions = {
+        (o.department_id, o.room_id): o for o in c.opinions.select_related("department", "room")
+    }
+    units = [
+        {"unit": d, "kind": _("部门"), "opinion": opinions.get((d.pk, None)),
+         "officers": [s for s in d.staff.all() if s.active]}
+        for d in c.departments.select_related("center").prefetch_related("staff")
+    ] + [
+        {"unit": r, "kind": _("科室"), "opinion": opinions.get((None, r.pk)), "officers": []}
+        for r in c.rooms.select_related("center")
+    ]  # fmt: skip
+    tasks = list(c.tasks.select_related("assignee", "department").order_by("due_date", "pk"))
+    for t in tasks:
+        t.can_finish = t.done_at is None and svc.may_finish_task(request.user, t)
+    label, url = subject_link(_subject_values(c))
     context = {
         "c": c,
         "participants": participants,
         "mine": next((p for p in participants if me and p.staff_id == me.pk), None),
-        "tasks": c.tasks.select_related("assignee").order_by("due_date", "pk"),
+        "units": units,
+        "tasks": tasks,
+        "today": clock.today(),
         "forms": step_forms,
-        "can_organise": _may_organise(request.user, c),
+        "can_organise": organiser,
+        "can_give_opinion": bool(opinion_units),
+        "subject_label": label,
+        "subject_url": url,
         "me": me,
     }
     return render(request, "cases/consultation_detail.html", context, status=status)
+
+
+def _subject_values(c: Consultation) -> dict:
+    return {"case": c.case, "dispute": c.dispute, "care_alert": c.care_alert}
 
 
 @login_required
@@ -215,30 +218,64 @@ def consultation_respond(request, pk: int):
     return redirect("consultations:detail", c.pk)
 
 
+def _step(request, c: Consultation, name: str, form: forms.Form, write, done: str):
+    """Validate, call the service, and either go back to the page or show the errors (400)."""
+    if form.is_valid():
+        try:
+            write()
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("consultations:detail", c.pk)
+    return _detail(request, c, bound=(name, form), status=400)
+
+
 @require_POST
 @login_required
 def consultation_record(request, pk: int):
     c = _consultation_or_404(request.user, pk)
+    if not svc.may_organise(request.user, c):
+        raise Http404(_("您无权组织该会诊研判"))
     form = RecordForm(request.POST)
-    if form.is_valid():
-        with service_errors(form):
-            svc.consultation_record(consultation=c, by=request.user, **form.cleaned_data)
-            messages.success(request, _("已记录会议纪要和研判结论"))
-            return redirect("consultations:detail", c.pk)
-    return _detail(request, c, bound=("record", form), status=400)
+    return _step(
+        request, c, "record", form,
+        lambda: svc.consultation_record(consultation=c, by=request.user, **form.cleaned_data),
+        _("已记录会议纪要和研判结论"),
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def consultation_opinion(request, pk: int):
+    c = _consultation_or_404(request.user, pk)
+    units = _opinion_units(request.user, c)
+    if not units:
+        raise Http404(_("您不能为本次会诊研判记录部门意见"))
+    form = OpinionForm(request.POST, consultation=c, units=units)
+    return _step(
+        request, c, "opinion", form,
+        lambda: svc.consultation_opinion_record(
+            consultation=c, by=request.user, **form.service_kwargs()
+        ),
+        _("已记录部门意见"),
+    )  # fmt: skip
 
 
 @require_POST
 @login_required
 def consultation_task_add(request, pk: int):
     c = _consultation_or_404(request.user, pk)
+    if not svc.may_organise(request.user, c):
+        raise Http404(_("您无权组织该会诊研判"))
     form = TaskForm(request.POST, consultation=c)
-    if form.is_valid():
-        with service_errors(form):
-            svc.consultation_task_add(consultation=c, by=request.user, **form.cleaned_data)
-            messages.success(request, _("已将研判结论分解为任务"))
-            return redirect("consultations:detail", c.pk)
-    return _detail(request, c, bound=("task", form), status=400)
+    return _step(
+        request, c, "task", form,
+        lambda: svc.consultation_task_add(consultation=c, by=request.user, **form.service_kwargs()),
+        _("已将研判结论分解为任务"),
+    )  # fmt: skip
 
 
 @require_POST
@@ -246,9 +283,13 @@ def consultation_task_add(request, pk: int):
 def consultation_task_done(request, pk: int, task_pk: int):
     c = _consultation_or_404(request.user, pk)
     try:
-        task = c.tasks.get(pk=task_pk)
+        task = c.tasks.select_related("consultation").get(pk=task_pk)
     except ConsultationTask.DoesNotExist:
         raise Http404 from None
-    svc.consultation_task_done(task=task, by=request.user)
-    messages.success(request, _("任务已完成"))
+    try:
+        svc.consultation_task_done(task=task, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("任务已完成"))
     return redirect("consultations:detail", c.pk)

@@ -56,12 +56,13 @@ _EVENT_FIELDS = functools.cache(lambda: insert_fields(CaseEvent, skip=("case",))
 def _notify_sql(alias: str, n_paths: int, case_from: str) -> str:
     conn = connections[alias]
     table, cols = _q(conn, Notification, insert_fields(Notification))
-    assert cols.split(", ")[:2] == ['"user_id"', '"case_id"'], cols  # noqa: S101 - field order
+    names = cols.split(", ")
+    assert names[:2] == ['"user_id"', '"case_id"'] and names[-1] == '"link"', cols  # noqa: S101
     pg = conn.vendor == "postgresql"
     ts, null_ts = ("%s::timestamptz", "NULL::timestamptz") if pg else ("%s", "NULL")
     return (
         f"INSERT INTO {table} ({cols}) SELECT DISTINCT sup.user_id, {case_from}, %s, "  # noqa: S608
-        f"%s || {'c.number' if case_from == 'c.id' else '%s'}, %s, {ts}, {null_ts} FROM "
+        f"%s || {'c.number' if case_from == 'c.id' else '%s'}, %s, {ts}, {null_ts}, '' FROM "
         f"{'c, ' if case_from == 'c.id' else ''}sup "
         "WHERE length(sup.path) = (SELECT max(length(path)) FROM sup)"
     )

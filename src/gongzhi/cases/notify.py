@@ -62,15 +62,22 @@ def backend_for(channel: str) -> Backend:
     return import_string(getattr(settings, setting, DEFAULT_BACKEND))()
 
 
-def notify_users(users: Iterable, *, kind: str, title: str, body: str = "", case=None) -> int:
-    """Put one inbox row per distinct user (a user or a user id); returns how many."""
+def notify_users(
+    users: Iterable, *, kind: str, title: str, body: str = "", case=None, link: str = ""
+) -> int:
+    """Put one inbox row per distinct user (a user or a user id); returns how many. `link` is
+    the page to open when the notice is not about a case."""
     seen, rows = set(), []
     for user in users:
         user_id = user if isinstance(user, int) else getattr(user, "pk", None)
         if user_id is None or user_id in seen:
             continue
         seen.add(user_id)
-        rows.append(Notification(user_id=user_id, case=case, kind=kind, title=title, body=body))
+        rows.append(
+            Notification(
+                user_id=user_id, case=case, kind=kind, title=title[:200], body=body, link=link
+            )
+        )
     insert_rows(rows)
     return len(rows)
 

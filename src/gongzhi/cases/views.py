@@ -53,6 +53,9 @@ EVENT_LABELS = {
     "auto_escalate": gettext_lazy("超时自动上报"),
     "consultation_open": gettext_lazy("发起会诊研判"),
     "consultation_decide": gettext_lazy("会诊研判结论"),
+    "consultation_opinion": gettext_lazy("会诊部门意见"),
+    "consultation_task": gettext_lazy("会诊任务"),
+    "consultation_task_done": gettext_lazy("会诊任务完成"),
     "callback": gettext_lazy("回电"),
     "resident_safe": gettext_lazy("居民已安全,取消呼叫"),
 }

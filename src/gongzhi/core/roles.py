@@ -25,6 +25,9 @@ class Role(models.TextChoices):
     CARE_WORKER = "care_worker", _("关爱工作人员")
     SOCIAL_WORKER = "social_worker", _("社会组织工作人员")
     GRID_WORKER = "grid_worker", _("网格员")
+    # An officer of a stationed department (检察院, 法院, 司法所, 信访, 人社, 民政); police
+    # officers keep the police role.
+    OFFICER = "officer", _("入驻部门工作人员")
 
 
 # Roles whose scope is the whole district regardless of assignments (scope, not capability).
@@ -64,6 +67,10 @@ CARE_ASSIGNEE = "care_assignee"  # may be made responsible for a care target's v
 POLICE_REFER = "police_refer"  # refer cases to the police, close referrals
 POLICE_RECORD = "police_record"  # record the police side: receipt, feedback, duty roster
 POLICE_DUTY = "police_duty"  # be the officer on a referral or the duty roster
+KEY_PERSONS = (
+    "key_persons"  # 重点人员 files: 帮教/管控 records, risk levels, check-ins (with VIEW_SPECIAL)
+)
+KEEP_DEPARTMENTS = "keep_departments"  # a center's stationed departments and their officers
 HAZARD = "hazard"  # report and follow security hazards; joint patrols
 SOCIAL_MANAGE = "social_manage"  # organisations, members, activities
 # the grid worker's workbench
@@ -114,6 +121,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     POLICE_REFER:        frozenset({_A, _C}),
     POLICE_RECORD:       frozenset({_A, _C, _P}),
     POLICE_DUTY:         frozenset({_P}),
+    KEY_PERSONS:         frozenset({_A, _C, _P}),
+    KEEP_DEPARTMENTS:    frozenset({_A, _C}),
     HAZARD:              frozenset({_A, _C, _P, _G}),
     SOCIAL_MANAGE:       frozenset({_A, _C, _SW}),
     FIELDWORK:           frozenset({_G}),
@@ -144,6 +153,8 @@ DENIED: dict[str, str] = {
     DIARY_REVIEW: _("只有负责该网格的中心工作人员可以点评"),
     CHANGE_REVIEW: _("只有本社区综治中心工作人员可以审核"),
     COMMAND: _("只有区领导、系统管理员和综治中心工作人员可以查看指挥中心"),
+    KEY_PERSONS: _("您无权管理该网格的重点人员"),
+    KEEP_DEPARTMENTS: _("您无权管理该综治中心的入驻部门人员"),
 }
 
 # Where each role lands after signing in: a key of core.navigation.NAV.
@@ -157,6 +168,7 @@ LANDING: dict[str, str] = {
     _CW: "care",
     _SW: "social",
     _G: "workbench",
+    Role.OFFICER: "consultations",  # a stationed department's officer: opinions and tasks
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.forms import BaseForm, ServiceErrorsMixin
 from gongzhi.grids.forms import GridFilterForm
+from gongzhi.people.selectors import label_buildings
 
 from .models import Choice, OrgKind, Payment, ThresholdBase
 
@@ -53,9 +54,10 @@ class SupportForm(BaseForm):
 
     def __init__(self, *args, residents, **kwargs):
         super().__init__(*args, **kwargs)
+        residents = list(residents[:SELECT_LIMIT])
+        label_buildings([r.household for r in residents])
         self.fields["resident"].choices = [
-            (r.pk, f"{r.masked_name}({r.household.unit.name}{r.household.house_number})")
-            for r in residents[:SELECT_LIMIT]
+            (r.pk, f"{r.masked_name}({r.household.house_path()})") for r in residents
         ]
 
 
@@ -97,7 +99,7 @@ class MinutesForm(BaseForm):
     def __init__(self, *args, households, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["households"].choices = [
-            (h.pk, f"{h.unit.name}{h.house_number}") for h in households[:SELECT_LIMIT]
+            (h.pk, h.house_path()) for h in label_buildings(households[:SELECT_LIMIT])
         ]
 
 
@@ -126,7 +128,7 @@ class PaperBallotForm(BaseForm):
     def __init__(self, *args, households, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].choices = [
-            (h.pk, f"{h.unit.full_name}{h.house_number}") for h in households[:SELECT_LIMIT]
+            (h.pk, h.house_path()) for h in label_buildings(households[:SELECT_LIMIT])
         ]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import clock
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid, Level
+from gongzhi.people.selectors import label_buildings
 
 from .models import (
     Ballot,
@@ -143,15 +144,17 @@ def mask_house_number(number: str) -> str:
 
 
 def public_ledger(share: CostShare) -> list[dict]:
-    """Each household's status for the 公示: unit and masked house number, never names or
-    exemption reasons (a reason such as hardship is sensitive)."""
+    """Each household's status for the 公示: building, unit and masked house number, never
+    names or exemption reasons (a reason such as hardship is sensitive)."""
     out = []
-    for e in ledger_rows(share):
+    entries = list(ledger_rows(share))
+    label_buildings([e.household for e in entries])
+    for e in entries:
         status = _("免缴") if e.exempt else (_("已缴清") if e.paid >= e.due else _("未缴清"))
         out.append(
             {
-                "unit": e.household.unit.full_name,
-                "house": mask_house_number(e.household.house_number),
+                # 1号楼-1单元-1*1: a household finds its own row, not a neighbour's number.
+                "house": e.household.house_path(mask_house_number(e.household.house_number)),
                 "paid": Decimal(e.paid).quantize(Decimal("0.01")),
                 "status": status,
             }

@@ -15,10 +15,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import can
+from gongzhi.core.forms import BootstrapMixin
 from gongzhi.core.roles import MANAGE_GRIDS
 from gongzhi.grids.boundaries import MAX_TOLERANCE_M, MIN_TOLERANCE_M, TOLERANCE_M
 from gongzhi.grids.boundary_files import BoundaryFileError, check_size
-from gongzhi.grids.forms import BootstrapMixin
 from gongzhi.grids.models import BoundaryImport
 from gongzhi.grids.selectors import map_bounds_for
 from gongzhi.grids.services import boundary_import_apply, boundary_import_create

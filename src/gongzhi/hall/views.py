@@ -174,12 +174,15 @@ NEW_RESIDENT_FIELDS = {
 def visit_create(request, center_pk: int):
     center = _center_or_404(request.user, center_pk)
     lookup = LookupForm(request.GET or None)
-    results = []
+    results = None
     if lookup.is_valid() and lookup.cleaned_data["q"]:
+        # The hall serves its center's area: a district admin at the 西峰镇 window finds
+        # 西峰镇's residents, LOOKUP_LIMIT at a time with a link to the next ones.
         qs = resident_search(
-            resident_list_for(request.user), q=lookup.cleaned_data["q"], user=request.user
-        )
-        results = list(qs.order_by("pk")[:LOOKUP_LIMIT])
+            resident_list_for(request.user), q=lookup.cleaned_data["q"], user=request.user,
+            grid=center.grid,
+        )  # fmt: skip
+        results = Paginator(qs.order_by("pk"), LOOKUP_LIMIT).get_page(request.GET.get("more"))
     initial = {}
     if request.GET.get("resident"):
         initial["resident"] = request.GET["resident"]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.forms import BootstrapMixin
+from gongzhi.core.forms import BootstrapMixin
 
 from .models import AlertKind, AlertState
 

@@ -190,3 +190,163 @@ class JointPatrol(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.route[:20]}"
+
+
+# --- 重点人员: special-population residents under 帮教/管控 -------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("低风险")
+    MEDIUM = "medium", _("中风险")
+    HIGH = "high", _("高风险")
+
+
+class KeyPerson(models.Model):
+    """A special-population resident under management: the risk level, who is responsible,
+    and how often they are to be seen (报到/见面). Need-to-know: VIEW_SPECIAL in scope."""
+
+    scope_paths = ("resident__grid__path",)
+
+    resident = models.OneToOneField(
+        "people.Resident", on_delete=models.PROTECT, related_name="key_person",
+        verbose_name=_("居民"),
+    )  # fmt: skip
+    category = models.CharField(_("人员类别"), max_length=30)  # a special people.Tag value
+    risk_level = models.CharField(
+        _("风险等级"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW
+    )
+    responsible = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("责任人"),
+    )  # fmt: skip
+    interval_days = models.PositiveSmallIntegerField(_("见面间隔(天)"))
+    next_due_on = models.DateField(_("下次见面期限"), db_index=True)
+    active = models.BooleanField(_("在管"), default=True)
+    opened_at = models.DateTimeField(_("建档时间"), default=clock.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重点人员")
+        verbose_name_plural = _("重点人员")
+        ordering = ["next_due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.resident.masked_name
+
+    @property
+    def category_label(self) -> str:
+        from gongzhi.people.models import Tag
+
+        return str(dict(Tag.choices).get(self.category, self.category))
+
+
+class KeyPersonRiskChange(models.Model):
+    """One change of the risk level, with why: the level's history."""
+
+    scope_paths = ("person__resident__grid__path",)
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="risk_changes")
+    from_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    to_level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices)
+    reason = models.CharField(_("调整理由"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("风险等级变更")
+        verbose_name_plural = _("风险等级变更")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.from_level}→{self.to_level}"
+
+
+class KeyPersonRecord(models.Model):
+    """帮教/管控 work and each time the person was seen (见面/报到)."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", _("见面/报到")
+        REHAB = "rehab", _("帮教")
+        CONTROL = "control", _("管控")
+
+    scope_paths = ("person__resident__grid__path",)
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("情况"), max_length=2000)
+    at = models.DateTimeField(_("时间"), default=clock.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮教管控记录")
+        verbose_name_plural = _("帮教管控记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"
+
+
+class KeyPersonAlert(models.Model):
+    """A check-in not made by its due date. One per person and due date."""
+
+    scope_paths = ("person__resident__grid__path",)
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="alerts")
+    due_on = models.DateField(_("应见面日期"))
+    raised_at = models.DateTimeField(_("预警时间"))
+    resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重点人员逾期预警")
+        verbose_name_plural = _("重点人员逾期预警")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "due_on"], name="key_person_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.due_on}"
+
+
+class KeyPersonHandover(models.Model):
+    """移交: the person moved to another grid and the file passed to its people."""
+
+    scope_paths = ("person__resident__grid__path", "from_grid__path")
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="handovers")
+    from_grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
+    to_grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
+    from_staff = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_staff = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("移交说明"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重点人员移交")
+        verbose_name_plural = _("重点人员移交")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.from_grid_id}→{self.to_grid_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import key_person_views, views
 
 app_name = "liaison"
 urlpatterns = [
@@ -15,4 +15,16 @@ urlpatterns = [
     path("hazards/photos/<int:pk>/", views.hazard_photo, name="hazard_photo"),
     path("roster/", views.roster, name="roster"),
     path("patrols/", views.patrols, name="patrols"),
+    path("key-persons/", key_person_views.key_person_list, name="key_person_list"),
+    path(
+        "key-persons/new/<int:resident_pk>/",
+        key_person_views.key_person_open,
+        name="key_person_open",
+    ),
+    path("key-persons/<int:pk>/", key_person_views.key_person_detail, name="key_person_detail"),
+    path(
+        "key-persons/<int:pk>/<slug:step>/",
+        key_person_views.key_person_step,
+        name="key_person_step",
+    ),
 ]

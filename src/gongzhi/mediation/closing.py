@@ -15,6 +15,7 @@ from gongzhi.core.access import require
 from gongzhi.core.roles import MEDIATE
 from gongzhi.core.text import clean_text
 
+from .access import require_record_ruling
 from .models import Agreement, Dispute, FollowUpVisit, JudicialConfirmation, Party, Performance
 from .workflow import dispute_locked_for
 
@@ -104,8 +105,9 @@ def judicial_confirmation_decide(
     *, by, confirmation: JudicialConfirmation, result: str, decided_on: dt.date | None = None,
     note: str = "",
 ) -> JudicialConfirmation:  # fmt: skip
-    """The court's ruling: confirmed valid, or rejected. Recorded once."""
-    _written(confirmation.agreement, by)
+    """The court's ruling: confirmed valid, or rejected. Recorded once, by the mediation room
+    or by the court's own officer stationed in the center."""
+    require_record_ruling(by, confirmation.agreement.dispute.center)
     locked = JudicialConfirmation.objects.select_for_update().get(pk=confirmation.pk)
     if locked.result != JudicialConfirmation.Result.PENDING:
         raise ValidationError(

@@ -9,14 +9,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.cases.consultations import consultation_open
-from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.cases.models import Case
 from gongzhi.cases.notify import notify_users
-from gongzhi.cases.services import case_create
 from gongzhi.core import clock
 from gongzhi.core.access import can, require
 from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
@@ -165,11 +165,11 @@ def _center_users(center: Center, roles: Iterable[str]) -> list:
 
 
 def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
-    """A high stability risk opens a joint consultation (会诊研判) on the dispute's case.
+    """A high stability risk calls for a joint consultation (会诊研判) on the dispute.
 
-    Consultations hang on cases, so a window dispute first gets a case of the matching
-    矛盾纠纷 subtype. Only supervisors may open one; for anyone else the center's staff
-    are asked to convene it."""
+    The center's staff open one at once, inviting the mediation room and every stationed
+    department; anyone else (a mediator) asks the center, whose notice links to the page
+    that convenes it (the mediator may convene it there too)."""
     if dispute.consultation_id:
         return
     if not can(by, CASE_SUPERVISE):
@@ -178,22 +178,16 @@ def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
         notify_users(
             _center_users(dispute.center, roles_with(CENTER_ALERTS)), case=dispute.case,
             kind="consultation_request", title=f"高风险纠纷请组织会诊研判:{dispute.number}",
+            link=reverse("consultations:new_dispute", args=[dispute.pk]),
         )  # fmt: skip
         return
-    if dispute.case is None:
-        category = Category.objects.get(parent__name="矛盾纠纷", name=dispute.dispute_type)
-        dispute.case = case_create(
-            by=by, title=dispute.title, description=dispute.facts, category=category,
-            channel=Channel.WINDOW, grid=dispute.center.grid,
-        )  # fmt: skip
     center = dispute.center
     dispute.consultation = consultation_open(
-        case=dispute.case, by=by, topic=f"高风险矛盾纠纷会诊研判:{dispute.number}",
+        dispute=dispute, by=by, topic=f"高风险矛盾纠纷会诊研判:{dispute.number}",
         scheduled_at=now + dt.timedelta(days=1),
         rooms=list(center.rooms.filter(kind=RoomKind.MEDIATION)),
         departments=list(center.departments.all()),
     )  # fmt: skip
-    dispute.save(update_fields=["case", "consultation"])
 
 
 @transaction.atomic

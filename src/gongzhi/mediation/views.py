@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.access import can, staff_of
+from gongzhi.cases.consultations import consultation_list_for, may_convene
+from gongzhi.core.access import staff_of
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
-from gongzhi.core.roles import MEDIATE
+from gongzhi.org.models import DepartmentKind
 
 from . import forms as f
 from . import services as svc
+from .access import may_mediate, may_record_ruling
 from .documents import agreement_docx, agreement_pdf
 from .ledger import HEADERS, DisputeFilterForm, dispute_filter, ledger_rows, period_bounds
 from .models import Agreement, Dispute
@@ -165,6 +167,10 @@ def dispute_create(request):
 
 def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, status=200):
     step_forms = {name: _form(cls, dispute) for name, (cls, _s, _m) in STEPS.items()}
+    # 司法确认 goes to the court stationed in the center, as a rule.
+    court = dispute.center.departments.filter(kind=DepartmentKind.COURT).first()
+    if court is not None:
+        step_forms["judicial"].initial = {"court": court.name}
     if bound:
         step_forms[bound[0]] = bound[1]
     agreement = getattr(dispute, "agreement", None)  # a reverse one-to-one may be missing
@@ -173,7 +179,14 @@ def _detail(request, dispute: Dispute, bound: tuple[str, object] | None = None, 
         "agreement": agreement,
         "confirmation": getattr(agreement, "judicial_confirmation", None) if agreement else None,
         "forms": step_forms,
-        "can_act": can(request.user, MEDIATE, dispute.center.grid),
+        "can_act": may_mediate(request.user, dispute.center),
+        "can_rule": may_record_ruling(request.user, dispute.center),
+        "can_convene": may_convene(request.user, dispute=dispute),
+        "consultations": consultation_list_for(request.user)
+        .filter(dispute=dispute)
+        .prefetch_related(
+            "opinions__department", "opinions__room", "tasks__assignee", "tasks__department"
+        ),
         "open_for_error": bound[0] if bound else "",
         "step_base": reverse("mediation:dispute_detail", args=[dispute.pk]),
     }
@@ -191,7 +204,8 @@ def dispute_step(request, pk: int, step: str):
     dispute = _dispute_or_404(request.user, pk)
     if step not in STEPS:
         raise Http404
-    if not can(request.user, MEDIATE, dispute.center.grid):
+    allowed = may_record_ruling if step == "judicial_decide" else may_mediate
+    if not allowed(request.user, dispute.center):
         raise PermissionDenied(_("您无权办理该纠纷"))
     cls, call, done = STEPS[step]
     form = _form(cls, dispute, request.POST)

@@ -24,10 +24,15 @@ class RoomKind(models.TextChoices):
 
 
 class DepartmentKind(models.TextChoices):
+    """Departments stationed in a center (公检法司 and the others that move in with them)."""
+
     POLICE = "police", _("公安")
     PROCURATORATE = "procuratorate", _("检察院")
     COURT = "court", _("法院")
     JUSTICE = "justice", _("司法所")
+    PETITION = "petition", _("信访")
+    HUMAN_RESOURCES = "human_resources", _("人社")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
 
 
 class Center(models.Model):
@@ -76,7 +81,9 @@ class Room(models.Model):
 
 
 class Department(models.Model):
-    """公检法司 stationed in a center."""
+    """A department stationed in a center (公检法司, 信访, 人社, 民政); its officers are the
+    staff whose `department` points here. It is invited to consultations as a unit, so it
+    takes part even when none of its officers has a login."""
 
     scope_paths = ("center__grid__path",)
 
@@ -114,6 +121,7 @@ class Staff(models.Model):
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
     )
     phone = models.CharField(_("工作电话"), max_length=20, blank=True)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
     full_time = models.BooleanField(_("专职"), default=False)
     working_hours = models.CharField(_("工作时间"), max_length=50, blank=True)
     # 五大员: every grid worker carries these five roles.

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import Role
 from gongzhi.grids.models import Grid
-from gongzhi.org.models import GridAssignment, Staff
+from gongzhi.org.models import Center, Department, GridAssignment, Staff
 
 
 def _with_assignments(qs: QuerySet) -> QuerySet:
@@ -38,3 +38,18 @@ def worker_search(
     if full_time is not None:
         qs = qs.filter(full_time=full_time)
     return qs
+
+
+def center_list_for(user) -> QuerySet:
+    return Center.objects.restrict(user).select_related("grid").order_by("grid__path")
+
+
+def departments_of(user, center) -> QuerySet:
+    """A center's stationed departments with their officers (active first)."""
+    officers = Staff.objects.order_by("-active", "name")
+    return (
+        Department.objects.restrict(user)
+        .filter(center=center)
+        .prefetch_related(Prefetch("staff", queryset=officers))
+        .order_by("pk")
+    )

@@ -115,10 +115,9 @@ def _audit(by, model, filters: ExportFilters, count: int, request=None) -> None:
 
 # Residents -----------------------------------------------------------------------------
 
-RESIDENT_HEADERS = (
-    "序号", "姓名", "性别", "出生年份", "身份证号", "手机号", "人口类型", "与户主关系",
-    "网格编码", "地址", "标签",
-)  # fmt: skip
+# The import template's columns, in its order, so an export re-imports (its masked rows are
+# recognised as the residents already registered); then the full address and two more facts.
+RESIDENT_HEADERS = (*cols.ALL_HEADERS, "地址", "性别", "出生年份")
 
 
 RESIDENT_COLUMNS = (
@@ -152,20 +151,20 @@ def _labels(choices) -> dict[str, str]:
 
 def _resident_rows(qs) -> Iterator[tuple]:
     gender, kind, relation, tag = (_labels(c) for c in (Gender, ResidentKind, Relation, Tag))
-    for n, r in enumerate(qs.iterator(chunk_size=CHUNK), start=1):
+    for r in qs.iterator(chunk_size=CHUNK):
         yield (
-            n,
+            r.grid.code,
+            r.household.house_number,
             r.masked_name,
-            gender.get(r.gender, r.gender),
-            r.birth_date.year,
             r.masked_id_number,
             r.masked_phone,
             kind.get(r.kind, r.kind),
             relation.get(r.relation, r.relation),
-            r.grid.code,
-            # The resident's grid is the household's unit: no extra query per row.
-            mask_address(f"{r.grid.full_name}{r.household.house_number}"),
             "、".join(tag.get(t.tag, t.tag) for t in r.shown),
+            # The resident's grid is the household's unit: no extra query per row.
+            f"{r.grid.full_name}{r.household.house_number}",
+            gender.get(r.gender, r.gender),
+            r.birth_date.year,
         )
 
 

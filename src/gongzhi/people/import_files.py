@@ -97,9 +97,7 @@ def _iter_rows(source, filename: str) -> Iterator[SourceRow]:
     raw_rows = _xlsx_rows(source) if ext == ".xlsx" else _csv_rows(source)
     with closing(raw_rows):
         numbered = enumerate(raw_rows, start=1)  # row numbers as Excel shows them
-        # The header is the first non-blank row (a few empty rows above it are forgiven).
-        leading = islice(numbered, BLANK_RUN_LIMIT)
-        header = next((raw for _, raw in leading if any(_text(c) for c in raw)), None)
+        header = _header(numbered)
         if header is None:
             raise ImportFileError(_("文件是空的:第一行应为表头。请下载导入模板对照填写。"))
         columns = _columns(header)
@@ -113,6 +111,28 @@ def _iter_rows(source, filename: str) -> Iterator[SourceRow]:
                 continue
             blank_run = 0
             yield SourceRow(number=number, values=values)
+
+
+TITLE_ROWS = 3  # non-blank rows allowed above the header (an export's title row)
+
+
+def _header(numbered) -> list | None:
+    """The header row: the first non-blank row that names the required columns, within the
+    first few (an export of this system has a title row above its header), else the first
+    non-blank row (whose missing columns _columns() then names). Empty rows are forgiven."""
+    first = None
+    seen = 0
+    for _number, raw in islice(numbered, BLANK_RUN_LIMIT):
+        if not any(_text(c) for c in raw):
+            continue
+        first = raw if first is None else first
+        names = {_normalize_header(c) for c in raw}
+        if all(h in names for h in REQUIRED_HEADERS):
+            return raw
+        seen += 1
+        if seen > TITLE_ROWS:
+            break
+    return first
 
 
 def _columns(header) -> dict[str, int]:
@@ -158,7 +178,12 @@ def _text(value) -> str:
         return f"{value:.15G}"
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    # Exports put ' before text that a spreadsheet would run as a formula (core.xlsx): an
+    # export brought back reads as what was exported.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def _xlsx_rows(source) -> Iterator[tuple]:

@@ -91,6 +91,7 @@ def _finish(job: ImportJob, report: ImportReport) -> ImportJob:
     job.households_created = report.households_created
     job.report = {
         "file_error": report.file_error,
+        "unchanged_count": report.unchanged_count,
         "error_count": len(report.errors),
         "errors": [[e.row, e.column, e.message] for e in report.errors[:MAX_STORED_ERRORS]],
     }

@@ -69,6 +69,8 @@ class ImportReport:
     total_rows: int = 0
     created_count: int = 0
     households_created: int = 0
+    # Rows that repeat a registered resident exactly (an export brought back): skipped.
+    unchanged_count: int = 0
     file_error: str = ""
     errors: list[RowError] = field(default_factory=list)
 
@@ -86,7 +88,7 @@ class ImportReport:
             return out
         return [
             f"导入成功:新增居民{self.created_count}人,新增户{self.households_created}户"
-            f"(共{self.total_rows}行)。"
+            f"(共{self.total_rows}行,其中{self.unchanged_count}行与已登记信息相同,未作改动)。"
         ]
 
 
@@ -165,8 +167,18 @@ def _validate(by, rows: Sequence[SourceRow], report: ImportReport, progress) -> 
     first_seen: dict[str, int] = {}  # id_hash -> row number
     plan: list[_Planned] = []
 
+    masked_rows: list[_MaskedRow] = []
     for i, row in enumerate(rows, start=1):
         problems = _row_problems(row.values, unit_problem, units, by)
+        tags, tag_error = _parse_tags(row.values.get(cols.TAGS, ""), tag_lookup, may_tag_special)
+        if _MASKED_ID.match(row.values[cols.ID_NUMBER].upper()):
+            # A row of an export: it can only repeat a resident already registered.
+            problems += [(cols.TAGS, tag_error)] if tag_error else []
+            if problems:
+                errors.extend(RowError(row.number, c, m) for c, m in problems)
+            else:
+                masked_rows.append(_MaskedRow(row, units[row.values[cols.GRID_CODE]], tags))
+            continue
         clean, problems_from_fields = _clean(row.values, choices)
         problems += problems_from_fields
         id_hash = ""
@@ -178,13 +190,12 @@ def _validate(by, rows: Sequence[SourceRow], report: ImportReport, progress) -> 
                 )
             else:
                 first_seen[id_hash] = row.number
-        tags, tag_error = _parse_tags(row.values.get(cols.TAGS, ""), tag_lookup, may_tag_special)
         if tag_error:
             problems.append((cols.TAGS, tag_error))
 
         if problems:
             errors.extend(RowError(row.number, column, message) for column, message in problems)
-        elif not errors:  # once anything is wrong nothing will be written: stop planning
+        else:  # planned even after an error elsewhere: a repeat of a registered row is told apart
             unit = units[row.values[cols.GRID_CODE]]
             house = row.values[cols.HOUSE_NUMBER]
             plan.append(_Planned(row.number, unit, house, clean, id_hash, tags))  # type: ignore[arg-type]
@@ -193,10 +204,11 @@ def _validate(by, rows: Sequence[SourceRow], report: ImportReport, progress) -> 
         if len(errors) >= MAX_STORED_ERRORS:
             break
 
-    for number in _already_registered(first_seen):
-        errors.append(RowError(number, cols.ID_NUMBER, _("该身份证号已登记,不能重复登记")))
+    same = _repeats(by, plan, _already_registered(first_seen), errors, choices)
+    same |= _masked_repeats(by, masked_rows, errors, choices)
+    report.unchanged_count = len(same)
     _notify(progress, "validating", total, total)
-    return plan
+    return [p for p in plan if p.number not in same]
 
 
 def _row_problems(values, unit_problem, units, by) -> list[tuple[str, str]]:
@@ -306,15 +318,121 @@ def _parse_tags(
     return tuple(tags), ""
 
 
-def _already_registered(first_seen: dict[str, int]) -> list[int]:
-    """Row numbers whose ID is already in the database: one query per chunk, not per row."""
+def _already_registered(first_seen: dict[str, int]) -> dict[int, Resident]:
+    """Row number → the registered resident with its ID: one query per chunk, not per row."""
     hashes = list(first_seen)
-    taken: list[int] = []
+    taken: dict[int, Resident] = {}
     for start in range(0, len(hashes), IN_CHUNK):
         chunk = hashes[start : start + IN_CHUNK]
-        for id_hash in Resident.objects.filter(id_hash__in=chunk).values_list("id_hash", flat=True):
-            taken.append(first_seen[id_hash])
-    return sorted(taken)
+        for resident in _with_place(Resident.objects.filter(id_hash__in=chunk)):
+            taken[first_seen[resident.id_hash]] = resident
+    return taken
+
+
+def _with_place(qs):
+    return qs.select_related("household", "grid").prefetch_related("tags")
+
+
+# Rows that repeat what is registered --------------------------------------------------------
+# An export of this system re-imports unchanged: a row identical to a registered resident is
+# skipped, while one that differs is an error (import only adds people; edits go through the
+# resident's page, with its version check and audit). Export rows carry masked identifiers,
+# matched on what the mask keeps: the household, the ID's first six and last four characters,
+# the masked name and phone.
+
+_MASKED_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+
+
+@dataclass(frozen=True)
+class _MaskedRow:
+    row: SourceRow
+    unit: Grid
+    tags: tuple[str, ...]
+
+
+def _visible_tags(by, resident: Resident) -> set[str]:
+    special = can(by, VIEW_SPECIAL)
+    return {t.tag for t in resident.tags.all() if special or t.tag not in SPECIAL_TAGS}
+
+
+def _same(by, resident: Resident, *, unit, house, values, tags, choices) -> bool:
+    """The row says what is registered: place, type, relation and (visible) tags; the caller
+    compares the identifiers, in full or masked."""
+    kind = choices.get(values[cols.KIND], values[cols.KIND]) or ResidentKind.REGISTERED
+    relation = choices.get(values[cols.RELATION], values[cols.RELATION]) or Relation.HEAD
+    return (
+        resident.grid_id == unit.pk
+        and resident.household.house_number == house
+        and resident.kind == kind
+        and resident.relation == relation
+        and set(tags) == _visible_tags(by, resident)
+    )
+
+
+def _repeats(by, plan, taken: dict[int, Resident], errors, choices) -> set[int]:
+    planned = {p.number: p for p in plan}
+    same: set[int] = set()
+    for number, resident in sorted(taken.items()):
+        p = planned.get(number)
+        if p is not None and (
+            resident.name == p.clean.name
+            and resident.phone == p.clean.phone
+            and _same(by, resident, unit=p.unit, house=p.house_number, tags=p.tags,
+                      values=_values_of(p), choices=choices)
+        ):  # fmt: skip
+            same.add(number)
+        elif p is not None:  # a row with problems of its own has them reported already
+            errors.append(RowError(number, cols.ID_NUMBER, _differs()))
+    return same
+
+
+def _values_of(p: _Planned) -> dict[str, str]:
+    return {cols.KIND: p.clean.kind, cols.RELATION: p.clean.relation}
+
+
+def _differs() -> str:
+    return _(
+        "该身份证号已登记,且本行与登记信息不一致:批量导入只新增居民,修改已登记居民请到居民页面办理"
+    )
+
+
+def _masked_repeats(by, rows: list[_MaskedRow], errors, choices) -> set[int]:
+    if not rows:
+        return set()
+    units = sorted({r.unit.pk for r in rows})
+    registered: dict[tuple[int, str], list[Resident]] = {}
+    for start in range(0, len(units), IN_CHUNK):
+        qs = Resident.objects.restrict(by).filter(grid_id__in=units[start : start + IN_CHUNK])
+        for resident in _with_place(qs):
+            registered.setdefault((resident.grid_id, resident.household.house_number), []).append(
+                resident
+            )
+    same: set[int] = set()
+    for m in rows:
+        values = m.row.values
+        house, masked_id = values[cols.HOUSE_NUMBER], values[cols.ID_NUMBER].upper()
+        matches = [
+            r for r in registered.get((m.unit.pk, house), [])
+            if (r.id_prefix, r.id_suffix) == (masked_id[:6], masked_id[-4:])
+            and r.masked_name == values[cols.NAME]
+            and r.masked_phone == values[cols.PHONE]
+            and _same(by, r, unit=m.unit, house=house, values=values, tags=m.tags,
+                      choices=choices)
+        ]  # fmt: skip
+        if len(matches) == 1:
+            same.add(m.row.number)
+        else:
+            errors.append(
+                RowError(
+                    m.row.number,
+                    cols.ID_NUMBER,
+                    _(
+                        "本行是导出的脱敏数据,但与登记信息不一致:脱敏的身份证号只能原样导回"
+                        "已登记的居民,新增居民请填写完整的18位身份证号"
+                    ),
+                )  # fmt: skip
+            )
+    return same
 
 
 # Writing -------------------------------------------------------------------------------

@@ -37,6 +37,17 @@ class Household(models.Model):
     def address(self) -> str:
         return f"{self.unit.full_name}{self.house_number}"
 
+    def house_path(self, number: str | None = None) -> str:
+        """楼栋-单元-门牌 (1号楼-1单元-101): unambiguous inside a courtyard, where "1单元101"
+        is not. `number` replaces the house number (a masked one for a public notice).
+        people.selectors.label_buildings() fetches the buildings of many households at once."""
+        unit = self.unit
+        building = getattr(unit, "building_name", None)
+        if building is None:
+            building = unit.get_parent().name if unit.depth > 2 else ""
+        parts = (building, unit.name, self.house_number if number is None else number)
+        return "-".join(p for p in parts if p)
+
 
 class ResidentKind(models.TextChoices):
     REGISTERED = "registered", _("户籍人口")

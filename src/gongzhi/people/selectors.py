@@ -1,6 +1,7 @@
 """Permission-aware reads of households and residents."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Q
 
@@ -67,3 +68,14 @@ def resident_search(
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def label_buildings(households: Iterable) -> list:
+    """The households, each unit carrying `building_name` (its parent grid's name) so that
+    Household.house_path() needs no query per row: one query for all the buildings."""
+    households = list(households)
+    parents = {h.unit.path[: -Grid.steplen] for h in households if h.unit.depth > 2}
+    names = dict(Grid.objects.filter(path__in=parents).values_list("path", "name"))
+    for h in households:
+        h.unit.building_name = names.get(h.unit.path[: -Grid.steplen], "")
+    return households

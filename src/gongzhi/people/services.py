@@ -180,6 +180,26 @@ def resident_update(
     return resident
 
 
+@transaction.atomic
+def resident_move(*, by, resident: Resident, household: Household) -> Resident:
+    """The resident moves into another household (迁移); audited like an edit. Used by the
+    重点人员 hand-over, which moves the file along with the person."""
+    locked = Resident.objects.select_for_update().select_related("grid").get(pk=resident.pk)
+    if not can(by, CHANGE) or not (
+        grid_in_scope(by, locked.grid) and grid_in_scope(by, household.unit)
+    ):
+        raise PermissionDenied(_("您无权办理该居民的迁移"))
+    if household.pk == locked.household_id:
+        raise ValidationError({"household": _("该居民已在此户")})
+    locked.household, locked.grid_id = household, household.unit_id
+    locked.updated_at = clock.now()
+    locked.version += 1
+    locked.save(update_fields=["household", "grid", "updated_at", "version"])
+    audit_record(actor=by, action=AuditLog.Action.CHANGE, target=locked, fields="household")
+    resident.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
+    return resident
+
+
 class StaleResident(ValidationError):
     """The edit started from an older version of the record (answered 409 by the API)."""
 

@@ -14,11 +14,17 @@ from gongzhi.grids.geo import boundaries_changed
 from gongzhi.grids.models import Grid
 from gongzhi.seeding.district import centers_create, tree_create, tree_plan
 from gongzhi.seeding.geometry import tree_geometry
+from gongzhi.seeding.halls import halls_create
 from gongzhi.seeding.history import Volume, history_seed
 from gongzhi.seeding.identity import NamePool, PhonePool
 from gongzhi.seeding.people import residents_create
 from gongzhi.seeding.scale import Scale
-from gongzhi.seeding.staff import StaffWriter, police_create, workers_create
+from gongzhi.seeding.staff import (
+    StaffWriter,
+    police_create,
+    rooms_staff_create,
+    workers_create,
+)
 
 
 class SeedError(RuntimeError):
@@ -84,7 +90,15 @@ def district_seed(
         shared = {"names": names, "phones": phones, "writer": staff, "log": log}
         counts |= workers_create(tree, scale, rng, **shared)
         counts["police"] = police_create(tree, centers, rng, **shared)
+        # Its own random stream: the rooms' people do not shift the residents the seed draws.
+        rooms_rng = random.Random(f"{seed}-rooms")
+        counts |= rooms_staff_create(
+            centers, rooms_rng, writer=staff, names=NamePool(rooms_rng),
+            phones=PhonePool(rooms_rng), log=log,
+        )  # fmt: skip
         staff.finish()
+        counts |= halls_create(centers.values())
+        log(f"  大厅服务事项: {counts['hall_services']:,}  窗口: {counts['hall_windows']:,}")
         log("居民:")
         people_started = time.perf_counter()
         counts |= residents_create(tree, scale, rng, log=log)

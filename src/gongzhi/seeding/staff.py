@@ -17,6 +17,7 @@ from gongzhi.core.roles import Role
 from gongzhi.grids.models import Level
 from gongzhi.org.models import (
     Center,
+    CenterLevel,
     Department,
     DepartmentKind,
     GridAssignment,
@@ -151,3 +152,71 @@ def police_create(
         writer.assign(staff_id, node.grid.pk, GridAssignment.Duty.POLICE)
     log(f"  社区民警: {len(grids):,}")
     return len(grids)
+
+
+# Who works in each room of a center (the police liaison room has the community officers).
+ROOM_ROLES = {
+    RoomKind.HALL: (Role.CENTER_STAFF, "窗口工作人员"),
+    RoomKind.MEDIATION: (Role.MEDIATOR, "人民调解员"),
+    RoomKind.COUNSELING: (Role.COUNSELOR, "心理咨询师"),
+    RoomKind.CARE: (Role.CARE_WORKER, "关爱专干"),
+    RoomKind.SOCIAL_ORGS: (Role.SOCIAL_WORKER, "社会组织联络员"),
+}
+# The officer each stationed department sends (the police send the community officers).
+OFFICER_TITLES = {
+    DepartmentKind.PROCURATORATE: "检察官",
+    DepartmentKind.COURT: "法官",
+    DepartmentKind.JUSTICE: "司法所干部",
+    DepartmentKind.PETITION: "信访干部",
+    DepartmentKind.HUMAN_RESOURCES: "劳动保障专干",
+    DepartmentKind.CIVIL_AFFAIRS: "民政专干",
+}
+
+
+def rooms_staff_create(
+    centers: dict[int, Center],
+    rng: random.Random,
+    *,
+    writer: StaffWriter,
+    names: NamePool,
+    phones: PhonePool,
+    log: Callable[[str], None],
+) -> dict[str, int]:
+    """One person in the hall and each room of every center, and one officer from each
+    stationed department. The police department's officers are the community police, whom
+    police_create put in the level-1 centers; the district center gets one of its own."""
+    ids = [c.pk for c in centers.values()]
+    district = next(c.pk for c in centers.values() if c.level == CenterLevel.DISTRICT)
+    rooms = Room.objects.filter(center_id__in=ids).values_list("center_id", "kind", "pk")
+    depts = Department.objects.filter(center_id__in=ids).values_list("center_id", "kind", "pk")
+    number = {center.pk: i for i, center in enumerate(centers.values(), start=1)}
+    room_staff = officers = 0
+    police_room = {(c, k): pk for c, k, pk in rooms}[(district, RoomKind.POLICE_LIAISON)]
+    for center_id, kind, room_id in rooms:
+        if kind not in ROOM_ROLES:
+            continue
+        role, title = ROOM_ROLES[kind]
+        writer.add_staff(
+            f"c{number[center_id]:02d}-{kind}", name=names.full(rng.choice("MF")), role=str(role),
+            center_id=center_id, room_id=room_id, title=title, phone=phones.landline(),
+            full_time=True, working_hours="工作日 8:30-12:00, 14:30-18:00",
+        )  # fmt: skip
+        room_staff += 1
+    for center_id, kind, dept_id in depts:
+        if kind == DepartmentKind.POLICE and center_id == district:
+            writer.add_staff(
+                f"c{number[center_id]:02d}-police", name=names.full("M"), role=str(Role.POLICE),
+                center_id=center_id, room_id=police_room, department_id=dept_id, title="民警",
+                phone=phones.mobile(), full_time=True,
+            )  # fmt: skip
+            officers += 1
+        if kind not in OFFICER_TITLES:
+            continue
+        writer.add_staff(
+            f"c{number[center_id]:02d}-{kind}", name=names.full("M" if rng.random() < 0.6 else "F"),
+            role=str(Role.OFFICER), center_id=center_id, department_id=dept_id,
+            title=OFFICER_TITLES[kind], phone=phones.landline(), full_time=True,
+        )  # fmt: skip
+        officers += 1
+    log(f"  科室工作人员: {room_staff:,}  入驻部门人员: {officers:,}")
+    return {"room_staff": room_staff, "officers": officers}

@@ -146,15 +146,15 @@ def _hazard_tasks(user) -> list[Task]:
 
 
 def _consultation_tasks(staff) -> list[Task]:
-    qs = (
-        ConsultationTask.objects.filter(assignee=staff, done_at__isnull=True)
-        .select_related("consultation__case")
-        .order_by("due_date", "pk")[:TASK_LIMIT]
-    )
+    """Tasks for the person or, for an officer, for their stationed department."""
+    mine = Q(assignee=staff)
+    if staff.department_id:
+        mine |= Q(department=staff.department_id)
+    qs = ConsultationTask.objects.filter(mine, done_at__isnull=True).order_by("due_date", "pk")
     return [
         Task("consultation", _("会诊任务"), t.title, _end_of_day(t.due_date),
-             reverse("cases:detail", args=[t.consultation.case.number]))
-        for t in qs
+             reverse("consultations:detail", args=[t.consultation_id]))
+        for t in qs[:TASK_LIMIT]
     ]  # fmt: skip
 
 

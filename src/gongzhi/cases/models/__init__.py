@@ -14,6 +14,7 @@ from .case import (
 from .catalog import Category, Holiday, LimitUnit, Phase, TimeLimitPolicy, Urgency
 from .extras import (
     Consultation,
+    ConsultationOpinion,
     ConsultationParticipant,
     ConsultationTask,
     Notification,
@@ -29,6 +30,7 @@ __all__ = [
     "Category",
     "Channel",
     "Consultation",
+    "ConsultationOpinion",
     "ConsultationParticipant",
     "ConsultationTask",
     "DailyCounter",

@@ -9,9 +9,31 @@ from gongzhi.core.access import RestrictedQuerySet
 
 
 class Consultation(models.Model):
-    scope_paths = ("case__grid__path",)
+    """会诊研判, convened by a center on a case, a dispute or an alert (exactly one of them)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consultations")
+    # The convening center's area; a case's grid too, so the case's own workers see it, and an
+    # alert's resident, so the care target's workers do.
+    scope_paths = (
+        "center__grid__path",
+        "case__grid__path",
+        "care_alert__plan__resident__grid__path",
+    )
+
+    center = models.ForeignKey(
+        "org.Center", null=True, on_delete=models.PROTECT, related_name="consultations",
+        verbose_name=_("组织中心"),
+    )  # fmt: skip
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="consultations"
+    )
+    dispute = models.ForeignKey(
+        "mediation.Dispute", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="consultations", verbose_name=_("矛盾纠纷"),
+    )  # fmt: skip
+    care_alert = models.ForeignKey(
+        "care.CareAlert", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="consultations", verbose_name=_("预警"),
+    )  # fmt: skip
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -21,6 +43,7 @@ class Consultation(models.Model):
     departments = models.ManyToManyField("org.Department", blank=True, verbose_name=_("参加部门"))
     minutes = models.TextField(_("会议纪要"), blank=True)
     decision = models.TextField(_("研判结论"), blank=True)
+    decided_at = models.DateTimeField(_("形成结论时间"), null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     objects = RestrictedQuerySet.as_manager()
@@ -28,9 +51,25 @@ class Consultation(models.Model):
     class Meta:
         verbose_name = _("会诊研判")
         verbose_name_plural = _("会诊研判")
+        constraints = [
+            models.CheckConstraint(
+                name="consultation_one_subject",
+                condition=(
+                    models.Q(case__isnull=False, dispute__isnull=True, care_alert__isnull=True)
+                    | models.Q(case__isnull=True, dispute__isnull=False, care_alert__isnull=True)
+                    | models.Q(case__isnull=True, dispute__isnull=True, care_alert__isnull=False)
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.topic
+
+    @property
+    def subject_kind(self) -> str:
+        if self.case_id:
+            return "case"
+        return "dispute" if self.dispute_id else "alert"
 
 
 class ConsultationParticipant(models.Model):
@@ -73,19 +112,95 @@ class ConsultationParticipant(models.Model):
         return unit.name if unit else ""
 
 
+class ConsultationOpinion(models.Model):
+    """意见: what one invited department (or room) says, by its officer or recorded for it."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="opinions"
+    )
+    department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("部门"),
+    )  # fmt: skip
+    room = models.ForeignKey(
+        "org.Room", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("科室"),
+    )  # fmt: skip
+    speaker = models.CharField(_("发表意见人"), max_length=50)
+    text = models.TextField(_("意见"), max_length=4000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("会诊意见")
+        verbose_name_plural = _("会诊意见")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="opinion_one_unit",
+                condition=models.Q(department__isnull=False, room__isnull=True)
+                | models.Q(department__isnull=True, room__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "department"], name="opinion_once_per_department",
+                condition=models.Q(department__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "room"], name="opinion_once_per_room",
+                condition=models.Q(room__isnull=False),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.speaker}"
+
+    @property
+    def unit(self):
+        return self.department or self.room
+
+
 class ConsultationTask(models.Model):
+    """A task from the decision, for an invited person or a whole department, with a deadline."""
+
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("任务"), max_length=200)
-    assignee = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("承办部门"),
+    )  # fmt: skip
     due_date = models.DateField(_("完成期限"))
     done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("会诊任务")
         verbose_name_plural = _("会诊任务")
+        constraints = [
+            models.CheckConstraint(
+                name="consultation_task_one_assignee",
+                condition=models.Q(assignee__isnull=False, department__isnull=True)
+                | models.Q(assignee__isnull=True, department__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def assignee_label(self) -> str:
+        if self.assignee_id:
+            return self.assignee.name
+        return self.department.name if self.department_id else ""
+
+    def overdue(self, today) -> bool:
+        return self.done_at is None and self.due_date < today
 
 
 class Notification(models.Model):
@@ -102,6 +217,9 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A page to open when the notice is not about a case (a dispute's consultation). Last:
+    # cases.create_sql inserts the columns in this order.
+    link = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("站内通知")

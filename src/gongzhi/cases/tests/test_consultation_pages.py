@@ -79,7 +79,7 @@ def test_a_decision_becomes_a_task_with_assignee_and_due_date(district, login, c
     staff = district.users["mediator"].staff
     response = login("center").post(
         f"/consultations/{consultation.pk}/tasks/",
-        {"title": "联系物业清理杂草", "assignee": staff.pk, "due_date": due.isoformat()},
+        {"title": "联系物业清理杂草", "assignee": f"staff:{staff.pk}", "due_date": due.isoformat()},
     )
     assert response.status_code == 302
     task = ConsultationTask.objects.get()
@@ -107,7 +107,7 @@ def test_staff_outside_the_cases_scope_get_404(district, login, consultation):
 def test_it_rejects_a_task_due_in_the_past_and_writes_nothing(district, login, consultation):
     response = login("center").post(
         f"/consultations/{consultation.pk}/tasks/",
-        {"title": "补办", "assignee": district.users["mediator"].staff.pk,
+        {"title": "补办", "assignee": f"staff:{district.users['mediator'].staff.pk}",
          "due_date": (clock.today() - dt.timedelta(days=1)).isoformat()},
     )  # fmt: skip
     assert response.status_code == 400

@@ -109,7 +109,10 @@ def test_a_consultation_gathers_rooms_and_departments_and_tracks_tasks(district)
     )  # fmt: skip
     consultation_task_done(task=task, by=district.users["mediator"])
     assert task.done_at is not None
-    assert fresh_actions(case) == ["report", "consultation_open", "consultation_decide"]
+    assert fresh_actions(case) == [
+        "report", "consultation_open", "consultation_decide", "consultation_task",
+        "consultation_task_done",
+    ]  # fmt: skip
     assert case.state == "reported"  # a consultation never moves the case
 
 

@@ -44,6 +44,8 @@ care_assignee           .     .      x      .        .        .     x     .     
 police_refer            x     .      x      .        .        .     .     .     .
 police_record           x     .      x      .        .        x     .     .     .
 police_duty             .     .      .      .        .        x     .     .     .
+key_persons             x     .      x      .        .        x     .     .     .
+keep_departments        x     .      x      .        .        .     .     .     .
 hazard                  x     .      x      .        .        x     .     .     x
 social_manage           x     .      x      .        .        .     .     x     .
 fieldwork               .     .      .      .        .        .     .     .     x

@@ -20,6 +20,9 @@ EXPECTED_ROLES = {
     "mediator": Role.MEDIATOR,
     "counselor": Role.COUNSELOR,
     "police": Role.POLICE,
+    "xifeng_center": Role.CENTER_STAFF,
+    "xifeng_mediator": Role.MEDIATOR,
+    "xifeng_judge": Role.OFFICER,
 }
 
 
@@ -43,7 +46,7 @@ def _user(username: str):
     return get_user_model().objects.get(username=username)
 
 
-def test_it_creates_the_seven_users_who_log_in_with_the_demo_password(accounts):
+def test_it_creates_the_users_who_log_in_with_the_demo_password(accounts):
     for username in EXPECTED_ROLES:
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
 
@@ -58,11 +61,11 @@ def test_a_demo_user_can_sign_in_through_the_login_page(accounts, client):
     assert client.login(username="center", password=DEMO_PASSWORD)
 
 
-def test_the_gridworker_sees_only_its_unit_subtree(accounts):
+def test_the_gridworker_is_responsible_for_the_whole_courtyard_and_nothing_else(accounts):
     gridworker = _user("gridworker")
     (unit_path,) = scope_paths(gridworker)
     unit = Grid.objects.get(path=unit_path)
-    assert unit.level == Level.UNIT
+    assert (unit.level, unit.name) == (Level.COMPOUND, "公园路46号楼院")
     assert unit.path.startswith(Grid.objects.get(name="金泉路社区").path)
     visible = Resident.objects.restrict(gridworker)
     assert visible.count() == count_under(Resident.objects.all(), "grid__path", unit) > 0
@@ -95,6 +98,23 @@ def test_room_staff_sit_in_their_rooms_of_the_jinquan_center(accounts):
         assert staff.center.grid.name == "金泉路社区"
 
 
+def test_xifeng_has_its_own_center_clerk_mediator_and_judge(accounts):
+    xifeng = Grid.objects.get(name="西峰镇")
+    for username in ("xifeng_center", "xifeng_mediator", "xifeng_judge"):
+        staff = _user(username).staff
+        assert staff.center.grid == xifeng
+        assert scope_paths(_user(username)) == (xifeng.path,)
+    assert _user("xifeng_mediator").staff.room.kind == RoomKind.MEDIATION
+    judge = _user("xifeng_judge").staff
+    assert (judge.department.kind, judge.department.center) == ("court", judge.center)
+
+
+def test_running_it_again_keeps_the_judge_in_the_court(accounts):
+    Staff.objects.filter(user__username="xifeng_judge").update(department=None)
+    _run("demo_accounts")
+    assert _user("xifeng_judge").staff.department.kind == "court"
+
+
 def test_the_police_account_is_the_community_police_officer_of_jinquan(accounts):
     duties = _user("police").staff.grid_assignments.values_list("grid__name", "duty")
     assert list(duties) == [("金泉路社区", GridAssignment.Duty.POLICE)]
@@ -102,8 +122,8 @@ def test_the_police_account_is_the_community_police_officer_of_jinquan(accounts)
 
 def test_running_it_again_keeps_one_account_per_persona(accounts):
     _run("demo_accounts")
-    assert get_user_model().objects.filter(username__in=EXPECTED_ROLES).count() == 7
-    assert Staff.objects.filter(user__username__in=EXPECTED_ROLES).count() == 7
+    assert get_user_model().objects.filter(username__in=EXPECTED_ROLES).count() == 10
+    assert Staff.objects.filter(user__username__in=EXPECTED_ROLES).count() == 10
     assert _user("gridworker").staff.grid_assignments.count() == 1
 
 
@@ -142,3 +162,11 @@ def test_it_refuses_outside_demo_mode(seeded, settings):
 def test_it_asks_for_the_seed_when_the_district_is_missing(db):
     with pytest.raises(CommandError, match="gongzhi seed"):
         _run("demo_accounts")
+
+
+def test_the_demo_gridworker_can_open_the_courtyards_deliberation(accounts):
+    from gongzhi.deliberation.services import deliberation_open
+
+    courtyard = Grid.objects.get(name="公园路46号楼院")
+    deliberation = deliberation_open(by=_user("gridworker"), title="安装路灯", grid=courtyard)
+    assert deliberation.grid == courtyard

@@ -129,7 +129,7 @@ def test_each_level1_grid_and_the_district_have_a_center_with_five_rooms(demo):
     assert Center.objects.filter(grid__in=grids).count() == grids.count()
     for center in Center.objects.all():
         assert set(center.rooms.values_list("kind", flat=True)) == set(RoomKind.values)
-        assert center.departments.count() == 4
+        assert center.departments.count() == 7  # 公检法司, 信访, 人社, 民政
 
 
 def test_synthetic_staff_accounts_cannot_log_in(demo):
@@ -241,3 +241,37 @@ def test_the_seed_leaves_every_index_as_it_found_it(db):
     district_seed(scale=SMALL_FULL, seed=5, history=False)
     assert {m: _indexes(m) for m in (Household, Resident)} == before
     assert all(before.values())
+
+
+def test_every_seeded_center_has_a_working_hall(demo):
+    from gongzhi.hall.models import Service, Window
+
+    for center in Center.objects.all():
+        services = Service.objects.filter(center=center)
+        assert services.count() == 5
+        windows = Window.objects.filter(center=center).prefetch_related("services")
+        assert windows.count() == 3
+        assert all(w.services.exists() for w in windows)
+        assert {s.pk for w in windows for s in w.services.all()} == set(
+            services.values_list("pk", flat=True)
+        )
+
+
+def test_every_room_of_every_center_has_someone_in_it(demo):
+    for center in Center.objects.prefetch_related("rooms__staff"):
+        for room in center.rooms.all():
+            assert room.staff.filter(active=True).exists(), f"{center.name}{room.name}"
+
+
+def test_every_stationed_department_has_an_officer(demo):
+    from gongzhi.org.models import Department
+
+    departments = Department.objects.all()
+    assert departments.count() == Center.objects.count() * 7
+    for department in departments.prefetch_related("staff"):
+        officers = list(department.staff.all())
+        assert officers, department.name
+        assert all(o.center_id == department.center_id for o in officers)
+    judges = Staff.objects.filter(department__kind="court")
+    assert set(judges.values_list("role", flat=True)) == {Role.OFFICER}
+    assert judges.exclude(title="").count() == judges.count()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case
+from gongzhi.people.selectors import label_buildings
 
 from .. import services
 from ..forms import (
@@ -48,7 +49,10 @@ def _share_or_404(user, pk: int) -> CostShare:
 @login_required
 def cost_share_detail(request, pk: int):
     share = _share_or_404(request.user, pk)
-    rows = ledger_rows(share).filter(pk__in=LedgerEntry.objects.restrict(request.user).values("pk"))
+    rows = list(
+        ledger_rows(share).filter(pk__in=LedgerEntry.objects.restrict(request.user).values("pk"))
+    )
+    label_buildings([r.household for r in rows])
     context = {
         "share": share,
         "totals": cost_share_totals(share),

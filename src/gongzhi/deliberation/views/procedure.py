@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.paths import subtree_q
-from gongzhi.people.selectors import household_list_for, resident_list_for
+from gongzhi.people.selectors import household_list_for, label_buildings, resident_list_for
 
 from .. import services
 from ..forms import DeliberationForm, MeetingForm, MinutesForm, ProposalForm, SupportForm
@@ -202,7 +202,10 @@ def meeting_detail(request, pk: int):
             request, form, title=_("记录会议纪要"), back_url=request.path, save=save,
             success=_("已记录会议纪要"),
         )  # fmt: skip
-    attendances = meeting.attendances.select_related("household__unit").order_by("org_kind", "id")
+    attendances = list(
+        meeting.attendances.select_related("household__unit").order_by("org_kind", "id")
+    )
+    label_buildings([a.household for a in attendances if a.household_id])
     owner_url = (
         reverse("deliberation:detail", args=[meeting.deliberation_id])
         if meeting.deliberation_id

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
 from gongzhi.core.paths import subtree_q
-from gongzhi.people.selectors import household_list_for
+from gongzhi.people.selectors import household_list_for, label_buildings
 
 from .. import services
 from ..forms import PaperBallotForm, VoteForm
@@ -39,6 +39,12 @@ def _vote_or_404(user, pk: int) -> Vote:
     return get_object_or_404(
         Vote.objects.restrict(user).select_related("deliberation__grid"), pk=pk
     )
+
+
+def _labelled(ballots) -> list:
+    ballots = list(ballots)
+    label_buildings([b.household for b in ballots])
+    return ballots
 
 
 def _households(user, vote: Vote):
@@ -73,7 +79,7 @@ def vote_detail(request, pk: int):
         "vote": vote,
         "phase": vote.phase_at(now),
         "tally": vote_tally(vote),
-        "ballots": ballots_for(vote),
+        "ballots": _labelled(ballots_for(vote)),
         "form": form,
         "can_record": vote.accepts_ballots_at(now) and households.exists(),
         "can_close": not vote.is_closed

@@ -25,7 +25,7 @@ def all_text(values) -> str:
 
 
 def names(values) -> set[str]:
-    return {r[1] for r in values[2:]}
+    return {r[2] for r in values[2:]}
 
 
 def test_the_export_holds_masked_values_only(district, login):
@@ -36,13 +36,18 @@ def test_the_export_holds_masked_values_only(district, login):
         assert full not in text
     assert a_head.masked_name in text and a_head.masked_id_number in text
     assert a_head.masked_phone in text and "欧阳**" in text
-    assert "1号楼" not in text  # the address is cut after the 社区/小区
+    # The full address: the unit's code and the house number locate the house anyway.
+    assert "金泉路社区第一居民小组公园路46号楼院1号楼1单元101" in text
 
 
 def test_the_export_starts_with_a_title_row_marking_demo_data(district, login):
     values = export(login("admin"))
     assert values[0][0].startswith("实有人口") and SYNTHETIC_MARK in values[0][0]
-    assert values[1][:5] == ["序号", "姓名", "性别", "出生年份", "身份证号"]
+    # The import template's columns, in its order (an export re-imports), then more facts.
+    assert values[1] == [
+        "网格编码", "门牌号", "姓名", "身份证号", "手机号", "人口类型", "与户主关系", "标签",
+        "地址", "性别", "出生年份",
+    ]  # fmt: skip
 
 
 def test_the_export_is_scoped_to_the_users_subtree(district, login):
@@ -88,8 +93,8 @@ def test_cells_that_could_run_as_formulas_are_escaped(district, login):
         assert cells, "the export has rows"
         risky = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
         assert risky == []
-        assert "'=HYPERLINK(1)小区…" in cells
-    resident_cells = [r[1] for r in export(login("admin"), grid=evil_township.pk)[2:]]
+        assert "'=HYPERLINK(1)小区…" in cells or "'=HYPERLINK(1)小区楼栋单元号+1" in cells
+    resident_cells = [r[2] for r in export(login("admin"), grid=evil_township.pk)[2:]]
     expected = ["'" + mask_name('=HYPERLINK("http://x","y")'), "'" + mask_name("@SUM")]
     assert sorted(resident_cells) == expected
 

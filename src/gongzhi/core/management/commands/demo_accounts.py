@@ -31,10 +31,10 @@ class Command(BaseCommand):
 
         resident = portal_demo_resident()  # phone 13800000000 under 金泉路社区
         self.stdout.write("演示账号 (demo logins):")
-        self.stdout.write(f"  {_pad('用户名', 12)}{_pad('角色', 20)}密码")
+        self.stdout.write(f"  {_pad('用户名', 17)}{_pad('角色', 20)}密码")
         for account in accounts:
             role = str(Role(account.role).label)
-            self.stdout.write(f"  {_pad(account.username, 12)}{_pad(role, 20)}{DEMO_PASSWORD}")
+            self.stdout.write(f"  {_pad(account.username, 17)}{_pad(role, 20)}{DEMO_PASSWORD}")
         if resident is not None:
             self.stdout.write(
                 f"居民端演示账号 (demo resident): {resident.resident.name} {resident.phone},"
