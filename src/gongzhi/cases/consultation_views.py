@@ -121,7 +121,7 @@ def consultation_new(request, ref: str, kind: str = "case"):
     subject = _subject_or_404(request.user, kind, ref)
     if not svc.may_convene(request.user, **subject):
         raise Http404(_("您无权就此组织会诊研判"))
-    grid = svc._subject_grid(**subject)
+    grid = svc.subject_grid(**subject)
     initial = {"topic": _default_topic(subject)}
     form = OpenForm(request.POST or None, grid=grid, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -39,7 +39,8 @@ from .notify import notify_users
 # --- who may do what -------------------------------------------------------------------------
 
 
-def _subject_grid(*, case=None, dispute=None, care_alert=None):
+def subject_grid(*, case=None, dispute=None, care_alert=None):
+    """Where the case, dispute (its center) or alert (its resident) sits."""
     if case is not None:
         return case.grid
     if dispute is not None:
@@ -50,7 +51,7 @@ def _subject_grid(*, case=None, dispute=None, care_alert=None):
 def may_convene(user, *, case=None, dispute=None, care_alert=None) -> bool:
     """The center's staff on anything in their area; a mediator on a high-risk dispute of
     their own center (人民调解 raises the alarm where it sits)."""
-    grid = _subject_grid(case=case, dispute=dispute, care_alert=care_alert)
+    grid = subject_grid(case=case, dispute=dispute, care_alert=care_alert)
     if can(user, CASE_SUPERVISE):
         return grid_in_scope(user, grid)
     if dispute is not None and can(user, MEDIATE, dispute.center.grid):
@@ -103,16 +104,6 @@ def convening_center(by, grid) -> Center | None:
     return centers_on_path(grid).order_by("-grid__depth").first()
 
 
-def consultation_units(consultation: Consultation) -> tuple[QuerySet[Room], QuerySet[Department]]:
-    """Rooms and departments that may be invited: those of the centers above the subject."""
-    centers = centers_on_path(_subject_grid(**_subject(consultation)))
-    return Room.objects.filter(center__in=centers), Department.objects.filter(center__in=centers)
-
-
-def _subject(c: Consultation) -> dict:
-    return {"case": c.case, "dispute": c.dispute, "care_alert": c.care_alert}
-
-
 # --- writes ----------------------------------------------------------------------------------
 
 
@@ -135,7 +126,7 @@ def consultation_open(
     rooms, departments, staff = list(rooms), list(departments), list(staff)
     if not rooms and not departments and not staff:
         raise ValidationError({"participants": _("请至少选择一个参加的科室、部门或人员")})
-    grid = _subject_grid(**subject)
+    grid = subject_grid(**subject)
     centers = set(centers_on_path(grid).values_list("pk", flat=True))
     if any(u.center_id not in centers for u in [*rooms, *departments]) or any(
         s.center_id not in centers or not s.active for s in staff

@@ -30,7 +30,8 @@ SHARED_MORE = {"/cases/map/", "/grids/", "/people/residents/", "/org/workers/", 
 EVERYONE = {"/cases/", "/realtime/staff/", "/kpis/"}
 COMMAND = "/command/"
 ALERTS = "/intel/alerts/"
-ROOMS = {"/hall/", "/mediation/", "/counseling/", "/liaison/", "/care/", "/social/"}
+ROOMS = {"/hall/", "/mediation/", "/counseling/", "/liaison/", "/care/", "/social/",
+         "/org/departments/"}  # fmt: skip
 CENTER_WORK = {"/portal-staff/hotline/", "/portal-staff/moderation/", "/portal-staff/binds/",
                "/workbench/reviews/", "/hall/publicity/manage/", "/workbench/diary/", "/cards/"}  # fmt: skip
 EXPECTED_LINKS = {
