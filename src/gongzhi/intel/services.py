@@ -19,7 +19,6 @@ from gongzhi.cases.notify import notify_users
 from gongzhi.cases.services import case_act
 from gongzhi.cases.workflow import OPEN_STATES
 from gongzhi.core import clock
-from gongzhi.core.access import role_of
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid, Level
@@ -96,10 +95,10 @@ def _prune() -> None:
 @transaction.atomic
 def model_version_activate(*, by, version: ModelVersion) -> ModelVersion:
     """Make `version` the one every process uses (a roll-back is activating an older one)."""
-    from gongzhi.core.roles import Role
+    from gongzhi.core.access import require
+    from gongzhi.core.roles import ADMIN_SITE
 
-    if role_of(by) != Role.ADMIN:
-        raise PermissionDenied(_("仅区管理员可以切换模型版本"))
+    require(by, ADMIN_SITE, message=_("仅区管理员可以切换模型版本"))
     locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
     _activate(locked, by=by)
     return locked

@@ -15,53 +15,52 @@ from gongzhi.core.roles import CAPABILITIES, DENIED, LANDING, Role, has, roles_w
 from gongzhi.org.models import RoomKind
 from gongzhi.org.services import staff_create
 
-# capability          admin leader center mediator counselor police care social grid
+# capability          admin leader center mediator counselor police care social grid officer
 MATRIX = """
-change                  x     .      x      .        .        .     .     .     x
-reveal_pii              x     .      x      .        .        x     .     .     .
-view_special            x     .      x      .        .        x     .     .     .
-import                  x     .      x      .        .        .     .     .     .
-export                  x     x      x      .        .        .     .     .     .
-print_cards             x     x      x      .        .        .     .     .     x
-manage_grids            x     .      .      .        .        .     .     .     .
-admin_site              x     .      .      .        .        .     .     .     .
-case_dispatch           x     .      x      .        .        .     .     .     x
-case_supervise          x     .      x      .        .        .     .     .     .
-case_self_handle        .     .      .      .        .        .     .     .     x
-center_alerts           x     .      x      .        .        .     .     .     .
-moderate                x     .      x      .        .        .     .     .     .
-bind_approve            x     .      x      .        .        .     .     .     .
-hotline                 x     .      x      .        .        .     .     .     .
-live_schedule           x     .      x      .        .        .     .     .     .
-hall                    x     .      x      .        .        .     .     .     .
-publicity               x     .      x      .        .        .     .     .     .
-mediate                 x     .      x      x        .        .     .     .     .
-counsel                 .     .      .      .        x        .     .     .     .
-counseling_manage       x     .      x      .        .        .     .     .     .
-counseling_schedule     x     .      x      .        x        .     .     .     .
-care                    x     .      x      .        .        .     x     .     x
-care_assignee           .     .      x      .        .        .     x     .     x
-police_refer            x     .      x      .        .        .     .     .     .
-police_record           x     .      x      .        .        x     .     .     .
-police_duty             .     .      .      .        .        x     .     .     .
-key_persons             x     .      x      .        .        x     .     .     .
-keep_departments        x     .      x      .        .        .     .     .     .
-hazard                  x     .      x      .        .        x     .     .     x
-social_manage           x     .      x      .        .        .     .     x     .
-fieldwork               .     .      .      .        .        .     .     .     x
-diary_review            x     x      x      x        x        x     x     x     .
-change_review           x     .      x      .        .        .     .     .     .
-command                 x     x      x      .        .        .     .     .     .
-alerts                  x     x      x      x        .        x     x     .     .
-alerts_read             x     x      x      .        .        .     .     .     .
-alerts_handle_any       x     .      .      .        .        .     .     .     .
-alerts_mediation        .     .      .      x        .        .     .     .     .
-alerts_center           .     .      x      .        .        .     .     .     .
-alerts_police           .     .      .      .        .        x     .     .     .
-alerts_care             .     .      .      .        .        .     x     .     .
-"""  # fmt: skip
+change                  x     .      x      .        .        .     .     .     x     .
+reveal_pii              x     .      x      .        .        x     .     .     .     .
+view_special            x     .      x      .        .        x     .     .     .     .
+import                  x     .      x      .        .        .     .     .     .     .
+export                  x     x      x      .        .        .     .     .     .     .
+print_cards             x     x      x      .        .        .     .     .     x     .
+manage_grids            x     .      .      .        .        .     .     .     .     .
+admin_site              x     .      .      .        .        .     .     .     .     .
+case_dispatch           x     .      x      .        .        .     .     .     x     .
+case_supervise          x     .      x      .        .        .     .     .     .     .
+case_self_handle        .     .      .      .        .        .     .     .     x     .
+center_alerts           x     .      x      .        .        .     .     .     .     .
+moderate                x     .      x      .        .        .     .     .     .     .
+bind_approve            x     .      x      .        .        .     .     .     .     .
+hotline                 x     .      x      .        .        .     .     .     .     .
+live_schedule           x     .      x      .        .        .     .     .     .     .
+hall                    x     .      x      .        .        .     .     .     .     .
+publicity               x     .      x      .        .        .     .     .     .     .
+mediate                 x     .      x      x        .        .     .     .     .     .
+counsel                 .     .      .      .        x        .     .     .     .     .
+counseling_manage       x     .      x      .        .        .     .     .     .     .
+counseling_schedule     x     .      x      .        x        .     .     .     .     .
+care                    x     .      x      .        .        .     x     .     x     .
+care_assignee           .     .      x      .        .        .     x     .     x     .
+police_refer            x     .      x      .        .        .     .     .     .     .
+police_record           x     .      x      .        .        x     .     .     .     .
+police_duty             .     .      .      .        .        x     .     .     .     .
+key_persons             x     .      x      .        .        x     .     .     .     .
+keep_departments        x     .      x      .        .        .     .     .     .     .
+hazard                  x     .      x      .        .        x     .     .     x     .
+social_manage           x     .      x      .        .        .     .     x     .     .
+fieldwork               .     .      .      .        .        .     .     .     x     .
+diary_review            x     x      x      x        x        x     x     x     .     .
+change_review           x     .      x      .        .        .     .     .     .     .
+command                 x     x      x      .        .        .     .     .     .     .
+alerts                  x     x      x      x        .        x     x     .     .     .
+alerts_read             x     x      x      .        .        .     .     .     .     .
+alerts_handle_any       x     .      .      .        .        .     .     .     .     .
+alerts_mediation        .     .      .      x        .        .     .     .     .     .
+alerts_center           .     .      x      .        .        .     .     .     .     .
+alerts_police           .     .      .      .        .        x     .     .     .     .
+alerts_care             .     .      .      .        .        .     x     .     .     ."""  # fmt: skip
 COLUMNS = ["admin", "leader", "center_staff", "mediator", "counselor", "police", "care_worker",
-           "social_worker", "grid_worker"]  # fmt: skip
+           "social_worker", "grid_worker", "officer"]  # fmt: skip
 ROWS = {line.split()[0]: line.split()[1:] for line in MATRIX.strip().splitlines()}
 EXPECTED = {
     (role, cap): mark == "x"

@@ -69,10 +69,12 @@ def test_a_reader_who_is_not_responsible_cannot_close(special_alert, login):
 
 def test_the_navigation_links_alerts_with_the_open_count(surge_alert, login, client):
     page = login("center").get("/cases/").content.decode()
-    assert "data-nav-alerts" in page and "/intel/alerts/" in page
+    assert 'href="/intel/alerts/"' in page and 'id="navc-alerts"' in page
+    counts = login("center").get("/nav/counts/").content.decode()
+    assert 'id="navc-alerts"' in counts and ">1<span" in counts
     client.logout()
     page = login("gridworker").get("/cases/").content.decode()  # sees no kind of alert
-    assert "data-nav-alerts" not in page
+    assert 'href="/intel/alerts/"' not in page
 
 
 def test_the_list_filters_by_state_and_kind_and_refuses_junk(surge_alert, login):

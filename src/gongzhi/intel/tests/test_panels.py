@@ -88,7 +88,7 @@ def test_a_follower_rates_the_closed_case_from_the_following_page(district, clie
     close(d, case)
     assert "提交评价" in client.get("/intel/me/following/").content.decode()
     response = client.post(f"/intel/me/following/{case.pk}/rate/",
-                           {"rating": "satisfied", "stars": "5", "resolved": "on"})  # fmt: skip
+                           {"rating": "satisfied", "stars": "5", "resolved": "yes"})  # fmt: skip
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).state == State.FOLLOWED_UP
 

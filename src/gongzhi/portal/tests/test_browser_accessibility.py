@@ -97,7 +97,7 @@ def signed_in_pages(w) -> list[str]:
         "/deliberation/public/for-me/", f"/deliberation/public/vote/{w['vote'].pk}/",
         "/board/", f"/board/{w['community'].pk}/", f"/board/post/{w['to_rate'].pk}/",
         "/policies/", f"/policies/{w['article'].pk}/", "/hotline/", "/realtime/live/",
-        f"/realtime/live/{w['live'].pk}/",
+        f"/realtime/live/{w['live'].pk}/", "/intel/me/following/",
     ]  # fmt: skip
 
 
