@@ -153,6 +153,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # JIT compilation of the wide KPI aggregates costs more than it saves (docs/benchmarks.md).
         _options["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with a writer queue before BEGIN IMMEDIATE (core/sqlite/base.py).
+    # SQLITE_WRITER_QUEUE=0 turns it off (e.g. where the database's folder has no flock).
+    if env_bool("SQLITE_WRITER_QUEUE", True):
+        DATABASES["default"]["ENGINE"] = "gongzhi.core.sqlite"
     # WAL lets the web server and the background worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

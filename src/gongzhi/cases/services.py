@@ -41,18 +41,29 @@ def _existing(key: str) -> Case | None:
     return Case.objects.filter(idempotency_key=key).first()
 
 
-def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
-    """Report a case. A replay with the same idempotency key returns the first case."""
+def case_create(
+    *, by, idempotency_key: str | None = None, savepoint: bool = True, **fields
+) -> Case:
+    """Report a case. A replay with the same idempotency key returns the first case.
+
+    Inside the caller's transaction the create runs in a savepoint, so that a lost race
+    (IntegrityError) leaves that transaction usable and is answered with the winner here.
+    `savepoint=False` spares the savepoint's two round trips: the IntegrityError then
+    propagates, and the caller rolls its transaction back whole and looks for the winner
+    itself (Open311 does).
+    """
     key = (idempotency_key or "").strip()[:100] or None
     try:
         # A reporter's "received" message is written with the case, in one transaction.
         needs_tx = fields.get("reporter_user") or fields.get("reporter_resident")
-        with _create_transaction(fields.get("attachments") or needs_tx):
+        with _create_transaction(fields.get("attachments") or needs_tx, savepoint):
             case = _case_create(by=by, idempotency_key=key, **fields)
             if case is not None:  # None: a replay, told when it was first created
                 case_created_notify(case)  # the reporter hears "received"
                 on_case_created()  # early warnings are evaluated after the commit
-    except (IntegrityError, ValidationError, PermissionDenied):
+    except (IntegrityError, ValidationError, PermissionDenied) as exc:
+        if isinstance(exc, IntegrityError) and not savepoint and connection.in_atomic_block:
+            raise  # the caller's transaction is broken: it rolls back and looks itself
         # IntegrityError: two submissions raced past the key check; the loser's statement
         # (or transaction) rolled back whole. A replay is answered with the first case even
         # when something it was checked against has changed since.
@@ -62,13 +73,13 @@ def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
     return case if case is not None else _existing(key)
 
 
-def _create_transaction(attachments):
+def _create_transaction(attachments, savepoint: bool = True):
     """On PostgreSQL without attachments a create is one statement: outside a transaction it
     is its own (no BEGIN/COMMIT round trips). Inside one, a savepoint keeps the IntegrityError
-    of a lost race from breaking the caller's transaction."""
+    of a lost race from breaking the caller's transaction, unless the caller declines it."""
     if connection.vendor == "postgresql" and not attachments and not connection.in_atomic_block:
         return nullcontext()
-    return transaction.atomic()
+    return transaction.atomic(savepoint=savepoint)
 
 
 def _clean_category(category) -> Category:

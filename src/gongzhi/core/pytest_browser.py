@@ -77,7 +77,7 @@ def use_file_sqlite_test_db() -> str | None:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3":
+    if db["ENGINE"] not in ("django.db.backends.sqlite3", "gongzhi.core.sqlite"):
         return None
     test = db.setdefault("TEST", {})
     name = test.get("NAME")

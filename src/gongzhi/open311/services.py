@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import QueryDict
 
 from gongzhi.cases.models import Case, Channel
@@ -100,8 +100,9 @@ def open311_request_create(
     )  # fmt: skip
     try:
         with transaction.atomic():
+            # No savepoint: a lost race rolls this transaction back whole (below).
             case = case_create(
-                by=api_key.user, idempotency_key=scoped_key, category=category,
+                by=api_key.user, idempotency_key=scoped_key, savepoint=False, category=category,
                 channel=Channel.OPEN311, title=description.strip()[:30] or category.name,
                 description=description,
                 grid=where.grid, address=where.address, lat=where.lat, lng=where.lng,
@@ -118,6 +119,12 @@ def open311_request_create(
                 record, _ = ServiceRequest.objects.get_or_create(case=case, defaults=values)
             else:
                 record = ServiceRequest.objects.create(case=case, **values)
+    except IntegrityError:
+        # Two submissions with one Idempotency-Key raced past the replay check: the loser's
+        # transaction rolled back whole; it answers with the winner's request.
+        if scoped_key and (first := _replayed(scoped_key)):
+            return first
+        raise
     except ValidationError as exc:
         raise bad_request(_validation_text(exc)) from None
     except PermissionDenied as exc:

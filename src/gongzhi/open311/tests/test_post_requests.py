@@ -6,6 +6,7 @@ from gongzhi.cases.models import Case, Category, Channel
 from gongzhi.core import crypto
 from gongzhi.core.testing import fresh
 from gongzhi.open311.keys import SYSTEM_USERNAME, apikey_create, apikey_revoke
+from gongzhi.open311.models import ServiceRequest
 
 from .conftest import FACILITIES, INSIDE, OUTSIDE, case_count, parse, post
 
@@ -110,6 +111,34 @@ def test_a_replayed_idempotency_key_returns_the_first_case(client, key):
     again = parse("json", post(client, key=key, headers=headers, description="改了").content)
     assert again == first
     assert Case.objects.filter(channel=Channel.OPEN311).count() == 1
+
+
+def test_a_post_that_loses_the_idempotency_race_answers_with_the_winner(
+    client, key, monkeypatch
+):
+    """Both checks for the key miss once, as when two POSTs run at the same moment: the
+    loser's insert meets the unique index, its transaction rolls back whole (no savepoint),
+    and it answers with the winner's request."""
+    from gongzhi.cases import create_sql
+    from gongzhi.open311 import services as open311_services
+
+    headers = {"Idempotency-Key": "race"}
+    winner = parse("json", post(client, key=key, headers=headers).content)
+    real = open311_services._replayed
+    calls = []
+
+    def miss_once(scoped_key):
+        calls.append(scoped_key)
+        return None if len(calls) == 1 else real(scoped_key)
+
+    monkeypatch.setattr(open311_services, "_replayed", miss_once)
+    monkeypatch.setattr(create_sql, "replay_guard", lambda k: None)
+    response = post(client, key=key, headers=headers)
+    assert response.status_code == 200, response.content.decode()
+    assert parse("json", response.content) == winner
+    assert len(calls) == 2  # the look-up after the rollback found the winner
+    assert Case.objects.filter(channel=Channel.OPEN311).count() == 1
+    assert ServiceRequest.objects.count() == 1
 
 
 def test_two_clients_using_the_same_idempotency_key_get_their_own_cases(client, key):
