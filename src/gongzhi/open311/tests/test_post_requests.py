@@ -113,9 +113,7 @@ def test_a_replayed_idempotency_key_returns_the_first_case(client, key):
     assert Case.objects.filter(channel=Channel.OPEN311).count() == 1
 
 
-def test_a_post_that_loses_the_idempotency_race_answers_with_the_winner(
-    client, key, monkeypatch
-):
+def test_a_post_that_loses_the_idempotency_race_answers_with_the_winner(client, key, monkeypatch):
     """Both checks for the key miss once, as when two POSTs run at the same moment: the
     loser's insert meets the unique index, its transaction rolls back whole (no savepoint),
     and it answers with the winner's request."""
