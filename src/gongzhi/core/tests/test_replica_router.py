@@ -253,3 +253,13 @@ def test_readyz_warns_when_the_replica_lags(client, replica_on, settings, monkey
 def test_readyz_has_no_replica_check_without_a_replica(client):
     assert "replica" not in client.get("/readyz").json()["checks"]
     assert not TaskWorkerBeat.objects.exists()
+
+
+def test_metrics_export_the_replicas_state_and_lag(client, replica_on, monkeypatch):
+    monkeypatch.setattr(dbrouter, "_probe", lagging(7.5))
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert "gongzhi_replica_up 1.0" in text and "gongzhi_replica_lag_seconds 7.5" in text
+    monkeypatch.undo()  # the real probe, against an unreachable replica
+    with unreachable():
+        text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert "gongzhi_replica_up 0.0" in text and "gongzhi_replica_lag_seconds" not in text
