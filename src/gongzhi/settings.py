@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "gongzhi.core.metrics.RequestMetricsMiddleware",  # first: times the whole stack
     "gongzhi.core.outage.OutageMiddleware",  # a database or Redis outage is a 503
+    "gongzhi.core.dbrouter.PrimaryAfterWriteMiddleware",  # read-your-own-write (replica)
     "django.middleware.security.SecurityMiddleware",
     "gongzhi.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -164,6 +165,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+
+# --- Read replica (issue 18; README "Read replica", docs/decisions.md "Read replica") --------
+# Heavy reads marked with gongzhi.core.dbrouter.replica_reads() (KPIs, command center,
+# exports, the case inbox) go to a streaming replica when it is up and at most MAX_LAG
+# seconds behind (checked once per CHECK_SECONDS per process); a browser that wrote reads
+# the primary for STICKY_SECONDS. Unset: every read goes to "default", as before.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL").strip()
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+DATABASE_REPLICA_STICKY_SECONDS = env_int(
+    "DATABASE_REPLICA_STICKY_SECONDS", DATABASE_REPLICA_MAX_LAG + DATABASE_REPLICA_CHECK_SECONDS + 5
+)
+DATABASE_ROUTERS = ["gongzhi.core.dbrouter.ReplicaRouter"]
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError("DATABASE_REPLICA_URL must be a postgres:// URL (a streaming replica)")
+    _replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    _replica_options["connect_timeout"] = env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2)
+    if "options" in DATABASES["default"].get("OPTIONS", {}):
+        _replica_options["options"] = DATABASES["default"]["OPTIONS"]["options"]
+    if DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if _pool is not None:
+        # A down replica must not hold a request for the primary's pool timeout.
+        _replica_options["pool"] = {**_pool, "timeout": _replica_options["connect_timeout"]}
+elif MODE == "test":
+    # Tests switch routing on with DATABASE_REPLICA_ALIAS = "replica": the same database.
+    DATABASES["replica"] = dict(DATABASES["default"])
+if "replica" in DATABASES:
+    # Under test the replica is the test database itself (real-replica tests point it at
+    # the standby, which already holds the test database: core/tests/test_replica_real.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Tests enable routing themselves, so the suite behaves as without a replica.
+DATABASE_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL and MODE != "test" else None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

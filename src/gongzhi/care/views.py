@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.cases.consultations import consultation_list_for, may_convene
 from gongzhi.core import clock
 from gongzhi.core.access import can, require
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
 from gongzhi.core.roles import CARE
@@ -89,6 +90,7 @@ def target_list(request):
 
 
 @login_required
+@replica_reads()
 def target_export(request):
     form, qs, params = _filtered(request)
     return ledger_response(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core.access import can, scope_paths
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import workbook_response
 from gongzhi.grids.models import Grid
@@ -60,6 +61,7 @@ def kpi_home(request):
 
 
 @login_required
+@replica_reads()
 def kpi_grid(request, pk: int):
     grid = _grid_or_404(request.user, pk)
     form, period, kpis, children = _figures(request, grid)
@@ -85,6 +87,7 @@ def kpi_grid(request, pk: int):
 
 
 @login_required
+@replica_reads()
 def kpi_export(request, pk: int):
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出考核指标"))

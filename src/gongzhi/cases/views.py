@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core import clock
 from gongzhi.core.access import can
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import CHANGE, EXPORT
 from gongzhi.core.xlsx import workbook_response
@@ -85,6 +86,7 @@ def filtered_cases(request):
 
 
 @login_required
+@replica_reads()  # a list: seconds of lag are fine, and writers read the primary
 def case_inbox(request):
     user = request.user
     tab, form, qs = filtered_cases(request)
@@ -112,6 +114,7 @@ def case_inbox(request):
 
 
 @login_required
+@replica_reads()
 def case_export(request):
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出事件"))

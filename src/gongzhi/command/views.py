@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from gongzhi.core.access import can
 from gongzhi.core.audit import client_ip
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.models import AuditLog
 from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import content_disposition, new_streaming_workbook, workbook_response
@@ -40,7 +41,8 @@ def command_api(view):
             return _json_error(_("请先登录"), 403)
         try:
             s.require_command(request.user)
-            return view(request, *args, **kwargs)
+            with replica_reads():  # the panels' figures may be seconds old
+                return view(request, *args, **kwargs)
         except PermissionDenied as exc:
             return _json_error(str(exc) or _("无权访问"), 403)
         except s.BadParameter as exc:
@@ -59,7 +61,8 @@ def command_page(view):
     def wrapper(request, *args, **kwargs):
         s.require_command(request.user)
         try:
-            return view(request, *args, **kwargs)
+            with replica_reads():
+                return view(request, *args, **kwargs)
         except s.BadParameter as exc:
             return render(request, "command/error.html", {"message": str(exc)}, status=400)
         except s.NotInScope as exc:

@@ -101,6 +101,32 @@ def check_pool() -> dict | None:
             "waiting": waiting}  # fmt: skip
 
 
+def check_replica() -> dict | None:
+    """The read replica, when one is configured. Never a failure: when it is down or behind,
+    heavy reads use the primary (gongzhi.core.dbrouter); /readyz lists a warning instead."""
+    from gongzhi.core.dbrouter import max_lag, replica_state
+
+    state = replica_state(fresh=True)
+    if state is None:
+        return None
+    result = {"ok": True, "up": state.up, "lag_seconds": state.lag, "max_lag": max_lag(),
+              "in_use": state.usable}  # fmt: skip
+    if state.error:
+        result["error"] = state.error
+    return result
+
+
+def replica_warning(result: dict | None) -> str | None:
+    if result is None or result.get("in_use"):
+        return None
+    if not result.get("up"):
+        return f"replica: unreachable ({result.get('error', 'down')}); heavy reads use the primary"
+    return (
+        f"replica: {result['lag_seconds']} s behind (more than {result['max_lag']:g} s); "
+        "heavy reads use the primary"
+    )
+
+
 CHECKS = {
     "database": check_database,
     "redis": check_redis,
@@ -108,6 +134,7 @@ CHECKS = {
     "task_lag": check_task_lag,
     "outbound": check_outbound,
     "pool": check_pool,
+    "replica": check_replica,
 }
 
 

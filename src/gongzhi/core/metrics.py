@@ -147,6 +147,24 @@ class QueueCollector:
              figures["task_workers_down"]),
         ):  # fmt: skip
             yield GaugeMetricFamily(name, help_text, value=value)
+        yield from _replica_gauges()
+
+
+def _replica_gauges():
+    """The read replica as last checked (cached: a scrape adds at most one query per
+    DATABASE_REPLICA_CHECK_SECONDS); nothing without a replica."""
+    from gongzhi.core.dbrouter import replica_state
+
+    state = replica_state()
+    if state is None:
+        return
+    yield GaugeMetricFamily(
+        "gongzhi_replica_up", "1 when the read replica answered its last check.", value=state.up
+    )
+    if state.lag is not None:
+        yield GaugeMetricFamily(
+            "gongzhi_replica_lag_seconds", "Seconds the read replica is behind.", value=state.lag
+        )
 
 
 class _Combined:

@@ -20,13 +20,13 @@ def healthz(request):
 
 def readyz(request):
     """Readiness: 503 naming every failing check (database, Redis, task workers, task lag,
-    outbound backlog, pool). A load balancer stops sending traffic; a person is alerted."""
+    outbound backlog, pool); a read replica down or behind is only a warning. A load balancer stops sending traffic; a person is alerted."""
     from gongzhi.core.health import readiness
 
     ready, checks = readiness()
     failing = [name for name, result in checks.items() if not result["ok"]]
     body = {"status": "ok" if ready else "unavailable", "failing": failing, "checks": checks}
-    body["warnings"] = _warnings()
+    body["warnings"] = _warnings(checks)
     response = JsonResponse(body, status=200 if ready else 503)
     response["Cache-Control"] = "no-store"
     if not ready:
@@ -34,19 +34,21 @@ def readyz(request):
     return response
 
 
-def _warnings() -> list[str]:
+def _warnings(checks: dict) -> list[str]:
     """Not a reason to stop traffic, but something a person must do soon."""
     from django.db import DatabaseError
 
     from gongzhi.cases.calendar import holidays_next_year_missing
+    from gongzhi.core.health import replica_warning
 
+    warnings = [w for w in [replica_warning(checks.get("replica"))] if w]
     try:
         year = holidays_next_year_missing()
     except DatabaseError:
-        return []  # the database check already names the outage
-    if year is None:
-        return []
-    return [f"holidays: no holidays on file for {year} (gongzhi holidays sync/import)"]
+        return warnings  # the database check already names the outage
+    if year is not None:
+        warnings.append(f"holidays: no holidays on file for {year} (gongzhi holidays sync/import)")
+    return warnings
 
 
 def metrics(request):

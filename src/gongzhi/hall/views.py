@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.access import can, staff_of
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import HALL
 from gongzhi.org.models import Center
@@ -231,6 +232,7 @@ def _add_visit_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
+@replica_reads()  # the ledger a registration redirects to: writers read the primary
 def visit_list(request):
     qs = visit_list_for(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

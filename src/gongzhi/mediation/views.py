@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.cases.consultations import consultation_list_for, may_convene
 from gongzhi.core.access import staff_of
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, ledger_response
 from gongzhi.org.models import DepartmentKind
@@ -142,6 +143,7 @@ def dispute_list(request):
 
 
 @login_required
+@replica_reads()
 def ledger_export(request):
     form, qs, params, _period = _filtered(request)
     return ledger_response(

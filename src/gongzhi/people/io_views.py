@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import can
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.roles import EXPORT, IMPORT
 from gongzhi.core.xlsx import workbook_response
 from gongzhi.people.exports import (
@@ -118,6 +119,7 @@ def template(request):
 
 @login_required
 @require_GET
+@replica_reads()
 def export_residents(request):
     if not can(request.user, EXPORT):
         return _forbidden(request, NO_EXPORT)
@@ -128,6 +130,7 @@ def export_residents(request):
 
 @login_required
 @require_GET
+@replica_reads()
 def export_households(request):
     if not can(request.user, EXPORT):
         return _forbidden(request, NO_EXPORT)
