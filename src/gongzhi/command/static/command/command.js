@@ -149,6 +149,54 @@
     return SCALE[k];
   }
 
+  var NUDGES = [[0, 0], [0, 1], [0, -1], [1, 0], [-1, 0], [0, 2], [0, -2], [1, 1], [-1, 1],
+                [1, -1], [-1, -1]];
+
+  function fitLabels(parts) {
+    // Labels for the areas' size on screen: a small area keeps its count only. The smallest
+    // areas are labelled first (a small area's count may sit just beside it); a label that
+    // would cover one already placed moves aside (a big area's, within its area) or, when
+    // no place is free, is left out (the table holds every figure).
+    if (!parts.layer) return;
+    var map = parts.map, origin = parts.box.getBoundingClientRect(), items = [], placed = [];
+    parts.layer.eachLayer(function (layer) {
+      var tip = layer.getTooltip(), node = tip && tip.getElement();
+      if (!node) return;
+      var b = layer.getBounds();
+      var a = map.latLngToContainerPoint(b.getNorthWest()), z = map.latLngToContainerPoint(b.getSouthEast());
+      var w = Math.abs(z.x - a.x), h = Math.abs(z.y - a.y);
+      node.classList.toggle("is-small", w < 70 || h < 34);
+      node.classList.remove("is-tiny");
+      if (tip.options.offset[0] || tip.options.offset[1] || tip.options.offset.x || tip.options.offset.y) {
+        tip.options.offset = [0, 0];
+        tip.update();
+      }
+      items.push({ tip: tip, node: node, area: w * h,
+                   box: [Math.min(a.x, z.x), Math.min(a.y, z.y), Math.max(a.x, z.x), Math.max(a.y, z.y)] });
+    });
+    items.sort(function (p, q) { return p.area - q.area; });
+    items.forEach(function (it) {
+      var small = it.node.classList.contains("is-small");
+      var r = it.node.getBoundingClientRect();
+      var x0 = r.left - origin.left, y0 = r.top - origin.top;
+      for (var i = 0; i < NUDGES.length; i++) {
+        var dx = NUDGES[i][0] * r.width, dy = NUDGES[i][1] * r.height;
+        var c = [x0 + dx, y0 + dy, x0 + dx + r.width, y0 + dy + r.height];
+        var cx = (c[0] + c[2]) / 2, cy = (c[1] + c[3]) / 2;
+        var inside = small || (cx >= it.box[0] && cx <= it.box[2] && cy >= it.box[1] && cy <= it.box[3]);
+        var free = placed.every(function (q) {
+          return c[2] <= q[0] || c[0] >= q[2] || c[3] <= q[1] || c[1] >= q[3];
+        });
+        if (inside && free) {
+          if (dx || dy) { it.tip.options.offset = [dx, dy]; it.tip.update(); }
+          placed.push(c);
+          return;
+        }
+      }
+      it.node.classList.add("is-tiny");
+    });
+  }
+
   function drawMap(parts, geo, total) {
     var features = (geo && geo.features) || [];
     parts.box.dataset.features = String(features.length);
@@ -187,8 +235,10 @@
     if (!parts.fitted) {
       parts.map.invalidateSize();
       parts.map.fitBounds(parts.layer.getBounds(), { padding: [8, 8] });
+      parts.map.on("zoomend", function () { fitLabels(parts); });
       parts.fitted = true;
     }
+    fitLabels(parts);
     clear(parts.legend);
     parts.legend.appendChild(el("span", null, T.mapLegend));
     [[0, "0"], [1, "1"], [max, String(max)]].forEach(function (step, i) {
