@@ -420,3 +420,13 @@ def test_the_grids_panel_reads_the_cases_in_one_aggregate_query_per_level(y, lea
         on_cases = [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
         assert len(on_cases) == 1, on_cases
         assert "GROUP BY" in on_cases[0]
+
+
+def test_the_map_is_leaflet_from_this_server_and_tiles_only_when_configured(y, leader, settings):
+    for url in ("/command/", "/command/wall/"):
+        page = leader.get(url).content.decode()
+        assert "/static/leaflet/leaflet.js" in page and "/static/leaflet/leaflet.css" in page
+        assert 'data-tile-url=""' in page  # the offline default: outlines on a plain background
+    settings.MAP_TILE_URL = "https://t{s}.tiles.example.gov.cn/{z}/{x}/{y}.png"
+    page = leader.get("/command/wall/").content.decode()
+    assert 'data-tile-url="https://t{s}.tiles.example.gov.cn/{z}/{x}/{y}.png"' in page

@@ -126,11 +126,15 @@
     var parts = { box: box, legend: legend, note: note, table: table, map: null, layer: null };
     if (window.L) {
       parts.map = window.L.map(box, {
-        attributionControl: !!d.tileUrl, zoomControl: !wall, scrollWheelZoom: !wall,
+        // Not in the tab order (the table beneath is the keyboard's way); the wheel scrolls
+        // the page, the buttons zoom.
+        attributionControl: !!d.tileUrl, zoomControl: !wall, scrollWheelZoom: false, keyboard: false,
         minZoom: 4, maxZoom: 19, zoomSnap: 0.25
       });
       if (d.tileUrl) {
-        window.L.tileLayer(d.tileUrl, { maxZoom: 18, attribution: d.tileAttribution || "" }).addTo(parts.map);
+        window.L.tileLayer(d.tileUrl, {
+          maxZoom: 18, attribution: d.tileAttribution || "", subdomains: "01234567"
+        }).addTo(parts.map);
       } else {
         box.classList.add("cc-map-plain");
       }
