@@ -104,7 +104,9 @@ def _rates_sheet(data):
 
 
 def _grids(user, grid, params):
-    return s.grid_table(user, grid)
+    table = s.grid_table(user, grid)
+    children = table.pop("children")
+    return table | {"map": s.grid_map(grid, children, table["rows"])}
 
 
 def _grids_sheet(data):

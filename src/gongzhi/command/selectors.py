@@ -10,6 +10,7 @@ cases are a range of the creation-time index).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -258,32 +259,31 @@ class GridRow:
 
 def grid_table(user, grid: Grid) -> dict:
     """Each child grid's open, overdue and today's cases, plus the cases located on the grid
-    itself; the rows add up to the grid's totals (which are returned too). This is the table
-    the map will colour (open cases or overdue rate per grid)."""
+    itself; the rows add up to the grid's totals (which are returned too). One aggregate
+    query over the subtree's open and today's cases, grouped by the child's path prefix;
+    the map colours the same rows (see grid_map)."""
     length = (grid.depth + 1) * Grid.steplen
-    cases = cases_in(user, grid)
-    key = Substr("grid__path", 1, length)
-    open_rows = (
-        cases.filter(state__in=OPEN_STATES)
-        .annotate(key=key)
+    since = _midnight(clock.today())
+    is_open, is_today = Q(state__in=OPEN_STATES), Q(created_at__gte=since)
+    counted = (
+        cases_in(user, grid)
+        .filter(is_open | is_today)
+        .annotate(key=Substr("grid__path", 1, length))
         .values("key")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(overdue=True)))
+        .annotate(
+            n=Count("pk", filter=is_open),
+            late=Count("pk", filter=is_open & Q(overdue=True)),
+            new=Count("pk", filter=is_today),
+        )
         .order_by()
     )
-    today_rows = (
-        cases.filter(created_at__gte=_midnight(clock.today()))
-        .annotate(key=key)
-        .values("key")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    rows = {c.path: GridRow(c) for c in grid_children(grid)}
+    rows = {c.path: GridRow(c) for c in grid_children(grid).defer("boundary")}
     own = GridRow(None)
-    for r in open_rows:
+    for r in counted:
         row = rows.get(r["key"], own)
-        row.open, row.overdue = row.open + r["n"], row.overdue + r["late"]
-    for r in today_rows:
-        rows.get(r["key"], own).today += r["n"]
+        row.open, row.overdue, row.today = (
+            row.open + r["n"], row.overdue + r["late"], row.today + r["new"]
+        )  # fmt: skip
     listed = [*rows.values(), own]
     total = {
         "open": sum(r.open for r in listed), "overdue": sum(r.overdue for r in listed),
@@ -294,7 +294,35 @@ def grid_table(user, grid: Grid) -> dict:
         "grid": {"id": grid.pk, "name": grid.name, "code": grid.code, "level": grid.level},
         "rows": [r.as_dict(grid) for r in listed if r.grid is not None or r.open or r.today],
         "total": total,
+        "children": [r.grid for r in rows.values()],  # Grid rows: the caller pops them
     }
+
+
+def _map_zoom(grid: Grid, children: list[Grid]) -> int | None:
+    """The web-map zoom at which the children fill a panel about 600 px wide: the outlines
+    are simplified to half a pixel there (None: no bounding box known, no simplification)."""
+    boxes = [g for g in children if g.min_lng is not None and g.max_lng is not None]
+    if not boxes:
+        return None
+    west, east = min(g.min_lng for g in boxes), max(g.max_lng for g in boxes)
+    south, north = min(g.min_lat for g in boxes), max(g.max_lat for g in boxes)
+    span = max(east - west, (north - south) * 1.3, 1e-6)
+    return max(5, min(19, int(math.log2(360 * 600 / 256 / span))))
+
+
+def grid_map(grid: Grid, children: list[Grid], rows: list[dict]) -> dict:
+    """The children's outlines (GeoJSON, from the per-process boundary index: no query for
+    the shapes) with the figures of grid_table's rows, for the command center's map."""
+    from gongzhi.grids.geo import outline_features
+
+    figures = {r["id"]: r for r in rows if not r["own"]}
+    keys = ("open", "overdue", "overdue_rate", "today", "has_children")
+    features = outline_features(
+        children, zoom=_map_zoom(grid, children),
+        properties=lambda g: {k: figures[g.pk][k] for k in keys},
+    )  # fmt: skip
+    return {"type": "FeatureCollection", "features": features,
+            "missing": len(children) - len(features)}  # fmt: skip
 
 
 def top_grids(user, grid: Grid, *, limit: int = TOP_GRIDS) -> list[dict]:

@@ -76,3 +76,20 @@ class BindForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     house_number = forms.CharField(label=_("门牌号"), max_length=30, required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class BoardSettingForm(forms.Form):
+    """One community's board policy, as the moderating staff set it (portal-staff pages)."""
+
+    community = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1,
+        error_messages={"required": _("请选择社区"), "invalid": _("社区编号应为正整数"),
+                        "min_value": _("社区编号应为正整数"),
+                        "max_value": _("社区编号应为正整数")},
+    )  # fmt: skip
+    require_approval = forms.TypedChoiceField(
+        choices=(("1", _("先审后发")), ("0", _("先发后审"))),
+        coerce=lambda v: v == "1",
+        error_messages={"required": _("请选择留言是否先审后发"),
+                        "invalid_choice": _("请选择留言是否先审后发")},
+    )  # fmt: skip

@@ -12,7 +12,7 @@ from gongzhi.core.paths import ancestor_paths, subtree_q
 from gongzhi.grids.models import Grid, Level
 from gongzhi.org.models import Center, GridAssignment, Staff
 
-from .models import BindRequest, PostModeration, PostReaction, ResidentAccount
+from .models import BindRequest, BoardSetting, PostModeration, PostReaction, ResidentAccount
 
 # Timeline lines residents may see, and the actions whose comment is a reply to them.
 PUBLIC_ACTIONS = frozenset(
@@ -153,6 +153,18 @@ def hotlines() -> list[Center]:
         .select_related("grid")
         .order_by("grid__path")
     )
+
+
+def board_settings_for(user) -> list[tuple[Grid, bool]]:
+    """The communities (level-1 grids) in the user's scope, each with whether its board
+    requires approval before a post is public (no row: it does not)."""
+    grids = list(Grid.objects.restrict(user).filter(level=Level.TOWNSHIP).order_by("path")[:500])
+    on = set(
+        BoardSetting.objects.filter(community__in=grids, require_approval=True).values_list(
+            "community_id", flat=True
+        )
+    )
+    return [(g, g.pk in on) for g in grids]
 
 
 def moderation_queue_for(user) -> QuerySet[PostModeration]:

@@ -43,6 +43,11 @@ urlpatterns = [
     path("me/photos/<int:pk>/", views_board.my_attachment, name="portal_my_attachment"),
     path("portal-staff/binds/", views_staff.binds, name="portal_staff_binds"),
     path("portal-staff/moderation/", views_staff.moderation, name="portal_staff_moderation"),
+    path(
+        "portal-staff/board-settings/",
+        views_staff.board_settings,
+        name="portal_staff_board_settings",
+    ),  # fmt: skip
     path("portal-staff/hotline/", views_hotline.index, name="portal_staff_hotline"),
     path(
         "portal-staff/hotline/pending/", views_hotline.pending, name="portal_staff_hotline_pending"

@@ -180,7 +180,10 @@ class Cast:
     user_of_department: dict[int, object]
 
     def township_of(self, grid: Grid) -> Township:
-        return self.by_path[grid.path[: Grid.steplen * (Level.TOWNSHIP + 1)]]
+        return self.township_of_path(grid.path)
+
+    def township_of_path(self, path: str) -> Township:
+        return self.by_path[path[: Grid.steplen * (Level.TOWNSHIP + 1)]]
 
     def place(self, grid: Grid) -> str:
         return self.compound_name.get(grid.path[: Grid.steplen * (Level.COMPOUND + 1)], grid.name)

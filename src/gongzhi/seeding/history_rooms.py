@@ -50,6 +50,7 @@ def schedule(
 
     for _ in range(volume.diaries):
         tl.at(when(), _diary, cast, tl, rng)
+    _story_diaries(cast, tl, start, end)
     Live(cast, agents, tl, rng).schedule(start, end, volume)
     Mediation(cast, tl, rng).schedule(start, end, volume, when)
     Care(cast, tl, rng).schedule(start, end, volume)
@@ -68,11 +69,18 @@ def finish(cast: Cast, end: dt.datetime) -> None:
 # --- diaries ------------------------------------------------------------------------------------
 
 
-def _diary(t, cast: Cast, tl: Timeline, rng: random.Random) -> None:
+def _diary(t, cast: Cast, tl: Timeline, rng: random.Random, within: str | None = None) -> None:
+    """A grid worker's diary entry; `within` (a compound's path): a public one by a worker
+    whose own unit lies there."""
     from gongzhi.workbench.services import diary_entry_create
 
-    township = rng.choice(cast.townships)
+    township = cast.township_of_path(within) if within else rng.choice(cast.townships)
     units = [u for u in township.units if u.pk in cast.worker_of_unit]
+    if within:
+        units = [
+            u for u in units
+            if cast.units_of_worker[cast.worker_of_unit[u.pk].pk].path.startswith(within)
+        ]  # fmt: skip
     if not units:
         return
     unit = rng.choice(units)
@@ -84,12 +92,40 @@ def _diary(t, cast: Cast, tl: Timeline, rng: random.Random) -> None:
     met = [r for r in township.residents if r.grid_id == unit.pk][:2] if rng.random() < 0.4 else []
     entry, _created = diary_entry_create(
         by=worker, date=timezone.localdate(t), role=role, duty=duty, text=text,
-        minutes_spent=rng.choice([30, 45, 60, 90, 120]), is_public=rng.random() < 0.75,
+        minutes_spent=rng.choice([30, 45, 60, 90, 120]),
+        is_public=bool(within) or rng.random() < 0.75,
         residents=met,
     )  # fmt: skip
     _count("diaries")
     if rng.random() < 0.2:
         tl.at(t + dt.timedelta(hours=rng.uniform(2, 30)), _diary_comment, township, entry, rng)
+
+
+STORY_DIARIES = 6  # public entries in the demo resident's compound, over the year
+
+
+def _story_diaries(cast: Cast, tl: Timeline, start: dt.datetime, end: dt.datetime) -> None:
+    """The demo resident (the seed story's 茹玉芳, in 公园路46号楼院) opens 民情日记 and finds
+    her grid workers' public entries: a few always land in her compound. Their own random
+    stream, so the rest of the year is what it was without them."""
+    from .names import JINQUAN, JINQUAN_COMPOUNDS
+
+    rng = random.Random(f"story-diaries-{start:%Y%m%d}")
+    compound = next(
+        (path for path, name in cast.compound_name.items()
+         if name == JINQUAN_COMPOUNDS[0] and cast.township_of_path(path).grid.name == JINQUAN),
+        None,
+    )  # fmt: skip
+    if compound is None:
+        return
+    span = (end - start).total_seconds()
+    for k in range(STORY_DIARIES):
+        share = (k + rng.random()) / STORY_DIARIES  # spread over the year, the last one recent
+        at = (start + dt.timedelta(seconds=span * share)).astimezone(
+            timezone.get_current_timezone()
+        )
+        at = at.replace(hour=rng.randint(9, 17), minute=rng.randrange(60), second=0)
+        tl.at(at, _diary, cast, tl, rng, compound)
 
 
 def _diary_comment(t, township: Township, entry, rng: random.Random) -> None:

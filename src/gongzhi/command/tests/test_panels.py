@@ -390,3 +390,43 @@ def test_the_monthly_report_is_a_pdf_with_the_months_figures(y, township):
         assert label in text
     assert str(figures["kpis"].closure) in text
     assert figures["kpis"].closure.denominator > 0
+
+
+# --- the grid map -------------------------------------------------------------------------------
+
+
+def test_the_map_draws_every_child_with_the_figures_of_its_row(y, leader):
+    for grid in (y.root, y.jinquan):
+        data = _panel(leader, "grids", grid)
+        rows = {r["id"]: r for r in data["rows"] if not r["own"]}
+        features = data["map"]["features"]
+        assert data["map"]["missing"] == 0 and len(features) == len(rows) > 0
+        for f in features:
+            row = rows[f["properties"]["id"]]
+            for key in ("open", "overdue", "overdue_rate", "today", "has_children"):
+                assert f["properties"][key] == row[key], (f["properties"]["name"], key)
+            assert f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_the_grids_panel_reads_the_cases_in_one_aggregate_query_per_level(y, leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    table = Case._meta.db_table
+    for grid in (y.root, y.jinquan):
+        _panel(leader, "grids", grid)  # warm: the boundary index, the session
+        with CaptureQueriesContext(connection) as ctx:
+            _panel(leader, "grids", grid)
+        on_cases = [q["sql"] for q in ctx.captured_queries if table in q["sql"]]
+        assert len(on_cases) == 1, on_cases
+        assert "GROUP BY" in on_cases[0]
+
+
+def test_the_map_is_leaflet_from_this_server_and_tiles_only_when_configured(y, leader, settings):
+    for url in ("/command/", "/command/wall/"):
+        page = leader.get(url).content.decode()
+        assert "/static/leaflet/leaflet.js" in page and "/static/leaflet/leaflet.css" in page
+        assert 'data-tile-url=""' in page  # the offline default: outlines on a plain background
+    settings.MAP_TILE_URL = "https://t{s}.tiles.example.gov.cn/{z}/{x}/{y}.png"
+    page = leader.get("/command/wall/").content.decode()
+    assert 'data-tile-url="https://t{s}.tiles.example.gov.cn/{z}/{x}/{y}.png"' in page

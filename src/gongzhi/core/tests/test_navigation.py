@@ -44,21 +44,24 @@ EXPECTED_LINKS = {
     "care": EVERYONE | SHARED_MORE | {"/care/", "/workbench/diary/", ALERTS},
     "social": EVERYONE | SHARED_MORE | {"/social/", "/workbench/diary/"},
     "gridworker": EVERYONE | SHARED_MORE | {"/workbench/", "/liaison/", "/care/", "/cards/"},
+    "officer": EVERYONE | SHARED_MORE,
 }
 LANDING = {
     "admin": "/cases/", "leader": "/kpis/", "center": "/cases/", "mediator": "/mediation/",
     "counselor": "/counseling/", "police": "/liaison/", "care": "/care/", "social": "/social/",
-    "gridworker": "/workbench/",
+    "gridworker": "/workbench/", "officer": "/consultations/",
 }  # fmt: skip
 NAV = re.compile(r'<ul class="navbar-nav me-auto" id="staff-nav">(.*?)\n      </ul>', re.S)
 
 
 @pytest.fixture
 def everyone(district):
-    """The personas plus a care worker and a social-organisation worker (one per role)."""
+    """The personas plus a care worker, a social-organisation worker and a stationed
+    department's officer (one per role)."""
     center = district.users["center"].staff.center
     for username, role, room in (("care", Role.CARE_WORKER, RoomKind.CARE),
-                                 ("social", Role.SOCIAL_WORKER, RoomKind.SOCIAL_ORGS)):  # fmt: skip
+                                 ("social", Role.SOCIAL_WORKER, RoomKind.SOCIAL_ORGS),
+                                 ("officer", Role.OFFICER, None)):  # fmt: skip
         district.users[username] = staff_create(
             username=username, name=username, role=role, center=center, room_kind=room,
             password=PASSWORD,
@@ -80,6 +83,15 @@ def _bar(html: str) -> str:
 
 def links(html: str) -> set[str]:
     return {href for href in re.findall(r'href="([^"]+)"', _bar(html)) if href != "#"}
+
+
+def test_every_role_has_its_navigation_walked():
+    roles = {"admin": Role.ADMIN, "leader": Role.LEADER, "center": Role.CENTER_STAFF,
+             "mediator": Role.MEDIATOR, "counselor": Role.COUNSELOR, "police": Role.POLICE,
+             "care": Role.CARE_WORKER, "social": Role.SOCIAL_WORKER,
+             "gridworker": Role.GRID_WORKER, "officer": Role.OFFICER}  # fmt: skip
+    assert set(roles) == set(EXPECTED_LINKS) == set(LANDING)
+    assert set(roles.values()) == set(Role.values)  # a new role needs its row here
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED_LINKS))

@@ -236,3 +236,50 @@ def test_every_state_has_a_case_from_the_last_days(year):
     recent = Case.objects.filter(created_at__gte=NOW - dt.timedelta(days=7))
     states = dict(recent.values_list("state").annotate(n=Count("pk")).order_by())
     assert set(OPEN_STATES) <= set(states)
+
+
+def test_after_make_run_the_leaders_pages_show_a_figure_for_every_indicator_and_the_feeds(year):
+    """Issue 16's demo point, on the pages `make run` opens: the demo logins added to the
+    seeded year (`gongzhi demo_accounts`), the leader's KPI page has a non-empty, non-zero
+    figure for every indicator, the board and the diary feed have entries."""
+    import re
+
+    import time_machine
+    from django.test import Client
+
+    from gongzhi.portal.auth import SESSION_KEY
+    from gongzhi.portal.services import portal_demo_resident
+    from gongzhi.seeding.accounts import demo_accounts_ensure
+
+    with time_machine.travel(NOW, tick=False):
+        demo_accounts_ensure()
+        resident = portal_demo_resident()
+        leader = Client()
+        leader.force_login(Staff.objects.get(user__username="leader").user)
+        response = leader.get("/kpis/", follow=True)
+        assert response.status_code == 200
+        page = response.content.decode()
+        rows = re.findall(
+            r'<tr data-kpi="(\w+)">\s*<td>[^<]*</td><td[^>]*>(\d+)/(\d+)</td>\s*'
+            r"<td[^>]*data-rate>([^<]*)</td>",
+            page,
+        )
+        assert {name for name, *_ in rows} == {
+            name for name, _rate in kpis_compute(period=period_for("month")).rates()
+        }
+        for name, _numerator, denominator, shown in rows:
+            assert int(denominator) > 0 and shown.strip() not in ("", "—"), (name, shown)
+        assert any(int(numerator) > 0 for _name, numerator, _d, _s in rows)
+        for figure in ("kpi-score", "kpi-avg-handling"):
+            shown = re.search(rf'id="{figure}">([^<]*)<', page).group(1).strip()
+            assert shown and shown != "—" and float(shown.split()[0]) > 0, (figure, shown)
+
+        # The board of the demo resident's community, and her diary feed.
+        board = Client().get(f"/board/{Grid.objects.get(name='金泉路社区').pk}/")
+        assert board.status_code == 200 and board.content.decode().count("data-post=") >= 3
+        visitor = Client()
+        session = visitor.session
+        session[SESSION_KEY] = resident.pk
+        session.save()
+        diary = visitor.get("/diary/")
+        assert diary.status_code == 200 and diary.content.decode().count("data-diary") >= 3
