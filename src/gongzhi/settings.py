@@ -375,6 +375,8 @@ KPI_WEIGHTS = env_weights("KPI_WEIGHTS")  # "satisfaction=2,in_grid=1" or a JSON
 # When a rated case enters the closure-side KPIs: at its handling deadline, or at the rating
 # when that comes first (docs/kpis.md, "When a rating counts").
 KPI_RATED_COUNTS_AT = env_choice("KPI_RATED_COUNTS_AT", "deadline", ("deadline", "rating"))
+# The KPI pages show last month, not this one, until this day of the month (0: always this month).
+KPI_LAST_MONTH_DAYS = env_int("KPI_LAST_MONTH_DAYS", 7)
 MEDIATION_PDF_FONT = env_str("MEDIATION_PDF_FONT")
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "区综治中心")

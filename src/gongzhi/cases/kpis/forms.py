@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.cases.calendar import LOCAL
+from gongzhi.core import clock
+
 from .periods import KIND_LABELS, Period, period_for
+
+
+def default_kind(today=None) -> str:
+    """The period shown when none is chosen: this month, except in its first days
+    (KPI_LAST_MONTH_DAYS, default 7), when few deadlines of the month have passed yet and
+    most figures would be "0/0": then last month (docs/kpis.md, "Default period")."""
+    today = today or clock.now().astimezone(LOCAL).date()
+    return "last_month" if today.day <= settings.KPI_LAST_MONTH_DAYS else "month"
 
 
 class KpiPeriodForm(forms.Form):
@@ -23,6 +35,8 @@ class KpiPeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.default_kind = default_kind()
+        self.fields["period"].initial = self.default_kind
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
         self.fields["start"].widget.attrs["class"] = "form-control form-control-sm"
@@ -33,7 +47,7 @@ class KpiPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        kind = data.get("period") or "month"
+        kind = data.get("period") or self.default_kind
         data["period"] = kind
         if kind != "custom" or self.errors:
             return data
@@ -47,7 +61,8 @@ class KpiPeriodForm(forms.Form):
         return data
 
     def resolved_period(self) -> Period:
-        """The chosen period; this month when the input is missing or invalid."""
+        """The chosen period; the default one (default_kind) when the input is missing or
+        invalid."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data.get("resolved") or period_for(self.cleaned_data["period"])
-        return period_for("month")
+        return period_for(self.default_kind)

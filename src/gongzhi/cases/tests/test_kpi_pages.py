@@ -85,3 +85,33 @@ def test_the_kpi_export_is_a_workbook_with_the_figures_and_an_audit_row(district
     assert len(rows) == 2 + 1 + 1  # title, headers, the grid, its one child
     audit = AuditLog.objects.get(action=AuditLog.Action.EXPORT)
     assert (audit.actor, audit.target_id) == (district.users["center"], str(district.jinquan.pk))
+
+
+def test_in_the_first_days_of_a_month_the_page_shows_last_month_by_default(district, login):
+    import datetime as dt
+
+    from gongzhi.cases.calendar import LOCAL
+
+    url = f"/kpis/grid/{district.jinquan.pk}/"
+    with time_machine.travel(dt.datetime(2030, 4, 3, 10, tzinfo=LOCAL), tick=False):
+        client = login("center")  # signed in then, so the session is fresh
+        early = client.get(url).content.decode()
+        chosen = client.get(url + "?period=month").content.decode()
+    with time_machine.travel(dt.datetime(2030, 4, 12, 10, tzinfo=LOCAL), tick=False):
+        client = login("center")
+        later = client.get(url).content.decode()
+    assert "2030-03-01" in early and 'id="kpi-default-note"' in early
+    assert "2030-04-01" in chosen and 'id="kpi-default-note"' not in chosen
+    assert "2030-04-01" in later and 'id="kpi-default-note"' not in later
+
+
+def test_the_default_period_rule_can_be_turned_off(district, login, settings):
+    import datetime as dt
+
+    from gongzhi.cases.calendar import LOCAL
+
+    settings.KPI_LAST_MONTH_DAYS = 0
+    with time_machine.travel(dt.datetime(2030, 4, 1, 10, tzinfo=LOCAL), tick=False):
+        client = login("center")
+        html = client.get(f"/kpis/grid/{district.jinquan.pk}/").content.decode()
+    assert "2030-04-01" in html and 'id="kpi-default-note"' not in html
