@@ -167,3 +167,47 @@ def test_a_city_added_above_a_district_keeps_its_rows_in_place(district):
         assert set(Grid.objects.restrict(user).values_list("pk", flat=True)) == pks
     leader = type(district.users["leader"]).objects.get(pk=district.users["leader"].pk)
     assert scope_paths(leader) is None  # no center: the deployment's leader
+
+
+def test_the_command_center_rolls_up_the_districts_into_the_city(city, client):
+    from gongzhi.command.selectors import grid_table, live_counts, scope_root
+
+    staff = city.users["city_center"]
+    assert scope_root(staff) == city.city
+    table = grid_table(staff, city.city)
+    assert {r["name"]: r["open"] for r in table["rows"]} == {"肃州区": 3, "玉门市": 2}
+    assert table["total"]["open"] == live_counts(staff, city.city)["open"] == 5
+    yumen = city.users[f"leader_{YUMEN}"]
+    assert scope_root(yumen) == city.districts[YUMEN]
+    assert live_counts(yumen, city.districts[YUMEN])["open"] == CASES[YUMEN]
+    assert client.login(username="city_center", password=PASSWORD)
+    assert client.get("/command/").status_code == 200
+    export = client.get(f"/kpis/grid/{city.city.pk}/export.xlsx")
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    from gongzhi.command.panels import PANELS
+
+    for name in PANELS:  # every panel and its export opens on the city
+        assert client.get(f"/command/api/{name}/?grid={city.city.pk}").status_code == 200, name
+        assert client.get(f"/command/api/{name}.xlsx?grid={city.city.pk}").status_code == 200
+    rates = client.get(f"/command/api/rates/?grid={city.city.pk}").json()
+    assert "肃州区" in str(rates) and "玉门市" in str(rates)
+
+
+def test_the_command_adds_a_city_above_the_district_and_refuses_bad_input(district):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="代码应为数字"):
+        call_command("grid_add_above", "--level", "city", "--name", "酒泉市", "--code", "x")
+    with pytest.raises(CommandError, match="下一级"):
+        call_command("grid_add_above", "--level", "province", "--name", "甘肃省", "--code", "1")
+    assert Grid.objects.filter(depth=1).get() == district.root
+    out = io.StringIO()
+    call_command(
+        "grid_add_above", "--level", "city", "--name", "酒泉市", "--code", "620900", stdout=out
+    )
+    assert "已添加 酒泉市" in out.getvalue()
+    assert Grid.objects.get(depth=1).level == Level.CITY
+    assert Grid.objects.get(pk=district.root.pk).depth == 2
