@@ -88,3 +88,14 @@ def test_bad_options_are_refused_in_chinese_and_write_nothing(db):
     with pytest.raises(CommandError, match="区县数量"):
         _seed("--scale", "province", "--districts", "0")
     assert not Grid.objects.exists()
+
+
+def test_the_demo_accounts_put_the_leader_in_the_first_district_and_the_admin_on_top(province):
+    from gongzhi.seeding.accounts import demo_accounts_ensure
+
+    demo_accounts_ensure(password="demo-pass-1")  # noqa: S106
+    users = get_user_model().objects
+    suzhou = Grid.objects.get(code="620902")
+    assert scope_paths(users.get(username="leader")) == (suzhou.path,)
+    assert scope_paths(users.get(username="admin")) is None
+    assert users.get(username="center").staff.center.grid.full_name == "肃州区金泉路社区"
