@@ -30,14 +30,12 @@ from gongzhi.org.models import Center, CenterLevel
 from gongzhi.org.services import center_create
 from gongzhi.people.models import Household, Resident
 from gongzhi.seeding.bulk import indexes_deferred
-from gongzhi.seeding.district import centers_create, tree_create, tree_plan
+from gongzhi.seeding.district import tree_create, tree_plan
 from gongzhi.seeding.geometry import tree_geometry
-from gongzhi.seeding.halls import halls_create
-from gongzhi.seeding.identity import IdAllocator, NamePool, PhonePool
-from gongzhi.seeding.people import residents_create
+from gongzhi.seeding.identity import IdAllocator
 from gongzhi.seeding.scale import Scale
-from gongzhi.seeding.services import SeedError, _fast_sqlite, district_is_empty
-from gongzhi.seeding.staff import StaffWriter, police_create, rooms_staff_create, workers_create
+from gongzhi.seeding.services import SeedError, district_fill, district_is_empty, fast_sqlite
+from gongzhi.seeding.staff import StaffWriter
 
 PROVINCE = ("620000", "甘肃省")
 CITY = ("620900", "酒泉市")
@@ -85,7 +83,7 @@ def province_seed(
     names = district_names(districts)
     result = ProvinceSeedResult()
     counts = result.counts
-    with _fast_sqlite(), transaction.atomic():
+    with fast_sqlite(), transaction.atomic():
         if not district_is_empty():
             raise SeedError("数据库中已有网格数据,不能重复生成演示数据")
         province = grid_create_root(
@@ -142,28 +140,17 @@ def _district_seed(
     shift = ((index % COLUMNS) * SPACING[0], -(index // COLUMNS) * SPACING[1])
     tree_geometry(tree, seed=seed, shift=shift)
     tree_create(tree, batch_size=scale.batch_size, log=log)
-    names, phones = NamePool(rng), PhonePool(rng)
-    centers = centers_create(tree, rng, phones)
-    counts = {f"level{k}": len(nodes) for k, nodes in enumerate(tree.levels)}
-    counts["centers"] = len(centers)
-    staff = StaffWriter(scale.batch_size, prefix=f"{district.code}-" if index else "")
-    shared = {"names": names, "phones": phones, "writer": staff, "log": log}
-    counts |= workers_create(tree, scale, rng, **shared)
-    counts["police"] = police_create(tree, centers, rng, **shared)
-    rooms_rng = random.Random(f"{seed}-rooms")
-    counts |= rooms_staff_create(
-        centers, rooms_rng, writer=staff, names=NamePool(rooms_rng),
-        phones=PhonePool(rooms_rng), log=log,
-    )  # fmt: skip
-    staff.finish()
+    prefix = f"{district.code}-" if index else ""
+    counts, _seconds = district_fill(
+        tree, scale, rng, seed=seed, log=log, prefix=prefix, ids=ids, defer_indexes=False
+    )
     # Leaders by their center's code; the province's and the city's with the first district.
     leaders = StaffWriter(scale.batch_size)
-    for center in [centers[tree.root.grid.pk], *(tops if index == 0 else [])]:
+    own = Center.objects.select_related("grid").get(grid_id=tree.root.grid.pk)
+    for center in [own, *(tops if index == 0 else [])]:
         leaders.add_staff(
             f"leader-{center.grid.code}", name=f"{center.grid.name}领导", role=str(Role.LEADER),
             center_id=center.pk, full_time=True,
         )  # fmt: skip
     leaders.finish()
-    counts |= halls_create(centers.values())
-    counts |= residents_create(tree, scale, rng, log=log, ids=ids, defer_indexes=False)
     return counts
