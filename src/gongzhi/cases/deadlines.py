@@ -88,7 +88,7 @@ def next_owner(case: Case):
     if level == OwningLevel.TOWNSHIP_GRID:
         return OwningLevel.COMMUNITY_CENTER, grid
     if level == OwningLevel.COMMUNITY_CENTER:
-        return OwningLevel.DISTRICT_CENTER, Grid.objects.get_root(grid)
+        return OwningLevel.DISTRICT_CENTER, Grid.objects.get(path=grid.district_path)
     return None
 
 

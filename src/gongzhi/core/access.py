@@ -39,8 +39,9 @@ def role_of(user) -> str | None:
 
 
 def district_wide(user) -> bool:
-    """Whether the user's scope is the whole district (admins and leaders)."""
-    return role_of(user) in DISTRICT_WIDE
+    """Whether the user sees the whole deployment: an admin or leader of its top center (the
+    district in a single-district deployment), or one bound to no center."""
+    return role_of(user) in DISTRICT_WIDE and scope_paths(user) is None
 
 
 def can(user, capability: str, grid=None) -> bool:
@@ -59,22 +60,38 @@ def require(user, capability: str, grid=None, message: str | None = None) -> Non
 
 
 def scope_paths(user) -> tuple[str, ...] | None:
-    """Grid paths the user may see below. None means the whole district; () means nothing."""
+    """Grid paths the user may see below. None means the whole deployment; () means nothing.
+
+    Staff see the subtrees of their center and their grid assignments. Admins and leaders
+    (DISTRICT_WIDE) see the whole district of their center whatever their assignments, or the
+    whole city or province when their center is one of those: a district's leader sees their
+    district, a city's leader its districts. One whose district is the tree's root (every
+    admin and leader of a single-district deployment), or who has no center (a deployment's
+    superuser), sees the whole deployment, rows without a grid included."""
     if hasattr(user, _SCOPE_CACHE):
         return getattr(user, _SCOPE_CACHE)
     role = role_of(user)
+    staff = staff_of(user)
+    result: tuple[str, ...] | None
     if role is None:
-        result: tuple[str, ...] | None = ()
-    elif district_wide(user):
-        result = None
+        result = ()
+    elif role in DISTRICT_WIDE:
+        grid = staff.center.grid if staff is not None and staff.center_id else None
+        top = grid.district_path or grid.path if grid is not None else ""
+        result = (top,) if top and not _is_root(top) else None
     else:
-        staff = staff_of(user)
         paths = set(staff.grid_assignments.values_list("grid__path", flat=True))
         if staff.center_id:
             paths.add(staff.center.grid.path)
         result = _minimal(paths)
     setattr(user, _SCOPE_CACHE, result)
     return result
+
+
+def _is_root(path: str) -> bool:
+    from gongzhi.grids.models import Grid  # grids.models imports this module
+
+    return len(path) == Grid.steplen
 
 
 def _minimal(paths: set[str]) -> tuple[str, ...]:

@@ -30,7 +30,9 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("入驻部门工作人员")
 
 
-# Roles whose scope is the whole district regardless of assignments (scope, not capability).
+# Roles whose scope is their center's whole district regardless of assignments (or the whole
+# city or province when their center is one of those); scope, not capability: see
+# core.access.scope_paths.
 DISTRICT_WIDE = frozenset({Role.ADMIN, Role.LEADER})
 
 WRITE_ACTIONS = frozenset({"change", "add", "delete"})

@@ -196,7 +196,7 @@ class PublicNotice:
 def _community_paths(unit: Grid) -> tuple[str, list[str]]:
     """The unit's community (一级网格, 社区) subtree, and the grids above it, as paths."""
     step = Grid.steplen
-    depth = min(unit.depth, Level.TOWNSHIP + 1)  # depth is level + 1 (the district is 1)
+    depth = min(unit.depth, unit.depth_of(Level.TOWNSHIP))
     above = [unit.path[: step * d] for d in range(1, depth)]
     return unit.path[: step * depth], above
 

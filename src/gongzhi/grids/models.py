@@ -1,4 +1,10 @@
-"""The five-level grid (五级网格) as a materialized-path tree under one district root."""
+"""The five-level grid (五级网格) as a materialized-path tree.
+
+The tree starts at a district (区) in a single-district deployment, or at a province (省) or
+city (市) above several districts; each district keeps its own five levels below it. Levels
+count from the district (0), so the levels above it are negative and a district's levels mean
+the same at any depth: a grid's tree depth is its district's depth plus its level.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +16,8 @@ from gongzhi.core.access import RestrictedQuerySet
 
 
 class Level(models.IntegerChoices):
+    PROVINCE = -2, _("省")
+    CITY = -1, _("市")
     DISTRICT = 0, _("区")
     TOWNSHIP = 1, _("一级网格(乡镇、社区)")
     VILLAGE = 2, _("二级网格(村、居民小组)")
@@ -19,6 +27,8 @@ class Level(models.IntegerChoices):
 
 
 LEVEL_SHORT = {
+    -2: pgettext_lazy("grid level", "省"),
+    -1: pgettext_lazy("grid level", "市"),
     0: pgettext_lazy("grid level", "区"),
     1: pgettext_lazy("grid level", "一级"),
     2: pgettext_lazy("grid level", "二级"),
@@ -49,7 +59,7 @@ class Grid(MP_Node):
     code = models.CharField(_("网格编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     full_name = models.CharField(_("全称"), max_length=400, db_index=True, editable=False)
-    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
+    level = models.SmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
     boundary = models.JSONField(_("边界 (GeoJSON)"), null=True, blank=True)
     # The boundary's bounding box (WGS84 degrees), for quick map and area filters.
     min_lng = models.FloatField(_("最小经度"), null=True, blank=True, editable=False)
@@ -107,6 +117,26 @@ class Grid(MP_Node):
     @property
     def level_label(self) -> str:
         return LEVEL_SHORT.get(self.level, "")
+
+    @property
+    def above_district(self) -> bool:
+        """A province or city grid: it holds districts, not households."""
+        return self.level < Level.DISTRICT
+
+    def depth_of(self, level: int) -> int:
+        """The tree depth of `level` in this grid's district (any level ≥ 0 of it)."""
+        return self.depth - self.level + level
+
+    def ancestor_path(self, level: int) -> str:
+        """The path of this grid's ancestor (or itself) on `level`; '' above its own level."""
+        if level > self.level:
+            return ""
+        return self.path[: self.depth_of(level) * self.steplen]
+
+    @property
+    def district_path(self) -> str:
+        """The path of the district this grid lies in ('' for a province or city grid)."""
+        return self.ancestor_path(Level.DISTRICT) if not self.above_district else ""
 
 
 class BoundaryVersion(models.Model):

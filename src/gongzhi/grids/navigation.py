@@ -20,17 +20,18 @@ def visible_ancestors(user, grid: Grid) -> list[Grid]:
 
 
 def grid_picker_choices(user) -> list[tuple[str, str]]:
-    """(pk, label) for the user's grids of levels 1-3 and their own scope roots, in tree order."""
+    """(pk, label) for the user's grids of levels 1-3 (and the cities and districts below the
+    tree's root, when it starts above a district) and their own scope roots, in tree order."""
     paths = scope_paths(user)
-    shallow = Q(level__gte=1, level__lte=PICKER_MAX_LEVEL)
+    shallow = Q(level__lte=PICKER_MAX_LEVEL, depth__gt=1)
     qs = Grid.objects.restrict(user).filter(shallow | Q(path__in=paths) if paths else shallow)
-    grids = list(qs.only("pk", "name", "full_name", "level", "path"))
+    grids = list(qs.only("pk", "name", "full_name", "level", "path", "depth"))
     listed = {g.path for g in grids}
     choices = []
     for g in grids:
         parent_listed = g.path[: -Grid.steplen] in listed
         # An indented short name under a listed parent; the full name where it starts a branch.
-        label = "\u3000" * (g.level - 1) + g.name if parent_listed else g.full_name or g.name
+        label = "\u3000" * (g.depth - 2) + g.name if parent_listed else g.full_name or g.name
         choices.append((str(g.pk), label))
     return choices
 

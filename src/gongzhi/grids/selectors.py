@@ -6,11 +6,23 @@ from django.db.models.functions import Substr
 from gongzhi.core.access import role_of, scope_paths
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.geo import MAX_OUTLINES, feature_collection, in_bbox, outline_features
-from gongzhi.grids.models import Grid
+from gongzhi.grids.models import Grid, Level
 
 
 def grid_root() -> Grid | None:
     return Grid.objects.filter(depth=1).first()
+
+
+def level_depth(level: int) -> int:
+    """The tree depth of a district's `level` (0 district … 5 unit): 1 + level when the
+    district is the root, deeper under a city or province (all districts sit equally deep)."""
+    district = Grid.objects.filter(level=Level.DISTRICT).values_list("depth", flat=True).first()
+    return (district or 1) + level
+
+
+def district_list() -> list[Grid]:
+    """The deployment's districts, in tree order (one in a single-district deployment)."""
+    return list(Grid.objects.filter(level=Level.DISTRICT).order_by("path"))
 
 
 def grid_children(grid: Grid):

@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,16 +53,45 @@ def grid_create_root(*, name: str | None = None, code: str | None = None, **extr
 
 @transaction.atomic
 def grid_add_child(*, parent: Grid, name: str, **extra) -> Grid:
+    """A grid one level below `parent`: a city under a province, a district under a city
+    (give its administrative code), a level-1 grid under a district, and so on."""
     parent = Grid.objects.select_for_update().get(pk=parent.pk)
     if parent.level >= Level.UNIT:
         raise GridError(_("五级网格(单元楼)下不能再划分网格"))
     fields = {
         "name": name,
         "code": extra.pop("code", None) or _next_code(parent),
-        "full_name": parent.full_name + name,
+        # A district's grids are named from the district down (肃州区金泉路社区…).
+        "full_name": name if parent.above_district else parent.full_name + name,
         "level": parent.level + 1,
     }
     return Grid.objects.add_child(parent, fields | extra)
+
+
+@transaction.atomic
+def grid_add_above(*, name: str, code: str, level: int) -> Grid:
+    """Put a province or city above the tree's current root(s), in place: every district
+    keeps its levels, codes, centers and rows; only the paths gain a prefix. (Materialized
+    paths copied elsewhere, the KPI days, must be rebuilt after: `gongzhi grid_add_above`.)"""
+    roots = list(Grid.objects.select_for_update().filter(depth=1).order_by("path"))
+    if level not in (Level.PROVINCE, Level.CITY):
+        raise GridError(_("只能在区之上添加市或省"))
+    if not roots:
+        raise GridError(_("还没有网格,无需添加上级"))
+    if any(r.level != level + 1 for r in roots):
+        raise GridError(_("现有的顶级网格不是%(level)s的下一级") % {"level": Level(level).label})
+    if Grid.objects.filter(code=code).exists():
+        raise GridError(_("网格编码已存在:%(code)s") % {"code": code})
+    top = Grid.objects.add_root({"name": name, "code": code, "full_name": "", "level": level})
+    for root in roots:
+        Grid.objects.move(Grid.objects.get(pk=root.pk), Grid.objects.get(pk=top.pk), "last-child")
+    if level == Level.PROVINCE:  # its cities' names start the cities' full names
+        Grid.objects.filter(subtree_q("path", top.path), depth=2).update(full_name=F("name"))
+    elif roots[0].full_name == "":  # a district that was the root: its grids gain its name
+        for root in Grid.objects.filter(subtree_q("path", top.path), depth=2):
+            _rewrite_prefix(root, "full_name", "", root.name)
+    top.refresh_from_db()
+    return top
 
 
 @transaction.atomic

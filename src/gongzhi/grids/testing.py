@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from gongzhi.grids.models import Grid
 from gongzhi.grids.selectors import grid_ancestors
 from gongzhi.grids.services import grid_boundary_set
@@ -46,3 +48,66 @@ def bound_district(district) -> None:
     chain = [*grid_ancestors(district.unit_x)[1:], district.unit_x]
     for grid, coords in zip(chain, XIFENG_CHAIN, strict=True):
         grid_boundary_set(grid=grid, boundary=box(*coords))
+
+
+# --- a city above two districts (issue 18) ---------------------------------------------------
+
+
+@dataclass
+class City:
+    """酒泉市 with 肃州区 and 玉门市 under it; each district has a township and a unit."""
+
+    city: Grid
+    districts: dict[str, Grid]  # district code → district
+    townships: dict[str, Grid]
+    units: dict[str, Grid]
+    users: dict[str, object] = field(default_factory=dict)
+
+
+CITY_DISTRICTS = {"620902": "肃州区", "620981": "玉门市"}
+
+
+def build_city(password: str) -> City:
+    """Built through the services: grids, centers and staff of a city and two districts.
+
+    Users: city_leader (the city center's leader), city_center (its staff); for each district
+    code c: leader_c, center_c (district center staff), worker_c (the unit's grid worker)."""
+    from gongzhi.core.roles import Role
+    from gongzhi.grids.models import Level
+    from gongzhi.grids.services import grid_add_child, grid_create_root
+    from gongzhi.org.models import CenterLevel
+    from gongzhi.org.services import center_create, staff_create
+
+    city = grid_create_root(name="酒泉市", code="620900", level=Level.CITY)
+    c = City(city=city, districts={}, townships={}, units={})
+    city_center = center_create(grid=city, name="酒泉市综治中心", level=CenterLevel.CITY)
+    c.users["city_leader"] = staff_create(
+        username="city_leader", name="市领导", role=Role.LEADER, center=city_center,
+        password=password,
+    ).user  # fmt: skip
+    c.users["city_center"] = staff_create(
+        username="city_center", name="市中心", role=Role.CENTER_STAFF, center=city_center,
+        password=password,
+    ).user  # fmt: skip
+    for code, name in CITY_DISTRICTS.items():
+        district = grid_add_child(parent=city, name=name, code=code)
+        township = grid_add_child(parent=district, name="城关社区")
+        unit = township
+        for part in ("第一组", "1号院", "1号楼", "1单元"):
+            unit = grid_add_child(parent=unit, name=part)
+        c.districts[code], c.townships[code], c.units[code] = district, township, unit
+        center = center_create(grid=district, name=f"{name}综治中心", level=CenterLevel.DISTRICT)
+        center_create(grid=township, name="城关社区综治中心", level=CenterLevel.COMMUNITY)
+        c.users[f"leader_{code}"] = staff_create(
+            username=f"leader_{code}", name=f"{name}领导", role=Role.LEADER, center=center,
+            password=password,
+        ).user  # fmt: skip
+        c.users[f"center_{code}"] = staff_create(
+            username=f"center_{code}", name=f"{name}中心", role=Role.CENTER_STAFF, center=center,
+            password=password,
+        ).user  # fmt: skip
+        c.users[f"worker_{code}"] = staff_create(
+            username=f"worker_{code}", name=f"{name}网格员", role=Role.GRID_WORKER, grids=[unit],
+            password=password,
+        ).user  # fmt: skip
+    return c

@@ -25,6 +25,7 @@ from gongzhi.cases.workflow import OPEN_STATES
 from gongzhi.core import clock
 from gongzhi.core.masking import mask_name
 from gongzhi.grids.models import Grid
+from gongzhi.grids.selectors import level_depth
 from gongzhi.people.models import Resident, ResidentTag, TagKind
 
 from .models import AlertKind, AlertRule
@@ -126,7 +127,7 @@ def repeat_disputes(rule: AlertRule, now: dt.datetime) -> list[Finding]:
 def category_surges(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     recent_from = now - dt.timedelta(days=rule.window_days)
     base_from = recent_from - dt.timedelta(days=rule.baseline_days)
-    prefix = Grid.steplen * (rule.grid_level + 1)
+    prefix = Grid.steplen * level_depth(rule.grid_level)
     rows = (
         Case.objects.filter(created_at__gte=base_from, created_at__lte=now)
         .annotate(area=Substr("grid__path", 1, prefix), top=Substr("category__code", 1, 2))
@@ -221,7 +222,11 @@ def stuck_cases(rule: AlertRule, now: dt.datetime) -> list[Finding]:
 
 def _stuck(case: Case, subject: str, cause: str, reason: str) -> Finding:
     above = next_owner(case)
-    grid = above[1] if above else Grid.objects.get_root(case.owning_grid)
+    grid = (
+        above[1]
+        if above
+        else Grid.objects.get(path=case.owning_grid.district_path or case.owning_grid.path)
+    )
     return Finding(
         kind=AlertKind.CASE_STUCK, subject=subject, cause_key=cause, grid_id=grid.pk,
         reason=reason, case_ids=[case.pk],

@@ -9,6 +9,8 @@ from gongzhi.core.roles import Role
 
 
 class CenterLevel(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
     DISTRICT = "district", _("区级")
     TOWNSHIP = "township", _("乡镇(街道)级")
     COMMUNITY = "community", _("社区(村)级")

@@ -37,7 +37,9 @@ def center_create(
         Room(center=center, kind=kind, name=str(label)) for kind, label in RoomKind.choices
     )
     Department.objects.bulk_create(
-        Department(center=center, kind=kind, name=department_name(grid.name, level, kind))
+        Department(
+            center=center, kind=kind, name=department_name(grid.name, level, kind, _district(grid))
+        )
         for kind in DepartmentKind.values
     )
     return center
@@ -65,10 +67,23 @@ _LOCAL_UNITS = {
 }
 
 
-def department_name(area: str, level: str, kind: str) -> str:
-    """西峰镇 + court → 肃州区人民法院驻西峰镇法官工作室; the district center → 肃州区人民法院."""
+def department_name(area: str, level: str, kind: str, district: str | None = None) -> str:
+    """西峰镇 + court → 肃州区人民法院驻西峰镇法官工作室; the district center → 肃州区人民法院;
+    a city center → 酒泉市人民法院."""
+    if level in (CenterLevel.CITY, CenterLevel.PROVINCE):
+        return _DISTRICT_UNITS[kind].format(d=area, a=area)
     units = _DISTRICT_UNITS if level == CenterLevel.DISTRICT else _LOCAL_UNITS
-    return units[kind].format(d=settings.DISTRICT_NAME, a=area)
+    return units[kind].format(d=district or settings.DISTRICT_NAME, a=area)
+
+
+def _district(grid: Grid) -> str | None:
+    """The name of the grid's district when the tree has levels above it (a single-district
+    deployment names its departments after GONGZHI_DISTRICT_NAME, as it always has)."""
+    if grid.above_district or grid.depth_of(0) == 1:
+        return None
+    if grid.level == 0:
+        return grid.name
+    return Grid.objects.filter(path=grid.district_path).values_list("name", flat=True).first()
 
 
 @transaction.atomic

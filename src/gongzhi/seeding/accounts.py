@@ -35,8 +35,9 @@ class DemoAccount:
     username: str
     name: str
     role: str
-    # Where it works: "district", "center" (金泉路社区's), "xifeng" (西峰镇's center) or
-    # "courtyard" (公园路46号楼院, the grid worker's whole compound).
+    # Where it works: "district" (the first district's center), "top" (the tree root's center:
+    # the district's, or a seeded province's), "center" (金泉路社区's), "xifeng" (西峰镇's
+    # center) or "courtyard" (公园路46号楼院, the grid worker's whole compound).
     where: str
     room: str | None = None
     duty: str | None = None  # a GridAssignment duty on the center's grid (the police officer)
@@ -44,7 +45,7 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("admin", "系统管理员", Role.ADMIN, "district"),
+    DemoAccount("admin", "系统管理员", Role.ADMIN, "top"),  # the district, or the province
     DemoAccount("leader", "区领导", Role.LEADER, "district"),
     DemoAccount("center", "金泉路社区中心工作人员", Role.CENTER_STAFF, "center"),
     DemoAccount("gridworker", "金泉路社区网格员", Role.GRID_WORKER, "courtyard"),
@@ -67,6 +68,7 @@ DEMO_ACCOUNTS = (
 @dataclass(frozen=True)
 class _Places:
     district_center: Center | None
+    top_center: Center | None
     jinquan: Grid
     center: Center
     courtyard: Grid
@@ -85,11 +87,19 @@ def _places() -> _Places:
     )
     if courtyard is None:
         raise DemoAccountsError("金泉路社区下没有三级网格(楼院):请先运行 gongzhi seed")
-    xifeng = Center.objects.filter(grid__level=Level.TOWNSHIP, grid__name=XIFENG).first()
+    xifeng = (
+        Center.objects.filter(grid__level=Level.TOWNSHIP, grid__name=XIFENG)
+        .order_by("grid__path")
+        .first()
+    )
     if xifeng is None:
         raise DemoAccountsError("未找到西峰镇综治中心:请先运行 gongzhi seed")
-    district_center = Center.objects.filter(grid__depth=1).first()
-    return _Places(district_center, jinquan, center, courtyard, xifeng)
+    # The first district's center (肃州区's, also under a seeded province and city).
+    district_center = (
+        Center.objects.filter(grid__level=Level.DISTRICT).order_by("grid__path").first()
+    )
+    top_center = Center.objects.filter(grid__depth=1).order_by("grid__path").first()
+    return _Places(district_center, top_center, jinquan, center, courtyard, xifeng)
 
 
 @transaction.atomic
@@ -104,7 +114,8 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
 
 def _ensure(account: DemoAccount, places: _Places, hashed: str) -> Staff:
     center = {
-        "district": places.district_center, "center": places.center, "xifeng": places.xifeng,
+        "district": places.district_center, "top": places.top_center, "center": places.center,
+        "xifeng": places.xifeng,
     }.get(account.where)  # fmt: skip
     if account.where == "courtyard":
         grids, duty = [places.courtyard], GridAssignment.Duty.WORKER

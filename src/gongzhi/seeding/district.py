@@ -98,10 +98,11 @@ def _names_for(rng: random.Random, parent: Node, n: int, *, fixed=()) -> list[st
     return names.level5_names(n)
 
 
-def tree_plan(scale: Scale, rng: random.Random) -> Tree:
-    """All grid rows of the district in memory, with exact per-level totals."""
-    root = Node(
-        grid=Grid(
+def tree_plan(scale: Scale, rng: random.Random, *, district: Grid | None = None) -> Tree:
+    """All grid rows of the district in memory, with exact per-level totals. `district`: its
+    unsaved row with path and code (under a city); the configured district as root otherwise."""
+    if district is None:
+        district = Grid(
             path=Grid._get_path(None, 1, 1),
             depth=1,
             numchild=0,
@@ -110,9 +111,8 @@ def tree_plan(scale: Scale, rng: random.Random) -> Tree:
             full_name="",
             level=Level.DISTRICT,
             is_synthetic=True,
-        ),
-        rural=False,
-    )
+        )
+    root = Node(grid=district, rural=False)
     levels = [[root], []]
     for i, spec in enumerate(scale.level1, start=1):
         node = _child(root, i, spec.name, rural=spec.rural)

@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 import shapely
+import shapely.affinity
 from shapely.geometry import MultiPolygon, Polygon
 
 from gongzhi.grids.geometry import as_geojson, bbox_fields
@@ -182,7 +183,9 @@ def _children(node: Node, shape, rng: np.random.Generator) -> list:
     return split(shape, points)
 
 
-def _assign(node: Node, shape) -> None:
+def _assign(node: Node, shape, shift: tuple[float, float] = (0.0, 0.0)) -> None:
+    if shift != (0.0, 0.0):  # another district of a province: the same outline, elsewhere
+        shape = _snap(shapely.affinity.translate(shape, *shift))
     grid = node.grid
     grid.boundary = as_geojson(shape)
     for name, value in bbox_fields(shape).items():
@@ -191,14 +194,15 @@ def _assign(node: Node, shape) -> None:
     grid.center_lat, grid.center_lng = round(inside.y, 6), round(inside.x, 6)
 
 
-def tree_geometry(tree: Tree, *, seed: int) -> int:
-    """Fill boundary, bounding box and center of every grid of the planned tree."""
+def tree_geometry(tree: Tree, *, seed: int, shift: tuple[float, float] = (0.0, 0.0)) -> int:
+    """Fill boundary, bounding box and center of every grid of the planned tree; `shift`
+    (degrees of lng, lat) moves the whole district (the districts of a synthetic province)."""
     rng = np.random.default_rng(seed)  # its own stream: the rest of the seed is unchanged
     district = _snap(Polygon(DISTRICT_OUTLINE))
-    _assign(tree.root, district)
+    _assign(tree.root, district, shift)
     shapes = _level1(tree, district, rng)
     for node in tree.levels[1]:
-        _assign(node, shapes[id(node)])
+        _assign(node, shapes[id(node)], shift)
     for parents in tree.levels[1:-1]:
         for parent in parents:
             if not parent.children:
@@ -206,5 +210,5 @@ def tree_geometry(tree: Tree, *, seed: int) -> int:
             for child, cell in zip(parent.children, _children(parent, shapes[id(parent)], rng),
                                    strict=True):  # fmt: skip
                 shapes[id(child)] = cell
-                _assign(child, cell)
+                _assign(child, cell, shift)
     return len(shapes) + 1

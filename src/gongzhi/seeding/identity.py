@@ -70,6 +70,7 @@ class IdAllocator:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self._next: dict[str, int] = {}  # area+birth date+gender → next sequence
+        self.home_area = HOME_AREA  # the district being filled (a province's seed moves it)
 
     def allocate(self, area: str, born: dt.date, gender: str) -> str:
         key = f"{area}{born:%Y%m%d}{gender}"
@@ -87,7 +88,7 @@ class IdAllocator:
             return self.rng.choice(ORIGIN_AREAS)
         if born.year < 2002 and self.rng.random() < 0.3:
             return self.rng.choice(OLD_AREAS)
-        return HOME_AREA
+        return self.home_area
 
     def foreign_area(self) -> str:
         return "962" + self.rng.choice(FOREIGN_NATIONS)

@@ -12,6 +12,7 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import connection
@@ -60,11 +61,13 @@ class Person:
 
 
 class HouseholdMaker:
-    def __init__(self, rng: random.Random, *, special_boost: float = 1.0):
+    def __init__(
+        self, rng: random.Random, *, special_boost: float = 1.0, ids: IdAllocator | None = None
+    ):
         self.rng = rng
         self.special_boost = special_boost
         self.names = NamePool(rng)
-        self.ids = IdAllocator(rng)
+        self.ids = ids or IdAllocator(rng)
         self.phones = PhonePool(rng)
 
     def size(self) -> int:
@@ -159,10 +162,14 @@ def _other(gender: str) -> str:
 
 
 def residents_create(
-    tree: Tree, scale: Scale, rng: random.Random, *, log: Callable[[str], None]
-) -> dict[str, int]:
-    """Fill every level-5 unit with households until exactly scale.residents people exist."""
-    maker = HouseholdMaker(rng, special_boost=scale.special_boost)
+    tree: Tree, scale: Scale, rng: random.Random, *, log: Callable[[str], None],
+    ids: IdAllocator | None = None, defer_indexes: bool = True,
+) -> dict[str, int]:  # fmt: skip
+    """Fill every level-5 unit with households until exactly scale.residents people exist.
+
+    Several districts share one `ids` (ID numbers stay unique across them) and defer the
+    indexes once around all of them (`defer_indexes=False` here)."""
+    maker = HouseholdMaker(rng, special_boost=scale.special_boost, ids=ids)
     units = tree.units
     floor = 1 if scale.residents >= len(units) else 0
     quotas = apportion(
@@ -172,7 +179,7 @@ def residents_create(
     started = time.perf_counter()
     report_every = max(scale.residents // 10, scale.batch_size)
     next_report = report_every
-    with indexes_deferred(Household, Resident):
+    with indexes_deferred(Household, Resident) if defer_indexes else nullcontext():
         for unit, quota in zip(units, quotas, strict=True):
             for index, people, kind in _unit_households(maker, unit, quota):
                 writer.add(unit.grid.pk, house_number(unit.rural, index), people, kind)
@@ -181,7 +188,8 @@ def residents_create(
                     _progress(log, writer.totals(), scale.residents, started)
         writer.finish()
         _progress(log, writer.totals(), scale.residents, started)
-        log("  重建索引 (rebuilding indexes) …")
+        if defer_indexes:
+            log("  重建索引 (rebuilding indexes) …")
     return writer.totals()
 
 

@@ -12,11 +12,11 @@ from django.db import connection, transaction
 
 from gongzhi.grids.geo import boundaries_changed
 from gongzhi.grids.models import Grid
-from gongzhi.seeding.district import centers_create, tree_create, tree_plan
+from gongzhi.seeding.district import Tree, centers_create, tree_create, tree_plan
 from gongzhi.seeding.geometry import tree_geometry
 from gongzhi.seeding.halls import halls_create
 from gongzhi.seeding.history import Volume, history_seed
-from gongzhi.seeding.identity import NamePool, PhonePool
+from gongzhi.seeding.identity import IdAllocator, NamePool, PhonePool
 from gongzhi.seeding.people import residents_create
 from gongzhi.seeding.scale import Scale
 from gongzhi.seeding.staff import (
@@ -44,7 +44,7 @@ def district_is_empty() -> bool:
 
 
 @contextmanager
-def _fast_sqlite() -> Iterator[None]:
+def fast_sqlite() -> Iterator[None]:
     """Skip fsyncs while seeding (a crash leaves an empty DB to reseed, nothing to lose)."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:  # can't switch mid-transaction
         yield
@@ -60,6 +60,37 @@ def _fast_sqlite() -> Iterator[None]:
             cur.execute("PRAGMA cache_size=-2000")
 
 
+def district_fill(
+    tree: Tree, scale: Scale, rng: random.Random, *, seed: int, log: Callable[[str], None],
+    prefix: str = "", ids: IdAllocator | None = None, defer_indexes: bool = True,
+) -> tuple[dict[str, int], float]:  # fmt: skip
+    """A district's centers, staff, halls and residents on its created grid tree: (counts,
+    seconds spent on the residents). A province's districts share `ids` and give their staff
+    usernames a `prefix`."""
+    names, phones = NamePool(rng), PhonePool(rng)
+    centers = centers_create(tree, rng, phones)
+    log(f"  综治中心(一厅五室、公检法司入驻): {len(centers):,}")
+    counts = {f"level{k}": len(nodes) for k, nodes in enumerate(tree.levels)}
+    counts["centers"] = len(centers)
+    staff = StaffWriter(scale.batch_size, prefix=prefix)
+    shared = {"names": names, "phones": phones, "writer": staff, "log": log}
+    counts |= workers_create(tree, scale, rng, **shared)
+    counts["police"] = police_create(tree, centers, rng, **shared)
+    # Its own random stream: the rooms' people do not shift the residents the seed draws.
+    rooms_rng = random.Random(f"{seed}-rooms")
+    counts |= rooms_staff_create(
+        centers, rooms_rng, writer=staff, names=NamePool(rooms_rng),
+        phones=PhonePool(rooms_rng), log=log,
+    )  # fmt: skip
+    staff.finish()
+    counts |= halls_create(centers.values())
+    log(f"  大厅服务事项: {counts['hall_services']:,}  窗口: {counts['hall_windows']:,}")
+    log("居民:")
+    people_started = time.perf_counter()
+    counts |= residents_create(tree, scale, rng, log=log, ids=ids, defer_indexes=defer_indexes)
+    return counts, time.perf_counter() - people_started
+
+
 def district_seed(
     *, scale: Scale, seed: int = 2020, log: Callable[[str], None] = lambda _: None,
     history: bool = True, history_volume: Volume | None = None,
@@ -70,7 +101,7 @@ def district_seed(
     services (seeding/history.py): cases, rooms, diaries, the live room and the KPI days."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    with _fast_sqlite(), transaction.atomic():
+    with fast_sqlite(), transaction.atomic():
         if not district_is_empty():
             raise SeedError("数据库中已有网格数据,不能重复生成演示区")
         tree = tree_plan(scale, rng)
@@ -81,28 +112,7 @@ def district_seed(
         tree_create(tree, batch_size=scale.batch_size, log=log)
         boundaries_changed()
         log(f"  网格边界: {sum(map(len, tree.levels)):,} 个 (用时 {geometry_seconds:.1f} 秒)")
-        names, phones = NamePool(rng), PhonePool(rng)
-        centers = centers_create(tree, rng, phones)
-        log(f"  综治中心(一厅五室、公检法司入驻): {len(centers):,}")
-        counts = {f"level{k}": len(nodes) for k, nodes in enumerate(tree.levels)}
-        counts["centers"] = len(centers)
-        staff = StaffWriter(scale.batch_size)
-        shared = {"names": names, "phones": phones, "writer": staff, "log": log}
-        counts |= workers_create(tree, scale, rng, **shared)
-        counts["police"] = police_create(tree, centers, rng, **shared)
-        # Its own random stream: the rooms' people do not shift the residents the seed draws.
-        rooms_rng = random.Random(f"{seed}-rooms")
-        counts |= rooms_staff_create(
-            centers, rooms_rng, writer=staff, names=NamePool(rooms_rng),
-            phones=PhonePool(rooms_rng), log=log,
-        )  # fmt: skip
-        staff.finish()
-        counts |= halls_create(centers.values())
-        log(f"  大厅服务事项: {counts['hall_services']:,}  窗口: {counts['hall_windows']:,}")
-        log("居民:")
-        people_started = time.perf_counter()
-        counts |= residents_create(tree, scale, rng, log=log)
-        people_seconds = time.perf_counter() - people_started
+        counts, people_seconds = district_fill(tree, scale, rng, seed=seed, log=log)
         history_seconds, errors = 0.0, []
         if history:
             history_started = time.perf_counter()

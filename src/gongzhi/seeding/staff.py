@@ -51,8 +51,9 @@ def _coverage(rng: random.Random, units: list[Node], workers: int) -> list[list[
 class StaffWriter:
     """User, Staff and GridAssignment rows through FastInsert (ids assigned here)."""
 
-    def __init__(self, batch_size: int):
+    def __init__(self, batch_size: int, *, prefix: str = ""):
         self.batch_size = batch_size
+        self.prefix = prefix  # usernames of a province's other districts: "620981-gw00001"
         self.users = FastInsert(get_user_model())
         self.staff = FastInsert(Staff)
         self.assignments = FastInsert(GridAssignment)
@@ -67,7 +68,7 @@ class StaffWriter:
     def add_staff(self, username: str, **fields) -> int:
         """A user and its Staff row; `fields` are Staff columns. Returns the staff id."""
         user_id = self.users.next_id()
-        user = {"id": user_id, "username": username, "password": self.password}
+        user = {"id": user_id, "username": self.prefix + username, "password": self.password}
         self._rows[self.users].append(self.users.row(user | {"date_joined": self._joined}))
         staff_id = self.staff.next_id()
         staff = {"id": staff_id, "user_id": user_id, "is_synthetic": True}

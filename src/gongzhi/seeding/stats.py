@@ -27,7 +27,12 @@ class DistrictStats:
 def district_stats() -> DistrictStats:
     counts = grid_level_counts()
     return DistrictStats(
-        levels=[(lv.value, str(lv.label), counts.get(lv.value, 0)) for lv in Level],
+        # The province and city levels only where the tree has them.
+        levels=[
+            (lv.value, str(lv.label), counts.get(lv.value, 0))
+            for lv in Level
+            if lv >= Level.DISTRICT or counts.get(lv.value)
+        ],
         workers=Staff.objects.filter(role=Role.GRID_WORKER).count(),
         households=Household.objects.count(),
         residents=Resident.objects.count(),

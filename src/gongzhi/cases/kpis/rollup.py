@@ -21,6 +21,7 @@ from gongzhi.core import clock
 from gongzhi.core.access import grid_in_scope
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
+from gongzhi.grids.selectors import level_depth
 
 from .compute import (
     KpiSet,
@@ -155,10 +156,10 @@ def kpis_per_child(*, grid, period: Period, qs=None, now=None, user=None) -> dic
 def kpis_per_level(
     *, root, level: int, period: Period, qs=None, now=None, user=None
 ) -> dict[str, KpiSet]:
-    """{path: KPIs} for every grid of `level` under `root` at once.
-
-    The district root is level 0 at tree depth 1, so level k lives at depth k + 1."""
-    return kpis_grouped(period=period, depth=level + 1, qs=qs, grid=root, now=now, user=user)
+    """{path: KPIs} for every grid of `level` under `root` at once (a province or city root
+    groups the grids of that level of all its districts)."""
+    depth = root.depth + level - root.level if root is not None else level_depth(level)
+    return kpis_grouped(period=period, depth=depth, qs=qs, grid=root, now=now, user=user)
 
 
 # --- series: one row per day or per month (the command center's trends) ---------------------

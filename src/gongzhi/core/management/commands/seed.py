@@ -1,17 +1,33 @@
 """`gongzhi seed --scale demo|full [--if-empty] [--seed N] [--no-history]`: build the synthetic
-district, and (unless --no-history) a year of its synthetic history."""
+district, and (unless --no-history) a year of its synthetic history.
+
+`gongzhi seed --scale province --districts N [--per-district demo|full]`: 甘肃省 → 酒泉市 → N
+synthetic districts, each at the per-district scale (full by default), without history."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.seeding.scale import SCALES
 from gongzhi.seeding.services import SeedError, district_is_empty, district_seed
 
+PROVINCE = "province"
+
 
 class Command(BaseCommand):
-    help = "生成演示数据:demo 为小型完整辖区,full 为肃州区全量规模 (Build the synthetic district)"
+    help = (
+        "生成演示数据:demo 为小型完整辖区,full 为肃州区全量规模,province 为省、市及多个区县 "
+        "(Build the synthetic district, or a province of districts)"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+        parser.add_argument("--scale", choices=[*sorted(SCALES), PROVINCE], default="demo")
+        parser.add_argument(
+            "--districts", type=int, default=None,
+            help="--scale province:区县数量 (number of districts)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--per-district", choices=sorted(SCALES), default="full",
+            help="--scale province:每个区县的规模 (each district's scale)",
+        )  # fmt: skip
         parser.add_argument(
             "--if-empty", action="store_true", help="已有网格数据时什么也不做 (no-op if any grid)"
         )
@@ -22,15 +38,28 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, **opts):
+        province = opts["scale"] == PROVINCE
+        if province and opts["districts"] is None:
+            raise CommandError("--scale province 需要 --districts N(区县数量)")
+        if not province and opts["districts"] is not None:
+            raise CommandError("--districts 只能与 --scale province 一起使用")
         if not district_is_empty():
             if opts["if_empty"]:
                 self.stdout.write("已有网格数据,跳过生成 (--if-empty)")
                 return
             raise CommandError("数据库中已有网格数据,不能重复生成;请使用空数据库,或加 --if-empty")
         try:
-            district_seed(
-                scale=SCALES[opts["scale"]], seed=opts["seed"], log=self.stdout.write,
-                history=not opts["no_history"],
-            )  # fmt: skip
+            if province:
+                from gongzhi.seeding.province import province_seed
+
+                province_seed(
+                    districts=opts["districts"], scale=SCALES[opts["per_district"]],
+                    seed=opts["seed"], log=self.stdout.write,
+                )  # fmt: skip
+            else:
+                district_seed(
+                    scale=SCALES[opts["scale"]], seed=opts["seed"], log=self.stdout.write,
+                    history=not opts["no_history"],
+                )  # fmt: skip
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
