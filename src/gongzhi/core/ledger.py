@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,10 +118,14 @@ def export_url(user, name: str, params) -> str:
 
 def ledger_response(
     *, by, title: str, headers: Sequence[str], rows: Iterable[Sequence],
-    model: type[models.Model], filters: str = "", request=None,
+    model: type[models.Model], filters: str = "", request=None, form=None,
 ):  # fmt: skip
-    """The ledger as an .xlsx download; `rows` must already be restricted to `by` and masked."""
+    """The ledger as an .xlsx download; `rows` must already be restricted to `by` and masked.
+
+    A bad filter `form` is refused with its messages (400): nothing exported, nothing logged."""
     require_export(by)
+    if form is not None and form.is_bound and not form.is_valid():
+        return filter_refused(form)
     wb = new_streaming_workbook()
     count = write_sheet(wb, title=title, headers=[str(h) for h in headers], rows=rows)
     audit_record(
@@ -128,3 +133,9 @@ def ledger_response(
         reason=filters or "全部", request=request,
     )  # fmt: skip
     return workbook_response(wb, f"{title}_{clock.today():%Y%m%d}.xlsx")
+
+
+def filter_refused(form) -> HttpResponse:
+    errors = [str(e) for errs in form.errors.values() for e in errs]
+    text = _("筛选条件有误,未导出:%(errors)s") % {"errors": ";".join(errors)}
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")

@@ -69,7 +69,7 @@ def referral_export(request):
     form, qs, params = _referrals(request)
     return ledger_response(
         by=request.user, title=_("转公安台账"), headers=HEADERS, rows=referral_rows(qs),
-        model=PoliceReferral, filters=params.urlencode(), request=request,
+        model=PoliceReferral, filters=params.urlencode(), request=request, form=form,
     )  # fmt: skip
 
 

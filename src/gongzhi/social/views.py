@@ -49,10 +49,10 @@ def _organisations(request):
 @login_required
 @replica_reads()
 def organisation_export(request):
-    _form, qs, params = _organisations(request)
+    form, qs, params = _organisations(request)
     return ledger_response(
         by=request.user, title=_("社会组织台账"), headers=HEADERS, rows=organisation_rows(qs),
-        model=Organisation, filters=params.urlencode(), request=request,
+        model=Organisation, filters=params.urlencode(), request=request, form=form,
     )  # fmt: skip
 
 

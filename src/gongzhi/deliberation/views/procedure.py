@@ -51,10 +51,10 @@ def _deliberations(request):
 @login_required
 @replica_reads()
 def ledger_export(request):
-    _form, qs, params = _deliberations(request)
+    form, qs, params = _deliberations(request)
     return ledger_response(
         by=request.user, title=_("议事台账"), headers=HEADERS, rows=deliberation_rows(qs),
-        model=Deliberation, filters=params.urlencode(), request=request,
+        model=Deliberation, filters=params.urlencode(), request=request, form=form,
     )  # fmt: skip
 
 
