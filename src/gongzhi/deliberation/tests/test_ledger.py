@@ -115,9 +115,7 @@ BAD = [
 
 
 @pytest.mark.parametrize("params", BAD)
-def test_a_bad_filter_shows_a_chinese_message_no_rows_and_exports_nothing(
-    d, login, ledger, params
-):
+def test_a_bad_filter_shows_a_chinese_message_no_rows_and_exports_nothing(d, login, ledger, params):
     client = login("center")
     before = (Deliberation.objects.count(), Payment.objects.count(), AuditLog.objects.count())
     r = client.get("/deliberation/", params)

@@ -70,7 +70,15 @@ def test_the_export_reads_back_in_ledger_columns_with_the_reporter_masked(
     assert "/liaison/referrals/ledger.xlsx?police_unit=" in page and "导出台账" in page
     rows = _sheet(login("center").get("/liaison/referrals/ledger.xlsx", {"police_unit": "东关"}))
     assert rows[0][0].startswith("转公安台账")
-    assert rows[1][:7] == ("序号", "事件编号", "事件标题", "所在网格", "反映人", "联系电话", "移送单位")
+    assert rows[1][:7] == (
+        "序号",
+        "事件编号",
+        "事件标题",
+        "所在网格",
+        "反映人",
+        "联系电话",
+        "移送单位",
+    )
     assert len(rows) == 3
     row = dict(zip(rows[1], rows[2], strict=True))
     assert row["事件编号"] == referrals[0].case.number and row["事件标题"] == "三月撬门线索"

@@ -68,9 +68,7 @@ def test_the_filters_narrow_the_organisations(district, login, orgs):
     assert _names(client, status="active") == {"公园路和事佬协会"}
 
 
-def test_the_export_reads_back_in_ledger_columns_with_the_contact_masked(
-    district, login, orgs
-):
+def test_the_export_reads_back_in_ledger_columns_with_the_contact_masked(district, login, orgs):
     page = login("center").get("/social/", {"kind": "peacemakers"}).content.decode()
     assert "/social/ledger.xlsx?kind=peacemakers" in page and "导出台账" in page
     rows = _sheet(login("center").get("/social/ledger.xlsx", {"kind": "peacemakers"}))
