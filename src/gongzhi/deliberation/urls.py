@@ -5,6 +5,7 @@ from .views import bodies, funding, procedure, public, resident, voting
 app_name = "deliberation"
 urlpatterns = [
     path("", procedure.deliberation_list, name="list"),
+    path("ledger.xlsx", procedure.ledger_export, name="ledger_export"),
     path("new/", procedure.deliberation_create_view, name="create"),
     path("<int:pk>/", procedure.deliberation_detail, name="detail"),
     path("<int:pk>/do/<str:action>/", procedure.deliberation_action, name="action"),

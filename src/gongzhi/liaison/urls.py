@@ -6,6 +6,7 @@ app_name = "liaison"
 urlpatterns = [
     path("", views.index, name="index"),
     path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/ledger.xlsx", views.referral_export, name="referral_export"),
     path("referrals/new/", views.referral_create, name="referral_create"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/<slug:step>/", views.referral_detail, name="referral_step"),

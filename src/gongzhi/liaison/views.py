@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.selectors import case_list_for
 from gongzhi.core import clock
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
+from gongzhi.core.ledger import export_url, filtered_list, ledger_response
 
 from . import forms as f
 from . import services as svc
+from .ledger import HEADERS, ReferralFilterForm, referral_filter, referral_rows
 from .models import PoliceReferral, SecurityHazard
 from .selectors import (
     hazard_get_for,
@@ -46,8 +49,28 @@ def index(request):
 
 @login_required
 def referral_list(request):
-    return render(request, "liaison/referral_list.html",
-                  {"page": _page(request, referral_list_for(request.user))})  # fmt: skip
+    """The referrals list, which is also the 转公安台账 (filters and export)."""
+    form, qs, params = _referrals(request)
+    context = {
+        "page": _page(request, qs), "form": form, "query": params.urlencode(),
+        "export_url": export_url(request.user, "liaison:referral_export", params),
+    }  # fmt: skip
+    return render(request, "liaison/referral_list.html", context)
+
+
+def _referrals(request):
+    qs = referral_list_for(request.user).order_by("-sent_at", "-pk")
+    return filtered_list(request, ReferralFilterForm, qs, referral_filter)
+
+
+@login_required
+@replica_reads()
+def referral_export(request):
+    form, qs, params = _referrals(request)
+    return ledger_response(
+        by=request.user, title=_("转公安台账"), headers=HEADERS, rows=referral_rows(qs),
+        model=PoliceReferral, filters=params.urlencode(), request=request, form=form,
+    )  # fmt: skip
 
 
 @login_required

@@ -3,18 +3,16 @@ its .xlsx export in the ledger's usual columns (party names masked)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.ledger import PeriodFilterForm, period_filter
 from gongzhi.core.masking import mask_name
 from gongzhi.core.paths import subtree_q
-from gongzhi.grids.forms import GridFilterForm
 
 from .models import DISPUTE_TYPE_CHOICES, Dispute, Outcome, Party, Performance, RiskGrade
 
@@ -23,7 +21,6 @@ OUTCOME_CHOICES = [
     ("", _("全部结果")), (OPEN, _("调解中")),
     *[(v, label) for v, label in Outcome.choices if v],
 ]  # fmt: skip
-MAX_SPAN_DAYS = 3660
 
 HEADERS = [
     _("序号"), _("案号"), _("受理日期"), _("受理单位"), _("纠纷类型"), _("纠纷名称"),
@@ -32,13 +29,9 @@ HEADERS = [
 ]  # fmt: skip
 
 
-class DisputeFilterForm(GridFilterForm):
-    start = forms.DateField(
-        label=_("受理日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("受理日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+class DisputeFilterForm(PeriodFilterForm):
+    period_labels = (_("受理日期自"), _("受理日期至"))
+
     dispute_type = forms.ChoiceField(
         label=_("纠纷类型"), required=False, choices=[("", _("全部类型")), *DISPUTE_TYPE_CHOICES]
     )
@@ -47,37 +40,12 @@ class DisputeFilterForm(GridFilterForm):
         label=_("稳定风险等级"), required=False, choices=[("", _("全部等级")), *RiskGrade.choices]
     )
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            raise ValidationError(_("结束日期不能早于开始日期"))
-        if start and end and (end - start).days > MAX_SPAN_DAYS:
-            raise ValidationError(_("查询期间不能超过十年"))
-        return data
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def period_bounds(start: dt.date | None, end: dt.date | None):
-    """[start, end] as datetimes for KPIs: the end day is included."""
-    return (
-        _midnight(start) if start else None,
-        _midnight(end + dt.timedelta(days=1)) if end else None,
-    )
-
 
 def dispute_filter(
     qs: QuerySet[Dispute], *, grid=None, start=None, end=None, dispute_type: str = "",
     outcome: str = "", risk_grade: str = "",
 ) -> QuerySet[Dispute]:  # fmt: skip
-    low, high = period_bounds(start, end)
-    if low:
-        qs = qs.filter(opened_at__gte=low)
-    if high:
-        qs = qs.filter(opened_at__lt=high)
+    qs = period_filter(qs, "opened_at", start, end)
     if dispute_type:
         qs = qs.filter(dispute_type=dispute_type)
     if outcome:

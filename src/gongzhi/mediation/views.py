@@ -19,14 +19,14 @@ from gongzhi.cases.consultations import consultation_list_for, may_convene
 from gongzhi.core.access import staff_of
 from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
-from gongzhi.core.ledger import export_url, ledger_response
+from gongzhi.core.ledger import export_url, filtered_list, ledger_response, period_bounds
 from gongzhi.org.models import DepartmentKind
 
 from . import forms as f
 from . import services as svc
 from .access import may_mediate, may_record_ruling
 from .documents import agreement_docx, agreement_pdf
-from .ledger import HEADERS, DisputeFilterForm, dispute_filter, ledger_rows, period_bounds
+from .ledger import HEADERS, DisputeFilterForm, dispute_filter, ledger_rows
 from .models import Agreement, Dispute
 from .selectors import agreement_get_for, dispute_get_for, dispute_list_for, mediation_kpis
 
@@ -115,16 +115,11 @@ def _dispute_or_404(user, pk: int) -> Dispute:
 
 
 def _filtered(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    form = DisputeFilterForm(params or None, user=request.user)
     qs = dispute_list_for(request.user).order_by("-opened_at", "-pk")
+    form, qs, params = filtered_list(request, DisputeFilterForm, qs, dispute_filter)
     period = (None, None)
     if form.is_bound and form.is_valid():
-        qs = dispute_filter(qs, **form.cleaned_data)
         period = period_bounds(form.cleaned_data["start"], form.cleaned_data["end"])
-    elif form.is_bound:
-        qs = qs.none()  # a junk or foreign filter shows its error and no rows
     return form, qs, params, period
 
 
@@ -148,7 +143,7 @@ def ledger_export(request):
     form, qs, params, _period = _filtered(request)
     return ledger_response(
         by=request.user, title=_("矛盾纠纷排查化解台账"), headers=HEADERS, rows=ledger_rows(qs),
-        model=Dispute, filters=params.urlencode(), request=request,
+        model=Dispute, filters=params.urlencode(), request=request, form=form,
     )  # fmt: skip
 
 

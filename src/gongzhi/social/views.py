@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gongzhi.core.access import can
+from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
+from gongzhi.core.ledger import export_url, filtered_list, ledger_response
 from gongzhi.core.roles import SOCIAL_MANAGE
 
 from . import services as svc
 from .forms import ActivityForm, MemberForm, OrganisationForm
+from .ledger import HEADERS, OrganisationFilterForm, organisation_filter, organisation_rows
 from .models import Organisation
 from .selectors import activity_list_for, organisation_list_for, volunteer_ranking
 
@@ -26,9 +30,30 @@ def organisation_list(request):
             svc.organisation_create(by=request.user, **form.cleaned_data)
             messages.success(request, _("已登记社会组织"))
             return redirect("social:organisation_list")
-    context = {"form": form, "organisations": organisation_list_for(request.user)[:300]}
+    filter_form, qs, params = _organisations(request)
+    context = {
+        "form": form, "filter_form": filter_form, "page": Paginator(qs, 50).get_page(
+            request.GET.get("page")),
+        "query": params.urlencode(),
+        "export_url": export_url(request.user, "social:organisation_export", params),
+    }  # fmt: skip
     return render(request, "social/organisation_list.html", context,
                   status=400 if form.is_bound else 200)  # fmt: skip
+
+
+def _organisations(request):
+    qs = organisation_list_for(request.user).order_by("kind", "name", "pk")
+    return filtered_list(request, OrganisationFilterForm, qs, organisation_filter)
+
+
+@login_required
+@replica_reads()
+def organisation_export(request):
+    form, qs, params = _organisations(request)
+    return ledger_response(
+        by=request.user, title=_("社会组织台账"), headers=HEADERS, rows=organisation_rows(qs),
+        model=Organisation, filters=params.urlencode(), request=request, form=form,
+    )  # fmt: skip
 
 
 @login_required

@@ -10,12 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.dbrouter import replica_reads
+from gongzhi.core.ledger import export_url, filtered_list, ledger_response
 from gongzhi.core.paths import subtree_q
 from gongzhi.people.selectors import household_list_for, label_buildings, resident_list_for
 
 from .. import services
 from ..forms import DeliberationForm, MeetingForm, MinutesForm, ProposalForm, SupportForm
-from ..models import Meeting, ProposalStatus
+from ..ledger import HEADERS, DeliberationFilterForm, deliberation_filter, deliberation_rows
+from ..models import Deliberation, Meeting, ProposalStatus
 from ..selectors import (
     body_list_for,
     deliberation_list_for,
@@ -30,9 +33,29 @@ PAGE_SIZE = 30
 
 @login_required
 def deliberation_list(request):
-    qs = deliberation_list_for(request.user).order_by("-created_at")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "deliberation/deliberation_list.html", {"page": page, "query": ""})
+    """The deliberations, which are also the 议事台账 (filters and export)."""
+    form, qs, params = _deliberations(request)
+    context = {
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "form": form,
+        "query": params.urlencode(),
+        "export_url": export_url(request.user, "deliberation:ledger_export", params),
+    }  # fmt: skip
+    return render(request, "deliberation/deliberation_list.html", context)
+
+
+def _deliberations(request):
+    qs = deliberation_list_for(request.user).order_by("-created_at", "-pk")
+    return filtered_list(request, DeliberationFilterForm, qs, deliberation_filter)
+
+
+@login_required
+@replica_reads()
+def ledger_export(request):
+    form, qs, params = _deliberations(request)
+    return ledger_response(
+        by=request.user, title=_("议事台账"), headers=HEADERS, rows=deliberation_rows(qs),
+        model=Deliberation, filters=params.urlencode(), request=request, form=form,
+    )  # fmt: skip
 
 
 @login_required

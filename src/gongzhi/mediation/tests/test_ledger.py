@@ -67,6 +67,14 @@ def test_a_bad_or_foreign_filter_shows_an_error_and_no_rows(district, login, dis
     assert "invalid-feedback" in r.content.decode() or "alert" in r.content.decode()
 
 
+@pytest.mark.parametrize("params", [{"start": "2026-13-45"}, {"risk_grade": "x" * 500}])
+def test_a_bad_filter_exports_nothing_and_says_why(district, login, disputes, params):
+    before = AuditLog.objects.count()
+    r = login("xifeng_center").get("/mediation/ledger.xlsx", params)
+    assert r.status_code == 400 and "未导出" in r.content.decode()
+    assert AuditLog.objects.count() == before
+
+
 def test_a_nul_in_a_filter_is_a_400_naming_it_and_shows_no_rows(district, login, disputes):
     r = login("xifeng_center").get("/mediation/", {"dispute_type": "\x00"})
     html = r.content.decode()
