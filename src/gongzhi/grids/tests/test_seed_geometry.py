@@ -99,7 +99,7 @@ def test_the_outline_is_a_simple_polygon_inside_the_real_extent():
 
 @pytest.fixture
 def demo(db):
-    call_command("seed", "--scale", "demo", stdout=io.StringIO())
+    call_command("seed", "--scale", "demo", "--no-history", stdout=io.StringIO())  # the map only
 
 
 def test_the_demo_seed_stores_a_boundary_box_and_center_on_every_grid(demo):
