@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .holidays import MAX_FILE_BYTES as MAX_HOLIDAY_UPLOAD
 from .models import (
@@ -38,7 +39,7 @@ class HolidayAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="cases_holiday_import"), *super().get_urls()]
 
-    def import_view(self, request):
+    def import_view(self, request: HttpRequest):
         """Upload a CSV/XLSX of one or more years (date, name, 调休上班); one transaction."""
         from django.contrib import messages
         from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,7 +74,7 @@ class CaseEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ("at", "actor", "action", "from_state", "to_state", "comment", "data")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -86,10 +87,10 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("number", "title")
     inlines = [CaseEventInline]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -7,8 +7,10 @@ is addressed by its number (SJ20261126-0001) or its id. Reporter data is always 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -27,6 +29,12 @@ from .models import Case, CaseEvent, Category, Channel, DivertRoute, Rating, Sta
 from .selectors import INBOXES, allowed_actions, case_filter, case_list_for, inbox_q
 from .services import MAX_DESCRIPTION, StaleCase, case_act, case_create
 from .workflow import ACTIONS, TransitionError
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongzhi.core.types import AnyUser
+
 
 CASE_REF = r"[0-9]{1,18}|SJ[0-9]{8}-[0-9]{4,6}"
 MAX_KEY = 80
@@ -136,7 +144,7 @@ class FollowUpSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-def _object_or_400(qs, pk, field: str):
+def _object_or_400(qs: QuerySet, pk, field: str):
     if pk in (None, ""):
         return None
     if not str(pk).isdigit() or len(str(pk)) > 18:
@@ -147,7 +155,7 @@ def _object_or_400(qs, pk, field: str):
     return obj
 
 
-def action_params(user, raw: dict) -> dict:
+def action_params(user: AnyUser, raw: dict) -> dict:
     """JSON params → the objects the service expects, each read through the user's scope."""
     out: dict = {}
     for key, model in (("to_staff", Staff), ("to_room", Room), ("to_department", Department)):
@@ -195,7 +203,7 @@ class CaseViewSet(
     # Workflow actions are checked by the service (role, scope, assignee), not by CHANGE.
     read_actions = frozenset({"list", "retrieve", "timeline", "act", "follow_up"})
 
-    def scoped_queryset(self, user, action: str):
+    def scoped_queryset(self, user: AnyUser, action: str):
         return (
             case_list_for(user, action=action)
             .select_related("category__parent", "owning_grid", "reporter_resident")
@@ -210,7 +218,7 @@ class CaseViewSet(
             raise Http404
         return case
 
-    def filter_queryset(self, qs):
+    def filter_queryset(self, qs: QuerySet):
         if self.action != "list":
             return qs
         req = self.request
@@ -248,7 +256,7 @@ class CaseViewSet(
             )  # fmt: skip
         ],
     )
-    def create(self, request):
+    def create(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         raw_key = request.headers.get("Idempotency-Key", "").strip()
         if len(raw_key) > MAX_KEY or "\x00" in raw_key:
@@ -272,7 +280,7 @@ class CaseViewSet(
 
     @extend_schema(responses=CaseEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def timeline(self, request, ref=None):
+    def timeline(self, request: HttpRequest, ref=None) -> HttpResponse:
         case = self.get_object()
         events = case.events.select_related("actor__staff").order_by("at", "pk")
         return Response(CaseEventSerializer(events, many=True).data)
@@ -285,7 +293,7 @@ class CaseViewSet(
         ],
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]{1,30})")
-    def act(self, request, ref=None, action_name=None):
+    def act(self, request: HttpRequest, ref=None, action_name=None) -> HttpResponse:
         """Perform one workflow action; a stale expected_version answers 409."""
         if action_name not in ACTIONS:
             raise Http404
@@ -297,7 +305,7 @@ class CaseViewSet(
 
     @extend_schema(request=FollowUpSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request, ref=None):
+    def follow_up(self, request: HttpRequest, ref=None) -> HttpResponse:
         """回访评价: 满意 / 基本满意 / 不满意 (which reopens the case), 1–5 stars."""
         serializer = FollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -323,7 +331,7 @@ class CaseViewSet(
 class _Choices:
     """choice_param wants .values and .choices; inbox names are plain strings."""
 
-    def __init__(self, values):
+    def __init__(self, values) -> None:
         self.values = list(values)
         self.choices = [(v, v) for v in values]
 

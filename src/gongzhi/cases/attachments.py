@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,11 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from .models import Attachment
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import Actor
+
 
 THUMB_SIZE = (320, 320)
 _SIGNATURES = (
@@ -132,7 +138,9 @@ def _thumbnail(data: bytes) -> bytes | None:
         return None
 
 
-def attachment_store(*, case, checked: CheckedFile, by=None, event=None) -> Attachment:
+def attachment_store(
+    *, case: Case, checked: CheckedFile, by: Actor | None = None, event=None
+) -> Attachment:
     stem = f"{case.number}-{os.urandom(4).hex()}"
     att = Attachment(
         case=case,

@@ -5,6 +5,7 @@ a one-key call, taps to dial. The number is revealed through the audited reveal 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +19,11 @@ from gongzhi.core.roles import CASE_DISPATCH
 
 from .models import Case, CaseEvent, State
 from .workflow import FINAL_STATES, is_assignee
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.portal.models import ResidentAccount
+
 
 REASON = "回电"
 UNASSIGNED = frozenset({State.REPORTED, State.ACCEPTED, State.ESCALATED, State.RETURNED})
@@ -37,7 +43,7 @@ def _onekey_answerer(case: Case) -> int | None:
         return None
 
 
-def may_call_back(case: Case, user) -> bool:
+def may_call_back(case: Case, user: AnyUser) -> bool:
     """Who holds the case: its assignee; the one who answered its one-key call; or, while
     nobody is assigned, the dispatchers of the level that owns it."""
     if role_of(user) is None or case.state in FINAL_STATES - {State.CLOSED, State.FOLLOWED_UP}:
@@ -60,7 +66,7 @@ def reporter_account(case: Case):
     return ResidentAccount.objects.filter(q).order_by("pk").first() if q is not None else None
 
 
-def house_number_of(case: Case, account=None) -> str:
+def house_number_of(case: Case, account: ResidentAccount | None = None) -> str:
     """The house number the resident gave when binding (or their registry household's)."""
     if account is not None and account.house_number:
         return account.house_number
@@ -68,7 +74,7 @@ def house_number_of(case: Case, account=None) -> str:
     return household.house_number if household is not None else ""
 
 
-def _phone(case: Case, account) -> str:
+def _phone(case: Case, account: ResidentAccount) -> str:
     if case.contact_phone_enc and (phone := crypto.decrypt(case.contact_phone_enc)):
         return phone
     if account is not None:
@@ -77,7 +83,7 @@ def _phone(case: Case, account) -> str:
 
 
 @transaction.atomic
-def case_callback(*, case: Case, by, request=None) -> Callback:
+def case_callback(*, case: Case, by: Actor, request=None) -> Callback:
     """Reveal the reporter's number to the case holder, audited, and log the call-back."""
     locked = (
         Case.objects.select_for_update(of=("self",))

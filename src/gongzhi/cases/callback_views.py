@@ -1,7 +1,10 @@
 """The tap-to-dial page: POST reveals (audited) and shows the number as a tel: link."""
 
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +14,7 @@ from .views import _case_or_404
 
 @require_POST
 @login_required
-def case_callback_view(request, ref: str):
+def case_callback_view(request: HttpRequest, ref: str) -> HttpResponse:
     case = _case_or_404(request.user, ref)
     try:
         callback = case_callback(case=case, by=request.user, request=request)

@@ -3,6 +3,8 @@ people, so another center's ids are refused as an invalid choice."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,6 +16,10 @@ from gongzhi.org.models import Department, Room, Staff
 
 from . import consultations as svc
 from .models import Consultation
+
+if TYPE_CHECKING:
+    from gongzhi.grids.models import Grid
+
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -57,7 +63,7 @@ class OpenForm(_Form):
         error_messages={"invalid_choice": gettext_lazy("只能邀请本辖区综治中心的人员")},
     )  # fmt: skip
 
-    def __init__(self, *args, grid, **kwargs):
+    def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         centers = svc.centers_on_path(grid)
         self.fields["rooms"].queryset = (
@@ -111,7 +117,7 @@ class OpinionForm(_Form):
         error_messages={"required": gettext_lazy("请填写意见")},
     )  # fmt: skip
 
-    def __init__(self, *args, consultation: Consultation, units, **kwargs):
+    def __init__(self, *args: Any, consultation: Consultation, units, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = {_unit_key(u): u for u in units}
         self.fields["unit"].choices = [("", "---------")] + [
@@ -145,7 +151,7 @@ class TaskForm(_Form):
         },
     )  # fmt: skip
 
-    def __init__(self, *args, consultation: Consultation, **kwargs):
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.targets: dict[str, Staff | Department] = {}
         for d in consultation.departments.all():

@@ -10,6 +10,7 @@ timeline event, and a dispute or an alert shows its consultations on its own pag
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,10 +37,17 @@ from .models import (
 )
 from .notify import notify_users
 
+if TYPE_CHECKING:
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.grids.models import Grid
+    from gongzhi.org.models import Staff
+
+
 # --- who may do what -------------------------------------------------------------------------
 
 
-def subject_grid(*, case=None, dispute=None, care_alert=None):
+def subject_grid(*, case: Case | None = None, dispute=None, care_alert=None):
     """Where the case, dispute (its center) or alert (its resident) sits."""
     if case is not None:
         return case.grid
@@ -48,7 +56,7 @@ def subject_grid(*, case=None, dispute=None, care_alert=None):
     return care_alert.plan.resident.grid
 
 
-def may_convene(user, *, case=None, dispute=None, care_alert=None) -> bool:
+def may_convene(user: AnyUser, *, case: Case | None = None, dispute=None, care_alert=None) -> bool:
     """The center's staff on anything in their area; a mediator on a high-risk dispute of
     their own center (人民调解 raises the alarm where it sits)."""
     grid = subject_grid(case=case, dispute=dispute, care_alert=care_alert)
@@ -61,7 +69,7 @@ def may_convene(user, *, case=None, dispute=None, care_alert=None) -> bool:
     return False
 
 
-def may_organise(user, consultation: Consultation) -> bool:
+def may_organise(user: AnyUser, consultation: Consultation) -> bool:
     """Who convened it, or the convening center's staff: they record minutes, the decision,
     opinions on a department's behalf, and tasks."""
     if consultation.opened_by_id == getattr(user, "pk", None) and role_of(user) is not None:
@@ -70,7 +78,7 @@ def may_organise(user, consultation: Consultation) -> bool:
     return can(user, CASE_SUPERVISE) and center is not None and grid_in_scope(user, center.grid)
 
 
-def speaks_for(user, consultation: Consultation) -> list[Department | Room]:
+def speaks_for(user: AnyUser, consultation: Consultation) -> list[Department | Room]:
     """The invited units the user belongs to (an officer speaks for their department)."""
     staff = staff_of(user)
     if staff is None or not staff.active:
@@ -83,7 +91,7 @@ def speaks_for(user, consultation: Consultation) -> list[Department | Room]:
     return units
 
 
-def _require_organise(by, consultation: Consultation) -> None:
+def _require_organise(by: Actor, consultation: Consultation) -> None:
     if not may_organise(by, consultation):
         raise PermissionDenied(_("您无权组织该会诊研判"))
 
@@ -91,12 +99,12 @@ def _require_organise(by, consultation: Consultation) -> None:
 # --- the units that may take part ------------------------------------------------------------
 
 
-def centers_on_path(grid) -> QuerySet[Center]:
+def centers_on_path(grid: Grid) -> QuerySet[Center]:
     """The centers whose area holds the grid: its own and those above it."""
     return Center.objects.filter(grid__path__in=ancestor_paths(grid.path, Grid.steplen))
 
 
-def convening_center(by, grid) -> Center | None:
+def convening_center(by: Actor, grid: Grid) -> Center | None:
     """The organiser's own center when its area holds the subject, else the nearest above it."""
     staff = staff_of(by)
     if staff is not None and staff.center_id and grid.path.startswith(staff.center.grid.path):
@@ -109,8 +117,8 @@ def convening_center(by, grid) -> Center | None:
 
 @transaction.atomic
 def consultation_open(
-    *, by, topic: str, scheduled_at: dt.datetime, case: Case | None = None, dispute=None,
-    care_alert=None, rooms=(), departments=(), staff=(),
+    *, by: Actor, topic: str, scheduled_at: dt.datetime, case: Case | None = None, dispute=None,
+    care_alert=None, rooms=(), departments=(), staff: Staff=(),
 ) -> Consultation:  # fmt: skip
     """Convene on exactly one of a case, a dispute or an alert. The chosen rooms and
     departments are invited as units; everyone working in them who can sign in, and the staff
@@ -152,7 +160,7 @@ def consultation_open(
     return c
 
 
-def _invite(c: Consultation, *, rooms, departments, staff) -> list[ConsultationParticipant]:
+def _invite(c: Consultation, *, rooms, departments, staff: Staff) -> list[ConsultationParticipant]:
     # One row per person: someone in both a chosen room and department is invited once.
     # Officers without a login take part through their department (its opinion is recorded
     # for it), so only people who can sign in and confirm get a personal invitation.
@@ -182,7 +190,7 @@ def _can_sign_in(staff_qs) -> QuerySet[Staff]:
     )
 
 
-def _event(c: Consultation, by, action: str, comment: str, **data) -> None:
+def _event(c: Consultation, by: Actor, action: str, comment: str, **data: Any) -> None:
     """A line on the case's timeline (disputes and alerts show their consultations instead)."""
     if c.case_id:
         CaseEvent.objects.create(
@@ -198,7 +206,7 @@ def _notify(c: Consultation, users, *, kind: str, title: str, body: str = "") ->
 
 @transaction.atomic
 def consultation_respond(
-    *, participant: ConsultationParticipant, by, confirm: bool
+    *, participant: ConsultationParticipant, by: Actor, confirm: bool
 ) -> ConsultationParticipant:
     """The invited person confirms or declines; a decline tells the organiser."""
     if staff_of(by) is None or staff_of(by).pk != participant.staff_id:
@@ -225,7 +233,7 @@ def _locked_open(consultation: Consultation) -> Consultation:
 
 @transaction.atomic
 def consultation_opinion_record(
-    *, consultation: Consultation, by, text: str, department: Department | None = None,
+    *, consultation: Consultation, by: Actor, text: str, department: Department | None = None,
     room: Room | None = None, speaker: str = "",
 ) -> ConsultationOpinion:  # fmt: skip
     """One invited unit's opinion: given by its own officer, or written down for it by the
@@ -260,7 +268,7 @@ def consultation_opinion_record(
 
 
 @transaction.atomic
-def consultation_record(*, consultation: Consultation, by, minutes: str, decision: str):
+def consultation_record(*, consultation: Consultation, by: Actor, minutes: str, decision: str):
     """Minutes and decision. The decision goes back where the consultation came from: the
     case's timeline, and a notice to the participants and the dispute's mediators."""
     _require_organise(by, consultation)
@@ -299,7 +307,7 @@ def task_assignees(consultation: Consultation) -> QuerySet[Staff]:
 
 @transaction.atomic
 def consultation_task_add(
-    *, consultation: Consultation, by, title: str, due_date: dt.date, assignee: Staff | None = None,
+    *, consultation: Consultation, by: Actor, title: str, due_date: dt.date, assignee: Staff | None = None,
     department: Department | None = None,
 ) -> ConsultationTask:  # fmt: skip
     """A task for a person (a participant, an invited unit's officer or the center's staff,
@@ -331,7 +339,7 @@ def consultation_task_add(
     return task
 
 
-def may_finish_task(user, task: ConsultationTask) -> bool:
+def may_finish_task(user: AnyUser, task: ConsultationTask) -> bool:
     staff = staff_of(user)
     if staff is not None and staff.active:
         if task.assignee_id == staff.pk:
@@ -342,7 +350,7 @@ def may_finish_task(user, task: ConsultationTask) -> bool:
 
 
 @transaction.atomic
-def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
+def consultation_task_done(*, task: ConsultationTask, by: Actor) -> ConsultationTask:
     if not may_finish_task(by, task):
         raise PermissionDenied(_("只有任务承办人、承办部门或会诊组织者可以完成该任务"))
     locked = ConsultationTask.objects.select_for_update().get(pk=task.pk)
@@ -359,7 +367,7 @@ def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
 # case or its alert's resident ------------------------------------------------------------------
 
 
-def consultation_list_for(user) -> QuerySet[Consultation]:
+def consultation_list_for(user: AnyUser) -> QuerySet[Consultation]:
     return (
         Consultation.objects.restrict(user)
         .select_related("case", "dispute", "care_alert__plan__resident", "center", "opened_by")
@@ -367,11 +375,11 @@ def consultation_list_for(user) -> QuerySet[Consultation]:
     )
 
 
-def consultation_get_for(user, pk: int) -> Consultation:
+def consultation_get_for(user: AnyUser, pk: int) -> Consultation:
     return consultation_list_for(user).get(pk=pk)
 
 
-def consultation_pending_for(user) -> QuerySet[ConsultationParticipant]:
+def consultation_pending_for(user: AnyUser) -> QuerySet[ConsultationParticipant]:
     """Invitations the user has not answered yet, in their scope."""
     staff = staff_of(user)
     if staff is None:
@@ -386,7 +394,7 @@ def consultation_pending_for(user) -> QuerySet[ConsultationParticipant]:
     )  # fmt: skip
 
 
-def consultation_tasks_for(user) -> QuerySet[ConsultationTask]:
+def consultation_tasks_for(user: AnyUser) -> QuerySet[ConsultationTask]:
     """Open tasks for the user or their department, soonest deadline first."""
     staff = staff_of(user)
     if staff is None:
@@ -402,7 +410,7 @@ def consultation_tasks_for(user) -> QuerySet[ConsultationTask]:
     )
 
 
-def consultations_awaiting_opinion(user) -> QuerySet[Consultation]:
+def consultations_awaiting_opinion(user: AnyUser) -> QuerySet[Consultation]:
     """Undecided consultations that invited the user's department with no opinion from it."""
     staff = staff_of(user)
     if staff is None or not staff.department_id:

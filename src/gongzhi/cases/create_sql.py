@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import TYPE_CHECKING
 
 from django.db import connections
 from django.db.models import CharField, TextField
@@ -28,6 +29,10 @@ from gongzhi.grids.models import Grid
 
 from .models import Case, CaseEvent, DailyCounter, Notification
 from .notify import supervisor_sql
+
+if TYPE_CHECKING:
+    from gongzhi.grids.models import Grid
+
 
 NEW_CASE_KIND = "new_case"
 NEW_CASE_TITLE = "新事件待受理:"  # + the number (stored text, as notify_users writes it)
@@ -105,7 +110,7 @@ def replay_guard(key: str | None) -> str | None:
     return key
 
 
-def _supervisor_paths(grid) -> list[str]:
+def _supervisor_paths(grid: Grid) -> list[str]:
     step = Grid.steplen
     return [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
 

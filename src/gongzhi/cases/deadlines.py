@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -20,6 +21,10 @@ from .models import Case, CaseEvent, OwningLevel, Phase, State, Supervision
 from .notify import notify_users, supervisors_of
 from .policies import NoPolicy, policy_for  # noqa: F401 - NoPolicy re-exported
 from .workflow import ACCEPT_PHASE, HANDLE_PHASE, VERIFY_PHASE
+
+if TYPE_CHECKING:
+    from gongzhi.grids.models import Grid
+
 
 log = logging.getLogger("gongzhi.cases")
 _FIELDS = {
@@ -92,7 +97,7 @@ def next_owner(case: Case):
     return None
 
 
-def initial_owner(grid):
+def initial_owner(grid: Grid):
     if grid.level >= OwningLevel.TOWNSHIP_GRID:
         return grid.level, grid
     return OwningLevel.DISTRICT_CENTER, grid

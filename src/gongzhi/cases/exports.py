@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -19,6 +20,10 @@ from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
 
 from .models import Case, OwningLevel, Rating
 from .selectors import INBOX_LABELS, case_page_queryset
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
 
 # Lazy: str() each header before it goes into a cell.
 HEADERS = [
@@ -47,7 +52,7 @@ def _rows(qs: QuerySet[Case]) -> Iterator[list]:
         ]  # fmt: skip
 
 
-def case_export_workbook(*, by, qs: QuerySet[Case], tab: str, request=None):
+def case_export_workbook(*, by: Actor, qs: QuerySet[Case], tab: str, request=None):
     """A write-only workbook of `qs` (already restricted to `by`), plus its audit row."""
     if not can(by, EXPORT):
         raise PermissionDenied(gettext("您无权导出事件"))

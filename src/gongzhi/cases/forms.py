@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,6 +16,11 @@ from gongzhi.org.models import Department, Room, Staff
 
 from .models import Category, Channel, DivertRoute, Rating, State, Urgency
 from .services import MAX_DESCRIPTION
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+    from gongzhi.people.models import Resident
+
 
 # Channels a staff member files on someone's behalf (the others have their own doors).
 STAFF_CHANNELS = (Channel.WINDOW, Channel.HOTLINE, Channel.PATROL)
@@ -54,7 +60,7 @@ class CaseFilterForm(GridFilterForm):
     )
     field_order = ["category", "channel", "urgency", "grid", "date_from", "date_to"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         # Top-level categories too: filtering by one includes its subcategories.
         cats = Category.objects.filter(active=True).order_by("order", "code")
@@ -82,7 +88,7 @@ class CaseMapFilterForm(CaseFilterForm):
     state = forms.ChoiceField(label=_("状态"), required=False)
     field_order = ["category", "state", "channel", "urgency", "grid", "date_from", "date_to"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [
             ("", _("全部状态")), (self.OPEN, _("未办结")), (self.FINAL, _("已办结")),
@@ -123,7 +129,7 @@ class CaseCreateForm(BaseForm):
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
     is_public = forms.BooleanField(label=_("公开(在民情留言板展示)"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].choices = category_choices(blank=_("请选择类别"))
@@ -173,7 +179,7 @@ class CaseCreateForm(BaseForm):
                 out[f["code"]] = (self.data.get(name) or "").strip()
         return out
 
-    def service_fields(self, resident=None) -> dict:
+    def service_fields(self, resident: Resident | None = None) -> dict:
         d = self.cleaned_data
         category = d["category"]
         return {
@@ -224,7 +230,7 @@ class ActionForm(BaseForm):
         "divert": ("route",),
     }
 
-    def __init__(self, *args, user, action: str, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, action: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.action = user, action
         if action == "dispatch":
@@ -244,7 +250,7 @@ class ActionForm(BaseForm):
         return params
 
 
-def dispatch_choices(user) -> list:
+def dispatch_choices(user: AnyUser) -> list:
     """Staff, rooms and departments the user may dispatch to (all inside their scope)."""
     staff = Staff.objects.restrict(user).filter(active=True).order_by("name")
     rooms = Room.objects.restrict(user).select_related("center").order_by("center_id", "kind")
@@ -257,7 +263,7 @@ def dispatch_choices(user) -> list:
     ]
 
 
-def dispatch_target(user, value: str) -> dict:
+def dispatch_target(user: AnyUser, value: str) -> dict:
     kind, _sep, pk = value.partition(":")
     model = {"staff": Staff, "room": Room, "department": Department}.get(kind)
     if model is None or not pk.isdigit():

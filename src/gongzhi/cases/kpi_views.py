@@ -5,9 +5,11 @@ Thin: figures come from cases.kpis (the daily aggregates for the grid and its ch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,15 +27,18 @@ from .kpis.export import kpi_export_workbook
 from .kpis.forms import KpiPeriodForm
 from .selectors import rated_not_counted
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
 
-def _grid_or_404(user, pk: int) -> Grid:
+
+def _grid_or_404(user: AnyUser, pk: int) -> Grid:
     grid = Grid.objects.restrict(user).filter(pk=pk).first()
     if grid is None:
         raise Http404(_("网格不存在或不在您的管辖范围内"))
     return grid
 
 
-def _figures(request, grid: Grid):
+def _figures(request: HttpRequest, grid: Grid):
     """(form, period, grid KPIs, [(child, KPIs)]) over the user's own restricted cases."""
     form = KpiPeriodForm(request.GET or None)
     period = form.resolved_period()
@@ -47,7 +52,7 @@ def _figures(request, grid: Grid):
 
 
 @login_required
-def kpi_home(request):
+def kpi_home(request: HttpRequest) -> HttpResponse:
     """The user's scope root; several disjoint roots get a list to pick from."""
     paths = scope_paths(request.user)
     roots = Grid.objects.filter(depth=1) if paths is None else Grid.objects.filter(path__in=paths)
@@ -60,7 +65,7 @@ def kpi_home(request):
 
 
 @login_required
-def kpi_grid(request, pk: int):
+def kpi_grid(request: HttpRequest, pk: int) -> HttpResponse:
     grid = _grid_or_404(request.user, pk)
     form, period, kpis, children = _figures(request, grid)
     weights = kpi_weights()
@@ -85,7 +90,7 @@ def kpi_grid(request, pk: int):
 
 
 @login_required
-def kpi_export(request, pk: int):
+def kpi_export(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出考核指标"))
     grid = _grid_or_404(request.user, pk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from .models import State
 from .selectors import MAP_LIMIT, case_filter, case_list_for, case_map_points, case_state_filter
 
 
-def _filtered(request):
+def _filtered(request: HttpRequest):
     """(form, restricted + filtered queryset); open cases when nothing is asked for."""
     params = request.GET.copy()
     if not params:
@@ -31,7 +31,7 @@ def _filtered(request):
 
 @login_required
 @require_GET
-def case_map(request):
+def case_map(request: HttpRequest) -> HttpResponse:
     form, _qs = _filtered(request)
     query = request.GET.urlencode() or f"state={CaseMapFilterForm.OPEN}"
     context = {
@@ -44,7 +44,7 @@ def case_map(request):
 
 @login_required
 @require_GET
-def case_map_data(request):
+def case_map_data(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     if not form.is_valid():
         errors = [e for field in form.errors.values() for e in field]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
@@ -26,6 +27,10 @@ from gongzhi.core.inserts import insert_rows
 from gongzhi.core.paths import ancestor_paths
 
 from .models import Case, CaseEvent, Notification, OutboundMessage
+
+if TYPE_CHECKING:
+    from gongzhi.grids.models import Grid
+
 
 MAX_ACCOUNTS = 3  # a registry resident rarely has more than one account; bound the fan-out
 MAX_FOLLOWERS = 200  # residents who joined the case (intel.CaseFollower) or merged into it
@@ -178,7 +183,7 @@ def outbound_queue_many(messages: list[OutboundMessage]) -> list[OutboundMessage
     return messages
 
 
-def center_staff_ids(grid) -> list[int]:
+def center_staff_ids(grid: Grid) -> list[int]:
     """User ids of the staff of the nearest center above (or at) a grid, in one query."""
     from gongzhi.core.roles import CENTER_ALERTS, roles_with
     from gongzhi.grids.models import Grid

@@ -9,6 +9,7 @@ in the same transaction.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -30,6 +31,21 @@ from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
 from .resident_notify import case_changed_notify, case_created_notify
 from .workflow import LABELS, TransitionError, may, target_of, transition_for
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from contextlib import AbstractContextManager
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from gongzhi.cases.models import Category
+    from gongzhi.cases.workflow import Transition
+    from gongzhi.core.types import Actor
+    from gongzhi.grids.models import Grid
+    from gongzhi.people.models import Resident
+
+
 MAX_DESCRIPTION = 4000
 
 
@@ -41,7 +57,7 @@ def _existing(key: str) -> Case | None:
     return Case.objects.filter(idempotency_key=key).first()
 
 
-def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
+def case_create(*, by: Actor, idempotency_key: str | None = None, **fields: Any) -> Case:
     """Report a case. A replay with the same idempotency key returns the first case."""
     key = (idempotency_key or "").strip()[:100] or None
     try:
@@ -62,7 +78,7 @@ def case_create(*, by, idempotency_key: str | None = None, **fields) -> Case:
     return case if case is not None else _existing(key)
 
 
-def _create_transaction(attachments):
+def _create_transaction(attachments: Sequence[UploadedFile]) -> AbstractContextManager[Any]:
     """On PostgreSQL without attachments a create is one statement: outside a transaction it
     is its own (no BEGIN/COMMIT round trips). Inside one, a savepoint keeps the IntegrityError
     of a lost race from breaking the caller's transaction."""
@@ -71,7 +87,7 @@ def _create_transaction(attachments):
     return transaction.atomic()
 
 
-def _clean_category(category) -> Category:
+def _clean_category(category: Category) -> Category:
     if isinstance(category, Category):
         return category
     found = Category.objects.filter(code=str(category or "").strip(), active=True).first()
@@ -106,7 +122,9 @@ def _clean_extra(category: Category, extra: dict | None) -> dict:
     return out
 
 
-def _clean_location(grid, lat, lng, resident):
+def _clean_location(
+    grid: Grid | None, lat: float | None, lng: float | None, resident: Resident | None
+) -> Grid | None:
     """The grid named, else the one containing the point, else the reporter's home grid."""
     if grid is None and lat is not None and lng is not None:
         grid = grid_for_point(float(lat), float(lng))
@@ -121,24 +139,24 @@ def _clean_location(grid, lat, lng, resident):
 
 def _case_create(
     *,
-    by,
+    by: Actor,
     title: str = "",
     description: str = "",
-    category,
+    category: Category,
     channel: str,
-    grid=None,
+    grid: Grid | None = None,
     address: str = "",
     lat: float | None = None,
     lng: float | None = None,
-    reporter_resident=None,
-    reporter_user=None,
+    reporter_resident: Resident | None = None,
+    reporter_user: User | None = None,
     contact_name: str = "",
     contact_phone: str = "",
     parties: str = "",
     urgency: str = Urgency.NORMAL,
     is_public: bool = False,
     extra: dict | None = None,
-    attachments=(),
+    attachments: Sequence[UploadedFile] = (),
     idempotency_key: str | None = None,
 ) -> Case | None:
     category = _clean_category(category)
@@ -198,8 +216,8 @@ def _case_create(
 
 @transaction.atomic
 def case_act(
-    *, case: Case, by, action: str, expected_version: int, comment: str = "", attachments=(),
-    **params,
+    *, case: Case, by: Actor, action: str, expected_version: int, comment: str = "", attachments: Sequence[UploadedFile] = (),
+    **params: Any,
 ) -> Case:  # fmt: skip
     """Perform one workflow action. Raises TransitionError, StaleCase, PermissionDenied or
     ValidationError (all with Chinese messages); on any error nothing is written."""
@@ -232,7 +250,9 @@ def case_act(
     return locked
 
 
-def _apply(case: Case, t, *, by, now, comment: str, params: dict) -> CaseEvent:
+def _apply(
+    case: Case, t: Transition, *, by: Actor, now: datetime, comment: str, params: dict
+) -> CaseEvent:
     from_state = case.state
     case.state = target_of(t, case)
     data: dict = {}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -43,6 +46,10 @@ from .selectors import (
 from .services import StaleCase, case_act, case_create
 from .workflow import ACTIONS, LABELS, TransitionError
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+
+
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
 # Timeline entries written by the system rather than by a workflow action.
@@ -61,12 +68,12 @@ EVENT_LABELS = {
 }
 
 
-def _is_partial(request) -> bool:
+def _is_partial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.history_restore_request
 
 
-def filtered_cases(request):
+def filtered_cases(request: HttpRequest) -> HttpResponse:
     """(tab, filter form, restricted + filtered queryset) from the query string."""
     user = request.user
     tab = request.GET.get("inbox") or "todo"
@@ -85,7 +92,7 @@ def filtered_cases(request):
 
 
 @login_required
-def case_inbox(request):
+def case_inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     tab, form, qs = filtered_cases(request)
     counts = inbox_counts(user, qs)
@@ -112,7 +119,7 @@ def case_inbox(request):
 
 
 @login_required
-def case_export(request):
+def case_export(request: HttpRequest) -> HttpResponse:
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出事件"))
     tab, form, qs = filtered_cases(request)
@@ -125,18 +132,18 @@ def case_export(request):
 # --- create ------------------------------------------------------------------------------
 
 
-def _require_change(user) -> None:
+def _require_change(user: AnyUser) -> None:
     if not can(user, CHANGE):
         raise PermissionDenied(_("您无权登记事件"))
 
 
-def form_key(user, token: str) -> str:
+def form_key(user: AnyUser, token: str) -> str:
     # Tokens are per user, so one user's token can never fetch another user's case.
     return f"form:{user.pk}:{token.strip()[:80]}"
 
 
 @login_required
-def case_create_view(request):
+def case_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_change(user)
     form = CaseCreateForm(request.POST or None, user=user)
@@ -173,14 +180,14 @@ def _extra_questions(form: CaseCreateForm) -> list:
     return out
 
 
-def _chosen_resident(request, form):
+def _chosen_resident(request: HttpRequest, form: forms.Form):
     value = form.data.get("reporter_resident") if form.is_bound else None
     if not value or not str(value).isdigit() or len(str(value)) > 18:
         return None
     return resident_list_for(request.user).filter(pk=value).first()
 
 
-def _create_from_form(request, form: CaseCreateForm, token: str) -> Case | None:
+def _create_from_form(request: HttpRequest, form: CaseCreateForm, token: str) -> Case | None:
     if not form.is_valid():
         return None
     resident = None
@@ -200,7 +207,7 @@ def _create_from_form(request, form: CaseCreateForm, token: str) -> Case | None:
 
 
 @login_required
-def reporter_search(request):
+def reporter_search(request: HttpRequest) -> HttpResponse:
     """htmx: residents matching a masked name, ID suffix or phone suffix (masked output)."""
     q = (request.GET.get("reporter_q") or request.GET.get("q") or "").strip()[:50]
     residents = []
@@ -213,7 +220,7 @@ def reporter_search(request):
 # --- detail and actions --------------------------------------------------------------------
 
 
-def _case_or_404(user, ref: str) -> Case:
+def _case_or_404(user: AnyUser, ref: str) -> Case:
     qs = case_list_for(user).select_related(
         "category__parent", "owning_grid", "reporter_resident", "assignee_staff",
         "assignee_room__center", "assignee_department", "merged_into",
@@ -246,7 +253,9 @@ def _deadlines(case: Case) -> list[dict]:
     return rows
 
 
-def _detail(request, case: Case, *, bound: ActionForm | None = None, status: int = 200):
+def _detail(
+    request: HttpRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
+):
     user = request.user
     forms_ = []
     for action in allowed_actions(case, user):
@@ -275,13 +284,13 @@ def _detail(request, case: Case, *, bound: ActionForm | None = None, status: int
 
 
 @login_required
-def case_detail(request, ref: str):
+def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
     return _detail(request, _case_or_404(request.user, ref))
 
 
 @require_POST
 @login_required
-def case_action(request, ref: str, action: str):
+def case_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     user = request.user
     if action not in ACTIONS:
         raise Http404
@@ -317,7 +326,7 @@ def case_action(request, ref: str, action: str):
 
 
 @login_required
-def attachment_download(request, pk: int):
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     if pk > MAX_ID:  # PostgreSQL refuses out-of-range integers with an error, not a miss
         raise Http404
     att = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
@@ -333,7 +342,7 @@ def attachment_download(request, pk: int):
 
 
 @login_required
-def notification_inbox(request):
+def notification_inbox(request: HttpRequest) -> HttpResponse:
     qs = notification_list_for(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/notifications.html", {"page": page, "query": ""})
@@ -341,7 +350,7 @@ def notification_inbox(request):
 
 @require_POST
 @login_required
-def notification_read(request):
+def notification_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.getlist("id")
     ids = [int(x) for x in raw if x.isdigit() and len(x) <= 18] if raw else None
     notification_mark_read(request.user, ids=ids)

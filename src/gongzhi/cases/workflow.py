@@ -12,6 +12,7 @@ Anything not in the table is illegal and raises TransitionError.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils.translation import gettext, pgettext_lazy
@@ -20,6 +21,11 @@ from gongzhi.core.access import can, role_of, staff_of
 from gongzhi.core.roles import CASE_DISPATCH, CASE_SELF_HANDLE, CASE_SUPERVISE
 
 from .models import State
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import AnyUser
+
 
 OWNING = "owning"
 CASE = "case"
@@ -58,7 +64,7 @@ class Transition:
     reporter: bool = False
 
 
-def _t(action, label, sources, target, **who) -> Transition:
+def _t(action, label, sources, target, **who: Any) -> Transition:
     return Transition(action, label, frozenset(sources), target, **who)
 
 
@@ -133,11 +139,11 @@ def transition_for(state: str, action: str) -> Transition:
         ) from None
 
 
-def target_of(t: Transition, case) -> str:
+def target_of(t: Transition, case: Case) -> str:
     return case.prior_state if t.target == PREVIOUS else t.target
 
 
-def is_assignee(case, user) -> bool:
+def is_assignee(case: Case, user: AnyUser) -> bool:
     staff = staff_of(user)
     if staff is None or not staff.active:
         return False
@@ -148,7 +154,7 @@ def is_assignee(case, user) -> bool:
     )
 
 
-def is_reporter(case, user) -> bool:
+def is_reporter(case: Case, user: AnyUser) -> bool:
     """The reporting resident: their own account, or (for a case filed for them by staff, on
     the hotline or at a window) the account linked to the registry resident named."""
     if case.reporter_user_id:
@@ -159,7 +165,7 @@ def is_reporter(case, user) -> bool:
     return accounts.filter(user=user, resident_id=case.reporter_resident_id).exists()
 
 
-def is_follower(case, user) -> bool:
+def is_follower(case: Case, user: AnyUser) -> bool:
     """A resident who joined the case ("我也遇到") or reported a duplicate merged into it."""
     if role_of(user) is not None:
         return False
@@ -168,7 +174,7 @@ def is_follower(case, user) -> bool:
     return follows(case, user)
 
 
-def may(t: Transition, case, user) -> bool:
+def may(t: Transition, case: Case, user: AnyUser) -> bool:
     """Whether `user` may perform transition `t` on `case` (the state is checked elsewhere)."""
     if t.assignee and is_assignee(case, user):
         return True
@@ -179,7 +185,7 @@ def may(t: Transition, case, user) -> bool:
     return can(user, t.capability, case.owning_grid if t.scope == OWNING else case.grid)
 
 
-def allowed_actions(case, user) -> list[str]:
+def allowed_actions(case: Case, user: AnyUser) -> list[str]:
     """The actions this user may take on this case now, in table order (for pages)."""
     out = []
     for action in ACTIONS:

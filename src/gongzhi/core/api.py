@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
@@ -30,6 +31,10 @@ from rest_framework.views import set_rollback
 from gongzhi.core.access import can
 from gongzhi.core.outage import is_outage, outage_message, retry_after
 from gongzhi.core.roles import CHANGE
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +51,7 @@ _ID = re.compile(r"[0-9]{1,18}")  # 18 digits always fit a 64-bit primary key
 ID_REGEX = r"[0-9]{1,18}"  # for router lookups: longer numbers are a plain 404
 
 
-def exception_handler(exc, context):
+def exception_handler(exc, context: dict[str, Any]):
     if is_outage(exc):
         # The database or Redis is down: the client should retry, not fix its input.
         logger.warning("outage answered 503: %r", exc)
@@ -77,7 +82,7 @@ class ChangeCapability(BasePermission):
 
     message = gettext_lazy("您没有修改权限")
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: HttpRequest, view) -> bool:
         action = getattr(view, "action", None)
         if request.method in SAFE_METHODS or action in getattr(view, "read_actions", ()):
             return True
@@ -100,10 +105,10 @@ class ScopedViewSetMixin:
     def get_queryset(self):
         return self.scoped_queryset(self.request.user, self.scope_action())
 
-    def scoped_queryset(self, user, action: str):
+    def scoped_queryset(self, user: AnyUser, action: str):
         raise NotImplementedError
 
-    def validated(self, serializer_class, **kwargs) -> dict:
+    def validated(self, serializer_class, **kwargs: Any) -> dict:
         """Input checked for types and lengths, ready to pass to a service."""
         serializer = serializer_class(
             data=self.request.data, context=self.get_serializer_context(), **kwargs
@@ -117,7 +122,7 @@ class ScopedViewSetMixin:
         return self.get_serializer(obj).data
 
 
-def text_param(request, name: str, *, max_length: int = 100) -> str:
+def text_param(request: HttpRequest, name: str, *, max_length: int = 100) -> str:
     value = request.query_params.get(name, "").strip()
     if "\x00" in value:
         raise exceptions.ValidationError({name: [_("参数包含非法字符")]})
@@ -126,7 +131,7 @@ def text_param(request, name: str, *, max_length: int = 100) -> str:
     return value
 
 
-def id_param(request, name: str) -> int | None:
+def id_param(request: HttpRequest, name: str) -> int | None:
     value = text_param(request, name)
     if not value:
         return None
@@ -135,7 +140,7 @@ def id_param(request, name: str) -> int | None:
     return int(value)
 
 
-def choice_param(request, name: str, choices) -> str:
+def choice_param(request: HttpRequest, name: str, choices) -> str:
     value = text_param(request, name)
     if value and value not in choices.values:
         allowed = "、".join(f"{v}({label})" for v, label in choices.choices)

@@ -1,9 +1,10 @@
 from django.db import models
+from django.http import HttpRequest
 
 from gongzhi.core.models import AuditLog
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 

@@ -10,11 +10,14 @@ override or exemption). The cache is cleared when a CSP setting changes (tests).
 
 from __future__ import annotations
 
+from typing import Any
+
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
 
 # Attributes django-csp's decorators put on a response to change or exempt its policy.
 _OVERRIDES = (
@@ -27,7 +30,7 @@ _DEBUG_EXEMPT = (404, 500)  # django-csp leaves Django's debug pages alone
 class CachedPolicyCSPMiddleware(CSPMiddleware):
     _headers: dict[str, str] | None = None
 
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponse):
         if (
             getattr(request, "_csp_nonce", None) is not None
             or any(hasattr(response, name) for name in _OVERRIDES)
@@ -52,6 +55,6 @@ class CachedPolicyCSPMiddleware(CSPMiddleware):
 
 
 @receiver(setting_changed)
-def _forget_policy(*, setting, **kwargs):
+def _forget_policy(*, setting, **kwargs: Any) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
         CachedPolicyCSPMiddleware._headers = None

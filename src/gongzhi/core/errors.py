@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpRequest
 from django.shortcuts import render
 
 _DJANGO_TEXT = re.compile(r"^No .+ matches the given query\.$|^The requested resource was not")
@@ -20,9 +21,9 @@ def _message(exception) -> str:
     return "" if _DJANGO_TEXT.match(text) else text
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception=None):
     return render(request, "404.html", {"message": _message(exception)}, status=404)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception=None):
     return render(request, "403.html", {"message": _message(exception)}, status=403)

@@ -17,6 +17,7 @@ A refusal ends the block early; the code after it shows the form with the errors
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 class BootstrapMixin:
     """Bootstrap 5 classes on every widget, so templates can render fields plainly."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
 
@@ -73,7 +74,9 @@ class service_errors:  # noqa: N801 - used like contextlib.suppress
     the 403 page. After the block, `.error` is the refusal (None when the calls went through).
     """
 
-    def __init__(self, form=None, *, request=None, denied: bool = False, sep: str = " "):
+    def __init__(
+        self, form: forms.Form | None = None, *, request=None, denied: bool = False, sep: str = " "
+    ) -> None:
         if (form is None) == (request is None):
             raise TypeError("service_errors needs a form or a request, not both")
         self.form, self.request, self.denied, self.sep = form, request, denied, sep

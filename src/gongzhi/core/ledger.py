@@ -7,6 +7,7 @@ the export capability, writes the titled sheet, leaves the audit row and streams
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -20,13 +21,16 @@ from gongzhi.core.models import AuditLog
 from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import new_streaming_workbook, workbook_response, write_sheet
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor, AnyUser
 
-def require_export(by) -> None:
+
+def require_export(by: Actor) -> None:
     if not can(by, EXPORT):
         raise PermissionDenied(_("您没有导出权限"))
 
 
-def export_url(user, name: str, params) -> str:
+def export_url(user: AnyUser, name: str, params) -> str:
     """The export link for a filtered list page ("" when the user may not export)."""
     if not can(user, EXPORT):
         return ""
@@ -35,7 +39,7 @@ def export_url(user, name: str, params) -> str:
 
 
 def ledger_response(
-    *, by, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+    *, by: Actor, title: str, headers: Sequence[str], rows: Iterable[Sequence],
     model: type[models.Model], filters: str = "", request=None,
 ):  # fmt: skip
     """The ledger as an .xlsx download; `rows` must already be restricted to `by` and masked."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
@@ -88,7 +89,7 @@ def _clean_json(value):
 
 
 class CleanInputMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -131,7 +132,7 @@ class CleanInputMiddleware:
 
 
 class ApiJsonErrorsMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -53,7 +53,7 @@ class EncryptedPhone:
         blank: bool = True,
         index: Literal["db", "unique"] | None = "db",
         masked: Literal["stored", "parts"] = "stored",
-    ):
+    ) -> None:
         # Created here, in declaration order, so the model's field order is as declared.
         self.columns: dict[str, models.Field] = {
             "enc": models.TextField(blank=blank, editable=False)

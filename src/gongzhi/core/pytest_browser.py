@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -145,7 +146,7 @@ def browser(_serialized_db) -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def new_phone_context(browser, **overrides):
+def new_phone_context(browser, **overrides: Any):
     """A phone-sized context; pass Playwright options to override (e.g. service_workers="block",
     which page.route() interception needs once a service worker controls the page)."""
     options = {

@@ -25,7 +25,7 @@ WRITE_ERRORS = {"409": "数据已被他人修改或重复提交,请刷新后重�
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: str = "response"):
         responses = super()._get_response_bodies(direction)
         errors = dict(ERRORS)
         if self.method not in ("GET", "HEAD", "OPTIONS"):

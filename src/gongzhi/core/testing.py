@@ -3,8 +3,11 @@
 Built through the same services the application uses.
 """
 
+from __future__ import annotations
+
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from unittest import mock
 
 from django.db import OperationalError
@@ -147,7 +150,7 @@ def database_down():
     except the savepoint statements the test's own transaction needs."""
     real = CursorWrapper._execute
 
-    def failing(self, sql, params, *ignored):
+    def failing(self, sql, params, *ignored: Any):
         if str(sql).split(None, 1)[0].upper() in _KEEP_WHEN_DOWN:
             return real(self, sql, params, *ignored)
         raise OperationalError("server closed the connection unexpectedly")

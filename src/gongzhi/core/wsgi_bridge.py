@@ -38,7 +38,7 @@ class TrustedProxies:
     """Addresses whose X-Forwarded-* headers are believed: a comma-separated list of
     addresses or networks, or "*" for any peer."""
 
-    def __init__(self, spec: str):
+    def __init__(self, spec: str) -> None:
         items = [item.strip() for item in spec.split(",") if item.strip()]
         self.any = "*" in items
         self.networks = []
@@ -80,7 +80,7 @@ def apply_proxy_headers(environ: dict, trusted: TrustedProxies) -> None:
 
 
 class WsgiBridge:
-    def __init__(self, app, threads: int, trusted: TrustedProxies | None = None):
+    def __init__(self, app, threads: int, trusted: TrustedProxies | None = None) -> None:
         self.app = app
         self.trusted = trusted if trusted is not None else TrustedProxies.from_env()
         self.executor = ThreadPoolExecutor(max(threads, 1), thread_name_prefix="http")
@@ -117,7 +117,7 @@ class WsgiBridge:
             local.main_event_loop_pid = os.getpid()
         started: list = []
 
-        def start_response(status, headers, exc_info=None):
+        def start_response(status, headers, exc_info=None) -> None:
             started[:] = [status, headers]
 
         result = self.app(environ, start_response)

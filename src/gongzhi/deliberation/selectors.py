@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -28,11 +29,15 @@ from .models import (
 )
 from .models import Choice as C
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+
+
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-def proposal_list_for(user, *, action: str = "view") -> QuerySet[Proposal]:
+def proposal_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Proposal]:
     return (
         Proposal.objects.restrict(user, action)
         .select_related("grid", "proposer_resident", "proposer_user__staff")
@@ -40,11 +45,11 @@ def proposal_list_for(user, *, action: str = "view") -> QuerySet[Proposal]:
     )
 
 
-def deliberation_list_for(user, *, action: str = "view") -> QuerySet[Deliberation]:
+def deliberation_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Deliberation]:
     return Deliberation.objects.restrict(user, action).select_related("grid", "proposal")
 
 
-def body_list_for(user, *, action: str = "view") -> QuerySet[CourtyardBody]:
+def body_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[CourtyardBody]:
     return CourtyardBody.objects.restrict(user, action).select_related("grid")
 
 
@@ -105,7 +110,7 @@ class Totals:
         return self.received - self.spent
 
 
-def _money(expr) -> Coalesce:
+def _money(expr: Any) -> Coalesce:
     return Coalesce(expr, Value(ZERO), output_field=_MONEY)
 
 

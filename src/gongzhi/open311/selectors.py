@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +21,9 @@ from gongzhi.org.models import Center
 from gongzhi.portal.selectors import public_cases
 
 from .errors import bad_request
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MAX_PAGE_SIZE = 1000  # spec: "first 1000 requests", also the largest page
 DEFAULT_SPAN = dt.timedelta(days=90)
@@ -109,7 +113,7 @@ def _positive(value: str, name: str, maximum: int) -> int:
     return int(value)
 
 
-def request_query_parse(params) -> RequestQuery:
+def request_query_parse(params: Mapping[str, str]) -> RequestQuery:
     """Spec filters plus page/page_size; empty values are absent. Raises Open311Error."""
     get = {k: (params.get(k) or "").strip() for k in (
         "service_request_id", "service_code", "status", "start_date", "end_date", "page",

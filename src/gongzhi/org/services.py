@@ -1,6 +1,9 @@
 """Writes for centers, rooms and staff."""
 
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,10 +27,18 @@ from gongzhi.org.models import (
 )
 from gongzhi.org.permissions import require_keep_departments
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
 
 @transaction.atomic
 def center_create(
-    *, grid: Grid, name: str, level: str = CenterLevel.COMMUNITY, synthetic=False, **extra
+    *,
+    grid: Grid,
+    name: str,
+    level: str = CenterLevel.COMMUNITY,
+    synthetic: bool = False,
+    **extra: Any,
 ) -> Center:
     """A center with its hall and five rooms, and the stationed departments."""
     center = Center.objects.create(
@@ -83,7 +94,7 @@ def staff_create(
     grids: list[Grid] = (),
     duty: str = GridAssignment.Duty.WORKER,
     synthetic: bool = False,
-    **extra,
+    **extra: Any,
 ) -> Staff:
     user_model = get_user_model()
     user = user_model(username=username, is_staff=has(role, ADMIN_SITE))
@@ -110,7 +121,7 @@ def staff_create(
 
 @transaction.atomic
 def officer_add(
-    *, by, department: Department, name: str, title: str = "", phone: str = ""
+    *, by: Actor, department: Department, name: str, title: str = "", phone: str = ""
 ) -> Staff:
     """An officer stationed in the center by their department (民警, 检察官, 法官, 司法所干部…).
 
@@ -151,7 +162,7 @@ def officer_add(
 
 
 @transaction.atomic
-def officer_deactivate(*, by, officer: Staff) -> Staff:
+def officer_deactivate(*, by: Actor, officer: Staff) -> Staff:
     """The officer leaves the center (离岗); their past opinions and tasks stay."""
     if officer.department_id is None or officer.center_id is None:
         raise ValidationError(_("该人员不是入驻部门人员"))

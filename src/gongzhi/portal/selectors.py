@@ -4,6 +4,7 @@ posts, and their own unit's card; staff-facing lists go through core.access rest
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
@@ -13,6 +14,12 @@ from gongzhi.grids.models import Grid, Level
 from gongzhi.org.models import Center, GridAssignment, Staff
 
 from .models import BindRequest, PostModeration, PostReaction, ResidentAccount
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gongzhi.core.types import AnyUser
+
 
 # Timeline lines residents may see, and the actions whose comment is a reply to them.
 PUBLIC_ACTIONS = frozenset(
@@ -94,7 +101,7 @@ def my_posts(account: ResidentAccount) -> QuerySet[Case]:
     )
 
 
-def reactions_of(account: ResidentAccount | None, cases) -> set[tuple[int, str]]:
+def reactions_of(account: ResidentAccount | None, cases: Iterable[Case]) -> set[tuple[int, str]]:
     if account is None:
         return set()
     rows = PostReaction.objects.filter(account=account, case__in=[c.pk for c in cases])
@@ -155,7 +162,7 @@ def hotlines() -> list[Center]:
     )
 
 
-def moderation_queue_for(user) -> QuerySet[PostModeration]:
+def moderation_queue_for(user: AnyUser) -> QuerySet[PostModeration]:
     return (
         PostModeration.objects.restrict(user, "change")
         .select_related("case", "case__grid")
@@ -163,7 +170,7 @@ def moderation_queue_for(user) -> QuerySet[PostModeration]:
     )
 
 
-def bind_requests_for(user) -> QuerySet[BindRequest]:
+def bind_requests_for(user: AnyUser) -> QuerySet[BindRequest]:
     return (
         BindRequest.objects.restrict(user, "change")
         .filter(status=BindRequest.Status.PENDING)
@@ -171,11 +178,11 @@ def bind_requests_for(user) -> QuerySet[BindRequest]:
     )
 
 
-def moderation_waiting_count(user) -> int:
+def moderation_waiting_count(user: AnyUser) -> int:
     return moderation_queue_for(user).filter(status=PostModeration.Status.PENDING).count()
 
 
-def bind_request_waiting_count(user) -> int:
+def bind_request_waiting_count(user: AnyUser) -> int:
     return bind_requests_for(user).count()
 
 

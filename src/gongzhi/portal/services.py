@@ -4,6 +4,7 @@ reactions and ratings. Cases are created and moved only through cases.services."
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -24,6 +25,15 @@ from gongzhi.people.models import Resident
 
 from .models import BindRequest, BoardSetting, PostModeration, PostReaction, ResidentAccount
 from .workflow import BIND_REQUEST
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from gongzhi.cases.models import Category
+    from gongzhi.core.types import Actor
+
 
 BIND_SALT = "gongzhi.portal.bind"
 BIND_MAX_AGE = 10 * 365 * 24 * 3600  # printed cards hang on a wall for years
@@ -152,7 +162,7 @@ def bind_request_create(
 
 
 @transaction.atomic
-def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindRequest:
+def bind_request_decide(*, by: Actor, request: BindRequest, approve: bool) -> BindRequest:
     locked = BindRequest.objects.select_for_update().get(pk=request.pk)
     require(by, BIND_APPROVE, locked.unit)
     locked.status = BIND_REQUEST.next_status(locked.status, "approve" if approve else "reject")
@@ -177,8 +187,8 @@ def post_create(
     *,
     account: ResidentAccount,
     text: str,
-    category=None,
-    photos=(),
+    category: Category | None = None,
+    photos: Iterable[UploadedFile] = (),
     lat: float | None = None,
     lng: float | None = None,
     is_public: bool = True,
@@ -228,13 +238,13 @@ def post_create(
     return case
 
 
-def _require_moderator(by, case: Case) -> None:
+def _require_moderator(by: Actor, case: Case) -> None:
     require(by, MODERATE, case.grid)
 
 
 @transaction.atomic
 def post_moderate(
-    *, by, case: Case, status: str | None = None, redacted_text: str | None = None,
+    *, by: Actor, case: Case, status: str | None = None, redacted_text: str | None = None,
     reason: str = "",
 ) -> PostModeration:  # fmt: skip
     """Hide, publish (approve) or redact a post. The case itself is never changed."""
@@ -253,7 +263,7 @@ def post_moderate(
 
 
 @transaction.atomic
-def board_setting_set(*, by, community: Grid, require_approval: bool) -> BoardSetting:
+def board_setting_set(*, by: Actor, community: Grid, require_approval: bool) -> BoardSetting:
     require(by, MODERATE, community, _("您无权修改该社区留言板设置"))
     row, _created = BoardSetting.objects.update_or_create(
         community=community, defaults={"require_approval": require_approval}
@@ -277,7 +287,7 @@ def post_react(*, account: ResidentAccount, case: Case, kind: str, on: bool = Tr
 
 
 def post_rate(
-    *, account: ResidentAccount, case: Case, rating: str, stars, comment: str = "",
+    *, account: ResidentAccount, case: Case, rating: str, stars: int | str | None, comment: str = "",
     resolved: bool | None = None,
 ) -> Case:  # fmt: skip
     """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""

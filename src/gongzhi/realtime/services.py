@@ -4,6 +4,7 @@ publish(), which sends only after the transaction commits: a rolled-back write a
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -31,6 +32,15 @@ from gongzhi.org.models import Center, GridAssignment, Staff
 
 from . import relay
 from .models import LiveEvent, LiveLike, LiveQuestion, LiveSession, OneKeyCall
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.portal.models import ResidentAccount
+
 
 SMS_TEMPLATE = "onekey_call"
 ESCALATE_TEMPLATE = "onekey_escalate"
@@ -81,7 +91,7 @@ def publish(group: str, event: dict) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def staff_groups(user) -> list[str]:
+def staff_groups(user: AnyUser) -> list[str]:
     """The groups a staff member's socket joins: their own, their grids' and their center's."""
     staff = staff_of(user)
     if role_of(user) is None:
@@ -179,7 +189,7 @@ def _emergency_category() -> Category:
 
 
 def onekey_call_create(
-    *, account, lat: float | None = None, lng: float | None = None
+    *, account: ResidentAccount, lat: float | None = None, lng: float | None = None
 ) -> OneKeyCall:
     """A call: an urgent case (channel 呼叫键), a real-time alert, SMS in parallel, and the
     escalation task — all in one transaction. Raises CallError with a clear message."""
@@ -229,7 +239,7 @@ def onekey_call_create(
     return call
 
 
-def onekey_ack(*, call: OneKeyCall, by) -> OneKeyCall:
+def onekey_ack(*, call: OneKeyCall, by: Actor) -> OneKeyCall:
     """The first staff member to acknowledge wins; later acknowledgements change nothing."""
     if role_of(by) is None or not grid_in_scope(by, call.unit):
         raise PermissionDenied(_("您无权响应该呼叫"))
@@ -251,7 +261,7 @@ def onekey_ack(*, call: OneKeyCall, by) -> OneKeyCall:
     return call
 
 
-def onekey_cancel(*, call: OneKeyCall, account) -> OneKeyCall:
+def onekey_cancel(*, call: OneKeyCall, account: ResidentAccount) -> OneKeyCall:
     """ "我已安全,取消呼叫": the caller calls it off. Escalation stops, whoever was alerted is
     told, and the case's timeline says so (staff may still call back). Idempotent."""
     if call.account_id != account.pk:
@@ -355,14 +365,19 @@ def _log(session: LiveSession, kind: str, data: dict) -> LiveEvent:
     return row
 
 
-def _is_host(session: LiveSession, user) -> bool:
+def _is_host(session: LiveSession, user: AnyUser) -> bool:
     return role_of(user) is not None and (
         session.hosts.filter(pk=user.pk).exists() or district_wide(user)
     )
 
 
 def live_session_create(
-    *, by, topic: str, scheduled_at, hosts, stream_url: str = ""
+    *,
+    by: Actor,
+    topic: str,
+    scheduled_at: dt.datetime | str | None,
+    hosts: Iterable[User],
+    stream_url: str = "",
 ) -> LiveSession:
     # A session is open to the whole district: only its admins and the centers' staff.
     require(by, LIVE_SCHEDULE)
@@ -386,7 +401,9 @@ def live_session_create(
     return session
 
 
-def live_question_post(*, session: LiveSession, account, text: str) -> LiveQuestion:
+def live_question_post(
+    *, session: LiveSession, account: ResidentAccount, text: str
+) -> LiveQuestion:
     text = (text or "").strip()
     if not session.is_open:
         raise ValidationError(_("本场直播已结束,不能再提问"))
@@ -403,7 +420,7 @@ def live_question_post(*, session: LiveSession, account, text: str) -> LiveQuest
     return q
 
 
-def live_question_like(*, question: LiveQuestion, account) -> LiveQuestion:
+def live_question_like(*, question: LiveQuestion, account: ResidentAccount) -> LiveQuestion:
     try:
         with transaction.atomic():
             LiveLike.objects.create(question=question, account=account)
@@ -416,7 +433,7 @@ def live_question_like(*, question: LiveQuestion, account) -> LiveQuestion:
 
 
 def live_question_answer(
-    *, question: LiveQuestion, by, answer: str | None = None, pinned: bool | None = None
+    *, question: LiveQuestion, by: Actor, answer: str | None = None, pinned: bool | None = None
 ) -> LiveQuestion:
     if not _is_host(question.session, by):
         raise PermissionDenied(_("只有主持人可以回答或置顶"))
@@ -430,7 +447,7 @@ def live_question_answer(
     return question
 
 
-def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
+def live_question_to_case(*, question: LiveQuestion, by: Actor) -> LiveQuestion:
     """One click: the question becomes a case (channel 直播间) in the resident's unit."""
     if role_of(by) is None:
         raise PermissionDenied(_("只有工作人员可以转为事件"))
@@ -455,7 +472,7 @@ def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
     return question
 
 
-def live_session_end(*, session: LiveSession, by) -> LiveSession:
+def live_session_end(*, session: LiveSession, by: Actor) -> LiveSession:
     if not _is_host(session, by):
         raise PermissionDenied(_("只有主持人可以结束直播"))
     with transaction.atomic():

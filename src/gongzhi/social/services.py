@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,10 +23,14 @@ from gongzhi.people.models import Resident
 
 from .models import Activity, Member, Organisation, OrgKind, Participation
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+
 MAX_HOURS = Decimal("24")
 
 
-def parse_hours(value, *, field: str = "hours") -> Decimal:
+def parse_hours(value: Any, *, field: str = "hours") -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
@@ -39,7 +44,7 @@ def parse_hours(value, *, field: str = "hours") -> Decimal:
 
 @transaction.atomic
 def organisation_create(
-    *, by, center: Center, name: str, kind: str, grid: Grid | None = None, contact: str = "",
+    *, by: Actor, center: Center, name: str, kind: str, grid: Grid | None = None, contact: str = "",
     description: str = "",
 ) -> Organisation:  # fmt: skip
     grid = grid or center.grid
@@ -61,7 +66,7 @@ def organisation_create(
 
 @transaction.atomic
 def member_add(
-    *, by, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
+    *, by: Actor, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
     can_mediate: bool = False, can_visit: bool = False, joined_on: dt.date | None = None,
 ) -> Member:  # fmt: skip
     require(by, SOCIAL_MANAGE, organisation.grid)
@@ -87,7 +92,7 @@ def member_add(
 
 @transaction.atomic
 def activity_record(
-    *, by, organisation: Organisation, title: str, date: dt.date, hours,
+    *, by: Actor, organisation: Organisation, title: str, date: dt.date, hours: Any,
     participants: Iterable[Member], description: str = "", member_hours: dict | None = None,
 ) -> Activity:  # fmt: skip
     """An activity and each participant's hours (the activity's length unless given)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
@@ -34,6 +35,11 @@ from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
 
 from .periods import Period
+
+if TYPE_CHECKING:
+    from gongzhi.grids.models import Grid
+    from gongzhi.org.models import Department
+
 
 # Cases that are not a demand the platform took on: rejected at the door, or duplicates.
 EXCLUDED_STATES = (State.REJECTED, State.MERGED)
@@ -267,7 +273,7 @@ def _with_score(kpis: KpiSet, weights) -> KpiSet:
     return replace(kpis, score=kpi_score(kpis, weights))
 
 
-def scope_filter(*, grid=None, room=None, department=None) -> Q:
+def scope_filter(*, grid: Grid | None = None, room=None, department: Department | None = None) -> Q:
     """A grid subtree (the case's location), and/or the room or department handling it."""
     q = Q()
     if grid is not None:
@@ -280,8 +286,8 @@ def scope_filter(*, grid=None, room=None, department=None) -> Q:
 
 
 def kpi_row_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
-    department=None, now: dt.datetime,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room=None,
+    department: Department | None=None, now: dt.datetime,
 ) -> dict:  # fmt: skip
     """The raw counters of one scope, read from the cases (one query)."""
     base = _base(qs, period, now).filter(scope_filter(grid=grid, room=room, department=department))
@@ -289,7 +295,7 @@ def kpi_row_live(
 
 
 def kpi_rows_grouped_live(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
     now: dt.datetime,
 ) -> dict[str, dict]:  # fmt: skip
     """{grid path at `depth`: raw counters}, read from the cases in one GROUP BY. Cases
@@ -307,8 +313,8 @@ def kpi_rows_grouped_live(
 
 
 def kpis_compute_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
-    department=None, now: dt.datetime | None = None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room=None,
+    department: Department | None=None, now: dt.datetime | None = None,
 ) -> KpiSet:  # fmt: skip
     """The KPIs of one scope computed from the cases: the oracle of the daily aggregates, and
     the path for scopes they do not cover (a room, a department, an arbitrary queryset)."""
@@ -318,7 +324,7 @@ def kpis_compute_live(
 
 
 def kpis_grouped_live(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
     now: dt.datetime | None = None,
 ) -> dict[str, KpiSet]:  # fmt: skip
     now = now or clock.now()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 
@@ -35,6 +36,16 @@ from .compute import (
 )
 from .daily import COUNTER_NAMES, ONE_DAY, local_day
 from .periods import Period
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+
+    from gongzhi.core.types import AnyUser
+    from gongzhi.grids.models import Grid
+    from gongzhi.org.models import Department
+
 
 _SUMS = {name: Sum(name) for name in COUNTER_NAMES}
 
@@ -66,7 +77,7 @@ def _merge(rows) -> dict:
     return out
 
 
-def kpi_row(*, period: Period, grid=None, now: dt.datetime) -> dict:
+def kpi_row(*, period: Period, grid: Grid | None = None, now: dt.datetime) -> dict:
     """The raw counters of a grid's subtree (all cases when grid is None)."""
     sealed, rest = _split(period, now)
     rows = []
@@ -82,7 +93,9 @@ def kpi_row(*, period: Period, grid=None, now: dt.datetime) -> dict:
     return _merge(rows)
 
 
-def kpi_rows_grouped(*, period: Period, depth: int, grid=None, now: dt.datetime) -> dict:
+def kpi_rows_grouped(
+    *, period: Period, depth: int, grid: Grid | None = None, now: dt.datetime
+) -> dict:
     """{grid path at `depth`: raw counters} under `grid` (everywhere when None)."""
     if grid is not None and depth <= grid.depth:  # one group: the grid's own subtree
         rows = {grid.path[: depth * Grid.steplen]: kpi_row(period=period, grid=grid, now=now)}
@@ -108,7 +121,7 @@ def _due(row: dict) -> bool:
     return bool(row.get("accept_due") or row.get("close_due"))
 
 
-def _aggregated(user, grid, *others) -> bool:
+def _aggregated(user: AnyUser, grid: Grid, *others: Any) -> bool:
     """The aggregates answer for whole subtrees: no other filter, and (for a user) a grid
     inside the user's own subtree, where restricting the cases changes nothing."""
     if any(x is not None for x in others):
@@ -117,8 +130,8 @@ def _aggregated(user, grid, *others) -> bool:
 
 
 def kpis_compute(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
-    department=None, now: dt.datetime | None = None, user=None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room=None,
+    department: Department | None=None, now: dt.datetime | None = None, user: AnyUser | None=None,
 ) -> KpiSet:  # fmt: skip
     """The KPIs of one scope. `user` restricts to the user's subtree; `qs` (a caller's own
     case queryset), `room` and `department` are computed from the cases."""
@@ -133,8 +146,8 @@ def kpis_compute(
 
 
 def kpis_grouped(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
-    now: dt.datetime | None = None, user=None,
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
+    now: dt.datetime | None = None, user: AnyUser | None=None,
 ) -> dict[str, KpiSet]:  # fmt: skip
     """{grid path: KPIs} for every grid at tree `depth` (under `grid` when given). Cases
     located above that depth belong to no group."""
@@ -147,13 +160,26 @@ def kpis_grouped(
     return {path: kpiset_from_row(row, weights) for path, row in rows.items()}
 
 
-def kpis_per_child(*, grid, period: Period, qs=None, now=None, user=None) -> dict[str, KpiSet]:
+def kpis_per_child(
+    *,
+    grid: Grid,
+    period: Period,
+    qs: QuerySet | None = None,
+    now: datetime | None = None,
+    user: AnyUser | None = None,
+) -> dict[str, KpiSet]:
     """{child path: KPIs} for every child of `grid` (one query per source)."""
     return kpis_grouped(period=period, depth=grid.depth + 1, qs=qs, grid=grid, now=now, user=user)
 
 
 def kpis_per_level(
-    *, root, level: int, period: Period, qs=None, now=None, user=None
+    *,
+    root,
+    level: int,
+    period: Period,
+    qs: QuerySet | None = None,
+    now: datetime | None = None,
+    user: AnyUser | None = None,
 ) -> dict[str, KpiSet]:
     """{path: KPIs} for every grid of `level` under `root` at once.
 
@@ -164,7 +190,7 @@ def kpis_per_level(
 # --- series: one row per day or per month (the command center's trends) ---------------------
 
 
-def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dict]:
+def _live_days(rest: Period | None, grid: Grid, now: dt.datetime) -> dict[dt.date, dict]:
     """Days not sealed yet (today, or days the sweep has not reached), computed from the
     cases with the live formulas: one GROUP BY per side (acceptance, closure), each side by
     the local day of its own deadline, whatever the number of days."""
@@ -201,12 +227,14 @@ def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dic
     return {day: _merge(rows) for day, rows in parts.items()}
 
 
-def _sealed_rows(sealed: tuple | None, grid):
+def _sealed_rows(sealed: tuple | None, grid: Grid):
     days = KpiDay.objects.filter(day__gte=sealed[0], day__lte=sealed[1])
     return days.filter(depth=1) if grid is None else days.filter(depth=grid.depth, path=grid.path)
 
 
-def kpi_rows_by_day(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+def kpi_rows_by_day(
+    *, period: Period, grid: Grid | None = None, now: dt.datetime | None = None
+) -> dict:
     """{local day: raw counters} for every day of the period up to today that has any (the
     subtree of `grid`, or everything). Sealed days come from the aggregates in one query."""
     now = now or clock.now()
@@ -220,7 +248,9 @@ def kpi_rows_by_day(*, period: Period, grid=None, now: dt.datetime | None = None
     return out
 
 
-def kpi_rows_by_month(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+def kpi_rows_by_month(
+    *, period: Period, grid: Grid | None = None, now: dt.datetime | None = None
+) -> dict:
     """{first day of the month: raw counters} over the period (as kpi_rows_by_day)."""
     from django.db.models.functions import TruncMonth
 

@@ -1,16 +1,23 @@
 """`gongzhi seed --scale demo|full [--if-empty] [--seed N] [--no-history]`: build the synthetic
 district, and (unless --no-history) a year of its synthetic history."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.seeding.scale import SCALES
 from gongzhi.seeding.services import SeedError, district_is_empty, district_seed
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 
 class Command(BaseCommand):
     help = "生成演示数据:demo 为小型完整辖区,full 为肃州区全量规模 (Build the synthetic district)"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
         parser.add_argument(
             "--if-empty", action="store_true", help="已有网格数据时什么也不做 (no-op if any grid)"
@@ -21,7 +28,7 @@ class Command(BaseCommand):
             help="不生成近一年的历史数据(事件、日记、调解、直播等) (skip the synthetic year)",
         )  # fmt: skip
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any):
         if not district_is_empty():
             if opts["if_empty"]:
                 self.stdout.write("已有网格数据,跳过生成 (--if-empty)")
