@@ -23,12 +23,13 @@ from gongzhi.core.roles import CHANGE, DENIED, DISTRICT_WIDE, WRITE_ACTIONS, Rol
 if TYPE_CHECKING:
     from gongzhi.core.types import AnyUser
     from gongzhi.grids.models import Grid
+    from gongzhi.org.models import Staff
 
 
 _SCOPE_CACHE = "_gongzhi_scope"
 
 
-def staff_of(user: AnyUser):
+def staff_of(user: AnyUser) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
@@ -121,7 +122,7 @@ def grid_in_scope(user: AnyUser, grid: Grid) -> bool:
     return any(grid.path.startswith(p) for p in paths)
 
 
-def scope_covers(user: AnyUser, other) -> bool:
+def scope_covers(user: AnyUser, other: AnyUser) -> bool:
     """True when `user` sees everything `other` (another user) sees: a township center
     covers its grid workers, never the district's staff."""
     mine, theirs = scope_paths(user), scope_paths(other)
@@ -133,5 +134,5 @@ def scope_covers(user: AnyUser, other) -> bool:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: AnyUser, action: str = "view"):
+    def restrict(self, user: AnyUser, action: str = "view") -> models.QuerySet:
         return restrict(self, user, action)

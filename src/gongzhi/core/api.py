@@ -33,6 +33,10 @@ from gongzhi.core.outage import is_outage, outage_message, retry_after
 from gongzhi.core.roles import CHANGE
 
 if TYPE_CHECKING:
+    from django.db.models import Choices, QuerySet
+    from rest_framework.serializers import Serializer
+    from rest_framework.views import APIView
+
     from gongzhi.core.types import AnyUser
 
 
@@ -51,7 +55,7 @@ _ID = re.compile(r"[0-9]{1,18}")  # 18 digits always fit a 64-bit primary key
 ID_REGEX = r"[0-9]{1,18}"  # for router lookups: longer numbers are a plain 404
 
 
-def exception_handler(exc, context: dict[str, Any]):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if is_outage(exc):
         # The database or Redis is down: the client should retry, not fix its input.
         logger.warning("outage answered 503: %r", exc)
@@ -82,7 +86,7 @@ class ChangeCapability(BasePermission):
 
     message = gettext_lazy("您没有修改权限")
 
-    def has_permission(self, request: HttpRequest, view) -> bool:
+    def has_permission(self, request: HttpRequest, view: APIView) -> bool:
         action = getattr(view, "action", None)
         if request.method in SAFE_METHODS or action in getattr(view, "read_actions", ()):
             return True
@@ -102,13 +106,13 @@ class ScopedViewSetMixin:
             return "view"
         return "change"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return self.scoped_queryset(self.request.user, self.scope_action())
 
-    def scoped_queryset(self, user: AnyUser, action: str):
+    def scoped_queryset(self, user: AnyUser, action: str) -> QuerySet:
         raise NotImplementedError
 
-    def validated(self, serializer_class, **kwargs: Any) -> dict:
+    def validated(self, serializer_class: type[Serializer], **kwargs: Any) -> dict:
         """Input checked for types and lengths, ready to pass to a service."""
         serializer = serializer_class(
             data=self.request.data, context=self.get_serializer_context(), **kwargs
@@ -140,7 +144,7 @@ def id_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def choice_param(request: HttpRequest, name: str, choices) -> str:
+def choice_param(request: HttpRequest, name: str, choices: type[Choices]) -> str:
     value = text_param(request, name)
     if value and value not in choices.values:
         allowed = "、".join(f"{v}({label})" for v, label in choices.choices)

@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.http import HttpRequest
 
 from gongzhi.core.models import AuditLog
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -10,12 +17,12 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def audit_record(
     *,
-    actor,
+    actor: AnyUser | None,
     action: str,
     target: models.Model | type[models.Model],
     fields: str = "",
     reason: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> AuditLog:
     """The one way to write an audit row. `target` is a row, or a model class when the action
     touched many rows (an export or an import): then no id is recorded."""

@@ -30,7 +30,7 @@ _DEBUG_EXEMPT = (404, 500)  # django-csp leaves Django's debug pages alone
 class CachedPolicyCSPMiddleware(CSPMiddleware):
     _headers: dict[str, str] | None = None
 
-    def process_response(self, request: HttpRequest, response: HttpResponse):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if (
             getattr(request, "_csp_nonce", None) is not None
             or any(hasattr(response, name) for name in _OVERRIDES)
@@ -55,6 +55,6 @@ class CachedPolicyCSPMiddleware(CSPMiddleware):
 
 
 @receiver(setting_changed)
-def _forget_policy(*, setting, **kwargs: Any) -> None:
+def _forget_policy(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
         CachedPolicyCSPMiddleware._headers = None

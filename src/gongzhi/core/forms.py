@@ -17,12 +17,15 @@ A refusal ends the block early; the code after it shows the form with the errors
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class BootstrapMixin:
@@ -75,7 +78,12 @@ class service_errors:  # noqa: N801 - used like contextlib.suppress
     """
 
     def __init__(
-        self, form: forms.Form | None = None, *, request=None, denied: bool = False, sep: str = " "
+        self,
+        form: forms.Form | None = None,
+        *,
+        request: HttpRequest | None = None,
+        denied: bool = False,
+        sep: str = " ",
     ) -> None:
         if (form is None) == (request is None):
             raise TypeError("service_errors needs a form or a request, not both")

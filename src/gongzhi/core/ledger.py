@@ -22,6 +22,10 @@ from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import new_streaming_workbook, workbook_response, write_sheet
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+
     from gongzhi.core.types import Actor, AnyUser
 
 
@@ -30,7 +34,7 @@ def require_export(by: Actor) -> None:
         raise PermissionDenied(_("您没有导出权限"))
 
 
-def export_url(user: AnyUser, name: str, params) -> str:
+def export_url(user: AnyUser, name: str, params: QueryDict | Mapping[str, str]) -> str:
     """The export link for a filtered list page ("" when the user may not export)."""
     if not can(user, EXPORT):
         return ""
@@ -40,8 +44,8 @@ def export_url(user: AnyUser, name: str, params) -> str:
 
 def ledger_response(
     *, by: Actor, title: str, headers: Sequence[str], rows: Iterable[Sequence],
-    model: type[models.Model], filters: str = "", request=None,
-):  # fmt: skip
+    model: type[models.Model], filters: str = "", request: HttpRequest | None = None,
+) -> StreamingHttpResponse:  # fmt: skip
     """The ledger as an .xlsx download; `rows` must already be restricted to `by` and masked."""
     require_export(by)
     wb = new_streaming_workbook()

@@ -16,7 +16,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
@@ -24,6 +24,11 @@ from django.http import HttpRequest, HttpResponse
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from prometheus_client.core import Metric
 
 REQUEST_LATENCY = Histogram(
     "gongzhi_http_request_duration_seconds",
@@ -105,7 +110,7 @@ class RequestMetricsMiddleware:
         if self.is_async:
             markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self._acall(request)
         started = time.perf_counter()
@@ -113,7 +118,7 @@ class RequestMetricsMiddleware:
         _observe(request, response, started)
         return response
 
-    async def _acall(self, request: HttpRequest):
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = await self.get_response(request)
         _observe(request, response, started)
@@ -123,7 +128,7 @@ class RequestMetricsMiddleware:
 class QueueCollector:
     """Gauges computed from the database at scrape time (gongzhi.core.health)."""
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         from gongzhi.core import health
 
         try:
@@ -158,7 +163,7 @@ class _Combined:
     def __init__(self, *sources: Any) -> None:
         self.sources = sources
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         for source in self.sources:
             yield from source.collect()
 

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
@@ -49,7 +50,10 @@ def _bad_request(
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _named(key, clean):
+T = TypeVar("T")
+
+
+def _named(key: str, clean: Callable[[], T]) -> T:
     """Run `clean`, naming the field `key` when it finds a NUL."""
     try:
         return clean()
@@ -75,7 +79,7 @@ def _clean_querydict(qd: QueryDict) -> QueryDict | None:
     return out
 
 
-def _clean_json(value):
+def _clean_json(value: Any) -> Any:
     if isinstance(value, str):
         return clean_input(value)
     if isinstance(value, list):

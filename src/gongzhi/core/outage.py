@@ -76,16 +76,16 @@ class OutageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_outage(exception):
             return outage_response(request, exception)
         return None
 
 
-def server_error(request: HttpRequest, *args: Any, **kwargs: Any):
+def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """handler500: an outage raised in a middleware (sessions, auth) is still a 503."""
     exc = sys.exc_info()[1]
     if is_outage(exc):

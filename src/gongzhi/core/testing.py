@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
 
 from django.db import OperationalError
@@ -20,6 +20,13 @@ from gongzhi.org.models import CenterLevel, GridAssignment, RoomKind
 from gongzhi.org.services import center_create, staff_create
 from gongzhi.people.models import Household, Resident
 from gongzhi.people.services import household_create, resident_create, resident_tag_add
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.db.models import Model
+
+    from gongzhi.core.states import StateTable
 
 PASSWORD = "test-pass-123"  # noqa: S105
 
@@ -136,7 +143,10 @@ def build_district() -> District:
     return d
 
 
-def fresh(obj):
+M = TypeVar("M", bound="Model")
+
+
+def fresh(obj: M) -> M:
     """Reload a model instance (tests compare against the database, not memory)."""
     return type(obj).objects.get(pk=obj.pk)
 
@@ -145,12 +155,12 @@ _KEEP_WHEN_DOWN = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
 
 
 @contextmanager
-def database_down():
+def database_down() -> Iterator[None]:
     """Every SQL statement fails with OperationalError, as during a PostgreSQL restart,
     except the savepoint statements the test's own transaction needs."""
     real = CursorWrapper._execute
 
-    def failing(self, sql, params, *ignored: Any):
+    def failing(self: CursorWrapper, sql: str, params: Any, *ignored: Any) -> Any:
         if str(sql).split(None, 1)[0].upper() in _KEEP_WHEN_DOWN:
             return real(self, sql, params, *ignored)
         raise OperationalError("server closed the connection unexpectedly")
@@ -159,12 +169,12 @@ def database_down():
         yield
 
 
-def table_pairs(table) -> list[tuple[str, str]]:
+def table_pairs(table: StateTable) -> list[tuple[str, str]]:
     """Every (state, action) pair of a core.states.StateTable, for table-driven tests."""
     return [(state, action) for state in table.states.values for action in table.actions]
 
 
-def row_of(obj) -> dict:
+def row_of(obj: Model) -> dict:
     """The object's row as stored now (to show a refused action wrote nothing)."""
     return type(obj).objects.filter(pk=obj.pk).values().get()
 

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--reset", action="store_true", help="作废旧令牌并生成新令牌")
 
-    def handle(self, *args: Any, username: str, reset: bool = False, **opts: Any):
+    def handle(self, *args: Any, username: str, reset: bool = False, **opts: Any) -> None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"用户不存在:{username}")

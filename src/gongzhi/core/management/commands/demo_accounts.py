@@ -21,7 +21,7 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = "创建或重置演示账号(仅限演示模式) (Create or reset the demo accounts)"
 
-    def handle(self, *args: Any, **opts: Any):
+    def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError(
                 "演示账号只能在演示模式下创建:请设置 GONGZHI_MODE=demo(生产环境不会创建演示账号)"

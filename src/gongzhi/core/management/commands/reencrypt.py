@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "用最新的字段密钥重新加密所有加密字段和盲索引 (Re-encrypt every field under the newest key)"
     )
 
-    def handle(self, *args: Any, **opts: Any):
+    def handle(self, *args: Any, **opts: Any) -> None:
         report = fields_reencrypt()
         for label, count in report.rewritten.items():
             self.stdout.write(f"{label}: {count}")

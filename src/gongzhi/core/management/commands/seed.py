@@ -28,7 +28,7 @@ class Command(BaseCommand):
             help="不生成近一年的历史数据(事件、日记、调解、直播等) (skip the synthetic year)",
         )  # fmt: skip
 
-    def handle(self, *args: Any, **opts: Any):
+    def handle(self, *args: Any, **opts: Any) -> None:
         if not district_is_empty():
             if opts["if_empty"]:
                 self.stdout.write("已有网格数据,跳过生成 (--if-empty)")

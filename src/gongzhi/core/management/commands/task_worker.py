@@ -29,7 +29,7 @@ class Command(DbWorkerCommand):
             help="稳定的进程名,重启后沿用 (a stable name, kept across restarts)",
         )
 
-    def handle(self, *args: Any, name: str, **options: Any):
+    def handle(self, *args: Any, name: str, **options: Any) -> None:
         options["reload"] = False  # the supervisor (or systemd) restarts it, not the reloader
         options["worker_id"] = f"{name}#{os.getpid()}"[:64]
         from gongzhi.cases.tasks import sweep_schedule_start
