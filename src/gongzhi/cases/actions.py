@@ -19,10 +19,13 @@ from .models import Case, CaseEvent, DivertRoute, FollowUp, Phase, Rating, State
 from .workflow import FINAL_STATES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
+    from typing import Any
 
     from gongzhi.cases.models import Case
     from gongzhi.core.types import Actor
+    from gongzhi.org.models import Department, Room, Staff
 
 
 MAX_EXTENSION_DAYS = 30
@@ -61,7 +64,7 @@ def self_handle(case: Case, *, by: Actor, now: datetime, **_: object) -> None:
     _respond(case, now)
 
 
-def _may_receive(by: Actor, case: Case, obj) -> bool:
+def _may_receive(by: Actor, case: Case, obj: Staff | Room | Department) -> bool:
     """A dispatch target is within the actor's scope, or serves the case's own grid (the
     center above a grid worker's unit); never a unit of another township."""
     rows = type(obj).objects.filter(pk=obj.pk)
@@ -76,13 +79,13 @@ def dispatch(
     *,
     by: Actor,
     now: datetime,
-    source,
-    data,
-    to_staff=None,
-    to_room=None,
-    to_department=None,
+    source: str,
+    data: dict[str, Any],
+    to_staff: Staff | None = None,
+    to_room: Room | None = None,
+    to_department: Department | None = None,
     **_: object,
-):
+) -> None:
     targets = [x for x in (to_staff, to_room, to_department) if x is not None]
     if len(targets) != 1 or not _may_receive(by, case, targets[0]):
         raise ValidationError({"to": gettext("请选择一个派遣对象:人员、科室或部门")})
@@ -95,13 +98,13 @@ def dispatch(
         case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
-def escalate(case: Case, *, now: datetime, data, **_: object):
+def escalate(case: Case, *, now: datetime, data: dict[str, Any], **_: object) -> None:
     if not case_move_up(case, now=now):
         raise ValidationError({"action": gettext("已是最高层级,无法继续上报")})
     data["to_level"] = case.owning_level
 
 
-def sign(case: Case, *, by: Actor, now: datetime, source, **_: object) -> None:
+def sign(case: Case, *, by: Actor, now: datetime, source: str, **_: object) -> None:
     _respond(case, now)
     if source == State.ESCALATED:
         case.assignee_staff = staff_of(by)
@@ -113,7 +116,15 @@ def start(case: Case, *, now: datetime, **_: object) -> None:
     _respond(case, now)
 
 
-def request_extension(case: Case, *, comment: str, source, data, days=None, **_: object):
+def request_extension(
+    case: Case,
+    *,
+    comment: str,
+    source: str,
+    data: dict[str, Any],
+    days: int | str | None = None,
+    **_: object,
+) -> None:
     _need_comment(comment, gettext("请填写延期理由"))
     try:
         days = int(days)
@@ -127,7 +138,9 @@ def request_extension(case: Case, *, comment: str, source, data, days=None, **_:
     data["days"] = days
 
 
-def approve_extension(case: Case, *, now: datetime, data, days=None, **_: object) -> None:
+def approve_extension(
+    case: Case, *, now: datetime, data: dict[str, Any], days: int | str | None = None, **_: object
+) -> None:
     if days is None:
         last = case.events.filter(action="request_extension").order_by("-at", "-pk").first()
         days = last.data.get("days", 1) if last else 1
@@ -175,12 +188,12 @@ def follow_up(
     by: Actor,
     now: datetime,
     comment: str,
-    data,
-    rating=None,
-    stars=None,
-    resolved=None,
+    data: dict[str, Any],
+    rating: str | None = None,
+    stars: int | str | None = None,
+    resolved: bool | None = None,
     **_: object,
-):
+) -> None:
     if rating not in Rating.values:
         raise ValidationError({"rating": gettext("请选择评价:满意、基本满意或不满意")})
     try:
@@ -208,7 +221,9 @@ def archive(case: Case, *, now: datetime, **_: object) -> None:
     case.archived_at = now
 
 
-def merge(case: Case, *, by: Actor, data, into=None, **_: object):
+def merge(
+    case: Case, *, by: Actor, data: dict[str, Any], into: Case | str | None = None, **_: object
+) -> None:
     # Whatever names the main case (a number or a Case), it is looked up within the
     # actor's scope here: no caller can merge into a case the actor cannot see.
     visible = Case.objects.restrict(by)
@@ -224,7 +239,7 @@ def merge(case: Case, *, by: Actor, data, into=None, **_: object):
     data["into"] = into.number
 
 
-def divert(case: Case, *, data, route=None, **_: object):
+def divert(case: Case, *, data: dict[str, Any], route: str | None = None, **_: object) -> None:
     if route not in DivertRoute.values:
         raise ValidationError({"route": gettext("请选择分流去向:诉讼、仲裁或信访")})
     case.diverted_to = route
@@ -235,7 +250,7 @@ def terminate(case: Case, *, comment: str, **_: object) -> None:
     _need_comment(comment, gettext("请填写终止理由"))
 
 
-EFFECTS = {
+EFFECTS: dict[str, Callable[..., None]] = {
     "accept": accept, "reject": reject, "self_handle": self_handle, "dispatch": dispatch,
     "escalate": escalate, "sign": sign, "start": start,
     "request_extension": request_extension, "approve_extension": approve_extension,

@@ -7,10 +7,10 @@ is addressed by its number (SJ20261126-0001) or its id. Reporter data is always 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -31,7 +31,10 @@ from .services import MAX_DESCRIPTION, StaleCase, case_act, case_create
 from .workflow import ACTIONS, TransitionError
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from collections.abc import Iterable
+
+    from django.db.models import Model, QuerySet
+    from rest_framework.request import Request
 
     from gongzhi.core.types import AnyUser
 
@@ -144,7 +147,10 @@ class FollowUpSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-def _object_or_400(qs: QuerySet, pk, field: str):
+M = TypeVar("M", bound="Model")
+
+
+def _object_or_400(qs: QuerySet[M], pk: object, field: str) -> M | None:
     if pk in (None, ""):
         return None
     if not str(pk).isdigit() or len(str(pk)) > 18:
@@ -203,14 +209,14 @@ class CaseViewSet(
     # Workflow actions are checked by the service (role, scope, assignee), not by CHANGE.
     read_actions = frozenset({"list", "retrieve", "timeline", "act", "follow_up"})
 
-    def scoped_queryset(self, user: AnyUser, action: str):
+    def scoped_queryset(self, user: AnyUser, action: str) -> QuerySet[Case]:
         return (
             case_list_for(user, action=action)
             .select_related("category__parent", "owning_grid", "reporter_resident")
             .order_by("-created_at", "-pk")
         )
 
-    def get_object(self):
+    def get_object(self) -> Case:
         ref = self.kwargs["ref"]
         lookup = {"number": ref} if ref.startswith("SJ") else {"pk": int(ref)}
         case = self.get_queryset().filter(**lookup).first()
@@ -218,7 +224,7 @@ class CaseViewSet(
             raise Http404
         return case
 
-    def filter_queryset(self, qs: QuerySet):
+    def filter_queryset(self, qs: QuerySet[Case]) -> QuerySet[Case]:
         if self.action != "list":
             return qs
         req = self.request
@@ -256,7 +262,7 @@ class CaseViewSet(
             )  # fmt: skip
         ],
     )
-    def create(self, request: HttpRequest) -> HttpResponse:
+    def create(self, request: Request) -> Response:
         user = request.user
         raw_key = request.headers.get("Idempotency-Key", "").strip()
         if len(raw_key) > MAX_KEY or "\x00" in raw_key:
@@ -280,7 +286,7 @@ class CaseViewSet(
 
     @extend_schema(responses=CaseEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def timeline(self, request: HttpRequest, ref=None) -> HttpResponse:
+    def timeline(self, request: Request, ref: str | None = None) -> Response:
         case = self.get_object()
         events = case.events.select_related("actor__staff").order_by("at", "pk")
         return Response(CaseEventSerializer(events, many=True).data)
@@ -293,7 +299,9 @@ class CaseViewSet(
         ],
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]{1,30})")
-    def act(self, request: HttpRequest, ref=None, action_name=None) -> HttpResponse:
+    def act(
+        self, request: Request, ref: str | None = None, action_name: str | None = None
+    ) -> Response:
         """Perform one workflow action; a stale expected_version answers 409."""
         if action_name not in ACTIONS:
             raise Http404
@@ -305,7 +313,7 @@ class CaseViewSet(
 
     @extend_schema(request=FollowUpSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request: HttpRequest, ref=None) -> HttpResponse:
+    def follow_up(self, request: Request, ref: str | None = None) -> Response:
         """回访评价: 满意 / 基本满意 / 不满意 (which reopens the case), 1–5 stars."""
         serializer = FollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -331,7 +339,7 @@ class CaseViewSet(
 class _Choices:
     """choice_param wants .values and .choices; inbox names are plain strings."""
 
-    def __init__(self, values) -> None:
+    def __init__(self, values: Iterable[str]) -> None:
         self.values = list(values)
         self.choices = [(v, v) for v in values]
 
@@ -342,7 +350,7 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CategorySerializer
     pagination_class = None
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Category]:
         return (
             Category.objects.filter(active=True).select_related("parent").order_by("order", "code")
         )

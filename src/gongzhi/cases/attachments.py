@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from .models import Attachment
 
 if TYPE_CHECKING:
-    from gongzhi.cases.models import Case
+    from django.core.files import File
+
+    from gongzhi.cases.models import Case, CaseEvent
     from gongzhi.core.types import Actor
 
 
@@ -46,7 +48,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _size_of(upload) -> int | None:
+def _size_of(upload: File) -> int | None:
     size = getattr(upload, "size", None)
     if size is None and hasattr(upload, "seek"):
         pos = upload.tell()
@@ -60,7 +62,7 @@ def _too_big(name: str, cap: int) -> str:
     return _("文件「%(name)s」超过大小上限 %(mb)s MB") % {"name": name, "mb": cap // (1024 * 1024)}
 
 
-def attachment_check(upload) -> CheckedFile:
+def attachment_check(upload: File) -> CheckedFile:
     """Validate one upload; raises ValidationError with a Chinese message. Writes nothing."""
     name = os.path.basename(getattr(upload, "name", "") or "附件")[:200]
     cap = getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -139,7 +141,7 @@ def _thumbnail(data: bytes) -> bytes | None:
 
 
 def attachment_store(
-    *, case: Case, checked: CheckedFile, by: Actor | None = None, event=None
+    *, case: Case, checked: CheckedFile, by: Actor | None = None, event: CaseEvent | None = None
 ) -> Attachment:
     stem = f"{case.number}-{os.urandom(4).hex()}"
     att = Attachment(

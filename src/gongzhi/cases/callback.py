@@ -21,6 +21,8 @@ from .models import Case, CaseEvent, State
 from .workflow import FINAL_STATES, is_assignee
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from gongzhi.core.types import Actor, AnyUser
     from gongzhi.portal.models import ResidentAccount
 
@@ -56,7 +58,7 @@ def may_call_back(case: Case, user: AnyUser) -> bool:
     return unassigned and case.state in UNASSIGNED and can(user, CASE_DISPATCH, case.owning_grid)
 
 
-def reporter_account(case: Case):
+def reporter_account(case: Case) -> ResidentAccount | None:
     """The resident account a case belongs to (its reporter, or the registry resident's)."""
     from gongzhi.portal.models import ResidentAccount
 
@@ -83,7 +85,7 @@ def _phone(case: Case, account: ResidentAccount) -> str:
 
 
 @transaction.atomic
-def case_callback(*, case: Case, by: Actor, request=None) -> Callback:
+def case_callback(*, case: Case, by: Actor, request: HttpRequest | None = None) -> Callback:
     """Reveal the reporter's number to the case holder, audited, and log the call-back."""
     locked = (
         Case.objects.select_for_update(of=("self",))

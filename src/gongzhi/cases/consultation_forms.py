@@ -18,7 +18,11 @@ from . import consultations as svc
 from .models import Consultation
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
     from gongzhi.grids.models import Grid
+    from gongzhi.org.models import Room
 
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -33,7 +37,7 @@ class _Form(BootstrapMixin, ServiceErrorsMixin, forms.Form):
 
 
 class _UnitChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}({obj.center.name})"
 
 
@@ -78,7 +82,7 @@ class OpenForm(_Form):
             center__in=centers, active=True
         ).order_by("name")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not (data.get("rooms") or data.get("departments") or data.get("staff")):
             raise ValidationError(_("请至少选择一个参加的科室、部门或人员"))
@@ -96,7 +100,7 @@ class RecordForm(_Form):
     )  # fmt: skip
 
 
-def _unit_key(unit) -> str:
+def _unit_key(unit: Room | Department) -> str:
     return f"{'department' if isinstance(unit, Department) else 'room'}:{unit.pk}"
 
 
@@ -117,7 +121,13 @@ class OpinionForm(_Form):
         error_messages={"required": gettext_lazy("请填写意见")},
     )  # fmt: skip
 
-    def __init__(self, *args: Any, consultation: Consultation, units, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        consultation: Consultation,
+        units: Iterable[Room | Department],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.units = {_unit_key(u): u for u in units}
         self.fields["unit"].choices = [("", "---------")] + [
@@ -170,7 +180,7 @@ class TaskForm(_Form):
             (_("人员"), sorted(people, key=lambda kv: kv[1])),
         ]
 
-    def clean_due_date(self):
+    def clean_due_date(self) -> dt.date:
         due = self.cleaned_data["due_date"]
         if due < clock.today():
             raise ValidationError(_("完成期限不能早于今天"))

@@ -28,6 +28,8 @@ from .models import Case, Consultation, ConsultationTask
 from .selectors import case_get_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.db.models import QuerySet
 
     from gongzhi.core.types import AnyUser
@@ -159,7 +161,7 @@ def _detail(
     c: Consultation,
     bound: tuple[str, forms.Form] | None = None,
     status: int = 200,
-):
+) -> HttpResponse:
     me = staff_of(request.user)
     participants = list(c.participants.select_related("staff", "room", "department"))
     organiser = svc.may_organise(request.user, c)
@@ -230,7 +232,14 @@ def consultation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consultations:detail", c.pk)
 
 
-def _step(request: HttpRequest, c: Consultation, name: str, form: forms.Form, write, done: str):
+def _step(
+    request: HttpRequest,
+    c: Consultation,
+    name: str,
+    form: forms.Form,
+    write: Callable[[], object],
+    done: str,
+) -> HttpResponse:
     """Validate, call the service, and either go back to the page or show the errors (400)."""
     if form.is_valid():
         try:

@@ -38,16 +38,24 @@ from .models import (
 from .notify import notify_users
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+
+    from gongzhi.care.models import CareAlert
     from gongzhi.cases.models import Case
     from gongzhi.core.types import Actor, AnyUser
     from gongzhi.grids.models import Grid
-    from gongzhi.org.models import Staff
+    from gongzhi.mediation.models import Dispute
+    from gongzhi.org.models import Department, Room, Staff
 
 
 # --- who may do what -------------------------------------------------------------------------
 
 
-def subject_grid(*, case: Case | None = None, dispute=None, care_alert=None):
+def subject_grid(
+    *, case: Case | None = None, dispute: Dispute | None = None, care_alert: CareAlert | None = None
+) -> Grid:
     """Where the case, dispute (its center) or alert (its resident) sits."""
     if case is not None:
         return case.grid
@@ -56,7 +64,13 @@ def subject_grid(*, case: Case | None = None, dispute=None, care_alert=None):
     return care_alert.plan.resident.grid
 
 
-def may_convene(user: AnyUser, *, case: Case | None = None, dispute=None, care_alert=None) -> bool:
+def may_convene(
+    user: AnyUser,
+    *,
+    case: Case | None = None,
+    dispute: Dispute | None = None,
+    care_alert: CareAlert | None = None,
+) -> bool:
     """The center's staff on anything in their area; a mediator on a high-risk dispute of
     their own center (人民调解 raises the alarm where it sits)."""
     grid = subject_grid(case=case, dispute=dispute, care_alert=care_alert)
@@ -117,8 +131,10 @@ def convening_center(by: Actor, grid: Grid) -> Center | None:
 
 @transaction.atomic
 def consultation_open(
-    *, by: Actor, topic: str, scheduled_at: dt.datetime, case: Case | None = None, dispute=None,
-    care_alert=None, rooms=(), departments=(), staff: Staff=(),
+    *, by: Actor, topic: str, scheduled_at: dt.datetime, case: Case | None = None,
+    dispute: Dispute | None = None, care_alert: CareAlert | None = None,
+    rooms: Iterable[Room] = (), departments: Iterable[Department] = (),
+    staff: Iterable[Staff] = (),
 ) -> Consultation:  # fmt: skip
     """Convene on exactly one of a case, a dispute or an alert. The chosen rooms and
     departments are invited as units; everyone working in them who can sign in, and the staff
@@ -160,7 +176,13 @@ def consultation_open(
     return c
 
 
-def _invite(c: Consultation, *, rooms, departments, staff: Staff) -> list[ConsultationParticipant]:
+def _invite(
+    c: Consultation,
+    *,
+    rooms: Iterable[Room],
+    departments: Iterable[Department],
+    staff: Iterable[Staff],
+) -> list[ConsultationParticipant]:
     # One row per person: someone in both a chosen room and department is invited once.
     # Officers without a login take part through their department (its opinion is recorded
     # for it), so only people who can sign in and confirm get a personal invitation.
@@ -180,7 +202,7 @@ def _invite(c: Consultation, *, rooms, departments, staff: Staff) -> list[Consul
     return list(rows.values())
 
 
-def _can_sign_in(staff_qs) -> QuerySet[Staff]:
+def _can_sign_in(staff_qs: QuerySet[Staff]) -> QuerySet[Staff]:
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
     return (
@@ -199,7 +221,9 @@ def _event(c: Consultation, by: Actor, action: str, comment: str, **data: Any) -
         )  # fmt: skip
 
 
-def _notify(c: Consultation, users, *, kind: str, title: str, body: str = "") -> None:
+def _notify(
+    c: Consultation, users: Iterable[User], *, kind: str, title: str, body: str = ""
+) -> None:
     link = "" if c.case_id else reverse("consultations:detail", args=[c.pk])
     notify_users(users, case=c.case, kind=kind, title=title, body=body, link=link)
 
@@ -268,7 +292,9 @@ def consultation_opinion_record(
 
 
 @transaction.atomic
-def consultation_record(*, consultation: Consultation, by: Actor, minutes: str, decision: str):
+def consultation_record(
+    *, consultation: Consultation, by: Actor, minutes: str, decision: str
+) -> Consultation:
     """Minutes and decision. The decision goes back where the consultation came from: the
     case's timeline, and a notice to the participants and the dispute's mediators."""
     _require_organise(by, consultation)

@@ -31,6 +31,11 @@ from .models import Case, CaseEvent, DailyCounter, Notification
 from .notify import supervisor_sql
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Field, Model
+
     from gongzhi.grids.models import Grid
 
 
@@ -38,12 +43,12 @@ NEW_CASE_KIND = "new_case"
 NEW_CASE_TITLE = "新事件待受理:"  # + the number (stored text, as notify_users writes it)
 
 
-def _q(conn, model, fields) -> tuple[str, str]:
+def _q(conn: BaseDatabaseWrapper, model: type[Model], fields: Sequence[Field]) -> tuple[str, str]:
     qn = conn.ops.quote_name
     return qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
 
 
-def _marks(conn, fields) -> str:
+def _marks(conn: BaseDatabaseWrapper, fields: Sequence[Field]) -> str:
     """Placeholders; on PostgreSQL typed, since INSERT … SELECT does not type bare parameters."""
     if conn.vendor != "postgresql":
         return ", ".join(["%s"] * len(fields))

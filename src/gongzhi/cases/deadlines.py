@@ -85,7 +85,7 @@ def shift_phase_deadlines(case: Case, delta: dt.timedelta) -> None:
 # --- the escalation ladder: grid 5 → 4 → … → 1 → community/township center → district center
 
 
-def next_owner(case: Case):
+def next_owner(case: Case) -> tuple[int, Grid] | None:
     """(level, grid) one rung up, or None at the top."""
     level, grid = case.owning_level, case.owning_grid
     if level >= OwningLevel.VILLAGE:
@@ -97,7 +97,7 @@ def next_owner(case: Case):
     return None
 
 
-def initial_owner(grid: Grid):
+def initial_owner(grid: Grid) -> tuple[int, Grid]:
     if grid.level >= OwningLevel.TOWNSHIP_GRID:
         return grid.level, grid
     return OwningLevel.DISTRICT_CENTER, grid

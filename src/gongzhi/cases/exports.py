@@ -22,6 +22,11 @@ from .models import Case, OwningLevel, Rating
 from .selectors import INBOX_LABELS, case_page_queryset
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.http import HttpRequest
+    from openpyxl import Workbook
+
     from gongzhi.core.types import Actor
 
 
@@ -34,7 +39,7 @@ HEADERS = [
 CHUNK = 2000
 
 
-def _local(value):
+def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
@@ -52,7 +57,9 @@ def _rows(qs: QuerySet[Case]) -> Iterator[list]:
         ]  # fmt: skip
 
 
-def case_export_workbook(*, by: Actor, qs: QuerySet[Case], tab: str, request=None):
+def case_export_workbook(
+    *, by: Actor, qs: QuerySet[Case], tab: str, request: HttpRequest | None = None
+) -> tuple[Workbook, str]:
     """A write-only workbook of `qs` (already restricted to `by`), plus its audit row."""
     if not can(by, EXPORT):
         raise PermissionDenied(gettext("您无权导出事件"))

@@ -74,7 +74,7 @@ class CaseFilterForm(GridFilterForm):
         code = self.cleaned_data.get("category")
         return Category.objects.filter(code=code).first() if code else None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(_("开始日期不能晚于结束日期"))
@@ -158,7 +158,7 @@ class CaseCreateForm(BaseForm):
             raise ValidationError(_("网格不存在或不在您的管辖范围内"))
         return grid
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         code = (data.get("grid_code") or "").strip()
         if code and not data.get("grid"):

@@ -28,6 +28,8 @@ from .kpis.forms import KpiPeriodForm
 from .selectors import rated_not_counted
 
 if TYPE_CHECKING:
+    from gongzhi.cases.kpis.compute import KpiSet
+    from gongzhi.cases.kpis.periods import Period
     from gongzhi.core.types import AnyUser
 
 
@@ -38,7 +40,9 @@ def _grid_or_404(user: AnyUser, pk: int) -> Grid:
     return grid
 
 
-def _figures(request: HttpRequest, grid: Grid):
+def _figures(
+    request: HttpRequest, grid: Grid
+) -> tuple[KpiPeriodForm, Period, KpiSet, list[tuple[Grid, KpiSet]]]:
     """(form, period, grid KPIs, [(child, KPIs)]) over the user's own restricted cases."""
     form = KpiPeriodForm(request.GET or None)
     period = form.resolved_period()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,8 +17,13 @@ from .forms import CaseMapFilterForm
 from .models import State
 from .selectors import MAP_LIMIT, case_filter, case_list_for, case_map_points, case_state_filter
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _filtered(request: HttpRequest):
+    from gongzhi.cases.models import Case
+
+
+def _filtered(request: HttpRequest) -> tuple[CaseMapFilterForm, QuerySet[Case]]:
     """(form, restricted + filtered queryset); open cases when nothing is asked for."""
     params = request.GET.copy()
     if not params:

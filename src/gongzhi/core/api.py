@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
@@ -33,7 +33,8 @@ from gongzhi.core.outage import is_outage, outage_message, retry_after
 from gongzhi.core.roles import CHANGE
 
 if TYPE_CHECKING:
-    from django.db.models import Choices, QuerySet
+    from django.db.models import QuerySet
+    from rest_framework.request import Request
     from rest_framework.serializers import Serializer
     from rest_framework.views import APIView
 
@@ -86,7 +87,7 @@ class ChangeCapability(BasePermission):
 
     message = gettext_lazy("您没有修改权限")
 
-    def has_permission(self, request: HttpRequest, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         action = getattr(view, "action", None)
         if request.method in SAFE_METHODS or action in getattr(view, "read_actions", ()):
             return True
@@ -126,7 +127,17 @@ class ScopedViewSetMixin:
         return self.get_serializer(obj).data
 
 
-def text_param(request: HttpRequest, name: str, *, max_length: int = 100) -> str:
+class ChoiceSet(Protocol):
+    """A Choices class, or anything else with its `values` and `choices`."""
+
+    @property
+    def values(self) -> list[Any]: ...
+
+    @property
+    def choices(self) -> list[tuple[Any, Any]]: ...
+
+
+def text_param(request: Request, name: str, *, max_length: int = 100) -> str:
     value = request.query_params.get(name, "").strip()
     if "\x00" in value:
         raise exceptions.ValidationError({name: [_("参数包含非法字符")]})
@@ -135,7 +146,7 @@ def text_param(request: HttpRequest, name: str, *, max_length: int = 100) -> str
     return value
 
 
-def id_param(request: HttpRequest, name: str) -> int | None:
+def id_param(request: Request, name: str) -> int | None:
     value = text_param(request, name)
     if not value:
         return None
@@ -144,7 +155,7 @@ def id_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def choice_param(request: HttpRequest, name: str, choices: type[Choices]) -> str:
+def choice_param(request: Request, name: str, choices: ChoiceSet) -> str:
     value = text_param(request, name)
     if value and value not in choices.values:
         allowed = "、".join(f"{v}({label})" for v, label in choices.choices)

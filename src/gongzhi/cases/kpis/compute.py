@@ -38,7 +38,7 @@ from .periods import Period
 
 if TYPE_CHECKING:
     from gongzhi.grids.models import Grid
-    from gongzhi.org.models import Department
+    from gongzhi.org.models import Department, Room
 
 
 # Cases that are not a demand the platform took on: rejected at the door, or duplicates.
@@ -160,7 +160,7 @@ def close_due_q(start: dt.datetime, end: dt.datetime, now: dt.datetime | None) -
     return (deadline & not_early) | (rated & early)
 
 
-def close_count_at():
+def close_count_at() -> F | Least:
     """The moment the closure side counts, as an SQL expression (see close_due_q)."""
     if rated_rule() == "deadline":
         return F("handle_red_at")
@@ -236,7 +236,7 @@ def _base(qs: QuerySet[Case] | None, period: Period, now: dt.datetime) -> QueryS
     return qs.exclude(state__in=EXCLUDED_STATES).filter(touched)
 
 
-def _as_duration(value) -> dt.timedelta | None:
+def _as_duration(value: dt.timedelta | float | None) -> dt.timedelta | None:
     if value is None or isinstance(value, dt.timedelta):
         return value
     return dt.timedelta(microseconds=int(value))  # SQLite may hand back microseconds
@@ -269,11 +269,13 @@ def kpiset_empty() -> KpiSet:
     return kpiset_from_row({})
 
 
-def _with_score(kpis: KpiSet, weights) -> KpiSet:
+def _with_score(kpis: KpiSet, weights: dict[str, float] | None) -> KpiSet:
     return replace(kpis, score=kpi_score(kpis, weights))
 
 
-def scope_filter(*, grid: Grid | None = None, room=None, department: Department | None = None) -> Q:
+def scope_filter(
+    *, grid: Grid | None = None, room: Room | None = None, department: Department | None = None
+) -> Q:
     """A grid subtree (the case's location), and/or the room or department handling it."""
     q = Q()
     if grid is not None:
@@ -286,7 +288,7 @@ def scope_filter(*, grid: Grid | None = None, room=None, department: Department 
 
 
 def kpi_row_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room=None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
     department: Department | None=None, now: dt.datetime,
 ) -> dict:  # fmt: skip
     """The raw counters of one scope, read from the cases (one query)."""
@@ -313,7 +315,7 @@ def kpi_rows_grouped_live(
 
 
 def kpis_compute_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room=None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
     department: Department | None=None, now: dt.datetime | None = None,
 ) -> KpiSet:  # fmt: skip
     """The KPIs of one scope computed from the cases: the oracle of the daily aggregates, and

@@ -18,6 +18,11 @@ from .compute import RATE_LABELS, KpiSet
 from .periods import Period
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.http import HttpRequest
+    from openpyxl import Workbook
+
     from gongzhi.core.types import Actor
     from gongzhi.grids.models import Grid
 
@@ -43,8 +48,14 @@ def kpi_row(grid: Grid, kpis: KpiSet) -> list:
 
 
 def kpi_export_workbook(
-    *, by: Actor, grid: Grid, kpis: KpiSet, children, period: Period, request=None
-):
+    *,
+    by: Actor,
+    grid: Grid,
+    kpis: KpiSet,
+    children: Iterable[tuple[Grid, KpiSet]],
+    period: Period,
+    request: HttpRequest | None = None,
+) -> tuple[Workbook, str]:
     """`children` is [(child grid, KpiSet)]. Returns (workbook, filename)."""
     if not can(by, EXPORT):
         raise PermissionDenied(_("您无权导出考核指标"))

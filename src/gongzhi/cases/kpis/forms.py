@@ -33,7 +33,7 @@ class KpiPeriodForm(forms.Form):
         for name in ("start", "end"):
             self.fields[name].error_messages["invalid"] = gettext("请输入有效的日期,如 2030-03-01")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         kind = data.get("period") or "month"
         data["period"] = kind

@@ -79,7 +79,13 @@ def period_custom(first_day: dt.date, last_day: dt.date) -> Period:
     return Period("custom", first_day, last_day)
 
 
-def period_for(kind: str, *, today: dt.date | None = None, first_day=None, last_day=None) -> Period:
+def period_for(
+    kind: str,
+    *,
+    today: dt.date | None = None,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+) -> Period:
     """The named period around `today` (local date; defaults to the clock's today)."""
     today = today or clock.now().astimezone(LOCAL).date()
     if kind == "last_month":

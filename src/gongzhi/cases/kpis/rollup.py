@@ -38,13 +38,14 @@ from .daily import COUNTER_NAMES, ONE_DAY, local_day
 from .periods import Period
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import datetime
 
     from django.db.models import QuerySet
 
     from gongzhi.core.types import AnyUser
     from gongzhi.grids.models import Grid
-    from gongzhi.org.models import Department
+    from gongzhi.org.models import Department, Room
 
 
 _SUMS = {name: Sum(name) for name in COUNTER_NAMES}
@@ -64,7 +65,7 @@ def _split(period: Period, now: dt.datetime) -> tuple[tuple | None, Period | Non
     return sealed, rest
 
 
-def _merge(rows) -> dict:
+def _merge(rows: Iterable[dict[str, Any]]) -> dict:
     out: dict = {}
     for row in rows:
         for name, value in row.items():
@@ -130,7 +131,7 @@ def _aggregated(user: AnyUser, grid: Grid, *others: Any) -> bool:
 
 
 def kpis_compute(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room=None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
     department: Department | None=None, now: dt.datetime | None = None, user: AnyUser | None=None,
 ) -> KpiSet:  # fmt: skip
     """The KPIs of one scope. `user` restricts to the user's subtree; `qs` (a caller's own
@@ -174,7 +175,7 @@ def kpis_per_child(
 
 def kpis_per_level(
     *,
-    root,
+    root: Grid | None,
     level: int,
     period: Period,
     qs: QuerySet | None = None,
@@ -227,7 +228,7 @@ def _live_days(rest: Period | None, grid: Grid, now: dt.datetime) -> dict[dt.dat
     return {day: _merge(rows) for day, rows in parts.items()}
 
 
-def _sealed_rows(sealed: tuple | None, grid: Grid):
+def _sealed_rows(sealed: tuple, grid: Grid | None) -> QuerySet[KpiDay]:
     days = KpiDay.objects.filter(day__gte=sealed[0], day__lte=sealed[1])
     return days.filter(depth=1) if grid is None else days.filter(depth=grid.depth, path=grid.path)
 

@@ -29,18 +29,18 @@ class Command(BaseCommand):
         show = sub.add_parser("list", help="列出一年的节假日")
         show.add_argument("--year", type=int)
 
-    def handle(self, *args: Any, action, **opts: Any):
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         try:
             getattr(self, f"_{action}")(**opts)
         except ValidationError as exc:
             raise CommandError(";".join(exc.messages)) from None
 
-    def _sync(self, year=None, **opts: Any) -> None:
+    def _sync(self, year: int | None = None, **opts: Any) -> None:
         year = year or clock.now().year + 1
         count = holidays_sync(year=year)
         self.stdout.write(self.style.SUCCESS(f"{year}: {count} 天"))
 
-    def _import(self, file, **opts: Any):
+    def _import(self, file: str, **opts: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         if missing:
             self.stdout.write(self.style.WARNING(f"{missing} 年尚无节假日数据"))
 
-    def _list(self, year=None, **opts: Any) -> None:
+    def _list(self, year: int | None = None, **opts: Any) -> None:
         year = year or clock.now().year
         for day in Holiday.objects.filter(date__year=year):
             self.stdout.write(f"{day.date} {'上班' if day.is_workday else '休息'} {day.name}")
