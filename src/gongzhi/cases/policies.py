@@ -61,7 +61,9 @@ def _policy_changed(**_kwargs: Any) -> None:
     policy_cache_clear()
 
 
-def policy_for(*, category: Category, urgency: str, level: int, phase: str, at: dt.datetime):
+def policy_for(
+    *, category: Category, urgency: str, level: int, phase: str, at: dt.datetime
+) -> TimeLimitPolicy:
     """The most specific row of the newest policy version in force at `at`."""
     live = [p for p in _rows() if p.effective_from <= at]
     if not live:

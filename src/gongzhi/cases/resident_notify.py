@@ -29,7 +29,11 @@ from gongzhi.core.paths import ancestor_paths
 from .models import Case, CaseEvent, Notification, OutboundMessage
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
     from gongzhi.grids.models import Grid
+    from gongzhi.portal.models import ResidentAccount
 
 
 MAX_ACCOUNTS = 3  # a registry resident rarely has more than one account; bound the fan-out
@@ -81,7 +85,7 @@ def _assignee_name(case: Case) -> str:
     return _("网格员")
 
 
-def _local(value) -> str:
+def _local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
 
 
@@ -147,7 +151,9 @@ def case_reporter_notify(case: Case, events: Sequence[CaseEvent]) -> int:
     return len(inbox) + len(outbound)
 
 
-def _messages(case: Case, wanted, accounts) -> tuple[list, list]:
+def _messages(
+    case: Case, wanted: Iterable[tuple[CaseEvent, str]], accounts: Iterable[ResidentAccount]
+) -> tuple[list, list]:
     inbox, outbound = [], []
     for account in accounts:
         for event, template in wanted:
@@ -167,7 +173,9 @@ def _messages(case: Case, wanted, accounts) -> tuple[list, list]:
     return inbox, outbound
 
 
-def _outbound(channel: str, to: str, template: str, params: dict, at) -> OutboundMessage:
+def _outbound(
+    channel: str, to: str, template: str, params: dict, at: dt.datetime
+) -> OutboundMessage:
     return OutboundMessage(channel=channel, to=to, template=template, params=params, created_at=at)
 
 

@@ -48,6 +48,7 @@ from .workflow import ACTIONS, LABELS, TransitionError
 
 if TYPE_CHECKING:
     from gongzhi.core.types import AnyUser
+    from gongzhi.people.models import Resident
 
 
 PAGE_SIZE = 50
@@ -180,7 +181,7 @@ def _extra_questions(form: CaseCreateForm) -> list:
     return out
 
 
-def _chosen_resident(request: HttpRequest, form: forms.Form):
+def _chosen_resident(request: HttpRequest, form: forms.Form) -> Resident | None:
     value = form.data.get("reporter_resident") if form.is_bound else None
     if not value or not str(value).isdigit() or len(str(value)) > 18:
         return None
@@ -255,7 +256,7 @@ def _deadlines(case: Case) -> list[dict]:
 
 def _detail(
     request: HttpRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
-):
+) -> HttpResponse:
     user = request.user
     forms_ = []
     for action in allowed_actions(case, user):

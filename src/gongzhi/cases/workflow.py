@@ -23,6 +23,10 @@ from gongzhi.core.roles import CASE_DISPATCH, CASE_SELF_HANDLE, CASE_SUPERVISE
 from .models import State
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django_stubs_ext import StrOrPromise
+
     from gongzhi.cases.models import Case
     from gongzhi.core.types import AnyUser
 
@@ -55,7 +59,7 @@ class TransitionError(Exception):
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str  # lazy: translated when shown
+    label: StrOrPromise  # lazy: translated when shown
     sources: frozenset[str]
     target: str
     capability: str | None = None
@@ -64,7 +68,9 @@ class Transition:
     reporter: bool = False
 
 
-def _t(action, label, sources, target, **who: Any) -> Transition:
+def _t(
+    action: str, label: StrOrPromise, sources: Iterable[str], target: str, **who: Any
+) -> Transition:
     return Transition(action, label, frozenset(sources), target, **who)
 
 

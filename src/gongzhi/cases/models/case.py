@@ -250,7 +250,7 @@ class CaseEvent(models.Model):
             raise ValueError("case events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("case events are append-only")
 
 

@@ -41,7 +41,7 @@ class Category(models.Model):
         validate_extra_fields(self.extra_fields)
 
 
-def validate_extra_fields(fields) -> None:
+def validate_extra_fields(fields: object) -> None:
     if not isinstance(fields, list):
         raise ValidationError({"extra_fields": gettext("附加问题应为列表")})
     codes = set()
