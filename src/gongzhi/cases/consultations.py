@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.contrib.auth.models import User
+    from django.db.models import Manager
 
     from gongzhi.care.models import CareAlert
     from gongzhi.cases.models import Case
@@ -61,6 +62,7 @@ def subject_grid(
         return case.grid
     if dispute is not None:
         return dispute.center.grid
+    assert care_alert is not None  # callers pass exactly one subject
     return care_alert.plan.resident.grid
 
 
@@ -98,9 +100,9 @@ def speaks_for(user: AnyUser, consultation: Consultation) -> list[Department | R
     if staff is None or not staff.active:
         return []
     units: list[Department | Room] = []
-    if staff.department_id and consultation.departments.filter(pk=staff.department_id).exists():
+    if staff.department and consultation.departments.filter(pk=staff.department.pk).exists():
         units.append(staff.department)
-    if staff.room_id and consultation.rooms.filter(pk=staff.room_id).exists():
+    if staff.room and consultation.rooms.filter(pk=staff.room.pk).exists():
         units.append(staff.room)
     return units
 
@@ -121,7 +123,7 @@ def centers_on_path(grid: Grid) -> QuerySet[Center]:
 def convening_center(by: Actor, grid: Grid) -> Center | None:
     """The organiser's own center when its area holds the subject, else the nearest above it."""
     staff = staff_of(by)
-    if staff is not None and staff.center_id and grid.path.startswith(staff.center.grid.path):
+    if staff is not None and staff.center and grid.path.startswith(staff.center.grid.path):
         return staff.center
     return centers_on_path(grid).order_by("-grid__depth").first()
 
@@ -142,7 +144,7 @@ def consultation_open(
     subject = {"case": case, "dispute": dispute, "care_alert": care_alert}
     if sum(v is not None for v in subject.values()) != 1:
         raise ValidationError(_("会诊研判须针对一个事件、一起矛盾纠纷或一条预警"))
-    if not may_convene(by, **subject):
+    if not may_convene(by, case=case, dispute=dispute, care_alert=care_alert):
         raise PermissionDenied(_("您无权就此组织会诊研判"))
     topic = clean_text(topic, field="topic", label=_("议题"), max_length=200)
     if not isinstance(scheduled_at, dt.datetime):
@@ -150,9 +152,10 @@ def consultation_open(
     rooms, departments, staff = list(rooms), list(departments), list(staff)
     if not rooms and not departments and not staff:
         raise ValidationError({"participants": _("请至少选择一个参加的科室、部门或人员")})
-    grid = subject_grid(**subject)
+    grid = subject_grid(case=case, dispute=dispute, care_alert=care_alert)
     centers = set(centers_on_path(grid).values_list("pk", flat=True))
-    if any(u.center_id not in centers for u in [*rooms, *departments]) or any(
+    units: list[Room | Department] = [*rooms, *departments]
+    if any(u.center_id not in centers for u in units) or any(
         s.center_id not in centers or not s.active for s in staff
     ):
         raise ValidationError({"participants": _("只能邀请本辖区综治中心的科室、入驻部门和人员")})
@@ -202,7 +205,7 @@ def _invite(
     return list(rows.values())
 
 
-def _can_sign_in(staff_qs: QuerySet[Staff]) -> QuerySet[Staff]:
+def _can_sign_in(staff_qs: QuerySet[Staff] | Manager[Staff]) -> QuerySet[Staff]:
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
     return (
@@ -214,7 +217,7 @@ def _can_sign_in(staff_qs: QuerySet[Staff]) -> QuerySet[Staff]:
 
 def _event(c: Consultation, by: Actor, action: str, comment: str, **data: Any) -> None:
     """A line on the case's timeline (disputes and alerts show their consultations instead)."""
-    if c.case_id:
+    if c.case is not None:
         CaseEvent.objects.create(
             case=c.case, actor=by, action=action, comment=comment,
             data={"consultation": c.pk, **data},
@@ -222,7 +225,7 @@ def _event(c: Consultation, by: Actor, action: str, comment: str, **data: Any) -
 
 
 def _notify(
-    c: Consultation, users: Iterable[User], *, kind: str, title: str, body: str = ""
+    c: Consultation, users: Iterable[User | int], *, kind: str, title: str, body: str = ""
 ) -> None:
     link = "" if c.case_id else reverse("consultations:detail", args=[c.pk])
     notify_users(users, case=c.case, kind=kind, title=title, body=body, link=link)
@@ -233,7 +236,8 @@ def consultation_respond(
     *, participant: ConsultationParticipant, by: Actor, confirm: bool
 ) -> ConsultationParticipant:
     """The invited person confirms or declines; a decline tells the organiser."""
-    if staff_of(by) is None or staff_of(by).pk != participant.staff_id:
+    me = staff_of(by)
+    if me is None or me.pk != participant.staff_id:
         raise PermissionDenied(_("只有受邀人本人可以确认是否参加"))
     status = ConsultationParticipant.Status
     participant.status = status.CONFIRMED if confirm else status.DECLINED
@@ -264,7 +268,8 @@ def consultation_opinion_record(
     organiser (who then names who spoke). A unit may revise its opinion until the decision."""
     if (department is None) == (room is None):
         raise ValidationError({"unit": _("请选择发表意见的部门或科室")})
-    unit = department or room
+    unit: Department | Room | None = department or room
+    assert unit is not None  # exactly one was given (checked above)
     invited = consultation.departments if department is not None else consultation.rooms
     if not invited.filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("该部门或科室未受邀参加本次会诊研判")})
@@ -279,6 +284,7 @@ def consultation_opinion_record(
         if not own:
             raise ValidationError({"speaker": _("代为记录时请填写发表意见人")})
         me = staff_of(by)
+        assert me is not None  # `own`: the user speaks for an invited unit
         speaker = f"{me.name}({me.title})" if me.title else me.name
         speaker = speaker[:50]
     c = _locked_open(consultation)
@@ -310,9 +316,13 @@ def consultation_record(
         c.minutes, c.decision, c.decided_at,
     )  # fmt: skip
     _event(c, by, "consultation_decide", decision)
-    users = [p.staff.user_id for p in c.participants.select_related("staff")]
-    if c.dispute_id:
-        users += [m.staff.user_id for m in c.dispute.mediators.filter(staff__isnull=False)]
+    users: list[int] = [p.staff.user_id for p in c.participants.select_related("staff")]
+    if c.dispute is not None:
+        users += [
+            m.staff.user_id
+            for m in c.dispute.mediators.filter(staff__isnull=False)
+            if m.staff is not None
+        ]
     users = [u for u in users if u != getattr(by, "pk", None)]
     _notify(c, users, kind="consultation_decided", title=f"会诊研判结论:{c.topic}", body=decision)
     return consultation
@@ -349,6 +359,7 @@ def consultation_task_add(
             raise ValidationError({"assignee": _("承办部门须是受邀参加的部门")})
         users = [s.user for s in _can_sign_in(department.staff)]
     else:
+        assert assignee is not None  # exactly one was given (checked above)
         allowed = task_assignees(consultation).filter(pk=assignee.pk).exists()
         if not allowed and not consultation_list_for(assignee.user).filter(pk=consultation.pk):
             raise ValidationError({"assignee": _("承办人须是参加人员或能办理该事项的工作人员")})

@@ -57,7 +57,7 @@ def _existing(key: str) -> Case | None:
     return Case.objects.filter(idempotency_key=key).first()
 
 
-def case_create(*, by: Actor, idempotency_key: str | None = None, **fields: Any) -> Case:
+def case_create(*, by: Actor | None, idempotency_key: str | None = None, **fields: Any) -> Case:
     """Report a case. A replay with the same idempotency key returns the first case."""
     key = (idempotency_key or "").strip()[:100] or None
     try:

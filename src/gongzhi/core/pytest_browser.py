@@ -119,7 +119,8 @@ def _restore_serialized_handle(_serialized_db: dict[str, str]) -> None:
     from django.db import connections
 
     for alias, data in _serialized_db.items():
-        connections[alias]._test_serialized_contents = data
+        # Django's private attribute (BaseDatabaseCreation.serialize_db_to_string's result).
+        connections[alias]._test_serialized_contents = data  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
@@ -154,7 +155,7 @@ def browser(_serialized_db: dict[str, str]) -> Iterator[Browser]:
 def new_phone_context(browser: Browser, **overrides: Any) -> BrowserContext:
     """A phone-sized context; pass Playwright options to override (e.g. service_workers="block",
     which page.route() interception needs once a service worker controls the page)."""
-    options = {
+    options: dict[str, Any] = {
         "viewport": PHONE_VIEWPORT, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
         "has_touch": True,
     }  # fmt: skip

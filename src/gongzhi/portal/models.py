@@ -6,6 +6,8 @@ workflow's reporter rule work unchanged), but they never sign in through Django 
 portal keeps its own session key (see portal.auth), so a resident session opens no staff page.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,15 @@ class ResidentAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_account"
     )
     phone = EncryptedPhone(_("手机号"), blank=False, index="unique")  # phone_enc/_hash/_masked
+
+    if TYPE_CHECKING:  # added by EncryptedPhone
+        phone_enc: str
+        phone_hash: str
+        phone_masked: str
+        masked_phone: str
+
+        def set_phone(self, phone: str) -> None: ...
+
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -200,6 +211,15 @@ class HotlineCall(models.Model):
     )
     line = models.CharField(_("呼入热线"), max_length=20, blank=True)
     caller = EncryptedPhone(_("来电号码"), blank=False)  # caller_enc, caller_hash, caller_masked
+
+    if TYPE_CHECKING:  # added by EncryptedPhone
+        caller_enc: str
+        caller_hash: str
+        caller_masked: str
+        masked_caller: str
+
+        def set_caller(self, caller: str) -> None: ...
+
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )

@@ -96,6 +96,7 @@ def staff_groups(user: AnyUser) -> list[str]:
     staff = staff_of(user)
     if role_of(user) is None:
         return []
+    assert user.pk is not None  # a role means a signed-in account
     groups = [user_group(user.pk)]
     if staff is not None:
         grid_ids = staff.grid_assignments.values_list("grid_id", flat=True)
@@ -151,7 +152,7 @@ def call_targets(unit: Grid) -> list[str]:
 
 
 def _staff_phones(unit: Grid) -> list[str]:
-    phones = []
+    phones: list[str] = []
     if worker_grid := _worker_grid(unit):
         phones += (
             Staff.objects.filter(grid_assignments__grid=worker_grid, active=True)
@@ -181,7 +182,7 @@ def _unit_label(unit: Grid) -> str:
     return " ".join(names)
 
 
-def _emergency_category() -> Category:
+def _emergency_category() -> Category | None:
     return (
         Category.objects.filter(parent=None, name="突发事件", active=True).first()
         or Category.objects.filter(parent=None, active=True).order_by("-code").first()
@@ -213,6 +214,7 @@ def onekey_call_create(
                 % {"minutes": minutes}
             )
         unit = account.unit
+        assert unit is not None  # checked above (unit_id)
         label = _unit_label(unit)
         case = case_create(
             by=None, title=f"一键呼叫:{label}"[:200],
@@ -367,7 +369,7 @@ def _log(session: LiveSession, kind: str, data: dict) -> LiveEvent:
 
 def _is_host(session: LiveSession, user: AnyUser) -> bool:
     return role_of(user) is not None and (
-        session.hosts.filter(pk=user.pk).exists() or district_wide(user)
+        (user.pk is not None and session.hosts.filter(pk=user.pk).exists()) or district_wide(user)
     )
 
 
@@ -454,7 +456,7 @@ def live_question_to_case(*, question: LiveQuestion, by: Actor) -> LiveQuestion:
     if question.case_id:
         return question
     account = question.account
-    if account is None or account.unit_id is None:
+    if account is None or account.unit is None:
         raise ValidationError(_("提问居民未绑定住址单元,无法确定事件网格"))
     if not grid_in_scope(by, account.unit):
         raise PermissionDenied(_("该居民不在您的管辖范围内,不能转为事件"))
