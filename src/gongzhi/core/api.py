@@ -34,6 +34,7 @@ from gongzhi.core.roles import CHANGE
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.http import HttpResponse
     from rest_framework.request import Request
     from rest_framework.serializers import Serializer
     from rest_framework.views import APIView
@@ -56,7 +57,7 @@ _ID = re.compile(r"[0-9]{1,18}")  # 18 digits always fit a 64-bit primary key
 ID_REGEX = r"[0-9]{1,18}"  # for router lookups: longer numbers are a plain 404
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
     if is_outage(exc):
         # The database or Redis is down: the client should retry, not fix its input.
         logger.warning("outage answered 503: %r", exc)
@@ -82,6 +83,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+if TYPE_CHECKING:
+    from rest_framework.viewsets import GenericViewSet as _ViewSetBase
+else:
+    _ViewSetBase = object
+
+
 class ChangeCapability(BasePermission):
     """Writes need the CHANGE capability: a read-only role gets 403, not an empty 404."""
 
@@ -94,7 +101,7 @@ class ChangeCapability(BasePermission):
         return can(request.user, CHANGE)
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(_ViewSetBase):
     """Subclasses implement `scoped_queryset(user, action)` through Model.objects.restrict."""
 
     permission_classes = [IsAuthenticated, ChangeCapability]

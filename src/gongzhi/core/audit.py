@@ -8,16 +8,16 @@ from django.http import HttpRequest
 from gongzhi.core.models import AuditLog
 
 if TYPE_CHECKING:
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import Actor
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def audit_record(
     *,
-    actor: AnyUser | None,
+    actor: Actor,
     action: str,
     target: models.Model | type[models.Model],
     fields: str = "",

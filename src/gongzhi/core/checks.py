@@ -175,7 +175,7 @@ ASSETS_STAMP = "package-lock.sha256"  # written last by tools/build_assets.py
 
 
 @register()
-def front_end_assets(app_configs: Sequence[AppConfig], **kwargs: Any) -> list[Error]:
+def front_end_assets(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     """Bootstrap and htmx come from npm at build time; without them every page is bare."""
     assets = settings.BASE_DIR / "assets"
     if (assets / ASSETS_STAMP).is_file():

@@ -25,10 +25,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django.forms import BaseForm as _FormBase
     from django.http import HttpRequest
+else:
+    _FormBase = object
 
 
-class BootstrapMixin:
+class BootstrapMixin(_FormBase):
     """Bootstrap 5 classes on every widget, so templates can render fields plainly."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -48,7 +51,7 @@ class BootstrapMixin:
             widget.attrs["class"] = css
 
 
-class ServiceErrorsMixin:
+class ServiceErrorsMixin(_FormBase):
     """Show a service's ValidationError next to the fields it names."""
 
     def add_service_errors(self, exc: ValidationError) -> None:
@@ -105,8 +108,8 @@ class service_errors:  # noqa: N801 - used like contextlib.suppress
         self.error = exc
         if self.request is not None:
             messages.error(self.request, refusal_text(exc, self.sep))
-        elif isinstance(exc, ValidationError):
+        elif isinstance(self.form, ServiceErrorsMixin) and isinstance(exc, ValidationError):
             self.form.add_service_errors(exc)
-        else:
+        elif self.form is not None:
             self.form.add_error(None, refusal_text(exc))
         return True

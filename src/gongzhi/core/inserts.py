@@ -68,8 +68,8 @@ def _statement(model: type[Model], n: int, alias: str) -> tuple[list, str]:
     fields = insert_fields(model)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES {', '.join([row] * n)} RETURNING {qn(opts.pk.column)}"
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * n)} RETURNING {qn(str(opts.pk.column))}"
     )
     return fields, sql
 

@@ -21,6 +21,7 @@ class JobProgress:
     its counters (done of total) in `progress_fields`."""
 
     progress_fields = ("done", "total")
+    status: str  # the job model's column
 
     @property
     def finished(self) -> bool:

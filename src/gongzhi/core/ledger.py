@@ -22,8 +22,6 @@ from gongzhi.core.roles import EXPORT
 from gongzhi.core.xlsx import new_streaming_workbook, workbook_response, write_sheet
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 
     from gongzhi.core.types import Actor, AnyUser
@@ -34,7 +32,7 @@ def require_export(by: Actor) -> None:
         raise PermissionDenied(_("您没有导出权限"))
 
 
-def export_url(user: AnyUser, name: str, params: QueryDict | Mapping[str, str]) -> str:
+def export_url(user: AnyUser, name: str, params: QueryDict) -> str:
     """The export link for a filtered list page ("" when the user may not export)."""
     if not can(user, EXPORT):
         return ""

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -67,9 +68,9 @@ def _clean_querydict(qd: QueryDict) -> QueryDict | None:
     changed = False
     out = QueryDict(mutable=True, encoding=qd.encoding)
     for key, values in qd.lists():
-        new_key = _named("", lambda k=key: clean_input(k))
+        new_key = _named("", partial(clean_input, key))
         new_values = [
-            _named(new_key, lambda v=v: clean_input(v)) if isinstance(v, str) else v for v in values
+            _named(new_key, partial(clean_input, v)) if isinstance(v, str) else v for v in values
         ]
         changed = changed or new_key != key or new_values != values
         out.setlist(new_key, new_values)
@@ -86,7 +87,7 @@ def _clean_json(value: Any) -> Any:
         return [_clean_json(v) for v in value]
     if isinstance(value, dict):
         return {
-            _named("", lambda k=k: clean_input(k)): _named(k, lambda v=v: _clean_json(v))
+            _named("", partial(clean_input, k)): _named(k, partial(_clean_json, v))
             for k, v in value.items()
         }
     return value
@@ -112,12 +113,12 @@ class CleanInputMiddleware:
             # A NUL in the path would reach look-ups by number or code (PostgreSQL refuses it).
             raise NulCharacter(nul_message())
         if (cleaned := _clean_querydict(request.GET)) is not None:
-            request.GET = cleaned
+            request.GET = cleaned  # type: ignore[assignment]  # the cleaned copy, read-only as before
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             if (cleaned := _clean_querydict(request.POST)) is not None:
-                request.POST = cleaned
+                request.POST = cleaned  # type: ignore[assignment]  # as request.GET above
         elif "json" in (request.content_type or ""):
             self._clean_json_body(request)
 

@@ -141,7 +141,7 @@ class NavItem:
         return self.entry.key
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return self.entry.label
 
 

@@ -56,6 +56,7 @@ def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     """JSON for the API and fetch clients that ask for it, the Chinese page otherwise."""
     log.warning("outage answered 503: %s %s: %r", request.method, request.path, exc)
     accept = request.headers.get("Accept", "")
+    response: HttpResponse
     if request.path.startswith("/api/") or "application/json" in accept:
         response = JsonResponse(
             {"detail": outage_message(), "code": "unavailable"},
@@ -88,7 +89,7 @@ class OutageMiddleware:
 def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """handler500: an outage raised in a middleware (sessions, auth) is still a 503."""
     exc = sys.exc_info()[1]
-    if is_outage(exc):
+    if exc is not None and is_outage(exc):
         return outage_response(request, exc)
     from django.views.defaults import server_error as django_server_error
 

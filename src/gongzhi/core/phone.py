@@ -64,9 +64,12 @@ class EncryptedPhone:
             "enc": models.TextField(blank=blank, editable=False)
         }
         if index is not None:
-            unique = {"unique": True} if index == "unique" else {"db_index": True}
             self.columns["hash"] = models.CharField(
-                max_length=40, blank=blank, editable=False, **unique
+                max_length=40,
+                blank=blank,
+                editable=False,
+                unique=index == "unique",
+                db_index=index != "unique",
             )
         if masked == "parts":
             self.columns["suffix"] = models.CharField(

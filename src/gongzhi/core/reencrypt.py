@@ -63,7 +63,7 @@ def fields_reencrypt(*, batch: int = BATCH) -> ReencryptReport:
                 if not rows:
                     break
                 last_pk = rows[-1].pk
-                changed, touched = [], set()
+                changed, touched = [], set[int]()
                 for row in rows:
                     if _row_reencrypt(row, columns, newest, touched):
                         changed.append(row)

@@ -148,7 +148,7 @@ M = TypeVar("M", bound="Model")
 
 def fresh(obj: M) -> M:
     """Reload a model instance (tests compare against the database, not memory)."""
-    return type(obj).objects.get(pk=obj.pk)
+    return type(obj)._default_manager.get(pk=obj.pk)
 
 
 _KEEP_WHEN_DOWN = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
@@ -158,7 +158,7 @@ _KEEP_WHEN_DOWN = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
 def database_down() -> Iterator[None]:
     """Every SQL statement fails with OperationalError, as during a PostgreSQL restart,
     except the savepoint statements the test's own transaction needs."""
-    real = CursorWrapper._execute
+    real = CursorWrapper._execute  # type: ignore[attr-defined]  # Django's private hook
 
     def failing(self: CursorWrapper, sql: str, params: Any, *ignored: Any) -> Any:
         if str(sql).split(None, 1)[0].upper() in _KEEP_WHEN_DOWN:
@@ -176,7 +176,7 @@ def table_pairs(table: StateTable) -> list[tuple[str, str]]:
 
 def row_of(obj: Model) -> dict:
     """The object's row as stored now (to show a refused action wrote nothing)."""
-    return type(obj).objects.filter(pk=obj.pk).values().get()
+    return type(obj)._default_manager.filter(pk=obj.pk).values().get()
 
 
 __all__ = [

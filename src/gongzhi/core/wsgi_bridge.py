@@ -132,8 +132,9 @@ class WsgiBridge:
 
         def start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> None:
+        ) -> Callable[[bytes], object]:
             started[:] = [status, headers]
+            return _no_write
 
         result = self.app(environ, start_response)
         try:
@@ -165,6 +166,10 @@ class WsgiBridge:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True)
+
+
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("the bridge does not support write(); return an iterable")
 
 
 def _close(result: object) -> None:

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         for account in accounts:
             role = str(Role(account.role).label)
             self.stdout.write(f"  {_pad(account.username, 17)}{_pad(role, 20)}{DEMO_PASSWORD}")
-        if resident is not None:
+        if resident is not None and resident.resident is not None:
             self.stdout.write(
                 f"居民端演示账号 (demo resident): {resident.resident.name} {resident.phone},"
                 "验证码见页面演示横幅"

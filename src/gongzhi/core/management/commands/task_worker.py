@@ -11,7 +11,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from gongzhi.core.supervisor import Heartbeat, forget, mark_down
 
 if TYPE_CHECKING:
-    from django.core.management.base import CommandParser
+    from argparse import ArgumentParser
 
 
 class Command(DbWorkerCommand):
@@ -20,7 +20,7 @@ class Command(DbWorkerCommand):
     # belong to the start of the web server (`gongzhi serve`) and to `gongzhi check --deploy`.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(interval=0.5)
         parser.add_argument(
@@ -29,7 +29,8 @@ class Command(DbWorkerCommand):
             help="稳定的进程名,重启后沿用 (a stable name, kept across restarts)",
         )
 
-    def handle(self, *args: Any, name: str, **options: Any) -> None:
+    def handle(self, *args: Any, name: str, **options: Any) -> None:  # type: ignore[override]
+        # `name` is our own option on top of db_worker's; the rest pass through.
         options["reload"] = False  # the supervisor (or systemd) restarts it, not the reloader
         options["worker_id"] = f"{name}#{os.getpid()}"[:64]
         from gongzhi.cases.tasks import sweep_schedule_start
