@@ -3,7 +3,7 @@ people, so another center's ids are refused as an invalid choice."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,20 +70,21 @@ class OpenForm(_Form):
     def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         centers = svc.centers_on_path(grid)
-        self.fields["rooms"].queryset = (
+        cast("forms.ModelChoiceField", self.fields["rooms"]).queryset = (
             Room.objects.filter(center__in=centers).exclude(kind="hall").select_related("center")
         )
-        self.fields["departments"].queryset = (
+        cast("forms.ModelChoiceField", self.fields["departments"]).queryset = (
             Department.objects.filter(center__in=centers)
             .select_related("center")
             .order_by("-center__grid__depth", "pk")
         )
-        self.fields["staff"].queryset = Staff.objects.filter(
+        cast("forms.ModelChoiceField", self.fields["staff"]).queryset = Staff.objects.filter(
             center__in=centers, active=True
         ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("rooms") or data.get("departments") or data.get("staff")):
             raise ValidationError(_("请至少选择一个参加的科室、部门或人员"))
         return data
@@ -130,7 +131,7 @@ class OpinionForm(_Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.units = {_unit_key(u): u for u in units}
-        self.fields["unit"].choices = [("", "---------")] + [
+        cast("forms.ChoiceField", self.fields["unit"]).choices = [("", "---------")] + [
             (k, u.name) for k, u in self.units.items()
         ]
 
@@ -174,7 +175,7 @@ class TaskForm(_Form):
             for k, v in self.targets.items()
             if k.startswith("staff")
         ]
-        self.fields["assignee"].choices = [
+        cast("forms.ChoiceField", self.fields["assignee"]).choices = [
             ("", "---------"),
             (_("部门"), departments),
             (_("人员"), sorted(people, key=lambda kv: kv[1])),

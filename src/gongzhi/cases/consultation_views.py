@@ -6,13 +6,13 @@ cases.consultations."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
     from django.db.models import QuerySet
 
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.forms import BaseForm, ServiceErrorsMixin
+    from gongzhi.core.types import AnyUser, AuthedRequest
 
 
 SPANS = {"week": 7, "month": 31}
@@ -46,8 +47,9 @@ def _consultation_or_404(user: AnyUser, pk: int) -> Consultation:
 
 
 @login_required
-def consultation_calendar(request: HttpRequest) -> HttpResponse:
-    span = request.GET.get("span") if request.GET.get("span") in SPANS else "week"
+def consultation_calendar(request: AuthedRequest) -> HttpResponse:
+    span = request.GET.get("span") or "week"
+    span = span if span in SPANS else "week"
     now = clock.now()
     days = dt.timedelta(days=SPANS[span])
     qs = svc.consultation_list_for(request.user)
@@ -126,7 +128,7 @@ def _default_topic(subject: dict) -> str:
 
 
 @login_required
-def consultation_new(request: HttpRequest, ref: str, kind: str = "case") -> HttpResponse:
+def consultation_new(request: AuthedRequest, ref: str, kind: str = "case") -> HttpResponse:
     subject = _subject_or_404(request.user, kind, ref)
     if not svc.may_convene(request.user, **subject):
         raise Http404(_("您无权就此组织会诊研判"))
@@ -157,16 +159,16 @@ def _opinion_units(user: AnyUser, c: Consultation) -> list:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthedRequest,
     c: Consultation,
-    bound: tuple[str, forms.Form] | None = None,
+    bound: tuple[str, BaseForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     me = staff_of(request.user)
     participants = list(c.participants.select_related("staff", "room", "department"))
     organiser = svc.may_organise(request.user, c)
     opinion_units = [] if c.decided_at else _opinion_units(request.user, c)
-    step_forms = {
+    step_forms: dict[str, forms.Form] = {
         "record": RecordForm(initial={"minutes": c.minutes, "decision": c.decision}),
         "task": TaskForm(consultation=c),
         "opinion": OpinionForm(consultation=c, units=opinion_units),
@@ -176,7 +178,7 @@ def _detail(
     opinions = {
         (o.department_id, o.room_id): o for o in c.opinions.select_related("department", "room")
     }
-    units = [
+    units: list[dict[str, Any]] = [
         {"unit": d, "kind": _("部门"), "opinion": opinions.get((d.pk, None)),
          "officers": [s for s in d.staff.all() if s.active]}
         for d in c.departments.select_related("center").prefetch_related("staff")
@@ -186,7 +188,7 @@ def _detail(
     ]  # fmt: skip
     tasks = list(c.tasks.select_related("assignee", "department").order_by("due_date", "pk"))
     for t in tasks:
-        t.can_finish = t.done_at is None and svc.may_finish_task(request.user, t)
+        t.can_finish = t.done_at is None and svc.may_finish_task(request.user, t)  # type: ignore[attr-defined]  # for the template
     label, url = subject_link(_subject_values(c))
     context = {
         "c": c,
@@ -210,13 +212,13 @@ def _subject_values(c: Consultation) -> dict:
 
 
 @login_required
-def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, _consultation_or_404(request.user, pk))
 
 
 @require_POST
 @login_required
-def consultation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_respond(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     me = staff_of(request.user)
     participant = c.participants.filter(staff=me).first() if me else None
@@ -233,10 +235,10 @@ def consultation_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _step(
-    request: HttpRequest,
+    request: AuthedRequest,
     c: Consultation,
     name: str,
-    form: forms.Form,
+    form: ServiceErrorsMixin,
     write: Callable[[], object],
     done: str,
 ) -> HttpResponse:
@@ -256,7 +258,7 @@ def _step(
 
 @require_POST
 @login_required
-def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_record(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     if not svc.may_organise(request.user, c):
         raise Http404(_("您无权组织该会诊研判"))
@@ -270,7 +272,7 @@ def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def consultation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_opinion(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     units = _opinion_units(request.user, c)
     if not units:
@@ -287,7 +289,7 @@ def consultation_opinion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def consultation_task_add(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_task_add(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     if not svc.may_organise(request.user, c):
         raise Http404(_("您无权组织该会诊研判"))
@@ -301,7 +303,7 @@ def consultation_task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def consultation_task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+def consultation_task_done(request: AuthedRequest, pk: int, task_pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     try:
         task = c.tasks.select_related("consultation").get(pk=task_pk)

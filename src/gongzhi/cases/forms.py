@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -64,7 +64,7 @@ class CaseFilterForm(GridFilterForm):
         super().__init__(*args, user=user, **kwargs)
         # Top-level categories too: filtering by one includes its subcategories.
         cats = Category.objects.filter(active=True).order_by("order", "code")
-        self.fields["category"].choices = [("", _("全部类别"))] + [
+        cast("forms.ChoiceField", self.fields["category"]).choices = [("", _("全部类别"))] + [
             (c.code, f"{'' if not c.parent_id else ' └ '}{c.name}")
             for c in sorted(cats, key=lambda c: (c.code[:2], len(c.code), c.order))
         ]
@@ -75,7 +75,8 @@ class CaseFilterForm(GridFilterForm):
         return Category.objects.filter(code=code).first() if code else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(_("开始日期不能晚于结束日期"))
         return data
@@ -90,7 +91,7 @@ class CaseMapFilterForm(CaseFilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [
+        cast("forms.ChoiceField", self.fields["state"]).choices = [
             ("", _("全部状态")), (self.OPEN, _("未办结")), (self.FINAL, _("已办结")),
             *State.choices,
         ]  # fmt: skip
@@ -132,9 +133,11 @@ class CaseCreateForm(BaseForm):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].choices = category_choices(blank=_("请选择类别"))
+        cast("forms.ChoiceField", self.fields["category"]).choices = category_choices(
+            blank=_("请选择类别")
+        )
         grids = Grid.objects.restrict(user).order_by("path").only("pk", "full_name", "name")
-        self.fields["grid"].choices = [("", _("请选择网格"))] + [
+        cast("forms.ChoiceField", self.fields["grid"]).choices = [("", _("请选择网格"))] + [
             (str(g.pk), g.full_name or g.name) for g in grids[:GRID_SELECT_LIMIT]
         ]
         if not self.is_bound:
@@ -159,7 +162,8 @@ class CaseCreateForm(BaseForm):
         return grid
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         code = (data.get("grid_code") or "").strip()
         if code and not data.get("grid"):
             grid = Grid.objects.restrict(self.user).filter(code=code).first()
@@ -234,7 +238,7 @@ class ActionForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.user, self.action = user, action
         if action == "dispatch":
-            self.fields["to"].choices = dispatch_choices(user)
+            cast("forms.ChoiceField", self.fields["to"]).choices = dispatch_choices(user)
 
     def visible_params(self) -> list:
         return [self[name] for name in self.PARAMS.get(self.action, ())]

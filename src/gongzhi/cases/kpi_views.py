@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,9 +28,11 @@ from .kpis.forms import KpiPeriodForm
 from .selectors import rated_not_counted
 
 if TYPE_CHECKING:
+    from django.http.response import HttpResponseBase
+
     from gongzhi.cases.kpis.compute import KpiSet
     from gongzhi.cases.kpis.periods import Period
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import AnyUser, AuthedRequest
 
 
 def _grid_or_404(user: AnyUser, pk: int) -> Grid:
@@ -41,7 +43,7 @@ def _grid_or_404(user: AnyUser, pk: int) -> Grid:
 
 
 def _figures(
-    request: HttpRequest, grid: Grid
+    request: AuthedRequest, grid: Grid
 ) -> tuple[KpiPeriodForm, Period, KpiSet, list[tuple[Grid, KpiSet]]]:
     """(form, period, grid KPIs, [(child, KPIs)]) over the user's own restricted cases."""
     form = KpiPeriodForm(request.GET or None)
@@ -56,7 +58,7 @@ def _figures(
 
 
 @login_required
-def kpi_home(request: HttpRequest) -> HttpResponse:
+def kpi_home(request: AuthedRequest) -> HttpResponse:
     """The user's scope root; several disjoint roots get a list to pick from."""
     paths = scope_paths(request.user)
     roots = Grid.objects.filter(depth=1) if paths is None else Grid.objects.filter(path__in=paths)
@@ -69,7 +71,7 @@ def kpi_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def kpi_grid(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_grid(request: AuthedRequest, pk: int) -> HttpResponse:
     grid = _grid_or_404(request.user, pk)
     form, period, kpis, children = _figures(request, grid)
     weights = kpi_weights()
@@ -94,7 +96,7 @@ def kpi_grid(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def kpi_export(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出考核指标"))
     grid = _grid_or_404(request.user, pk)

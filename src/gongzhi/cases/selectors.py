@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from gongzhi.cases.models import Category
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import Actor, AnyUser
     from gongzhi.grids.models import Grid
 
 
@@ -142,15 +142,15 @@ def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
     ).order_by("-created_at", "-pk")  # fmt: skip
 
 
-def notification_list_for(user: AnyUser) -> QuerySet[Notification]:
+def notification_list_for(user: Actor) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("case")
 
 
-def notification_unread_count(user: AnyUser) -> int:
+def notification_unread_count(user: Actor) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notification_mark_read(user: AnyUser, *, ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(user: Actor, *, ids: Iterable[int] | None = None) -> int:
     """A tiny write kept here with its reads: marking your own inbox needs no workflow."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
@@ -183,7 +183,8 @@ def rated_not_counted(
     total = len(rows) if len(rows) < limit else qs.count()
     labels = dict(Rating.choices)
     for case in rows:
-        case.counts_on = close_count_instant(case).astimezone(calendar.LOCAL).date()
+        instant = close_count_instant(case)  # set: the query kept counts_at > now
+        case.counts_on = instant.astimezone(calendar.LOCAL).date() if instant else None
         case.rating_label = labels.get(case.satisfaction, case.satisfaction)
     return total, rows
 

@@ -75,14 +75,16 @@ def case_create(*, by: Actor | None, idempotency_key: str | None = None, **field
         if key and (first := _existing(key)):
             return first
         raise
-    return case if case is not None else _existing(key)
+    if case is None:  # a replay: the first case, found by its key
+        case = Case.objects.get(idempotency_key=key)
+    return case
 
 
-def _create_transaction(attachments: Sequence[UploadedFile]) -> AbstractContextManager[Any]:
+def _create_transaction(needed: object) -> AbstractContextManager[Any]:
     """On PostgreSQL without attachments a create is one statement: outside a transaction it
     is its own (no BEGIN/COMMIT round trips). Inside one, a savepoint keeps the IntegrityError
     of a lost race from breaking the caller's transaction."""
-    if connection.vendor == "postgresql" and not attachments and not connection.in_atomic_block:
+    if connection.vendor == "postgresql" and not needed and not connection.in_atomic_block:
         return nullcontext()
     return transaction.atomic()
 
@@ -124,7 +126,7 @@ def _clean_extra(category: Category, extra: dict | None) -> dict:
 
 def _clean_location(
     grid: Grid | None, lat: float | None, lng: float | None, resident: Resident | None
-) -> Grid | None:
+) -> Grid:
     """The grid named, else the one containing the point, else the reporter's home grid."""
     if grid is None and lat is not None and lng is not None:
         grid = grid_for_point(float(lat), float(lng))
@@ -139,7 +141,7 @@ def _clean_location(
 
 def _case_create(
     *,
-    by: Actor,
+    by: Actor | None,
     title: str = "",
     description: str = "",
     category: Category,
@@ -209,7 +211,9 @@ def _case_create(
         return None  # a replay: the first case stands
     for item in checked:
         attachment_store(case=case, checked=item, by=by, event=event)
-    if local_day(case.accept_red_at) < local_day(now):  # a limit of zero: due already
+    if case.accept_red_at is not None and local_day(case.accept_red_at) < local_day(
+        now
+    ):  # a limit of zero: due already
         kpi_track({}, case, now)
     return case
 

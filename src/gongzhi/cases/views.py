@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -47,7 +47,11 @@ from .services import StaleCase, case_act, case_create
 from .workflow import ACTIONS, LABELS, TransitionError
 
 if TYPE_CHECKING:
-    from gongzhi.core.types import AnyUser
+    from django.db.models import QuerySet
+    from django.http.response import HttpResponseBase
+
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import AnyUser, AuthedRequest
     from gongzhi.people.models import Resident
 
 
@@ -69,12 +73,12 @@ EVENT_LABELS = {
 }
 
 
-def _is_partial(request: HttpRequest) -> bool:
+def _is_partial(request: AuthedRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-def filtered_cases(request: HttpRequest) -> HttpResponse:
+def filtered_cases(request: AuthedRequest) -> tuple[str, CaseFilterForm, QuerySet[Case]]:
     """(tab, filter form, restricted + filtered queryset) from the query string."""
     user = request.user
     tab = request.GET.get("inbox") or "todo"
@@ -93,7 +97,7 @@ def filtered_cases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_inbox(request: HttpRequest) -> HttpResponse:
+def case_inbox(request: AuthedRequest) -> HttpResponse:
     user = request.user
     tab, form, qs = filtered_cases(request)
     counts = inbox_counts(user, qs)
@@ -120,7 +124,7 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: AuthedRequest) -> HttpResponseBase:
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出事件"))
     tab, form, qs = filtered_cases(request)
@@ -144,7 +148,7 @@ def form_key(user: AnyUser, token: str) -> str:
 
 
 @login_required
-def case_create_view(request: HttpRequest) -> HttpResponse:
+def case_create_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require_change(user)
     form = CaseCreateForm(request.POST or None, user=user)
@@ -181,14 +185,14 @@ def _extra_questions(form: CaseCreateForm) -> list:
     return out
 
 
-def _chosen_resident(request: HttpRequest, form: forms.Form) -> Resident | None:
+def _chosen_resident(request: AuthedRequest, form: forms.Form) -> Resident | None:
     value = form.data.get("reporter_resident") if form.is_bound else None
     if not value or not str(value).isdigit() or len(str(value)) > 18:
         return None
     return resident_list_for(request.user).filter(pk=value).first()
 
 
-def _create_from_form(request: HttpRequest, form: CaseCreateForm, token: str) -> Case | None:
+def _create_from_form(request: AuthedRequest, form: CaseCreateForm, token: str) -> Case | None:
     if not form.is_valid():
         return None
     resident = None
@@ -208,7 +212,7 @@ def _create_from_form(request: HttpRequest, form: CaseCreateForm, token: str) ->
 
 
 @login_required
-def reporter_search(request: HttpRequest) -> HttpResponse:
+def reporter_search(request: AuthedRequest) -> HttpResponse:
     """htmx: residents matching a masked name, ID suffix or phone suffix (masked output)."""
     q = (request.GET.get("reporter_q") or request.GET.get("q") or "").strip()[:50]
     residents = []
@@ -255,7 +259,7 @@ def _deadlines(case: Case) -> list[dict]:
 
 
 def _detail(
-    request: HttpRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
+    request: AuthedRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
     forms_ = []
@@ -267,7 +271,7 @@ def _detail(
         forms_.append((action, LABELS[action], form))
     timeline = list(case_timeline(case).select_related("actor__staff"))
     for ev in timeline:
-        ev.label = EVENT_LABELS.get(ev.action) or LABELS.get(ev.action, ev.action)
+        ev.label = EVENT_LABELS.get(ev.action) or LABELS.get(ev.action, ev.action)  # type: ignore[attr-defined]  # for the template
     context = {
         "case": case,
         "timeline": timeline,
@@ -285,13 +289,13 @@ def _detail(
 
 
 @login_required
-def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, ref: str) -> HttpResponse:
     return _detail(request, _case_or_404(request.user, ref))
 
 
 @require_POST
 @login_required
-def case_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
+def case_action(request: AuthedRequest, ref: str, action: str) -> HttpResponse:
     user = request.user
     if action not in ACTIONS:
         raise Http404
@@ -327,7 +331,7 @@ def case_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if pk > MAX_ID:  # PostgreSQL refuses out-of-range integers with an error, not a miss
         raise Http404
     att = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
@@ -343,7 +347,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notification_inbox(request: HttpRequest) -> HttpResponse:
+def notification_inbox(request: AuthedRequest) -> HttpResponse:
     qs = notification_list_for(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/notifications.html", {"page": page, "query": ""})
@@ -351,7 +355,7 @@ def notification_inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notification_read(request: AuthedRequest) -> HttpResponse:
     raw = request.POST.getlist("id")
     ids = [int(x) for x in raw if x.isdigit() and len(x) <= 18] if raw else None
     notification_mark_read(request.user, ids=ids)

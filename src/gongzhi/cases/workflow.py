@@ -126,7 +126,7 @@ TABLE: tuple[Transition, ...] = (
 )  # fmt: skip
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
-LABELS: dict[str, str] = {t.action: t.label for t in TABLE}
+LABELS: dict[str, StrOrPromise] = {t.action: t.label for t in TABLE}
 _BY_KEY: dict[tuple[str, str], Transition] = {}
 for _row in TABLE:
     for _src in _row.sources:
@@ -167,8 +167,10 @@ def is_reporter(case: Case, user: AnyUser) -> bool:
         return case.reporter_user_id == user.pk
     if not case.reporter_resident_id or role_of(user) is not None:
         return False
+    if user.pk is None:
+        return False
     accounts = apps.get_model("portal", "ResidentAccount").objects  # portal builds on cases
-    return accounts.filter(user=user, resident_id=case.reporter_resident_id).exists()
+    return accounts.filter(user_id=user.pk, resident_id=case.reporter_resident_id).exists()
 
 
 def is_follower(case: Case, user: AnyUser) -> bool:

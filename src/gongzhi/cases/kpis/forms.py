@@ -34,7 +34,8 @@ class KpiPeriodForm(forms.Form):
             self.fields[name].error_messages["invalid"] = gettext("请输入有效的日期,如 2030-03-01")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("period") or "month"
         data["period"] = kind
         if kind != "custom" or self.errors:
