@@ -122,7 +122,7 @@ def request_extension(
     comment: str,
     source: str,
     data: dict[str, Any],
-    days: int | str | None = None,
+    days: Any = None,
     **_: object,
 ) -> None:
     _need_comment(comment, gettext("请填写延期理由"))
@@ -139,7 +139,7 @@ def request_extension(
 
 
 def approve_extension(
-    case: Case, *, now: datetime, data: dict[str, Any], days: int | str | None = None, **_: object
+    case: Case, *, now: datetime, data: dict[str, Any], days: Any = None, **_: object
 ) -> None:
     if days is None:
         last = case.events.filter(action="request_extension").order_by("-at", "-pk").first()
@@ -190,7 +190,7 @@ def follow_up(
     comment: str,
     data: dict[str, Any],
     rating: str | None = None,
-    stars: int | str | None = None,
+    stars: Any = None,
     resolved: bool | None = None,
     **_: object,
 ) -> None:

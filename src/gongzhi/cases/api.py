@@ -7,7 +7,7 @@ is addressed by its number (SJ20261126-0001) or its id. Reporter data is always 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -46,7 +46,10 @@ MAX_KEY = 80
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # A field named like DRF's Field.parent (the serializer a field belongs to).
+    parent: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Category
@@ -81,7 +84,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return str(case.category)
 
     def get_reporter(self, case: Case) -> str:
-        name = case.reporter_resident.masked_name if case.reporter_resident_id else ""
+        name = case.reporter_resident.masked_name if case.reporter_resident is not None else ""
         return " ".join(p for p in (name, case.contact_display) if p)
 
     def get_allowed_actions(self, case: Case) -> list[str]:
@@ -224,7 +227,7 @@ class CaseViewSet(
             raise Http404
         return case
 
-    def filter_queryset(self, qs: QuerySet[Case]) -> QuerySet[Case]:
+    def filter_queryset(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
             return qs
         req = self.request
@@ -246,7 +249,7 @@ class CaseViewSet(
             grid=grid_from_param(req, "grid"),
         )
 
-    def represent(self, case: Case) -> dict:
+    def represent(self, case: Case) -> dict:  # type: ignore[override]  # the case itself, not its pk
         fresh = self.scoped_queryset(self.request.user, "view").filter(pk=case.pk).first()
         return self.get_serializer(fresh or case).data
 
@@ -263,7 +266,7 @@ class CaseViewSet(
         ],
     )
     def create(self, request: Request) -> Response:
-        user = request.user
+        user = self.actor
         raw_key = request.headers.get("Idempotency-Key", "").strip()
         if len(raw_key) > MAX_KEY or "\x00" in raw_key:
             raise exceptions.ValidationError(
@@ -325,7 +328,7 @@ class CaseViewSet(
         case = self.get_object()
         try:
             case_act(
-                case=case, by=self.request.user, action=action_name, expected_version=version,
+                case=case, by=self.actor, action=action_name, expected_version=version,
                 comment=comment, attachments=self.request.FILES.getlist("attachments"),
                 **params,
             )  # fmt: skip

@@ -72,16 +72,16 @@ def house_number_of(case: Case, account: ResidentAccount | None = None) -> str:
     """The house number the resident gave when binding (or their registry household's)."""
     if account is not None and account.house_number:
         return account.house_number
-    household = case.reporter_resident.household if case.reporter_resident_id else None
+    household = case.reporter_resident.household if case.reporter_resident is not None else None
     return household.house_number if household is not None else ""
 
 
-def _phone(case: Case, account: ResidentAccount) -> str:
+def _phone(case: Case, account: ResidentAccount | None) -> str:
     if case.contact_phone_enc and (phone := crypto.decrypt(case.contact_phone_enc)):
         return phone
     if account is not None:
         return account.phone
-    return case.reporter_resident.phone if case.reporter_resident_id else ""
+    return case.reporter_resident.phone if case.reporter_resident is not None else ""
 
 
 @transaction.atomic
@@ -106,7 +106,7 @@ def case_callback(*, case: Case, by: Actor, request: HttpRequest | None = None) 
         case=locked, actor=by, action="callback", from_state="", to_state="", at=clock.now(),
         data={"phone": locked.contact_phone_masked or (account.phone_masked if account else "")},
     )  # fmt: skip
-    name = locked.reporter_resident.masked_name if locked.reporter_resident_id else ""
+    name = locked.reporter_resident.masked_name if locked.reporter_resident is not None else ""
     return Callback(
         phone=phone, name_masked=name or locked.contact_name_masked,
         house_number=house_number_of(locked, account),

@@ -173,7 +173,7 @@ class TaskForm(_Form):
         people = [
             (k, f"{v.name}({v.department or v.room or v.get_role_display()})")
             for k, v in self.targets.items()
-            if k.startswith("staff")
+            if isinstance(v, Staff)
         ]
         cast("forms.ChoiceField", self.fields["assignee"]).choices = [
             ("", "---------"),

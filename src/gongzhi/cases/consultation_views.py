@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from django.db.models import QuerySet
 
-    from gongzhi.core.forms import BaseForm, ServiceErrorsMixin
+    from gongzhi.core.forms import ServiceErrorsMixin
     from gongzhi.core.types import AnyUser, AuthedRequest
 
 
@@ -161,14 +161,14 @@ def _opinion_units(user: AnyUser, c: Consultation) -> list:
 def _detail(
     request: AuthedRequest,
     c: Consultation,
-    bound: tuple[str, BaseForm] | None = None,
+    bound: tuple[str, ServiceErrorsMixin] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     me = staff_of(request.user)
     participants = list(c.participants.select_related("staff", "room", "department"))
     organiser = svc.may_organise(request.user, c)
     opinion_units = [] if c.decided_at else _opinion_units(request.user, c)
-    step_forms: dict[str, forms.Form] = {
+    step_forms: dict[str, forms.BaseForm] = {
         "record": RecordForm(initial={"minutes": c.minutes, "decision": c.decision}),
         "task": TaskForm(consultation=c),
         "opinion": OpinionForm(consultation=c, units=opinion_units),

@@ -45,7 +45,7 @@ NEW_CASE_TITLE = "新事件待受理:"  # + the number (stored text, as notify_u
 
 def _q(conn: BaseDatabaseWrapper, model: type[Model], fields: Sequence[Field]) -> tuple[str, str]:
     qn = conn.ops.quote_name
-    return qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    return qn(model._meta.db_table), ", ".join(qn(str(f.column)) for f in fields)
 
 
 def _marks(conn: BaseDatabaseWrapper, fields: Sequence[Field]) -> str:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("gongzhi.cases")
-_FIELDS = {
+_FIELDS: dict[str, tuple[str, str]] = {
     Phase.ACCEPT: ("accept_yellow_at", "accept_red_at"),
     Phase.HANDLE: ("handle_yellow_at", "handle_red_at"),
     Phase.VERIFY: ("verify_yellow_at", "verify_red_at"),
@@ -75,7 +75,7 @@ def schedule_next_check(case: Case) -> None:
 
 def shift_phase_deadlines(case: Case, delta: dt.timedelta) -> None:
     phase = phase_of(case.state)
-    for field in _FIELDS.get(phase, ()):
+    for field in _FIELDS.get(phase, ()) if phase is not None else ():
         if getattr(case, field) is not None:
             setattr(case, field, getattr(case, field) + delta)
     case.alert_stage = 0

@@ -45,7 +45,7 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
 
 def _rows(qs: QuerySet[Case]) -> Iterator[list]:
     for c in qs.select_related("reporter_resident").iterator(chunk_size=CHUNK):
-        reporter = c.reporter_resident.masked_name if c.reporter_resident_id else ""
+        reporter = c.reporter_resident.masked_name if c.reporter_resident is not None else ""
         yield [
             c.number, _local(c.created_at), c.title, str(c.category), c.get_channel_display(),
             c.get_urgency_display(), c.get_state_display(), c.grid.full_name or c.grid.name,

@@ -18,6 +18,9 @@ from .models import Category, Channel, DivertRoute, Rating, State, Urgency
 from .services import MAX_DESCRIPTION
 
 if TYPE_CHECKING:
+    from django.http import QueryDict
+    from django_stubs_ext import StrOrPromise
+
     from gongzhi.core.types import AnyUser
     from gongzhi.people.models import Resident
 
@@ -27,7 +30,7 @@ STAFF_CHANNELS = (Channel.WINDOW, Channel.HOTLINE, Channel.PATROL)
 GRID_SELECT_LIMIT = 500  # more than this is unusable on a phone: type the grid code instead
 
 
-def category_choices(*, blank: str) -> list:
+def category_choices(*, blank: StrOrPromise) -> list:
     """Two levels as <optgroup>s: a top category, then its subcategories."""
     cats = list(Category.objects.filter(active=True).order_by("order", "code"))
     children: dict[int, list[Category]] = {}
@@ -174,11 +177,11 @@ class CaseCreateForm(BaseForm):
 
     def extra_answers(self, category: Category) -> dict:
         """Answers to the category's extra questions, posted as extra_<code>."""
-        out = {}
+        out: dict[str, Any] = {}
         for f in category.extra_fields:
             name = f"extra_{f['code']}"
             if f.get("datatype") == "multivaluelist":
-                out[f["code"]] = self.data.getlist(name)
+                out[f["code"]] = cast("QueryDict", self.data).getlist(name)
             else:
                 out[f["code"]] = (self.data.get(name) or "").strip()
         return out
@@ -269,7 +272,12 @@ def dispatch_choices(user: AnyUser) -> list:
 
 def dispatch_target(user: AnyUser, value: str) -> dict:
     kind, _sep, pk = value.partition(":")
-    model = {"staff": Staff, "room": Room, "department": Department}.get(kind)
+    models: dict[str, type[Staff] | type[Room] | type[Department]] = {
+        "staff": Staff,
+        "room": Room,
+        "department": Department,
+    }
+    model = models.get(kind)
     if model is None or not pk.isdigit():
         return {}
     obj = model.objects.restrict(user).filter(pk=pk).first()

@@ -194,7 +194,7 @@ def _case_create(
         description=description, category=category, extra=extra, channel=channel, grid=grid,
         address=(address or "").strip()[:200], lat=lat, lng=lng,
         reporter_resident=reporter_resident, reporter_user=reporter_user,
-        created_by=by if role_of(by) else None, parties=parties, urgency=urgency,
+        created_by=by if by is not None and role_of(by) else None, parties=parties, urgency=urgency,
         is_public=is_public, state=State.REPORTED, owning_level=level,
         owning_grid=owning_grid, created_at=now, updated_at=now,
         idempotency_key=idempotency_key,

@@ -33,7 +33,7 @@ def staff_of(user: AnyUser) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.staff  # type: ignore[union-attr]  # signed in (checked above)
+        return user.staff
     except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
         return None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from rest_framework.serializers import Serializer
     from rest_framework.views import APIView
 
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import Actor, AnyUser
 
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,11 @@ class ScopedViewSetMixin(_ViewSetBase):
     lookup_value_regex = ID_REGEX
     # Actions that only read, even when sent as POST (e.g. an audited reveal).
     read_actions: frozenset[str] = frozenset({"list", "retrieve"})
+
+    @property
+    def actor(self) -> Actor:
+        """The signed-in user: permission_classes let no one else through."""
+        return cast("Actor", self.request.user)
 
     def scope_action(self) -> str:
         if self.request.method in SAFE_METHODS or self.action in self.read_actions:

@@ -232,7 +232,7 @@ def watchers_of(grid) -> list:
         if not can(s.user, VIEW_SPECIAL):
             continue
         reach = [a.grid.path for a in s.grid_assignments.all() if a.grid.path in paths]
-        if s.center_id and s.center.grid.path in paths:
+        if s.center is not None and s.center.grid.path in paths:
             reach.append(s.center.grid.path)
         by_depth.setdefault(max(len(p) for p in reach), []).append(s.user)
     return by_depth[max(by_depth)] if by_depth else []

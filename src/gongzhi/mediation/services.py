@@ -289,7 +289,7 @@ def session_record(
         raise ValidationError({"held_at": _("请填写调解时间")})
     # A session can never predate the dispute (or the case it came from).
     start = dispute.opened_at
-    if dispute.case_id and dispute.case.created_at > start:
+    if dispute.case is not None and dispute.case.created_at > start:
         start = dispute.case.created_at
     # Forms give minutes only: a session in the minute of registration is not "before" it.
     if held_at < start.replace(second=0, microsecond=0):

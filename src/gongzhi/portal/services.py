@@ -118,7 +118,7 @@ def _unit_or_error(unit: Grid) -> Grid:
 @transaction.atomic
 def account_bind_unit(*, account: ResidentAccount, unit: Grid, via: str) -> ResidentAccount:
     account.unit = _unit_or_error(unit)
-    if account.household_id and account.household.unit_id != unit.pk:
+    if account.household is not None and account.household.unit_id != unit.pk:
         account.household = None
     account.bound_via = via
     account.save(update_fields=["unit", "household", "bound_via"])

@@ -168,7 +168,7 @@ def call_event(call: OneKeyCall, kind: str = "call") -> dict:
     account = call.account
     return {
         "type": kind, "call": call.pk, "case": call.case.number, "unit": _unit_label(call.unit),
-        "who": account.resident.masked_name if account.resident_id else account.phone_masked,
+        "who": account.resident.masked_name if account.resident is not None else account.phone_masked,
         "house": account.house_number,
         "lat": call.lat, "lng": call.lng, "at": call.created_at.isoformat(),
         "level": call.escalation_level,
@@ -413,7 +413,7 @@ def live_question_post(
         raise ValidationError(_("请输入问题"))
     if len(text) > MAX_QUESTION:
         raise ValidationError(_("问题不能超过%(max)s个字") % {"max": MAX_QUESTION})
-    label = account.resident.masked_name if account.resident_id else account.phone_masked
+    label = account.resident.masked_name if account.resident is not None else account.phone_masked
     with transaction.atomic():
         q = LiveQuestion.objects.create(
             session=session, account=account, author_label=label[:30], text=text

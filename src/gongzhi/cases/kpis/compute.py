@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -37,6 +37,8 @@ from gongzhi.grids.models import Grid
 from .periods import Period
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gongzhi.grids.models import Grid
     from gongzhi.org.models import Department, Room
 
@@ -311,7 +313,7 @@ def kpi_rows_grouped_live(
         .annotate(**_aggregates(period, now))
         .order_by()
     )
-    return {row.pop("group"): row for row in rows}
+    return {row.pop("group"): row for row in cast("Iterable[dict[str, Any]]", rows)}
 
 
 def kpis_compute_live(

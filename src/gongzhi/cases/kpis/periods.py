@@ -95,5 +95,6 @@ def period_for(
     if kind == "last_quarter":
         return period_quarter(today, back=1)
     if kind == "custom":
+        assert first_day is not None and last_day is not None  # a custom period names both
         return period_custom(first_day, last_day)
     return period_month(today)

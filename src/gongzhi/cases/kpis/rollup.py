@@ -107,7 +107,7 @@ def kpi_rows_grouped(
         days = KpiDay.objects.filter(depth=depth, day__gte=sealed[0], day__lte=sealed[1])
         if grid is not None:
             days = days.filter(subtree_q("path", grid.path))
-        for row in days.values("path").annotate(**_SUMS).order_by():
+        for row in _dicts(days.values("path").annotate(**_SUMS).order_by()):
             parts.setdefault(row.pop("path"), []).append(row)
     if rest:
         live = kpi_rows_grouped_live(period=rest, depth=depth, grid=grid, now=now)
@@ -118,11 +118,16 @@ def kpi_rows_grouped(
     return {p: row for p, row in merged.items() if _due(row)}
 
 
+def _dicts(rows: Iterable[Any]) -> Iterable[dict[str, Any]]:
+    """`.values()` rows as the plain dicts they are (their group key gets popped)."""
+    return rows
+
+
 def _due(row: dict) -> bool:
     return bool(row.get("accept_due") or row.get("close_due"))
 
 
-def _aggregated(user: AnyUser, grid: Grid, *others: Any) -> bool:
+def _aggregated(user: AnyUser | None, grid: Grid | None, *others: Any) -> bool:
     """The aggregates answer for whole subtrees: no other filter, and (for a user) a grid
     inside the user's own subtree, where restricting the cases changes nothing."""
     if any(x is not None for x in others):
@@ -154,7 +159,9 @@ def kpis_grouped(
     located above that depth belong to no group."""
     now = now or clock.now()
     if not _aggregated(user, grid, qs):
-        qs = Case.objects.restrict(user) if qs is None else qs
+        if qs is None:
+            assert user is not None  # else the aggregates answer
+            qs = Case.objects.restrict(user)
         return kpis_grouped_live(period=period, depth=depth, qs=qs, grid=grid, now=now)
     rows = kpi_rows_grouped(period=period, depth=depth, grid=grid, now=now)
     weights = kpi_weights()
@@ -191,7 +198,7 @@ def kpis_per_level(
 # --- series: one row per day or per month (the command center's trends) ---------------------
 
 
-def _live_days(rest: Period | None, grid: Grid, now: dt.datetime) -> dict[dt.date, dict]:
+def _live_days(rest: Period | None, grid: Grid | None, now: dt.datetime) -> dict[dt.date, dict]:
     """Days not sealed yet (today, or days the sweep has not reached), computed from the
     cases with the live formulas: one GROUP BY per side (acceptance, closure), each side by
     the local day of its own deadline, whatever the number of days."""
@@ -222,7 +229,7 @@ def _live_days(rest: Period | None, grid: Grid, now: dt.datetime) -> dict[dt.dat
             .annotate(**aggregates)
             .order_by()
         )
-        for row in rows:
+        for row in _dicts(rows):
             day = row.pop("kday")
             parts.setdefault(day, []).append(row)
     return {day: _merge(rows) for day, rows in parts.items()}
@@ -242,7 +249,7 @@ def kpi_rows_by_day(
     sealed, rest = _split(period, now)
     out: dict[dt.date, dict] = {}
     if sealed:
-        for row in _sealed_rows(sealed, grid).values("day").annotate(**_SUMS).order_by():
+        for row in _dicts(_sealed_rows(sealed, grid).values("day").annotate(**_SUMS).order_by()):
             day = row.pop("day")
             out[day] = _merge([row])
     out |= _live_days(rest, grid, now)
@@ -260,7 +267,7 @@ def kpi_rows_by_month(
     parts: dict[dt.date, list] = {}
     if sealed:
         rows = _sealed_rows(sealed, grid).annotate(month=TruncMonth("day"))
-        for row in rows.values("month").annotate(**_SUMS).order_by():
+        for row in _dicts(rows.values("month").annotate(**_SUMS).order_by()):
             month = row.pop("month")
             month = month.date() if isinstance(month, dt.datetime) else month
             parts.setdefault(month, []).append(row)

@@ -204,9 +204,9 @@ class ConsultationTask(models.Model):
 
     @property
     def assignee_label(self) -> str:
-        if self.assignee_id:
+        if self.assignee is not None:
             return self.assignee.name
-        return self.department.name if self.department_id else ""
+        return self.department.name if self.department is not None else ""
 
     def overdue(self, today: dt.date) -> bool:
         return self.done_at is None and self.due_date < today
