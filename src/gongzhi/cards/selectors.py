@@ -11,7 +11,7 @@ from gongzhi.core.access import grid_in_scope
 from gongzhi.grids.models import Grid, Level
 
 if TYPE_CHECKING:
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import Actor, AnyUser
 
 
 def printable_grids_for(user: AnyUser) -> QuerySet[Grid]:
@@ -19,7 +19,7 @@ def printable_grids_for(user: AnyUser) -> QuerySet[Grid]:
     return Grid.objects.restrict(user).filter(level__lte=Level.COMPOUND).order_by("path")
 
 
-def card_print_jobs_for(user: AnyUser) -> QuerySet[CardPrintJob]:
+def card_print_jobs_for(user: Actor) -> QuerySet[CardPrintJob]:
     return CardPrintJob.objects.filter(owner=user).select_related("root")
 
 

@@ -69,7 +69,9 @@ def care_target_filter(
             Q(has_alert=True) | Q(care_plan__active=True, care_plan__next_due_on__lt=today)
         )
     elif status == Status.NORMAL:
-        qs = qs.filter(has_alert=False, care_plan__active=True, care_plan__next_due_on__gte=today)
+        qs = qs.filter(  # type: ignore[misc]  # has_alert: annotated by care_targets_for
+            has_alert=False, care_plan__active=True, care_plan__next_due_on__gte=today
+        )
     return qs
 
 

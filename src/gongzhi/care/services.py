@@ -165,7 +165,9 @@ def care_sweep_overdue(now: dt.datetime | None = None) -> int:
         if not created:
             continue
         raised += 1
-        users = [plan.worker.user] if plan.worker_id else supervisors_of(plan.resident.grid)
+        users = (
+            [plan.worker.user] if plan.worker is not None else supervisors_of(plan.resident.grid)
+        )
         notify_users(
             users, kind="care_overdue",
             title=f"关爱走访逾期:{plan.resident.masked_name}(应于{plan.next_due_on:%m月%d日}前走访)",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Substr
@@ -33,6 +33,8 @@ from gongzhi.grids.models import Grid
 from gongzhi.grids.selectors import grid_children
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models import QuerySet
 
     from gongzhi.cases.kpis.rollup import KpiSet
@@ -292,10 +294,10 @@ def grid_table(user: AnyUser, grid: Grid) -> dict:
     for r in open_rows:
         row = rows.get(r["key"], own)
         row.open, row.overdue = row.open + r["n"], row.overdue + r["late"]
-    for r in today_rows:
+    for r in cast("Iterable[dict[str, Any]]", today_rows):
         rows.get(r["key"], own).today += r["n"]
     listed = [*rows.values(), own]
-    total = {
+    total: dict[str, float | None] = {
         "open": sum(r.open for r in listed), "overdue": sum(r.overdue for r in listed),
         "today": sum(r.today for r in listed),
     }  # fmt: skip

@@ -33,7 +33,7 @@ from .models import (
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import Actor, AnyUser
     from gongzhi.org.models import Center
 
 
@@ -44,7 +44,7 @@ def session_notes_for(user: AnyUser) -> QuerySet[SessionNote]:
 
 @transaction.atomic
 def session_note_read(
-    *, user: AnyUser, pk: int, request: HttpRequest | None = None
+    *, user: Actor, pk: int, request: HttpRequest | None = None
 ) -> tuple[SessionNote, str]:
     """The note and its decrypted text, for its author or an authorised supervisor. Audited."""
     note = session_notes_for(user).filter(pk=pk).first()
@@ -105,7 +105,8 @@ def appointment_request_list_for(user: AnyUser) -> QuerySet[AppointmentRequest]:
         return AppointmentRequest.objects.none()
     qs = AppointmentRequest.objects.restrict(user)
     if can(user, COUNSEL):
-        qs = qs.filter(center_id=staff_of(user).center_id)
+        staff = staff_of(user)
+        qs = qs.filter(center_id=staff.center_id if staff else None)
     return qs.select_related("resident", "center", "appointment__slot__counselor")
 
 
@@ -137,7 +138,8 @@ def counselors_for(user: AnyUser) -> QuerySet[Staff]:
     active = Staff.objects.filter(role__in=roles_with(COUNSEL), active=True)
     active = active.select_related("center")
     if can(user, COUNSEL):
-        return active.filter(pk=staff_of(user).pk)
+        staff = staff_of(user)
+        return active.filter(pk=staff.pk if staff else None)
     if not can(user, COUNSELING_SCHEDULE):
         return Staff.objects.none()
     centers = Center.objects.restrict(user).values("pk")

@@ -51,10 +51,11 @@ def slot_create(
 ) -> CounselorSlot:
     """Open a period in a counsellor's calendar (by the counsellor or the center's staff)."""
     _require_counselor(counselor)
-    if counselor.center_id is None:
+    center = counselor.center
+    if center is None:
         raise ValidationError({"counselor": _("该咨询师未隶属任何综治中心")})
     mine = staff_of(by) == counselor
-    if not mine and not can(by, COUNSELING_MANAGE, counselor.center.grid):
+    if not mine and not can(by, COUNSELING_MANAGE, center.grid):
         raise PermissionDenied(_("您无权为该咨询师安排时段"))
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("结束时间应晚于开始时间")})
@@ -68,7 +69,7 @@ def slot_create(
     if overlapping.exists():
         raise ValidationError({"starts_at": _("该时段与咨询师已有的时段重叠")})
     return CounselorSlot.objects.create(
-        counselor=counselor, center=counselor.center, starts_at=starts_at, ends_at=ends_at
+        counselor=counselor, center=center, starts_at=starts_at, ends_at=ends_at
     )
 
 
@@ -140,6 +141,8 @@ def supervisor_grant(*, by: Actor, supervisor: Staff, counselor: Staff) -> Couns
     """Authorise a counselling supervisor. Only another practising counsellor can be one:
     an administrator cannot grant reading rights to themselves or to any non-counsellor."""
     _require_counselor(counselor)
+    if counselor.center is None:
+        raise ValidationError({"counselor": _("该咨询师未隶属任何综治中心")})
     require(by, COUNSELING_MANAGE, counselor.center.grid, _("您无权设置该咨询师的督导"))
     if not has(supervisor.role, COUNSEL) or not supervisor.active or supervisor.user.is_superuser:
         raise ValidationError({"supervisor": _("督导须为在岗的心理咨询师")})

@@ -75,8 +75,8 @@ def vote_tally(vote: Vote) -> Tally:
     """The frozen results once closed; before that a live count (for staff only)."""
     if vote.is_closed:
         return Tally(
-            vote.eligible_count, vote.cast_count, vote.yes_count, vote.no_count,
-            vote.abstain_count, vote.quorum_met, vote.passed, frozen=True,
+            vote.eligible_count or 0, vote.cast_count or 0, vote.yes_count or 0,
+            vote.no_count or 0, vote.abstain_count or 0, vote.quorum_met, vote.passed, frozen=True,
         )  # fmt: skip
     from .services.common import households_under
 
@@ -123,7 +123,7 @@ def ledger_rows(share: CostShare) -> QuerySet[LedgerEntry]:
 
 
 def cost_share_totals(share: CostShare) -> Totals:
-    rows = list(ledger_rows(share).values("due", "exempt", "paid"))
+    rows = list(ledger_rows(share).values("due", "exempt", "paid"))  # type: ignore[misc]  # paid: annotated
     due = sum((r["due"] for r in rows if not r["exempt"]), ZERO)
     exempt = [r for r in rows if r["exempt"]]
     received = sum((r["paid"] for r in rows), ZERO)
@@ -155,12 +155,13 @@ def public_ledger(share: CostShare) -> list[dict]:
     entries = list(ledger_rows(share))
     label_buildings([e.household for e in entries])
     for e in entries:
-        status = _("免缴") if e.exempt else (_("已缴清") if e.paid >= e.due else _("未缴清"))
+        paid = e.paid  # type: ignore[attr-defined]  # annotated by ledger_rows
+        status = _("免缴") if e.exempt else (_("已缴清") if paid >= e.due else _("未缴清"))
         out.append(
             {
                 # 1号楼-1单元-1*1: a household finds its own row, not a neighbour's number.
                 "house": e.household.house_path(mask_house_number(e.household.house_number)),
-                "paid": Decimal(e.paid).quantize(Decimal("0.01")),
+                "paid": Decimal(paid).quantize(Decimal("0.01")),
                 "status": status,
             }
         )

@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 MAX_AMOUNT = Decimal("9999999999.99")  # fits DecimalField(max_digits=12, decimal_places=2)
 
 
-def require_staff_in(
-    user: AnyUser, grid: Grid, message: str = gettext_lazy("您无权在该网格开展议事工作")
-) -> None:
+NOT_STAFF_IN = gettext_lazy("您无权在该网格开展议事工作")
+
+
+def require_staff_in(user: AnyUser, grid: Grid, message: StrOrPromise = NOT_STAFF_IN) -> None:
     """Writes are for staff who may change data and whose subtree holds `grid`."""
     if not can(user, CHANGE) or not grid_in_scope(user, grid):
         raise PermissionDenied(message)
@@ -62,11 +63,17 @@ def clean_amount(
         raise ValidationError({field: _("%(label)s必须是数字,例如 50 或 50.00") % {"label": label}})
     if amount <= 0:
         raise ValidationError({field: _("%(label)s必须大于 0") % {"label": label}})
-    if amount.as_tuple().exponent < -2:
+    if decimal_places(amount) > 2:
         raise ValidationError({field: _("%(label)s最多保留两位小数(精确到分)") % {"label": label}})
     if amount > MAX_AMOUNT:
         raise ValidationError({field: _("%(label)s过大") % {"label": label}})
     return amount.quantize(Decimal("0.01"))
+
+
+def decimal_places(amount: Decimal) -> int:
+    """Digits after the point of a finite amount."""
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 def check_upload(upload: UploadedFile, *, field: str, images_only: bool) -> CheckedFile:

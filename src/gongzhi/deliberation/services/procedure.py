@@ -52,7 +52,7 @@ def proposal_create(
         raise ValidationError(_("提议人须是一位居民或一位工作人员"))
     if by is not None:
         require_staff_in(by, grid)
-    elif not _lives_under(resident, grid):
+    elif resident is not None and not _lives_under(resident, grid):
         raise ValidationError({"grid": _("提议人不住在该网格内")})
     return Proposal.objects.create(
         grid=grid,
@@ -151,7 +151,7 @@ def meeting_schedule(
 ) -> Meeting:  # fmt: skip
     if (deliberation is None) == (body is None):
         raise ValidationError(_("会议须属于一项议事或一个楼院自治组织"))
-    grid = deliberation.grid if deliberation else body.grid
+    grid = deliberation.grid if deliberation is not None else body.grid  # type: ignore[union-attr]  # one of the two (checked above)
     require_staff_in(by, grid)
     if (
         deliberation is not None

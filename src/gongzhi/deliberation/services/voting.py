@@ -19,13 +19,13 @@ from gongzhi.core import clock
 from gongzhi.people.models import Household, Resident
 
 from ..models import Ballot, BallotChange, Channel, Choice, DeliberationStatus, ThresholdBase, Vote
-from .common import clean_text, household_under, households_under, require_staff_in
+from .common import clean_text, decimal_places, household_under, households_under, require_staff_in
 from .procedure import deliberation_move, locked_deliberation
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.core.types import Actor
     from gongzhi.deliberation.models import Deliberation
     from gongzhi.people.models import Resident
 
@@ -39,7 +39,7 @@ def _clean_pct(value: Any, *, field: str, label: StrOrPromise) -> Decimal:
         ) from None
     if not pct.is_finite() or not 0 <= pct <= 100:
         raise ValidationError({field: _("%(label)s必须是 0 到 100 之间的数字") % {"label": label}})
-    if pct.as_tuple().exponent < -2:
+    if decimal_places(pct) > 2:
         raise ValidationError({field: _("%(label)s最多保留两位小数") % {"label": label}})
     return pct
 
@@ -87,7 +87,7 @@ def _ballot_put(
     *,
     channel: str,
     resident: Resident | None = None,
-    user: AnyUser | None = None,
+    user: Actor | None = None,
 ) -> Ballot:
     """Cast or change the household's one ballot (update in place, history appended)."""
     if choice not in Choice.values:
