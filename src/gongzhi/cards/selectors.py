@@ -23,7 +23,7 @@ def card_print_jobs_for(user: Actor) -> QuerySet[CardPrintJob]:
     return CardPrintJob.objects.filter(owner=user).select_related("root")
 
 
-def card_print_job_for(user: AnyUser, pk: int) -> CardPrintJob | None:
+def card_print_job_for(user: Actor, pk: int) -> CardPrintJob | None:
     """The user's own job, and only while its grid is still in the user's scope."""
     job = card_print_jobs_for(user).filter(pk=pk).first()
     if job is None or not grid_in_scope(user, job.root):

@@ -294,10 +294,10 @@ def grid_table(user: AnyUser, grid: Grid) -> dict:
     for r in open_rows:
         row = rows.get(r["key"], own)
         row.open, row.overdue = row.open + r["n"], row.overdue + r["late"]
-    for r in cast("Iterable[dict[str, Any]]", today_rows):
-        rows.get(r["key"], own).today += r["n"]
+    for t in cast("Iterable[dict[str, Any]]", today_rows):
+        rows.get(t["key"], own).today += t["n"]
     listed = [*rows.values(), own]
-    total: dict[str, float | None] = {
+    total: dict[str, Any] = {
         "open": sum(r.open for r in listed), "overdue": sum(r.overdue for r in listed),
         "today": sum(r.today for r in listed),
     }  # fmt: skip

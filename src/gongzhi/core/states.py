@@ -49,7 +49,7 @@ class StateTable:
             raise ValueError(f"action {action!r} leads to {sorted(targets)!r}, not one state")
         return targets.pop()
 
-    def next_status(self, status: str, action: str, **context: dict[str, Any]) -> str:
+    def next_status(self, status: str, action: str, **context: Any) -> str:
         """The state after `action`, or a ValidationError naming the current state."""
         try:
             return self.transitions[(status, action)]

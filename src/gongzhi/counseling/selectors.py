@@ -139,7 +139,7 @@ def counselors_for(user: AnyUser) -> QuerySet[Staff]:
     active = active.select_related("center")
     if can(user, COUNSEL):
         staff = staff_of(user)
-        return active.filter(pk=staff.pk if staff else None)
+        return active.filter(pk=staff.pk) if staff else active.none()
     if not can(user, COUNSELING_SCHEDULE):
         return Staff.objects.none()
     centers = Center.objects.restrict(user).values("pk")

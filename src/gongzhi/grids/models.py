@@ -106,7 +106,7 @@ class Grid(MP_Node):
 
     @property
     def level_label(self) -> str:
-        return LEVEL_SHORT.get(self.level, "")
+        return str(LEVEL_SHORT.get(self.level, ""))
 
 
 class BoundaryVersion(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
@@ -112,7 +112,7 @@ def window_workload(center: Center) -> list[WindowLoad]:
     }
     out = []
     for w in windows:
-        row = per_window.get(w.pk, {})
+        row: dict[str, Any] = per_window.get(w.pk, {})
         out.append(
             WindowLoad(
                 window=w,

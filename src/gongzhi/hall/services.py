@@ -193,7 +193,9 @@ def window_visit_register(
         referral = RoomReferral.objects.create(
             visit=visit, room=room, resident=visitor, note=matter, created_at=visit.created_at
         )
+        assert room is not None  # a referral names its room (checked above)
         if room.kind == RoomKind.COUNSELING:
+            assert visitor is not None  # a counselling referral needs the visitor (checked)
             _counseling_request(by, center, visitor, referral, counseling_slot)
     if ticket is not None and visitor is not None and ticket.resident_id is None:
         Ticket.objects.filter(pk=ticket.pk, resident__isnull=True).update(resident=visitor)
@@ -247,7 +249,7 @@ def _require_article(by: Actor, article: PolicyArticle) -> None:
     if article.pk is None or article.by_id == by.pk:
         return
     # A seeded article (no author) is the district's own.
-    if not (scope_covers(by, article.by) if article.by_id else scope_paths(by) is None):
+    if not (scope_covers(by, article.by) if article.by else scope_paths(by) is None):
         raise PermissionDenied(_("您无权修改或删除上级发布的政策文章"))
 
 

@@ -64,7 +64,7 @@ class SuggestInputSerializer(serializers.Serializer):
         lat, lng = data.get("lat"), data.get("lng")
         if (lat is None) != (lng is None):
             raise serializers.ValidationError({"lat": [_("经纬度需同时提供")]})
-        if lat is not None and not (math.isfinite(lat) and math.isfinite(lng)):
+        if lat is not None and lng is not None and not (math.isfinite(lat) and math.isfinite(lng)):
             raise serializers.ValidationError({"lat": [_("经纬度应为有效数字")]})
         return data
 
@@ -151,7 +151,7 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_cases(self, alert: Alert) -> list[str]:
-        return [c.number for c in alert.visible_cases]
+        return [c.number for c in alert.visible_cases]  # type: ignore[attr-defined]  # prefetched to_attr
 
 
 class AlertNoteSerializer(serializers.Serializer):
