@@ -142,15 +142,15 @@ def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
     ).order_by("-created_at", "-pk")  # fmt: skip
 
 
-def notification_list_for(user: Actor) -> QuerySet[Notification]:
+def notification_list_for(user: Actor | int) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("case")
 
 
-def notification_unread_count(user: Actor) -> int:
+def notification_unread_count(user: Actor | int) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notification_mark_read(user: Actor, *, ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(user: Actor | int, *, ids: Iterable[int] | None = None) -> int:
     """A tiny write kept here with its reads: marking your own inbox needs no workflow."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

@@ -87,7 +87,7 @@ def window_workload(center: Center) -> list[WindowLoad]:
     windows = list(
         Window.objects.filter(center=center).prefetch_related("services").order_by("name")
     )
-    per_window = {
+    per_window: dict[int, dict[str, Any]] = {
         row["window_id"]: row
         for row in Ticket.objects.filter(center=center, day=today, window__isnull=False)
         .values("window_id")
@@ -112,7 +112,7 @@ def window_workload(center: Center) -> list[WindowLoad]:
     }
     out = []
     for w in windows:
-        row: dict[str, Any] = per_window.get(w.pk, {})
+        row = per_window.get(w.pk, {})
         out.append(
             WindowLoad(
                 window=w,

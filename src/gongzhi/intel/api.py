@@ -90,7 +90,8 @@ class SuggestSerializer(serializers.Serializer):
     subcategory = ChoiceSerializer(allow_null=True, help_text="一级类别下最可能的具体类别")
     alternatives = AlternativeSerializer(many=True, help_text="其他可能的一级类别(最多3个)")
     duplicates = DuplicateSerializer(many=True, help_text="可能重复的未办结事件")
-    source = serializers.ChoiceField(choices=["model", "keywords", "none"])
+    # A field named like DRF's Field.source (the attribute it reads).
+    source = serializers.ChoiceField(choices=["model", "keywords", "none"])  # type: ignore[assignment]
     model_version = serializers.IntegerField(allow_null=True)
 
 

@@ -75,7 +75,7 @@ def is_follower(case: Case, user: AnyUser) -> bool:
     """A resident (not staff) who joined the case or reported a duplicate merged into it."""
     from gongzhi.portal.models import ResidentAccount
 
-    if not getattr(user, "pk", None):
+    if user.pk is None:
         return False
     if CaseFollower.objects.filter(case_id=case.pk, user_id=user.pk).exists():
         return True

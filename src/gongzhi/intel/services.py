@@ -122,7 +122,7 @@ def case_join(*, account: ResidentAccount, case: Case) -> CaseFollower:
     and may rate it. Joining twice changes nothing."""
     from gongzhi.portal.models import PostReaction
 
-    if account.unit_id is None:
+    if account.unit is None:
         raise ValidationError({"case": _("请先绑定您居住的单元")})
     same_community = Case.objects.filter(
         subtree_q("grid__path", _community_path(account.unit)), pk=case.pk

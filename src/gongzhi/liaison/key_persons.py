@@ -205,7 +205,7 @@ def key_person_sweep_overdue(now: dt.datetime | None = None) -> int:
         raised += 1
         users = (
             [person.responsible.user]
-            if person.responsible_id
+            if person.responsible is not None
             else watchers_of(person.resident.grid)
         )
         notify_users(

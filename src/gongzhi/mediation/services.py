@@ -21,6 +21,7 @@ from gongzhi.cases.notify import notify_users
 from gongzhi.core import clock
 from gongzhi.core.access import can, require
 from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
+from gongzhi.core.numbers import decimal_places
 from gongzhi.core.roles import CASE_SUPERVISE, CENTER_ALERTS, MEDIATE, roles_with
 from gongzhi.core.text import clean_text
 from gongzhi.org.models import Center, RoomKind, Staff
@@ -69,7 +70,7 @@ def parse_amount(
         raise ValidationError({field: _("%(label)s应为数字(单位:元)") % {"label": label}})
     if amount < 0:
         raise ValidationError({field: _("%(label)s不能为负数") % {"label": label}})
-    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+    if amount > MAX_AMOUNT or decimal_places(amount) > 2:
         raise ValidationError(
             {field: _("%(label)s最多保留两位小数,且不超过一万亿元") % {"label": label}}
         )
@@ -362,7 +363,7 @@ def agreement_create(
     dispute = dispute_locked_for(dispute, "agree_written")
     _require_consent(dispute)
     errors: dict[str, str] = {}
-    values = {}
+    values: dict[str, Any] = {}
     for field, raw, label, limit in (
         ("facts", facts, _("纠纷主要事实"), 4000),
         ("disputed_matters", disputed_matters, _("争议事项"), 4000),

@@ -28,6 +28,8 @@ from gongzhi.org.models import (
 from gongzhi.org.permissions import require_keep_departments
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from gongzhi.core.types import Actor
 
 
@@ -91,7 +93,7 @@ def staff_create(
     password: str | None = None,
     center: Center | None = None,
     room_kind: str | None = None,
-    grids: list[Grid] = (),
+    grids: Sequence[Grid] = (),
     duty: str = GridAssignment.Duty.WORKER,
     synthetic: bool = False,
     **extra: Any,

@@ -71,7 +71,7 @@ def resident_search(
     if grid is not None:
         qs = qs.filter(subtree_q("grid__path", grid.path))
     if tag:
-        if tag in SPECIAL_TAGS and not can(user, VIEW_SPECIAL):
+        if tag in SPECIAL_TAGS and (user is None or not can(user, VIEW_SPECIAL)):
             return qs.none()
         qs = qs.filter(tags__tag=tag)
     if kind:

@@ -28,6 +28,8 @@ from gongzhi.people.models import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from django.db import models
     from django.http import HttpRequest
 
@@ -40,7 +42,7 @@ class CleanResident:
 
     name: str
     id_number: str
-    birth_date: object
+    birth_date: dt.date
     gender: str
     phone: str
     kind: str
@@ -82,6 +84,7 @@ def clean_resident_fields(
             }
     if errors:
         raise ValidationError(errors)
+    assert info is not None  # parsed, else the errors above were raised
     return CleanResident(
         name=name,
         id_number=info.number,

@@ -95,8 +95,8 @@ def caller_matches(user, call: HotlineCall) -> QuerySet[Resident]:
 def _caller_account_user(call: HotlineCall):
     """The portal user with the caller's phone (blind index), so the case shows in their
     我的留言 with its timeline and rating; None when the caller has no account."""
-    account = ResidentAccount.objects.filter(phone_hash=call.caller_hash).select_related("user")
-    account = account.order_by("pk").first()
+    accounts = ResidentAccount.objects.filter(phone_hash=call.caller_hash).select_related("user")
+    account = accounts.order_by("pk").first()
     return account.user if account is not None else None
 
 
@@ -126,6 +126,7 @@ def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
             errors["line"] = _("请提供呼入的热线号码(line)")
     if errors:
         raise ValidationError(errors)
+    assert center is not None  # else errors above
     if not grid_in_scope(by, center.grid):
         raise PermissionDenied(_("该热线不在您的管辖范围内"))
     call = HotlineCall(

@@ -78,7 +78,7 @@ def public_timeline(case: Case) -> list[CaseEvent]:
     events = list(case.events.filter(action__in=PUBLIC_ACTIONS).order_by("at", "pk"))
     for e in events:
         # Internal notes stay internal: only replies' comments reach residents.
-        e.public_comment = e.comment if e.action in REPLY_ACTIONS else ""
+        e.public_comment = e.comment if e.action in REPLY_ACTIONS else ""  # type: ignore[attr-defined]  # for the page
     return events
 
 
@@ -191,7 +191,7 @@ def duty_phone_for(account: ResidentAccount | None) -> str:
     district duty number from settings.ONE_KEY_DUTY_PHONE."""
     from django.conf import settings
 
-    if account is not None and account.unit_id:
+    if account is not None and account.unit is not None:
         unit = account.unit
         step = Grid.steplen
         paths = ancestor_paths(unit.path, step)

@@ -27,7 +27,7 @@ from .models import BindRequest, BoardSetting, PostModeration, PostReaction, Res
 from .workflow import BIND_REQUEST
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Sequence
 
     from django.core.files.uploadedfile import UploadedFile
 
@@ -95,10 +95,10 @@ def account_get_or_create(*, phone: str) -> ResidentAccount:
         account.set_phone(phone)
         account.save()
     if account.resident_id is None:
-        resident = Resident.objects.filter(
+        residents = Resident.objects.filter(
             phone_hash__in=crypto.blind_indexes("phone", phone)
         ).select_related("household")
-        resident = resident.order_by("pk").first()
+        resident = residents.order_by("pk").first()
         if resident is not None:
             account.resident = resident
             if account.unit_id is None:
@@ -188,7 +188,7 @@ def post_create(
     account: ResidentAccount,
     text: str,
     category: Category | None = None,
-    photos: Iterable[UploadedFile] = (),
+    photos: Sequence[UploadedFile] = (),
     lat: float | None = None,
     lng: float | None = None,
     is_public: bool = True,

@@ -72,7 +72,7 @@ def call(request, pk: int):
                 row = hotline.hotline_call_finish(
                     by=request.user, call=row, **form.service_fields()
                 )
-                if row.case_id:
+                if row.case is not None:
                     messages.success(request, _("已转为事件 %(n)s") % {"n": row.case.number})
                 else:
                     messages.success(request, _("已记录当场解答"))

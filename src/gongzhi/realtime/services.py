@@ -377,7 +377,7 @@ def live_session_create(
     *,
     by: Actor,
     topic: str,
-    scheduled_at: dt.datetime | str | None,
+    scheduled_at: dt.datetime,
     hosts: Iterable[User],
     stream_url: str = "",
 ) -> LiveSession:

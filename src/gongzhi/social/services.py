@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import require
+from gongzhi.core.numbers import decimal_places
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 from gongzhi.core.roles import SOCIAL_MANAGE
 from gongzhi.core.text import clean_text
@@ -37,7 +38,7 @@ def parse_hours(value: Any, *, field: str = "hours") -> Decimal:
         raise ValidationError({field: _("时长应为数字(小时),例如 2 或 1.5")}) from None
     if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
         raise ValidationError({field: _("时长应大于0且不超过%(n)s小时") % {"n": MAX_HOURS}})
-    if hours.as_tuple().exponent < -1:
+    if decimal_places(hours) > 1:
         raise ValidationError({field: _("时长最多保留一位小数")})
     return hours
 

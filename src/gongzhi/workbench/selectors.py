@@ -48,7 +48,7 @@ from .models import (
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from gongzhi.core.types import AnyUser
+    from gongzhi.core.types import Actor, AnyUser
     from gongzhi.org.models import Staff
 
 
@@ -219,7 +219,7 @@ def diary_public_feed(grid: Grid, *, limit: int = 50) -> list[DiaryEntry]:
     # Names of the whole area, once: the feed's grid is the readers' compound (or above).
     names = area_names(area_of(grid)) if entries else set()
     for e in entries:
-        e.public_text = public_text(e, names)
+        e.public_text = public_text(e, names)  # type: ignore[attr-defined]  # for the feed
     return entries
 
 
@@ -297,7 +297,7 @@ def leaderboard(community: Grid, *, since: dt.datetime | None = None) -> list[di
     return rows
 
 
-def _visit_coverage(user: AnyUser, staff: Staff) -> dict:
+def _visit_coverage(user: AnyUser, staff: Staff | None) -> dict:
     """走访完成/计划: the worker's active plans (theirs, or unassigned ones in a grid worker's
     own grids), and how many of them had a visit within the current cycle."""
     from gongzhi.care.models import VisitPlan
@@ -322,7 +322,7 @@ def _visit_coverage(user: AnyUser, staff: Staff) -> dict:
     return {"visits_done": done, "visits_planned": len(plans)}
 
 
-def worker_stats(user: AnyUser, *, since: dt.date | None = None) -> dict:
+def worker_stats(user: Actor, *, since: dt.date | None = None) -> dict:
     """One worker's figures: diary by role and duty, visits, cases found/handled, response."""
 
     staff = staff_of(user)

@@ -208,7 +208,7 @@ def field_report_create(
     """
     grid = _require_worker_grid(by, None)
     lat, lng = _clean_point(lat, lng)
-    if lat is not None and (here := grid_for_point(lat, lng)) is not None:
+    if lat is not None and lng is not None and (here := grid_for_point(lat, lng)) is not None:
         grid = here if grid_in_scope(by, here) else grid
     # Case keys are global; a worker's key is only unique to that worker.
     key = f"wb{by.pk}:{clean_key(idempotency_key)}" if clean_key(idempotency_key) else None
@@ -222,7 +222,7 @@ def field_report_create(
     )  # fmt: skip
 
 
-def _failure_category(checklist: InspectionChecklist) -> Category:
+def _failure_category(checklist: InspectionChecklist) -> Category | None:
     code = checklist.category_code.strip()
     qs = Category.objects.filter(active=True, parent__isnull=False)
     found = qs.filter(code=code).first() if code else None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.core.access import can, grid_in_scope
+from gongzhi.core.numbers import decimal_places
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import CHANGE
 from gongzhi.core.text import clean_text  # noqa: F401 - re-exported for the services
@@ -68,12 +69,6 @@ def clean_amount(
     if amount > MAX_AMOUNT:
         raise ValidationError({field: _("%(label)s过大") % {"label": label}})
     return amount.quantize(Decimal("0.01"))
-
-
-def decimal_places(amount: Decimal) -> int:
-    """Digits after the point of a finite amount."""
-    exponent = amount.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) else 0
 
 
 def check_upload(upload: UploadedFile, *, field: str, images_only: bool) -> CheckedFile:

@@ -16,10 +16,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.numbers import decimal_places
 from gongzhi.people.models import Household, Resident
 
 from ..models import Ballot, BallotChange, Channel, Choice, DeliberationStatus, ThresholdBase, Vote
-from .common import clean_text, decimal_places, household_under, households_under, require_staff_in
+from .common import clean_text, household_under, households_under, require_staff_in
 from .procedure import deliberation_move, locked_deliberation
 
 if TYPE_CHECKING:
