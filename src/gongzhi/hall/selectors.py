@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
@@ -14,6 +14,8 @@ from gongzhi.org.models import Center
 from .models import FAQ, PolicyArticle, RoomReferral, Ticket, Window, WindowVisit
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gongzhi.core.types import AnyUser
 
 
@@ -87,15 +89,17 @@ def window_workload(center: Center) -> list[WindowLoad]:
     windows = list(
         Window.objects.filter(center=center).prefetch_related("services").order_by("name")
     )
-    per_window: dict[int, dict[str, Any]] = {
-        row["window_id"]: row
-        for row in Ticket.objects.filter(center=center, day=today, window__isnull=False)
+    done = (
+        Ticket.objects.filter(center=center, day=today, window__isnull=False)
         .values("window_id")
         .annotate(
             served=Count("pk", filter=Q(status=S.DONE)),
             handling=Avg(_handling(), filter=Q(status=S.DONE)),
         )
         .order_by()
+    )
+    per_window: dict[int, dict[str, Any]] = {
+        row["window_id"]: row for row in cast("Iterable[dict[str, Any]]", done)
     }
     waiting_by_service = dict(
         Ticket.objects.filter(center=center, day=today, status=S.WAITING)

@@ -190,10 +190,10 @@ def window_visit_register(
             )  # fmt: skip
     visit.save()
     if outcome == Outcome.REFERRED:
+        assert room is not None  # a referral names its room (checked above)
         referral = RoomReferral.objects.create(
             visit=visit, room=room, resident=visitor, note=matter, created_at=visit.created_at
         )
-        assert room is not None  # a referral names its room (checked above)
         if room.kind == RoomKind.COUNSELING:
             assert visitor is not None  # a counselling referral needs the visitor (checked)
             _counseling_request(by, center, visitor, referral, counseling_slot)

@@ -86,7 +86,7 @@ def _better(new: ModelVersion, current: ModelVersion | None) -> bool:
     return (new.accuracy or 0.0) >= current.accuracy - ACTIVATE_TOLERANCE
 
 
-def _activate(version: ModelVersion, *, by: Actor) -> None:
+def _activate(version: ModelVersion, *, by: Actor | None) -> None:
     ModelVersion.objects.filter(active=True).exclude(pk=version.pk).update(active=False)
     version.active, version.activated_at, version.activated_by = True, clock.now(), by
     version.save(update_fields=["active", "activated_at", "activated_by"])

@@ -49,7 +49,7 @@ def require_key_person(user, grid) -> None:
 
 
 # How often a person is seen by default, by risk level (days).
-DEFAULT_INTERVALS = {RiskLevel.LOW: 30, RiskLevel.MEDIUM: 14, RiskLevel.HIGH: 7}
+DEFAULT_INTERVALS: dict[str, int] = {RiskLevel.LOW: 30, RiskLevel.MEDIUM: 14, RiskLevel.HIGH: 7}
 MAX_INTERVAL_DAYS = 180
 
 

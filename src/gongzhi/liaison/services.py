@@ -200,7 +200,10 @@ def hazard_report(
     return hazard
 
 
-HAZARD_MOVES = {H.OPEN: {H.OPEN, H.RECTIFYING, H.CLOSED}, H.RECTIFYING: {H.RECTIFYING, H.CLOSED}}
+HAZARD_MOVES: dict[str, set[str]] = {
+    H.OPEN: {H.OPEN, H.RECTIFYING, H.CLOSED},
+    H.RECTIFYING: {H.RECTIFYING, H.CLOSED},
+}
 
 
 @transaction.atomic

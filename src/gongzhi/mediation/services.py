@@ -248,7 +248,7 @@ def party_add(
     return party
 
 
-def _party_id(raw: str, resident: Resident, kind: str) -> tuple[str, dt.date | None]:
+def _party_id(raw: str, resident: Resident | None, kind: str) -> tuple[str, dt.date | None]:
     """(ID number, birth date) of a person party: typed in, or the linked resident's."""
     raw = (raw or "").strip()
     if kind != Party.Kind.PERSON:

@@ -58,7 +58,7 @@ def center_create(
 
 # The unit a department sends to a center: the district's own bureaus at the district center,
 # their local office (派出所, 司法所, …) or a judge's / prosecutor's desk elsewhere.
-_DISTRICT_UNITS = {
+_DISTRICT_UNITS: dict[str, str] = {
     DepartmentKind.POLICE: "{d}公安分局",
     DepartmentKind.PROCURATORATE: "{d}人民检察院",
     DepartmentKind.COURT: "{d}人民法院",
@@ -67,7 +67,7 @@ _DISTRICT_UNITS = {
     DepartmentKind.HUMAN_RESOURCES: "{d}人力资源和社会保障局",
     DepartmentKind.CIVIL_AFFAIRS: "{d}民政局",
 }
-_LOCAL_UNITS = {
+_LOCAL_UNITS: dict[str, str] = {
     DepartmentKind.POLICE: "{a}派出所",
     DepartmentKind.PROCURATORATE: "{d}人民检察院驻{a}检察室",
     DepartmentKind.COURT: "{d}人民法院驻{a}法官工作室",

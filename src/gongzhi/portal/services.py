@@ -225,7 +225,7 @@ def post_create(
     if setting and setting.require_approval:
         status = PostModeration.Status.PENDING
     author = "匿名居民"
-    if show_name and account.resident_id:
+    if show_name and account.resident is not None:
         author = f"居民{mask_name(account.resident.name)}"
     _row, created = PostModeration.objects.get_or_create(
         case=case, defaults={"status": status, "author_display": author}

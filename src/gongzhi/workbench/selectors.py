@@ -337,6 +337,7 @@ def worker_stats(user: Actor, *, since: dt.date | None = None) -> dict:
         for c, r in found.filter(responded_at__isnull=False).values_list(
             "created_at", "responded_at"
         )[:1000]
+        if r is not None
     ]
     return {
         "diary_by_role": [(lbl, by_role.get(v, 0)) for v, lbl in FiveRole.choices],
