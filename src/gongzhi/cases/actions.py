@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from gongzhi.cases.models import Case
     from gongzhi.core.types import Actor
     from gongzhi.org.models import Department, Room, Staff
 

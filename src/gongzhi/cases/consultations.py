@@ -44,11 +44,8 @@ if TYPE_CHECKING:
     from django.db.models import Manager
 
     from gongzhi.care.models import CareAlert
-    from gongzhi.cases.models import Case
     from gongzhi.core.types import Actor, AnyUser
-    from gongzhi.grids.models import Grid
     from gongzhi.mediation.models import Dispute
-    from gongzhi.org.models import Department, Room, Staff
 
 
 # --- who may do what -------------------------------------------------------------------------

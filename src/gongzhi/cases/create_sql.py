@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models import Field, Model
 
-    from gongzhi.grids.models import Grid
-
 
 NEW_CASE_KIND = "new_case"
 NEW_CASE_TITLE = "新事件待受理:"  # + the number (stored text, as notify_users writes it)

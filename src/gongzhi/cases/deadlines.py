@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -21,10 +20,6 @@ from .models import Case, CaseEvent, OwningLevel, Phase, State, Supervision
 from .notify import notify_users, supervisors_of
 from .policies import NoPolicy, policy_for  # noqa: F401 - NoPolicy re-exported
 from .workflow import ACCEPT_PHASE, HANDLE_PHASE, VERIFY_PHASE
-
-if TYPE_CHECKING:
-    from gongzhi.grids.models import Grid
-
 
 log = logging.getLogger("gongzhi.cases")
 _FIELDS: dict[str, tuple[str, str]] = {

@@ -27,7 +27,6 @@ from .models import Notification, OutboundMessage
 
 if TYPE_CHECKING:
     from gongzhi.cases.models import Case
-    from gongzhi.grids.models import Grid
 
 
 log = logging.getLogger("gongzhi.notify")

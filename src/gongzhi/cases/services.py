@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.core.files.uploadedfile import UploadedFile
 
-    from gongzhi.cases.models import Category
     from gongzhi.cases.workflow import Transition
     from gongzhi.core.types import Actor
     from gongzhi.grids.models import Grid

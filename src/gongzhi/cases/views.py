@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http.response import HttpResponseBase
 
-    from gongzhi.cases.models import Case
     from gongzhi.core.types import AnyUser, AuthedRequest
     from gongzhi.people.models import Resident
 

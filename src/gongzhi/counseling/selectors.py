@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from gongzhi.core.types import Actor, AnyUser
-    from gongzhi.org.models import Center
 
 
 def session_notes_for(user: AnyUser) -> QuerySet[SessionNote]:

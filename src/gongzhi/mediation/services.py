@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from gongzhi.core.types import Actor
-    from gongzhi.people.models import Resident
 
 
 MAX_AMOUNT = Decimal("999999999999.99")

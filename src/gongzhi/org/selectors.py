@@ -13,7 +13,6 @@ from gongzhi.org.models import Center, Department, GridAssignment, Staff
 
 if TYPE_CHECKING:
     from gongzhi.core.types import AnyUser
-    from gongzhi.org.models import Center
 
 
 def _with_assignments(qs: QuerySet) -> QuerySet:

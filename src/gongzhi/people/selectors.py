@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from gongzhi.core.types import AnyUser
-    from gongzhi.grids.models import Grid
 
 
 def resident_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Resident]:

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
     from django.core.files.uploadedfile import UploadedFile
 
-    from gongzhi.cases.models import Category
     from gongzhi.core.types import Actor
 
 

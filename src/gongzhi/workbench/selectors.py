@@ -46,10 +46,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from gongzhi.core.types import Actor, AnyUser
-    from gongzhi.org.models import Staff
 
 
 TASK_LIMIT = 100  # per source; a worker's day never needs more

@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from gongzhi.care.models import Visit
-    from gongzhi.cases.models import Category
     from gongzhi.core.types import Actor
     from gongzhi.grids.models import Grid
 

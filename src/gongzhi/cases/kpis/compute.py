@@ -39,7 +39,6 @@ from .periods import Period
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from gongzhi.grids.models import Grid
     from gongzhi.org.models import Department, Room
 
 

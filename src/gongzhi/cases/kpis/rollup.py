@@ -41,10 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-    from django.db.models import QuerySet
-
     from gongzhi.core.types import AnyUser
-    from gongzhi.grids.models import Grid
     from gongzhi.org.models import Department, Room
 
 

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
     from gongzhi.core.types import Actor
     from gongzhi.deliberation.models import Deliberation
-    from gongzhi.people.models import Resident
 
 
 def _clean_pct(value: Any, *, field: str, label: StrOrPromise) -> Decimal:
