@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gongzhi.deliberation",
     "gongzhi.open311",
     "gongzhi.portal",
+    "gongzhi.hotline",
     "gongzhi.hall",
     "gongzhi.liaison",
     "gongzhi.social",

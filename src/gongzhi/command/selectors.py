@@ -151,7 +151,7 @@ def _pct(numerator: int, denominator: int) -> float | None:
 
 
 def live_counts(user: AnyUser, grid: Grid) -> dict:
-    from gongzhi.portal.models import HotlineCall
+    from gongzhi.hotline.models import HotlineCall
     from gongzhi.realtime.models import OneKeyCall
 
     today = _midnight(clock.today())

@@ -74,7 +74,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("calls", _("呼叫响应"), "realtime:staff_console", None,
              count="gongzhi.realtime.selectors.onekey_waiting_count"),
     NavEntry("hotline", _("民情热线"), "portal_staff_hotline", HOTLINE,
-             count="gongzhi.portal.hotline.hotline_waiting_count"),
+             count="gongzhi.hotline.services.hotline_waiting_count"),
     NavEntry("kpis", _("考核指标"), "kpis:home", None, apps=("kpis",)),
     NavEntry("command", _("指挥中心"), "command:dashboard", COMMAND, apps=("command",)),
     NavEntry("moderation", _("留言审核"), "portal_staff_moderation", MODERATE, REVIEW,

@@ -23,7 +23,7 @@ BATCH = 500
 ENCRYPTED: dict[str, dict[str, tuple[str, str] | None]] = {
     "people.Resident": {"id_number_enc": ("id_hash", "id"), "phone_enc": ("phone_hash", "phone")},
     "portal.ResidentAccount": {"phone_enc": ("phone_hash", "phone")},
-    "portal.HotlineCall": {"caller_enc": ("caller_hash", "phone")},
+    "hotline.HotlineCall": {"caller_enc": ("caller_hash", "phone")},
     "cases.Case": {"contact_name_enc": None, "contact_phone_enc": None},
     "counseling.SessionNote": {"content_enc": None},
     "mediation.Party": {"id_number_enc": None},

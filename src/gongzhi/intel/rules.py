@@ -296,7 +296,7 @@ def special_people(rule: AlertRule, now: dt.datetime) -> list[Finding]:
 
 def care_calls(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     from gongzhi.care.models import VisitPlan
-    from gongzhi.portal.models import HotlineCall
+    from gongzhi.hotline.models import HotlineCall
 
     today = timezone.localdate(now)
     since = now - dt.timedelta(days=rule.window_days)

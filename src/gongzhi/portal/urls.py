@@ -9,7 +9,6 @@ from gongzhi.portal import (
     views,
     views_auth,
     views_board,
-    views_hotline,
     views_messages,
     views_staff,
 )
@@ -43,11 +42,6 @@ urlpatterns = [
     path("me/photos/<int:pk>/", views_board.my_attachment, name="portal_my_attachment"),
     path("portal-staff/binds/", views_staff.binds, name="portal_staff_binds"),
     path("portal-staff/moderation/", views_staff.moderation, name="portal_staff_moderation"),
-    path("portal-staff/hotline/", views_hotline.index, name="portal_staff_hotline"),
-    path(
-        "portal-staff/hotline/pending/", views_hotline.pending, name="portal_staff_hotline_pending"
-    ),
-    path("portal-staff/hotline/<int:pk>/", views_hotline.call, name="portal_staff_hotline_call"),
     path("policies/", views.policies, name="portal_policies"),
     path("policies/<int:pk>/", views.policy_detail, name="portal_policy"),
     path("kiosk/", kiosk.start, name="portal_kiosk"),

@@ -495,7 +495,7 @@ class CaseAgents:
         return case, account.user
 
     def _hotline(self, t, township: Township, topic):
-        from gongzhi.portal.hotline import hotline_call_finish, hotline_call_start
+        from gongzhi.hotline.services import hotline_call_finish, hotline_call_start
 
         resident = self._resident(township)
         if resident is None:
@@ -511,7 +511,7 @@ class CaseAgents:
         return call.case, call.case.reporter_user
 
     def answered_call(self, t, township: Township) -> None:
-        from gongzhi.portal.hotline import hotline_call_finish, hotline_call_start
+        from gongzhi.hotline.services import hotline_call_finish, hotline_call_start
 
         resident = self._resident(township)
         if resident is None:
