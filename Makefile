@@ -1,4 +1,5 @@
-# gongzhi: `make run` serves the demo district, `make test` runs every check.
+# gongzhi: `make run` serves the demo district, `make test` runs every check (linters,
+# migrations, mypy, the test suite).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -54,6 +55,7 @@ lint: $(VENV)/.installed-dev
 test: export GONGZHI_MODE = test
 test: lint
 	$(BIN)/gongzhi makemigrations --check --dry-run
+	$(BIN)/mypy
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: export GONGZHI_MODE = test

@@ -5,10 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from gongzhi.cases.api import CaseViewSet, CategoryViewSet
 from gongzhi.grids.api import GridViewSet
+from gongzhi.hotline.api import HotlineIncomingViewSet
 from gongzhi.intel.api import AlertViewSet, SuggestView
 from gongzhi.org.api import WorkerViewSet
 from gongzhi.people.api import HouseholdViewSet, ResidentViewSet
-from gongzhi.portal.api import HotlineIncomingViewSet
 
 router = DefaultRouter()
 router.register("grids", GridViewSet, basename="grid")

@@ -5,6 +5,7 @@ defaults are safe: DEBUG off, no demo accounts, SECRET_KEY required.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "gongzhi.deliberation",
     "gongzhi.open311",
     "gongzhi.portal",
+    "gongzhi.hotline",
     "gongzhi.hall",
     "gongzhi.liaison",
     "gongzhi.social",
@@ -419,7 +421,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},

@@ -45,6 +45,7 @@ urlpatterns = [
     path("org/", include("gongzhi.org.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("gongzhi.hotline.urls")),
     path("", include("gongzhi.portal.urls")),
 ]
 

@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,10 @@ from gongzhi.core.access import can, grid_in_scope
 from gongzhi.core.jobs import job_claim, job_enqueue
 from gongzhi.core.roles import PRINT_CARDS
 from gongzhi.grids.models import Grid
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ def cards_print(
 
 
 @transaction.atomic
-def card_print_job_create(*, by, root: Grid, per: str, base_url: str) -> CardPrintJob:
+def card_print_job_create(*, by: Actor, root: Grid, per: str, base_url: str) -> CardPrintJob:
     if not can(by, PRINT_CARDS):
         raise PermissionDenied(NO_PRINT)
     if not grid_in_scope(by, root):

@@ -57,7 +57,7 @@ def job(request, pk: int):
 def download(request, pk: int):
     found = selectors.card_print_job_for(request.user, pk)
     path = card_print_file(found) if found else None
-    if path is None:
+    if found is None or path is None:
         raise Http404
     name = f"民情连心卡-{found.root.code}.pdf"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)

@@ -38,13 +38,14 @@ def care_target_rows(qs: QuerySet[Resident]) -> Iterator[list]:
     )
     for n, r in enumerate(qs, 1):
         plan = getattr(r, "care_plan", None)
-        if r.has_alert or plan_overdue(plan, today):
+        if r.has_alert or plan_overdue(plan, today):  # type: ignore[attr-defined]  # annotated
             status = _("已逾期")
         elif plan is not None and plan.active:
             status = _("正常")
         else:
             status = _("未制定计划")
-        last = timezone.localtime(r.last_visit).replace(tzinfo=None) if r.last_visit else None
+        last_visit = r.last_visit  # type: ignore[attr-defined]  # annotated by care_targets_for
+        last = timezone.localtime(last_visit).replace(tzinfo=None) if last_visit else None
         yield [
             n, r.masked_name, r.get_gender_display(), _age(r.birth_date, today),
             r.grid.full_name or r.grid.name, "、".join(t.get_tag_display() for t in r.tags.all()),

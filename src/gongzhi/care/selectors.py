@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -15,8 +16,12 @@ from gongzhi.people.models import Resident, ResidentTag, TagKind
 
 from .models import CareAlert, HelpDelivery, Visit, VisitPlan
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+    from gongzhi.grids.models import Grid
 
-def care_targets_for(user) -> QuerySet[Resident]:
+
+def care_targets_for(user: AnyUser) -> QuerySet[Resident]:
     """Residents with a care tag in the user's scope, with plan and open-alert flag."""
     care_tags = ResidentTag.objects.filter(kind=TagKind.CARE)
     open_alert = CareAlert.objects.filter(plan__resident=OuterRef("pk"), resolved_at__isnull=True)
@@ -44,7 +49,12 @@ class Status:
 
 
 def care_target_filter(
-    qs: QuerySet[Resident], *, grid=None, tag: str = "", status: str = "", **_ignored
+    qs: QuerySet[Resident],
+    *,
+    grid: Grid | None = None,
+    tag: str = "",
+    status: str = "",
+    **_ignored: Any,
 ) -> QuerySet[Resident]:
     """Narrow `care_targets_for` by grid subtree, care category and plan status."""
     if grid is not None:
@@ -59,24 +69,26 @@ def care_target_filter(
             Q(has_alert=True) | Q(care_plan__active=True, care_plan__next_due_on__lt=today)
         )
     elif status == Status.NORMAL:
-        qs = qs.filter(has_alert=False, care_plan__active=True, care_plan__next_due_on__gte=today)
+        qs = qs.filter(  # type: ignore[misc]  # has_alert: annotated by care_targets_for
+            has_alert=False, care_plan__active=True, care_plan__next_due_on__gte=today
+        )
     return qs
 
 
-def care_target_get_for(user, pk: int) -> Resident:
+def care_target_get_for(user: AnyUser, pk: int) -> Resident:
     """One care target in the user's scope (DoesNotExist otherwise)."""
     return care_targets_for(user).get(pk=pk)
 
 
-def visits_of(user, resident: Resident) -> QuerySet[Visit]:
+def visits_of(user: AnyUser, resident: Resident) -> QuerySet[Visit]:
     return Visit.objects.restrict(user).filter(resident=resident).select_related("by__staff")
 
 
-def help_of(user, resident: Resident) -> QuerySet[HelpDelivery]:
+def help_of(user: AnyUser, resident: Resident) -> QuerySet[HelpDelivery]:
     return HelpDelivery.objects.restrict(user).filter(resident=resident).select_related("by__staff")
 
 
-def overdue_plans_for(user) -> QuerySet[VisitPlan]:
+def overdue_plans_for(user: AnyUser) -> QuerySet[VisitPlan]:
     """Active plans past their due date, oldest first, with the open alert's date if raised."""
     open_alert = CareAlert.objects.filter(plan=OuterRef("pk"), resolved_at__isnull=True)
     return (
@@ -88,7 +100,7 @@ def overdue_plans_for(user) -> QuerySet[VisitPlan]:
     )
 
 
-def overdue_plan_count(user) -> int:
+def overdue_plan_count(user: AnyUser) -> int:
     return (
         VisitPlan.objects.restrict(user).filter(active=True, next_due_on__lt=clock.today()).count()
     )
@@ -98,7 +110,7 @@ def plan_overdue(plan: VisitPlan | None, today: dt.date | None = None) -> bool:
     return plan is not None and plan.active and plan.next_due_on < (today or clock.today())
 
 
-def alert_list_for(user) -> QuerySet[CareAlert]:
+def alert_list_for(user: AnyUser) -> QuerySet[CareAlert]:
     return (
         CareAlert.objects.restrict(user)
         .filter(resolved_at__isnull=True)
@@ -114,7 +126,7 @@ class CalendarEntry:
     resident_id: int
 
 
-def care_calendar(user, *, start: dt.date, end: dt.date) -> list[CalendarEntry]:
+def care_calendar(user: AnyUser, *, start: dt.date, end: dt.date) -> list[CalendarEntry]:
     """Visits due, visits made and help delivered in [start, end), in the user's scope."""
     entries = [
         CalendarEntry(

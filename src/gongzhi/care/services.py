@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,10 @@ from gongzhi.org.models import Staff
 from gongzhi.people.models import Resident, TagKind
 
 from .models import DEFAULT_INTERVAL_DAYS, CareAlert, HelpDelivery, Visit, VisitFrequency, VisitPlan
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
 
 NOT_ON_LIST = gettext_lazy("该居民不在关爱对象名单中(无关爱标签),不能登记关爱走访或帮扶")
 MAX_INTERVAL_DAYS = 365
@@ -53,7 +58,7 @@ def _check_worker(worker: Staff | None, resident: Resident) -> None:
         raise ValidationError({"worker": _("责任人不负责该居民所在的网格")})
 
 
-def _check_interval(interval_days) -> int | None:
+def _check_interval(interval_days: int | str | None) -> int | None:
     if interval_days in (None, ""):
         return None
     try:
@@ -69,7 +74,11 @@ def _check_interval(interval_days) -> int | None:
 
 @transaction.atomic
 def visit_plan_create(
-    *, by, resident: Resident, worker: Staff | None = None, interval_days: int | None = None
+    *,
+    by: Actor,
+    resident: Resident,
+    worker: Staff | None = None,
+    interval_days: int | None = None,
 ) -> VisitPlan:
     """Create (or refresh) a care target's plan; the first visit is due one interval from today.
     Without an interval the most frequent one the target's categories ask for applies."""
@@ -90,7 +99,7 @@ def visit_plan_create(
 
 @transaction.atomic
 def visit_record(
-    *, by, resident: Resident, note: str, visited_at: dt.datetime | None = None,
+    *, by: Actor, resident: Resident, note: str, visited_at: dt.datetime | None = None,
     source: str | None = None,
 ) -> Visit:  # fmt: skip
     """A visit by the room or a grid worker. Visiting someone not on the care list is refused."""
@@ -120,7 +129,7 @@ def visit_record(
 
 @transaction.atomic
 def help_record(
-    *, by, resident: Resident, kind: str, description: str, value=None,
+    *, by: Actor, resident: Resident, kind: str, description: str, value: Any = None,
     delivered_on: dt.date | None = None,
 ) -> HelpDelivery:  # fmt: skip
     require(by, CARE, resident.grid)
@@ -156,7 +165,9 @@ def care_sweep_overdue(now: dt.datetime | None = None) -> int:
         if not created:
             continue
         raised += 1
-        users = [plan.worker.user] if plan.worker_id else supervisors_of(plan.resident.grid)
+        users = (
+            [plan.worker.user] if plan.worker is not None else supervisors_of(plan.resident.grid)
+        )
         notify_users(
             users, kind="care_overdue",
             title=f"关爱走访逾期:{plan.resident.masked_name}(应于{plan.next_due_on:%m月%d日}前走访)",

@@ -129,7 +129,7 @@ def _detail(request, resident: Resident, bound=None, status: int = 200):
         "consultations": consultation_list_for(request.user).filter(
             care_alert__plan__resident=resident
         ),
-        "overdue": resident.has_alert or plan_overdue(plan),
+        "overdue": resident.has_alert or plan_overdue(plan),  # type: ignore[attr-defined]  # annotated
         "visits": visits_of(request.user, resident)[:50],
         "helps": help_of(request.user, resident)[:50],
         "can_act": can(request.user, CARE, resident.grid), "open_for_error": bound[0] if bound else "",

@@ -6,6 +6,8 @@ parameters first and raise ValidationError (Chinese messages) before changing an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
@@ -16,6 +18,15 @@ from .deadlines import case_deadlines_compute, case_move_up, shift_phase_deadlin
 from .models import Case, CaseEvent, DivertRoute, FollowUp, Phase, Rating, State
 from .workflow import FINAL_STATES
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import Any
+
+    from gongzhi.core.types import Actor
+    from gongzhi.org.models import Department, Room, Staff
+
+
 MAX_EXTENSION_DAYS = 30
 
 
@@ -25,11 +36,11 @@ def _need_comment(comment: str, message: str) -> None:
         raise ValidationError({"comment": message})
 
 
-def _respond(case: Case, now) -> None:
+def _respond(case: Case, now: datetime) -> None:
     case.responded_at = case.responded_at or now
 
 
-def _mark_accepted(case, now) -> None:
+def _mark_accepted(case: Case, now: datetime) -> None:
     """First acceptance, at any level; later takeovers keep the original timeliness."""
     if case.accepted_at is None:
         case.accepted_at = now
@@ -37,22 +48,22 @@ def _mark_accepted(case, now) -> None:
         case.accepted_on_time = case.accept_red_at is None or now <= case.accept_red_at
 
 
-def accept(case, *, now, **_):
+def accept(case: Case, *, now: datetime, **_: object) -> None:
     case.accepted_at = now
     case.accepted_on_time = case.accept_red_at is None or now <= case.accept_red_at
     case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
-def reject(case, *, comment, **_):
+def reject(case: Case, *, comment: str, **_: object) -> None:
     _need_comment(comment, gettext("请填写不予受理的理由"))
 
 
-def self_handle(case, *, by, now, **_):
+def self_handle(case: Case, *, by: Actor, now: datetime, **_: object) -> None:
     case.assignee_staff, case.assignee_room, case.assignee_department = staff_of(by), None, None
     _respond(case, now)
 
 
-def _may_receive(by, case, obj) -> bool:
+def _may_receive(by: Actor, case: Case, obj: Staff | Room | Department) -> bool:
     """A dispatch target is within the actor's scope, or serves the case's own grid (the
     center above a grid worker's unit); never a unit of another township."""
     rows = type(obj).objects.filter(pk=obj.pk)
@@ -62,7 +73,18 @@ def _may_receive(by, case, obj) -> bool:
     return any(p and case.grid.path.startswith(p) for p in paths)
 
 
-def dispatch(case, *, by, now, source, data, to_staff=None, to_room=None, to_department=None, **_):
+def dispatch(
+    case: Case,
+    *,
+    by: Actor,
+    now: datetime,
+    source: str,
+    data: dict[str, Any],
+    to_staff: Staff | None = None,
+    to_room: Room | None = None,
+    to_department: Department | None = None,
+    **_: object,
+) -> None:
     targets = [x for x in (to_staff, to_room, to_department) if x is not None]
     if len(targets) != 1 or not _may_receive(by, case, targets[0]):
         raise ValidationError({"to": gettext("请选择一个派遣对象:人员、科室或部门")})
@@ -75,13 +97,13 @@ def dispatch(case, *, by, now, source, data, to_staff=None, to_room=None, to_dep
         case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
-def escalate(case, *, now, data, **_):
+def escalate(case: Case, *, now: datetime, data: dict[str, Any], **_: object) -> None:
     if not case_move_up(case, now=now):
         raise ValidationError({"action": gettext("已是最高层级,无法继续上报")})
     data["to_level"] = case.owning_level
 
 
-def sign(case, *, by, now, source, **_):
+def sign(case: Case, *, by: Actor, now: datetime, source: str, **_: object) -> None:
     _respond(case, now)
     if source == State.ESCALATED:
         case.assignee_staff = staff_of(by)
@@ -89,11 +111,19 @@ def sign(case, *, by, now, source, **_):
         case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
-def start(case, *, now, **_):
+def start(case: Case, *, now: datetime, **_: object) -> None:
     _respond(case, now)
 
 
-def request_extension(case, *, comment, source, data, days=None, **_):
+def request_extension(
+    case: Case,
+    *,
+    comment: str,
+    source: str,
+    data: dict[str, Any],
+    days: Any = None,
+    **_: object,
+) -> None:
     _need_comment(comment, gettext("请填写延期理由"))
     try:
         days = int(days)
@@ -107,7 +137,9 @@ def request_extension(case, *, comment, source, data, days=None, **_):
     data["days"] = days
 
 
-def approve_extension(case, *, now, data, days=None, **_):
+def approve_extension(
+    case: Case, *, now: datetime, data: dict[str, Any], days: Any = None, **_: object
+) -> None:
     if days is None:
         last = case.events.filter(action="request_extension").order_by("-at", "-pk").first()
         days = last.data.get("days", 1) if last else 1
@@ -118,38 +150,49 @@ def approve_extension(case, *, now, data, days=None, **_):
     data["days"] = int(days)
 
 
-def deny_extension(case, *, comment, **_):
+def deny_extension(case: Case, *, comment: str, **_: object) -> None:
     _need_comment(comment, gettext("请填写驳回理由"))
     case.prior_state = ""
 
 
-def return_(case, *, comment, **_):
+def return_(case: Case, *, comment: str, **_: object) -> None:
     _need_comment(comment, gettext("请填写退回理由"))
     case.assignee_staff = case.assignee_room = case.assignee_department = None
 
 
-def resolve(case, *, now, **_):
+def resolve(case: Case, *, now: datetime, **_: object) -> None:
     case.resolved_at = now
     case.resolved_level = case.owning_level
     case.resolved_on_time = case.handle_red_at is None or now <= case.handle_red_at
     case_deadlines_compute(case=case, phase=Phase.VERIFY, start=now)
 
 
-def verify(case, *, now, **_):
+def verify(case: Case, *, now: datetime, **_: object) -> None:
     case.verified_at = now
 
 
-def rework(case, *, now, comment, **_):
+def rework(case: Case, *, now: datetime, comment: str, **_: object) -> None:
     _need_comment(comment, gettext("请填写返工原因"))
     case.rework_count += 1
     case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
-def close(case, *, now, **_):
+def close(case: Case, *, now: datetime, **_: object) -> None:
     case.closed_at = now
 
 
-def follow_up(case, *, by, now, comment, data, rating=None, stars=None, resolved=None, **_):
+def follow_up(
+    case: Case,
+    *,
+    by: Actor,
+    now: datetime,
+    comment: str,
+    data: dict[str, Any],
+    rating: str | None = None,
+    stars: Any = None,
+    resolved: bool | None = None,
+    **_: object,
+) -> None:
     if rating not in Rating.values:
         raise ValidationError({"rating": gettext("请选择评价:满意、基本满意或不满意")})
     try:
@@ -168,16 +211,18 @@ def follow_up(case, *, by, now, comment, data, rating=None, stars=None, resolved
         data["_chain"] = "reopen"  # 不满意 → 重办, back to the same handler
 
 
-def reopen(case, *, now, **_):
+def reopen(case: Case, *, now: datetime, **_: object) -> None:
     case.rehandle_count += 1
     case_deadlines_compute(case=case, phase=Phase.HANDLE, start=now)
 
 
-def archive(case, *, now, **_):
+def archive(case: Case, *, now: datetime, **_: object) -> None:
     case.archived_at = now
 
 
-def merge(case, *, by, data, into=None, **_):
+def merge(
+    case: Case, *, by: Actor, data: dict[str, Any], into: Case | str | None = None, **_: object
+) -> None:
     # Whatever names the main case (a number or a Case), it is looked up within the
     # actor's scope here: no caller can merge into a case the actor cannot see.
     visible = Case.objects.restrict(by)
@@ -193,18 +238,18 @@ def merge(case, *, by, data, into=None, **_):
     data["into"] = into.number
 
 
-def divert(case, *, data, route=None, **_):
+def divert(case: Case, *, data: dict[str, Any], route: str | None = None, **_: object) -> None:
     if route not in DivertRoute.values:
         raise ValidationError({"route": gettext("请选择分流去向:诉讼、仲裁或信访")})
     case.diverted_to = route
     data["route"] = route
 
 
-def terminate(case, *, comment, **_):
+def terminate(case: Case, *, comment: str, **_: object) -> None:
     _need_comment(comment, gettext("请填写终止理由"))
 
 
-EFFECTS = {
+EFFECTS: dict[str, Callable[..., None]] = {
     "accept": accept, "reject": reject, "self_handle": self_handle, "dispatch": dispatch,
     "escalate": escalate, "sign": sign, "start": start,
     "request_extension": request_extension, "approve_extension": approve_extension,

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern
 
 from .holidays import MAX_FILE_BYTES as MAX_HOLIDAY_UPLOAD
 from .models import (
@@ -32,13 +35,13 @@ class HolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     change_list_template = "admin/cases/holiday/change_list.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         from django.urls import path
 
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="cases_holiday_import"), *super().get_urls()]
 
-    def import_view(self, request):
+    def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a CSV/XLSX of one or more years (date, name, 调休上班); one transaction."""
         from django.contrib import messages
         from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,7 +76,7 @@ class CaseEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ("at", "actor", "action", "from_state", "to_state", "comment", "data")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -86,10 +89,10 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("number", "title")
     inlines = [CaseEventInline]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -7,6 +7,8 @@ is addressed by its number (SJ20261126-0001) or its id. Reporter data is always 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -28,6 +30,15 @@ from .selectors import INBOXES, allowed_actions, case_filter, case_list_for, inb
 from .services import MAX_DESCRIPTION, StaleCase, case_act, case_create
 from .workflow import ACTIONS, TransitionError
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import Model, QuerySet
+    from rest_framework.request import Request
+
+    from gongzhi.core.types import AnyUser
+
+
 CASE_REF = r"[0-9]{1,18}|SJ[0-9]{8}-[0-9]{4,6}"
 MAX_KEY = 80
 
@@ -35,7 +46,10 @@ MAX_KEY = 80
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # A field named like DRF's Field.parent (the serializer a field belongs to).
+    parent: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Category
@@ -70,7 +84,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return str(case.category)
 
     def get_reporter(self, case: Case) -> str:
-        name = case.reporter_resident.masked_name if case.reporter_resident_id else ""
+        name = case.reporter_resident.masked_name if case.reporter_resident is not None else ""
         return " ".join(p for p in (name, case.contact_display) if p)
 
     def get_allowed_actions(self, case: Case) -> list[str]:
@@ -136,7 +150,10 @@ class FollowUpSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-def _object_or_400(qs, pk, field: str):
+M = TypeVar("M", bound="Model")
+
+
+def _object_or_400(qs: QuerySet[M], pk: object, field: str) -> M | None:
     if pk in (None, ""):
         return None
     if not str(pk).isdigit() or len(str(pk)) > 18:
@@ -147,7 +164,7 @@ def _object_or_400(qs, pk, field: str):
     return obj
 
 
-def action_params(user, raw: dict) -> dict:
+def action_params(user: AnyUser, raw: dict) -> dict:
     """JSON params → the objects the service expects, each read through the user's scope."""
     out: dict = {}
     for key, model in (("to_staff", Staff), ("to_room", Room), ("to_department", Department)):
@@ -195,14 +212,14 @@ class CaseViewSet(
     # Workflow actions are checked by the service (role, scope, assignee), not by CHANGE.
     read_actions = frozenset({"list", "retrieve", "timeline", "act", "follow_up"})
 
-    def scoped_queryset(self, user, action: str):
+    def scoped_queryset(self, user: AnyUser, action: str) -> QuerySet[Case]:
         return (
             case_list_for(user, action=action)
             .select_related("category__parent", "owning_grid", "reporter_resident")
             .order_by("-created_at", "-pk")
         )
 
-    def get_object(self):
+    def get_object(self) -> Case:
         ref = self.kwargs["ref"]
         lookup = {"number": ref} if ref.startswith("SJ") else {"pk": int(ref)}
         case = self.get_queryset().filter(**lookup).first()
@@ -210,7 +227,7 @@ class CaseViewSet(
             raise Http404
         return case
 
-    def filter_queryset(self, qs):
+    def filter_queryset(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
             return qs
         req = self.request
@@ -232,7 +249,7 @@ class CaseViewSet(
             grid=grid_from_param(req, "grid"),
         )
 
-    def represent(self, case: Case) -> dict:
+    def represent(self, case: Case) -> dict:  # type: ignore[override]  # the case itself, not its pk
         fresh = self.scoped_queryset(self.request.user, "view").filter(pk=case.pk).first()
         return self.get_serializer(fresh or case).data
 
@@ -248,8 +265,8 @@ class CaseViewSet(
             )  # fmt: skip
         ],
     )
-    def create(self, request):
-        user = request.user
+    def create(self, request: Request) -> Response:
+        user = self.actor
         raw_key = request.headers.get("Idempotency-Key", "").strip()
         if len(raw_key) > MAX_KEY or "\x00" in raw_key:
             raise exceptions.ValidationError(
@@ -272,7 +289,7 @@ class CaseViewSet(
 
     @extend_schema(responses=CaseEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def timeline(self, request, ref=None):
+    def timeline(self, request: Request, ref: str | None = None) -> Response:
         case = self.get_object()
         events = case.events.select_related("actor__staff").order_by("at", "pk")
         return Response(CaseEventSerializer(events, many=True).data)
@@ -285,7 +302,9 @@ class CaseViewSet(
         ],
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]{1,30})")
-    def act(self, request, ref=None, action_name=None):
+    def act(
+        self, request: Request, ref: str | None = None, action_name: str | None = None
+    ) -> Response:
         """Perform one workflow action; a stale expected_version answers 409."""
         if action_name not in ACTIONS:
             raise Http404
@@ -297,7 +316,7 @@ class CaseViewSet(
 
     @extend_schema(request=FollowUpSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request, ref=None):
+    def follow_up(self, request: Request, ref: str | None = None) -> Response:
         """回访评价: 满意 / 基本满意 / 不满意 (which reopens the case), 1–5 stars."""
         serializer = FollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -309,7 +328,7 @@ class CaseViewSet(
         case = self.get_object()
         try:
             case_act(
-                case=case, by=self.request.user, action=action_name, expected_version=version,
+                case=case, by=self.actor, action=action_name, expected_version=version,
                 comment=comment, attachments=self.request.FILES.getlist("attachments"),
                 **params,
             )  # fmt: skip
@@ -323,7 +342,7 @@ class CaseViewSet(
 class _Choices:
     """choice_param wants .values and .choices; inbox names are plain strings."""
 
-    def __init__(self, values):
+    def __init__(self, values: Iterable[str]) -> None:
         self.values = list(values)
         self.choices = [(v, v) for v in values]
 
@@ -334,7 +353,7 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CategorySerializer
     pagination_class = None
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Category]:
         return (
             Category.objects.filter(active=True).select_related("parent").order_by("order", "code")
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,13 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from .models import Attachment
+
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from gongzhi.cases.models import Case, CaseEvent
+    from gongzhi.core.types import Actor
+
 
 THUMB_SIZE = (320, 320)
 _SIGNATURES = (
@@ -40,7 +48,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _size_of(upload) -> int | None:
+def _size_of(upload: File) -> int | None:
     size = getattr(upload, "size", None)
     if size is None and hasattr(upload, "seek"):
         pos = upload.tell()
@@ -54,7 +62,7 @@ def _too_big(name: str, cap: int) -> str:
     return _("文件「%(name)s」超过大小上限 %(mb)s MB") % {"name": name, "mb": cap // (1024 * 1024)}
 
 
-def attachment_check(upload) -> CheckedFile:
+def attachment_check(upload: File) -> CheckedFile:
     """Validate one upload; raises ValidationError with a Chinese message. Writes nothing."""
     name = os.path.basename(getattr(upload, "name", "") or "附件")[:200]
     cap = getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -132,7 +140,9 @@ def _thumbnail(data: bytes) -> bytes | None:
         return None
 
 
-def attachment_store(*, case, checked: CheckedFile, by=None, event=None) -> Attachment:
+def attachment_store(
+    *, case: Case, checked: CheckedFile, by: Actor | None = None, event: CaseEvent | None = None
+) -> Attachment:
     stem = f"{case.number}-{os.urandom(4).hex()}"
     att = Attachment(
         case=case,

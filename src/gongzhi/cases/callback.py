@@ -5,6 +5,7 @@ a one-key call, taps to dial. The number is revealed through the audited reveal 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +19,13 @@ from gongzhi.core.roles import CASE_DISPATCH
 
 from .models import Case, CaseEvent, State
 from .workflow import FINAL_STATES, is_assignee
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.portal.models import ResidentAccount
+
 
 REASON = "回电"
 UNASSIGNED = frozenset({State.REPORTED, State.ACCEPTED, State.ESCALATED, State.RETURNED})
@@ -37,7 +45,7 @@ def _onekey_answerer(case: Case) -> int | None:
         return None
 
 
-def may_call_back(case: Case, user) -> bool:
+def may_call_back(case: Case, user: AnyUser) -> bool:
     """Who holds the case: its assignee; the one who answered its one-key call; or, while
     nobody is assigned, the dispatchers of the level that owns it."""
     if role_of(user) is None or case.state in FINAL_STATES - {State.CLOSED, State.FOLLOWED_UP}:
@@ -50,7 +58,7 @@ def may_call_back(case: Case, user) -> bool:
     return unassigned and case.state in UNASSIGNED and can(user, CASE_DISPATCH, case.owning_grid)
 
 
-def reporter_account(case: Case):
+def reporter_account(case: Case) -> ResidentAccount | None:
     """The resident account a case belongs to (its reporter, or the registry resident's)."""
     from gongzhi.portal.models import ResidentAccount
 
@@ -60,24 +68,24 @@ def reporter_account(case: Case):
     return ResidentAccount.objects.filter(q).order_by("pk").first() if q is not None else None
 
 
-def house_number_of(case: Case, account=None) -> str:
+def house_number_of(case: Case, account: ResidentAccount | None = None) -> str:
     """The house number the resident gave when binding (or their registry household's)."""
     if account is not None and account.house_number:
         return account.house_number
-    household = case.reporter_resident.household if case.reporter_resident_id else None
+    household = case.reporter_resident.household if case.reporter_resident is not None else None
     return household.house_number if household is not None else ""
 
 
-def _phone(case: Case, account) -> str:
+def _phone(case: Case, account: ResidentAccount | None) -> str:
     if case.contact_phone_enc and (phone := crypto.decrypt(case.contact_phone_enc)):
         return phone
     if account is not None:
         return account.phone
-    return case.reporter_resident.phone if case.reporter_resident_id else ""
+    return case.reporter_resident.phone if case.reporter_resident is not None else ""
 
 
 @transaction.atomic
-def case_callback(*, case: Case, by, request=None) -> Callback:
+def case_callback(*, case: Case, by: Actor, request: HttpRequest | None = None) -> Callback:
     """Reveal the reporter's number to the case holder, audited, and log the call-back."""
     locked = (
         Case.objects.select_for_update(of=("self",))
@@ -98,7 +106,7 @@ def case_callback(*, case: Case, by, request=None) -> Callback:
         case=locked, actor=by, action="callback", from_state="", to_state="", at=clock.now(),
         data={"phone": locked.contact_phone_masked or (account.phone_masked if account else "")},
     )  # fmt: skip
-    name = locked.reporter_resident.masked_name if locked.reporter_resident_id else ""
+    name = locked.reporter_resident.masked_name if locked.reporter_resident is not None else ""
     return Callback(
         phone=phone, name_masked=name or locked.contact_name_masked,
         house_number=house_number_of(locked, account),

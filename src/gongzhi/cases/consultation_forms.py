@@ -3,6 +3,8 @@ people, so another center's ids are refused as an invalid choice."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,6 +16,13 @@ from gongzhi.org.models import Department, Room, Staff
 
 from . import consultations as svc
 from .models import Consultation
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from gongzhi.grids.models import Grid
+
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -27,7 +36,7 @@ class _Form(BootstrapMixin, ServiceErrorsMixin, forms.Form):
 
 
 class _UnitChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}({obj.center.name})"
 
 
@@ -57,23 +66,24 @@ class OpenForm(_Form):
         error_messages={"invalid_choice": gettext_lazy("只能邀请本辖区综治中心的人员")},
     )  # fmt: skip
 
-    def __init__(self, *args, grid, **kwargs):
+    def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         centers = svc.centers_on_path(grid)
-        self.fields["rooms"].queryset = (
+        cast("forms.ModelChoiceField", self.fields["rooms"]).queryset = (
             Room.objects.filter(center__in=centers).exclude(kind="hall").select_related("center")
         )
-        self.fields["departments"].queryset = (
+        cast("forms.ModelChoiceField", self.fields["departments"]).queryset = (
             Department.objects.filter(center__in=centers)
             .select_related("center")
             .order_by("-center__grid__depth", "pk")
         )
-        self.fields["staff"].queryset = Staff.objects.filter(
+        cast("forms.ModelChoiceField", self.fields["staff"]).queryset = Staff.objects.filter(
             center__in=centers, active=True
         ).order_by("name")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("rooms") or data.get("departments") or data.get("staff")):
             raise ValidationError(_("请至少选择一个参加的科室、部门或人员"))
         return data
@@ -90,7 +100,7 @@ class RecordForm(_Form):
     )  # fmt: skip
 
 
-def _unit_key(unit) -> str:
+def _unit_key(unit: Room | Department) -> str:
     return f"{'department' if isinstance(unit, Department) else 'room'}:{unit.pk}"
 
 
@@ -111,10 +121,16 @@ class OpinionForm(_Form):
         error_messages={"required": gettext_lazy("请填写意见")},
     )  # fmt: skip
 
-    def __init__(self, *args, consultation: Consultation, units, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        consultation: Consultation,
+        units: Iterable[Room | Department],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.units = {_unit_key(u): u for u in units}
-        self.fields["unit"].choices = [("", "---------")] + [
+        cast("forms.ChoiceField", self.fields["unit"]).choices = [("", "---------")] + [
             (k, u.name) for k, u in self.units.items()
         ]
 
@@ -145,7 +161,7 @@ class TaskForm(_Form):
         },
     )  # fmt: skip
 
-    def __init__(self, *args, consultation: Consultation, **kwargs):
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.targets: dict[str, Staff | Department] = {}
         for d in consultation.departments.all():
@@ -156,15 +172,15 @@ class TaskForm(_Form):
         people = [
             (k, f"{v.name}({v.department or v.room or v.get_role_display()})")
             for k, v in self.targets.items()
-            if k.startswith("staff")
+            if isinstance(v, Staff)
         ]
-        self.fields["assignee"].choices = [
+        cast("forms.ChoiceField", self.fields["assignee"]).choices = [
             ("", "---------"),
             (_("部门"), departments),
             (_("人员"), sorted(people, key=lambda kv: kv[1])),
         ]
 
-    def clean_due_date(self):
+    def clean_due_date(self) -> dt.date:
         due = self.cleaned_data["due_date"]
         if due < clock.today():
             raise ValidationError(_("完成期限不能早于今天"))

@@ -6,12 +6,13 @@ cases.consultations."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +27,19 @@ from .consultation_forms import OpenForm, OpinionForm, RecordForm, TaskForm
 from .models import Case, Consultation, ConsultationTask
 from .selectors import case_get_for
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.db.models import QuerySet
+
+    from gongzhi.core.forms import ServiceErrorsMixin
+    from gongzhi.core.types import AnyUser, AuthedRequest
+
+
 SPANS = {"week": 7, "month": 31}
 
 
-def _consultation_or_404(user, pk: int) -> Consultation:
+def _consultation_or_404(user: AnyUser, pk: int) -> Consultation:
     try:
         return svc.consultation_get_for(user, pk)
     except Consultation.DoesNotExist:
@@ -37,8 +47,9 @@ def _consultation_or_404(user, pk: int) -> Consultation:
 
 
 @login_required
-def consultation_calendar(request):
-    span = request.GET.get("span") if request.GET.get("span") in SPANS else "week"
+def consultation_calendar(request: AuthedRequest) -> HttpResponse:
+    span = request.GET.get("span") or "week"
+    span = span if span in SPANS else "week"
     now = clock.now()
     days = dt.timedelta(days=SPANS[span])
     qs = svc.consultation_list_for(request.user)
@@ -56,7 +67,7 @@ def consultation_calendar(request):
     return render(request, "cases/consultation_calendar.html", context)
 
 
-def _by_day(qs) -> list[tuple[dt.date, list[Consultation]]]:
+def _by_day(qs: QuerySet) -> list[tuple[dt.date, list[Consultation]]]:
     days: dict[dt.date, list[Consultation]] = {}
     for c in qs:
         days.setdefault(timezone.localdate(c.scheduled_at), []).append(c)
@@ -66,7 +77,7 @@ def _by_day(qs) -> list[tuple[dt.date, list[Consultation]]]:
 # --- convening -------------------------------------------------------------------------------
 
 
-def _subject_or_404(user, kind: str, ref: str) -> dict:
+def _subject_or_404(user: AnyUser, kind: str, ref: str) -> dict:
     """The case, dispute or alert named in the URL, looked up inside the user's scope."""
     if kind == "case":
         try:
@@ -117,7 +128,7 @@ def _default_topic(subject: dict) -> str:
 
 
 @login_required
-def consultation_new(request, ref: str, kind: str = "case"):
+def consultation_new(request: AuthedRequest, ref: str, kind: str = "case") -> HttpResponse:
     subject = _subject_or_404(request.user, kind, ref)
     if not svc.may_convene(request.user, **subject):
         raise Http404(_("您无权就此组织会诊研判"))
@@ -141,18 +152,23 @@ def consultation_new(request, ref: str, kind: str = "case"):
 # --- the detail page and its steps -----------------------------------------------------------
 
 
-def _opinion_units(user, c: Consultation) -> list:
+def _opinion_units(user: AnyUser, c: Consultation) -> list:
     if svc.may_organise(user, c):
         return [*c.departments.all(), *c.rooms.all()]
     return svc.speaks_for(user, c)
 
 
-def _detail(request, c: Consultation, bound: tuple[str, forms.Form] | None = None, status=200):
+def _detail(
+    request: AuthedRequest,
+    c: Consultation,
+    bound: tuple[str, ServiceErrorsMixin] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     me = staff_of(request.user)
     participants = list(c.participants.select_related("staff", "room", "department"))
     organiser = svc.may_organise(request.user, c)
     opinion_units = [] if c.decided_at else _opinion_units(request.user, c)
-    step_forms = {
+    step_forms: dict[str, forms.BaseForm] = {
         "record": RecordForm(initial={"minutes": c.minutes, "decision": c.decision}),
         "task": TaskForm(consultation=c),
         "opinion": OpinionForm(consultation=c, units=opinion_units),
@@ -162,7 +178,7 @@ def _detail(request, c: Consultation, bound: tuple[str, forms.Form] | None = Non
     opinions = {
         (o.department_id, o.room_id): o for o in c.opinions.select_related("department", "room")
     }
-    units = [
+    units: list[dict[str, Any]] = [
         {"unit": d, "kind": _("部门"), "opinion": opinions.get((d.pk, None)),
          "officers": [s for s in d.staff.all() if s.active]}
         for d in c.departments.select_related("center").prefetch_related("staff")
@@ -172,7 +188,7 @@ def _detail(request, c: Consultation, bound: tuple[str, forms.Form] | None = Non
     ]  # fmt: skip
     tasks = list(c.tasks.select_related("assignee", "department").order_by("due_date", "pk"))
     for t in tasks:
-        t.can_finish = t.done_at is None and svc.may_finish_task(request.user, t)
+        t.can_finish = t.done_at is None and svc.may_finish_task(request.user, t)  # type: ignore[attr-defined]  # for the template
     label, url = subject_link(_subject_values(c))
     context = {
         "c": c,
@@ -196,13 +212,13 @@ def _subject_values(c: Consultation) -> dict:
 
 
 @login_required
-def consultation_detail(request, pk: int):
+def consultation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, _consultation_or_404(request.user, pk))
 
 
 @require_POST
 @login_required
-def consultation_respond(request, pk: int):
+def consultation_respond(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     me = staff_of(request.user)
     participant = c.participants.filter(staff=me).first() if me else None
@@ -218,7 +234,14 @@ def consultation_respond(request, pk: int):
     return redirect("consultations:detail", c.pk)
 
 
-def _step(request, c: Consultation, name: str, form: forms.Form, write, done: str):
+def _step(
+    request: AuthedRequest,
+    c: Consultation,
+    name: str,
+    form: ServiceErrorsMixin,
+    write: Callable[[], object],
+    done: str,
+) -> HttpResponse:
     """Validate, call the service, and either go back to the page or show the errors (400)."""
     if form.is_valid():
         try:
@@ -235,7 +258,7 @@ def _step(request, c: Consultation, name: str, form: forms.Form, write, done: st
 
 @require_POST
 @login_required
-def consultation_record(request, pk: int):
+def consultation_record(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     if not svc.may_organise(request.user, c):
         raise Http404(_("您无权组织该会诊研判"))
@@ -249,7 +272,7 @@ def consultation_record(request, pk: int):
 
 @require_POST
 @login_required
-def consultation_opinion(request, pk: int):
+def consultation_opinion(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     units = _opinion_units(request.user, c)
     if not units:
@@ -266,7 +289,7 @@ def consultation_opinion(request, pk: int):
 
 @require_POST
 @login_required
-def consultation_task_add(request, pk: int):
+def consultation_task_add(request: AuthedRequest, pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     if not svc.may_organise(request.user, c):
         raise Http404(_("您无权组织该会诊研判"))
@@ -280,7 +303,7 @@ def consultation_task_add(request, pk: int):
 
 @require_POST
 @login_required
-def consultation_task_done(request, pk: int, task_pk: int):
+def consultation_task_done(request: AuthedRequest, pk: int, task_pk: int) -> HttpResponse:
     c = _consultation_or_404(request.user, pk)
     try:
         task = c.tasks.select_related("consultation").get(pk=task_pk)

@@ -10,6 +10,7 @@ timeline event, and a dispute or an alert shows its consultations on its own pag
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,19 +37,39 @@ from .models import (
 )
 from .notify import notify_users
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+    from django.db.models import Manager
+
+    from gongzhi.care.models import CareAlert
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.mediation.models import Dispute
+
+
 # --- who may do what -------------------------------------------------------------------------
 
 
-def subject_grid(*, case=None, dispute=None, care_alert=None):
+def subject_grid(
+    *, case: Case | None = None, dispute: Dispute | None = None, care_alert: CareAlert | None = None
+) -> Grid:
     """Where the case, dispute (its center) or alert (its resident) sits."""
     if case is not None:
         return case.grid
     if dispute is not None:
         return dispute.center.grid
+    assert care_alert is not None  # callers pass exactly one subject
     return care_alert.plan.resident.grid
 
 
-def may_convene(user, *, case=None, dispute=None, care_alert=None) -> bool:
+def may_convene(
+    user: AnyUser,
+    *,
+    case: Case | None = None,
+    dispute: Dispute | None = None,
+    care_alert: CareAlert | None = None,
+) -> bool:
     """The center's staff on anything in their area; a mediator on a high-risk dispute of
     their own center (人民调解 raises the alarm where it sits)."""
     grid = subject_grid(case=case, dispute=dispute, care_alert=care_alert)
@@ -61,7 +82,7 @@ def may_convene(user, *, case=None, dispute=None, care_alert=None) -> bool:
     return False
 
 
-def may_organise(user, consultation: Consultation) -> bool:
+def may_organise(user: AnyUser, consultation: Consultation) -> bool:
     """Who convened it, or the convening center's staff: they record minutes, the decision,
     opinions on a department's behalf, and tasks."""
     if consultation.opened_by_id == getattr(user, "pk", None) and role_of(user) is not None:
@@ -70,20 +91,20 @@ def may_organise(user, consultation: Consultation) -> bool:
     return can(user, CASE_SUPERVISE) and center is not None and grid_in_scope(user, center.grid)
 
 
-def speaks_for(user, consultation: Consultation) -> list[Department | Room]:
+def speaks_for(user: AnyUser, consultation: Consultation) -> list[Department | Room]:
     """The invited units the user belongs to (an officer speaks for their department)."""
     staff = staff_of(user)
     if staff is None or not staff.active:
         return []
     units: list[Department | Room] = []
-    if staff.department_id and consultation.departments.filter(pk=staff.department_id).exists():
+    if staff.department and consultation.departments.filter(pk=staff.department.pk).exists():
         units.append(staff.department)
-    if staff.room_id and consultation.rooms.filter(pk=staff.room_id).exists():
+    if staff.room and consultation.rooms.filter(pk=staff.room.pk).exists():
         units.append(staff.room)
     return units
 
 
-def _require_organise(by, consultation: Consultation) -> None:
+def _require_organise(by: Actor, consultation: Consultation) -> None:
     if not may_organise(by, consultation):
         raise PermissionDenied(_("您无权组织该会诊研判"))
 
@@ -91,15 +112,15 @@ def _require_organise(by, consultation: Consultation) -> None:
 # --- the units that may take part ------------------------------------------------------------
 
 
-def centers_on_path(grid) -> QuerySet[Center]:
+def centers_on_path(grid: Grid) -> QuerySet[Center]:
     """The centers whose area holds the grid: its own and those above it."""
     return Center.objects.filter(grid__path__in=ancestor_paths(grid.path, Grid.steplen))
 
 
-def convening_center(by, grid) -> Center | None:
+def convening_center(by: Actor, grid: Grid) -> Center | None:
     """The organiser's own center when its area holds the subject, else the nearest above it."""
     staff = staff_of(by)
-    if staff is not None and staff.center_id and grid.path.startswith(staff.center.grid.path):
+    if staff is not None and staff.center and grid.path.startswith(staff.center.grid.path):
         return staff.center
     return centers_on_path(grid).order_by("-grid__depth").first()
 
@@ -109,8 +130,10 @@ def convening_center(by, grid) -> Center | None:
 
 @transaction.atomic
 def consultation_open(
-    *, by, topic: str, scheduled_at: dt.datetime, case: Case | None = None, dispute=None,
-    care_alert=None, rooms=(), departments=(), staff=(),
+    *, by: Actor, topic: str, scheduled_at: dt.datetime, case: Case | None = None,
+    dispute: Dispute | None = None, care_alert: CareAlert | None = None,
+    rooms: Iterable[Room] = (), departments: Iterable[Department] = (),
+    staff: Iterable[Staff] = (),
 ) -> Consultation:  # fmt: skip
     """Convene on exactly one of a case, a dispute or an alert. The chosen rooms and
     departments are invited as units; everyone working in them who can sign in, and the staff
@@ -118,7 +141,7 @@ def consultation_open(
     subject = {"case": case, "dispute": dispute, "care_alert": care_alert}
     if sum(v is not None for v in subject.values()) != 1:
         raise ValidationError(_("会诊研判须针对一个事件、一起矛盾纠纷或一条预警"))
-    if not may_convene(by, **subject):
+    if not may_convene(by, case=case, dispute=dispute, care_alert=care_alert):
         raise PermissionDenied(_("您无权就此组织会诊研判"))
     topic = clean_text(topic, field="topic", label=_("议题"), max_length=200)
     if not isinstance(scheduled_at, dt.datetime):
@@ -126,9 +149,10 @@ def consultation_open(
     rooms, departments, staff = list(rooms), list(departments), list(staff)
     if not rooms and not departments and not staff:
         raise ValidationError({"participants": _("请至少选择一个参加的科室、部门或人员")})
-    grid = subject_grid(**subject)
+    grid = subject_grid(case=case, dispute=dispute, care_alert=care_alert)
     centers = set(centers_on_path(grid).values_list("pk", flat=True))
-    if any(u.center_id not in centers for u in [*rooms, *departments]) or any(
+    units: list[Room | Department] = [*rooms, *departments]
+    if any(u.center_id not in centers for u in units) or any(
         s.center_id not in centers or not s.active for s in staff
     ):
         raise ValidationError({"participants": _("只能邀请本辖区综治中心的科室、入驻部门和人员")})
@@ -152,7 +176,13 @@ def consultation_open(
     return c
 
 
-def _invite(c: Consultation, *, rooms, departments, staff) -> list[ConsultationParticipant]:
+def _invite(
+    c: Consultation,
+    *,
+    rooms: Iterable[Room],
+    departments: Iterable[Department],
+    staff: Iterable[Staff],
+) -> list[ConsultationParticipant]:
     # One row per person: someone in both a chosen room and department is invited once.
     # Officers without a login take part through their department (its opinion is recorded
     # for it), so only people who can sign in and confirm get a personal invitation.
@@ -172,7 +202,7 @@ def _invite(c: Consultation, *, rooms, departments, staff) -> list[ConsultationP
     return list(rows.values())
 
 
-def _can_sign_in(staff_qs) -> QuerySet[Staff]:
+def _can_sign_in(staff_qs: QuerySet[Staff] | Manager[Staff]) -> QuerySet[Staff]:
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
     return (
@@ -182,26 +212,29 @@ def _can_sign_in(staff_qs) -> QuerySet[Staff]:
     )
 
 
-def _event(c: Consultation, by, action: str, comment: str, **data) -> None:
+def _event(c: Consultation, by: Actor, action: str, comment: str, **data: Any) -> None:
     """A line on the case's timeline (disputes and alerts show their consultations instead)."""
-    if c.case_id:
+    if c.case is not None:
         CaseEvent.objects.create(
             case=c.case, actor=by, action=action, comment=comment,
             data={"consultation": c.pk, **data},
         )  # fmt: skip
 
 
-def _notify(c: Consultation, users, *, kind: str, title: str, body: str = "") -> None:
+def _notify(
+    c: Consultation, users: Iterable[User | int], *, kind: str, title: str, body: str = ""
+) -> None:
     link = "" if c.case_id else reverse("consultations:detail", args=[c.pk])
     notify_users(users, case=c.case, kind=kind, title=title, body=body, link=link)
 
 
 @transaction.atomic
 def consultation_respond(
-    *, participant: ConsultationParticipant, by, confirm: bool
+    *, participant: ConsultationParticipant, by: Actor, confirm: bool
 ) -> ConsultationParticipant:
     """The invited person confirms or declines; a decline tells the organiser."""
-    if staff_of(by) is None or staff_of(by).pk != participant.staff_id:
+    me = staff_of(by)
+    if me is None or me.pk != participant.staff_id:
         raise PermissionDenied(_("只有受邀人本人可以确认是否参加"))
     status = ConsultationParticipant.Status
     participant.status = status.CONFIRMED if confirm else status.DECLINED
@@ -225,14 +258,15 @@ def _locked_open(consultation: Consultation) -> Consultation:
 
 @transaction.atomic
 def consultation_opinion_record(
-    *, consultation: Consultation, by, text: str, department: Department | None = None,
+    *, consultation: Consultation, by: Actor, text: str, department: Department | None = None,
     room: Room | None = None, speaker: str = "",
 ) -> ConsultationOpinion:  # fmt: skip
     """One invited unit's opinion: given by its own officer, or written down for it by the
     organiser (who then names who spoke). A unit may revise its opinion until the decision."""
     if (department is None) == (room is None):
         raise ValidationError({"unit": _("请选择发表意见的部门或科室")})
-    unit = department or room
+    unit: Department | Room | None = department or room
+    assert unit is not None  # exactly one was given (checked above)
     invited = consultation.departments if department is not None else consultation.rooms
     if not invited.filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("该部门或科室未受邀参加本次会诊研判")})
@@ -247,6 +281,7 @@ def consultation_opinion_record(
         if not own:
             raise ValidationError({"speaker": _("代为记录时请填写发表意见人")})
         me = staff_of(by)
+        assert me is not None  # `own`: the user speaks for an invited unit
         speaker = f"{me.name}({me.title})" if me.title else me.name
         speaker = speaker[:50]
     c = _locked_open(consultation)
@@ -260,7 +295,9 @@ def consultation_opinion_record(
 
 
 @transaction.atomic
-def consultation_record(*, consultation: Consultation, by, minutes: str, decision: str):
+def consultation_record(
+    *, consultation: Consultation, by: Actor, minutes: str, decision: str
+) -> Consultation:
     """Minutes and decision. The decision goes back where the consultation came from: the
     case's timeline, and a notice to the participants and the dispute's mediators."""
     _require_organise(by, consultation)
@@ -276,9 +313,13 @@ def consultation_record(*, consultation: Consultation, by, minutes: str, decisio
         c.minutes, c.decision, c.decided_at,
     )  # fmt: skip
     _event(c, by, "consultation_decide", decision)
-    users = [p.staff.user_id for p in c.participants.select_related("staff")]
-    if c.dispute_id:
-        users += [m.staff.user_id for m in c.dispute.mediators.filter(staff__isnull=False)]
+    users: list[int] = [p.staff.user_id for p in c.participants.select_related("staff")]
+    if c.dispute is not None:
+        users += [
+            m.staff.user_id
+            for m in c.dispute.mediators.filter(staff__isnull=False)
+            if m.staff is not None
+        ]
     users = [u for u in users if u != getattr(by, "pk", None)]
     _notify(c, users, kind="consultation_decided", title=f"会诊研判结论:{c.topic}", body=decision)
     return consultation
@@ -299,7 +340,7 @@ def task_assignees(consultation: Consultation) -> QuerySet[Staff]:
 
 @transaction.atomic
 def consultation_task_add(
-    *, consultation: Consultation, by, title: str, due_date: dt.date, assignee: Staff | None = None,
+    *, consultation: Consultation, by: Actor, title: str, due_date: dt.date, assignee: Staff | None = None,
     department: Department | None = None,
 ) -> ConsultationTask:  # fmt: skip
     """A task for a person (a participant, an invited unit's officer or the center's staff,
@@ -315,6 +356,7 @@ def consultation_task_add(
             raise ValidationError({"assignee": _("承办部门须是受邀参加的部门")})
         users = [s.user for s in _can_sign_in(department.staff)]
     else:
+        assert assignee is not None  # exactly one was given (checked above)
         allowed = task_assignees(consultation).filter(pk=assignee.pk).exists()
         if not allowed and not consultation_list_for(assignee.user).filter(pk=consultation.pk):
             raise ValidationError({"assignee": _("承办人须是参加人员或能办理该事项的工作人员")})
@@ -331,7 +373,7 @@ def consultation_task_add(
     return task
 
 
-def may_finish_task(user, task: ConsultationTask) -> bool:
+def may_finish_task(user: AnyUser, task: ConsultationTask) -> bool:
     staff = staff_of(user)
     if staff is not None and staff.active:
         if task.assignee_id == staff.pk:
@@ -342,7 +384,7 @@ def may_finish_task(user, task: ConsultationTask) -> bool:
 
 
 @transaction.atomic
-def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
+def consultation_task_done(*, task: ConsultationTask, by: Actor) -> ConsultationTask:
     if not may_finish_task(by, task):
         raise PermissionDenied(_("只有任务承办人、承办部门或会诊组织者可以完成该任务"))
     locked = ConsultationTask.objects.select_for_update().get(pk=task.pk)
@@ -359,7 +401,7 @@ def consultation_task_done(*, task: ConsultationTask, by) -> ConsultationTask:
 # case or its alert's resident ------------------------------------------------------------------
 
 
-def consultation_list_for(user) -> QuerySet[Consultation]:
+def consultation_list_for(user: AnyUser) -> QuerySet[Consultation]:
     return (
         Consultation.objects.restrict(user)
         .select_related("case", "dispute", "care_alert__plan__resident", "center", "opened_by")
@@ -367,11 +409,11 @@ def consultation_list_for(user) -> QuerySet[Consultation]:
     )
 
 
-def consultation_get_for(user, pk: int) -> Consultation:
+def consultation_get_for(user: AnyUser, pk: int) -> Consultation:
     return consultation_list_for(user).get(pk=pk)
 
 
-def consultation_pending_for(user) -> QuerySet[ConsultationParticipant]:
+def consultation_pending_for(user: AnyUser) -> QuerySet[ConsultationParticipant]:
     """Invitations the user has not answered yet, in their scope."""
     staff = staff_of(user)
     if staff is None:
@@ -386,7 +428,7 @@ def consultation_pending_for(user) -> QuerySet[ConsultationParticipant]:
     )  # fmt: skip
 
 
-def consultation_tasks_for(user) -> QuerySet[ConsultationTask]:
+def consultation_tasks_for(user: AnyUser) -> QuerySet[ConsultationTask]:
     """Open tasks for the user or their department, soonest deadline first."""
     staff = staff_of(user)
     if staff is None:
@@ -402,7 +444,7 @@ def consultation_tasks_for(user) -> QuerySet[ConsultationTask]:
     )
 
 
-def consultations_awaiting_opinion(user) -> QuerySet[Consultation]:
+def consultations_awaiting_opinion(user: AnyUser) -> QuerySet[Consultation]:
     """Undecided consultations that invited the user's department with no opinion from it."""
     staff = staff_of(user)
     if staff is None or not staff.department_id:

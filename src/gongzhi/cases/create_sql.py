@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import TYPE_CHECKING
 
 from django.db import connections
 from django.db.models import CharField, TextField
@@ -29,16 +30,23 @@ from gongzhi.grids.models import Grid
 from .models import Case, CaseEvent, DailyCounter, Notification
 from .notify import supervisor_sql
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Field, Model
+
+
 NEW_CASE_KIND = "new_case"
 NEW_CASE_TITLE = "新事件待受理:"  # + the number (stored text, as notify_users writes it)
 
 
-def _q(conn, model, fields) -> tuple[str, str]:
+def _q(conn: BaseDatabaseWrapper, model: type[Model], fields: Sequence[Field]) -> tuple[str, str]:
     qn = conn.ops.quote_name
-    return qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    return qn(model._meta.db_table), ", ".join(qn(str(f.column)) for f in fields)
 
 
-def _marks(conn, fields) -> str:
+def _marks(conn: BaseDatabaseWrapper, fields: Sequence[Field]) -> str:
     """Placeholders; on PostgreSQL typed, since INSERT … SELECT does not type bare parameters."""
     if conn.vendor != "postgresql":
         return ", ".join(["%s"] * len(fields))
@@ -105,7 +113,7 @@ def replay_guard(key: str | None) -> str | None:
     return key
 
 
-def _supervisor_paths(grid) -> list[str]:
+def _supervisor_paths(grid: Grid) -> list[str]:
     step = Grid.steplen
     return [grid.path[:n] for n in range(step, len(grid.path) + 1, step)]
 

@@ -22,7 +22,7 @@ from .policies import NoPolicy, policy_for  # noqa: F401 - NoPolicy re-exported
 from .workflow import ACCEPT_PHASE, HANDLE_PHASE, VERIFY_PHASE
 
 log = logging.getLogger("gongzhi.cases")
-_FIELDS = {
+_FIELDS: dict[str, tuple[str, str]] = {
     Phase.ACCEPT: ("accept_yellow_at", "accept_red_at"),
     Phase.HANDLE: ("handle_yellow_at", "handle_red_at"),
     Phase.VERIFY: ("verify_yellow_at", "verify_red_at"),
@@ -70,7 +70,7 @@ def schedule_next_check(case: Case) -> None:
 
 def shift_phase_deadlines(case: Case, delta: dt.timedelta) -> None:
     phase = phase_of(case.state)
-    for field in _FIELDS.get(phase, ()):
+    for field in _FIELDS.get(phase, ()) if phase is not None else ():
         if getattr(case, field) is not None:
             setattr(case, field, getattr(case, field) + delta)
     case.alert_stage = 0
@@ -80,7 +80,7 @@ def shift_phase_deadlines(case: Case, delta: dt.timedelta) -> None:
 # --- the escalation ladder: grid 5 → 4 → … → 1 → community/township center → district center
 
 
-def next_owner(case: Case):
+def next_owner(case: Case) -> tuple[int, Grid] | None:
     """(level, grid) one rung up, or None at the top."""
     level, grid = case.owning_level, case.owning_grid
     if level >= OwningLevel.VILLAGE:
@@ -92,7 +92,7 @@ def next_owner(case: Case):
     return None
 
 
-def initial_owner(grid):
+def initial_owner(grid: Grid) -> tuple[int, Grid]:
     if grid.level >= OwningLevel.TOWNSHIP_GRID:
         return grid.level, grid
     return OwningLevel.DISTRICT_CENTER, grid

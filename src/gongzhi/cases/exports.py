@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -20,6 +21,15 @@ from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
 from .models import Case, OwningLevel, Rating
 from .selectors import INBOX_LABELS, case_page_queryset
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.http import HttpRequest
+    from openpyxl import Workbook
+
+    from gongzhi.core.types import Actor
+
+
 # Lazy: str() each header before it goes into a cell.
 HEADERS = [
     _("编号"), _("上报时间"), _("标题"), _("类别"), _("来源"), _("紧急程度"), _("状态"),
@@ -29,13 +39,13 @@ HEADERS = [
 CHUNK = 2000
 
 
-def _local(value):
+def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
 def _rows(qs: QuerySet[Case]) -> Iterator[list]:
     for c in qs.select_related("reporter_resident").iterator(chunk_size=CHUNK):
-        reporter = c.reporter_resident.masked_name if c.reporter_resident_id else ""
+        reporter = c.reporter_resident.masked_name if c.reporter_resident is not None else ""
         yield [
             c.number, _local(c.created_at), c.title, str(c.category), c.get_channel_display(),
             c.get_urgency_display(), c.get_state_display(), c.grid.full_name or c.grid.name,
@@ -47,7 +57,9 @@ def _rows(qs: QuerySet[Case]) -> Iterator[list]:
         ]  # fmt: skip
 
 
-def case_export_workbook(*, by, qs: QuerySet[Case], tab: str, request=None):
+def case_export_workbook(
+    *, by: Actor, qs: QuerySet[Case], tab: str, request: HttpRequest | None = None
+) -> tuple[Workbook, str]:
     """A write-only workbook of `qs` (already restricted to `by`), plus its audit row."""
     if not can(by, EXPORT):
         raise PermissionDenied(gettext("您无权导出事件"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,12 +17,20 @@ from gongzhi.org.models import Department, Room, Staff
 from .models import Category, Channel, DivertRoute, Rating, State, Urgency
 from .services import MAX_DESCRIPTION
 
+if TYPE_CHECKING:
+    from django.http import QueryDict
+    from django_stubs_ext import StrOrPromise
+
+    from gongzhi.core.types import AnyUser
+    from gongzhi.people.models import Resident
+
+
 # Channels a staff member files on someone's behalf (the others have their own doors).
 STAFF_CHANNELS = (Channel.WINDOW, Channel.HOTLINE, Channel.PATROL)
 GRID_SELECT_LIMIT = 500  # more than this is unusable on a phone: type the grid code instead
 
 
-def category_choices(*, blank: str) -> list:
+def category_choices(*, blank: StrOrPromise) -> list:
     """Two levels as <optgroup>s: a top category, then its subcategories."""
     cats = list(Category.objects.filter(active=True).order_by("order", "code"))
     children: dict[int, list[Category]] = {}
@@ -54,11 +63,11 @@ class CaseFilterForm(GridFilterForm):
     )
     field_order = ["category", "channel", "urgency", "grid", "date_from", "date_to"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         # Top-level categories too: filtering by one includes its subcategories.
         cats = Category.objects.filter(active=True).order_by("order", "code")
-        self.fields["category"].choices = [("", _("全部类别"))] + [
+        cast("forms.ChoiceField", self.fields["category"]).choices = [("", _("全部类别"))] + [
             (c.code, f"{'' if not c.parent_id else ' └ '}{c.name}")
             for c in sorted(cats, key=lambda c: (c.code[:2], len(c.code), c.order))
         ]
@@ -68,8 +77,9 @@ class CaseFilterForm(GridFilterForm):
         code = self.cleaned_data.get("category")
         return Category.objects.filter(code=code).first() if code else None
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(_("开始日期不能晚于结束日期"))
         return data
@@ -82,9 +92,9 @@ class CaseMapFilterForm(CaseFilterForm):
     state = forms.ChoiceField(label=_("状态"), required=False)
     field_order = ["category", "state", "channel", "urgency", "grid", "date_from", "date_to"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [
+        cast("forms.ChoiceField", self.fields["state"]).choices = [
             ("", _("全部状态")), (self.OPEN, _("未办结")), (self.FINAL, _("已办结")),
             *State.choices,
         ]  # fmt: skip
@@ -123,12 +133,14 @@ class CaseCreateForm(BaseForm):
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
     is_public = forms.BooleanField(label=_("公开(在民情留言板展示)"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].choices = category_choices(blank=_("请选择类别"))
+        cast("forms.ChoiceField", self.fields["category"]).choices = category_choices(
+            blank=_("请选择类别")
+        )
         grids = Grid.objects.restrict(user).order_by("path").only("pk", "full_name", "name")
-        self.fields["grid"].choices = [("", _("请选择网格"))] + [
+        cast("forms.ChoiceField", self.fields["grid"]).choices = [("", _("请选择网格"))] + [
             (str(g.pk), g.full_name or g.name) for g in grids[:GRID_SELECT_LIMIT]
         ]
         if not self.is_bound:
@@ -152,8 +164,9 @@ class CaseCreateForm(BaseForm):
             raise ValidationError(_("网格不存在或不在您的管辖范围内"))
         return grid
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         code = (data.get("grid_code") or "").strip()
         if code and not data.get("grid"):
             grid = Grid.objects.restrict(self.user).filter(code=code).first()
@@ -164,16 +177,16 @@ class CaseCreateForm(BaseForm):
 
     def extra_answers(self, category: Category) -> dict:
         """Answers to the category's extra questions, posted as extra_<code>."""
-        out = {}
+        out: dict[str, Any] = {}
         for f in category.extra_fields:
             name = f"extra_{f['code']}"
             if f.get("datatype") == "multivaluelist":
-                out[f["code"]] = self.data.getlist(name)
+                out[f["code"]] = cast("QueryDict", self.data).getlist(name)
             else:
                 out[f["code"]] = (self.data.get(name) or "").strip()
         return out
 
-    def service_fields(self, resident=None) -> dict:
+    def service_fields(self, resident: Resident | None = None) -> dict:
         d = self.cleaned_data
         category = d["category"]
         return {
@@ -224,11 +237,11 @@ class ActionForm(BaseForm):
         "divert": ("route",),
     }
 
-    def __init__(self, *args, user, action: str, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, action: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.action = user, action
         if action == "dispatch":
-            self.fields["to"].choices = dispatch_choices(user)
+            cast("forms.ChoiceField", self.fields["to"]).choices = dispatch_choices(user)
 
     def visible_params(self) -> list:
         return [self[name] for name in self.PARAMS.get(self.action, ())]
@@ -244,7 +257,7 @@ class ActionForm(BaseForm):
         return params
 
 
-def dispatch_choices(user) -> list:
+def dispatch_choices(user: AnyUser) -> list:
     """Staff, rooms and departments the user may dispatch to (all inside their scope)."""
     staff = Staff.objects.restrict(user).filter(active=True).order_by("name")
     rooms = Room.objects.restrict(user).select_related("center").order_by("center_id", "kind")
@@ -257,9 +270,14 @@ def dispatch_choices(user) -> list:
     ]
 
 
-def dispatch_target(user, value: str) -> dict:
+def dispatch_target(user: AnyUser, value: str) -> dict:
     kind, _sep, pk = value.partition(":")
-    model = {"staff": Staff, "room": Room, "department": Department}.get(kind)
+    models: dict[str, type[Staff] | type[Room] | type[Department]] = {
+        "staff": Staff,
+        "room": Room,
+        "department": Department,
+    }
+    model = models.get(kind)
     if model is None or not pk.isdigit():
         return {}
     obj = model.objects.restrict(user).filter(pk=pk).first()

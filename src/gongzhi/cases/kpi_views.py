@@ -5,9 +5,11 @@ Thin: figures come from cases.kpis (the daily aggregates for the grid and its ch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,15 +28,24 @@ from .kpis.export import kpi_export_workbook
 from .kpis.forms import KpiPeriodForm
 from .selectors import rated_not_counted
 
+if TYPE_CHECKING:
+    from django.http.response import HttpResponseBase
 
-def _grid_or_404(user, pk: int) -> Grid:
+    from gongzhi.cases.kpis.compute import KpiSet
+    from gongzhi.cases.kpis.periods import Period
+    from gongzhi.core.types import AnyUser, AuthedRequest
+
+
+def _grid_or_404(user: AnyUser, pk: int) -> Grid:
     grid = Grid.objects.restrict(user).filter(pk=pk).first()
     if grid is None:
         raise Http404(_("网格不存在或不在您的管辖范围内"))
     return grid
 
 
-def _figures(request, grid: Grid):
+def _figures(
+    request: AuthedRequest, grid: Grid
+) -> tuple[KpiPeriodForm, Period, KpiSet, list[tuple[Grid, KpiSet]]]:
     """(form, period, grid KPIs, [(child, KPIs)]) over the user's own restricted cases."""
     form = KpiPeriodForm(request.GET or None)
     period = form.resolved_period()
@@ -48,7 +59,7 @@ def _figures(request, grid: Grid):
 
 
 @login_required
-def kpi_home(request):
+def kpi_home(request: AuthedRequest) -> HttpResponse:
     """The user's scope root; several disjoint roots get a list to pick from."""
     paths = scope_paths(request.user)
     roots = Grid.objects.filter(depth=1) if paths is None else Grid.objects.filter(path__in=paths)
@@ -62,7 +73,7 @@ def kpi_home(request):
 
 @login_required
 @replica_reads()
-def kpi_grid(request, pk: int):
+def kpi_grid(request: AuthedRequest, pk: int) -> HttpResponse:
     grid = _grid_or_404(request.user, pk)
     form, period, kpis, children = _figures(request, grid)
     weights = kpi_weights()
@@ -88,7 +99,7 @@ def kpi_grid(request, pk: int):
 
 @login_required
 @replica_reads()
-def kpi_export(request, pk: int):
+def kpi_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出考核指标"))
     grid = _grid_or_404(request.user, pk)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +17,14 @@ from .forms import CaseMapFilterForm
 from .models import State
 from .selectors import MAP_LIMIT, case_filter, case_list_for, case_map_points, case_state_filter
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _filtered(request):
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import AuthedRequest
+
+
+def _filtered(request: AuthedRequest) -> tuple[CaseMapFilterForm, QuerySet[Case]]:
     """(form, restricted + filtered queryset); open cases when nothing is asked for."""
     params = request.GET.copy()
     if not params:
@@ -31,7 +39,7 @@ def _filtered(request):
 
 @login_required
 @require_GET
-def case_map(request):
+def case_map(request: AuthedRequest) -> HttpResponse:
     form, _qs = _filtered(request)
     query = request.GET.urlencode() or f"state={CaseMapFilterForm.OPEN}"
     context = {
@@ -44,7 +52,7 @@ def case_map(request):
 
 @login_required
 @require_GET
-def case_map_data(request):
+def case_map_data(request: AuthedRequest) -> HttpResponse:
     form, qs = _filtered(request)
     if not form.is_valid():
         errors = [e for field in form.errors.values() for e in field]

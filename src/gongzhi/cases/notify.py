@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,10 @@ from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, GridAssignment, Staff
 
 from .models import Notification, OutboundMessage
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import Case
+
 
 log = logging.getLogger("gongzhi.notify")
 DEFAULT_BACKEND = "gongzhi.cases.notify.LogBackend"
@@ -63,7 +68,13 @@ def backend_for(channel: str) -> Backend:
 
 
 def notify_users(
-    users: Iterable, *, kind: str, title: str, body: str = "", case=None, link: str = ""
+    users: Iterable,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    case: Case | None = None,
+    link: str = "",
 ) -> int:
     """Put one inbox row per distinct user (a user or a user id); returns how many. `link` is
     the page to open when the notice is not about a case."""
@@ -127,7 +138,7 @@ def supervisor_sql(n: int) -> str:
     )
 
 
-def supervisor_ids_of(grid) -> list[int]:
+def supervisor_ids_of(grid: Grid) -> list[int]:
     """User ids of the people responsible for a grid: its assigned staff and its center's.
 
     Intermediate grids often have nobody assigned; then the nearest ancestor's people are
@@ -146,7 +157,7 @@ def supervisor_ids_of(grid) -> list[int]:
     return sorted(by_path[nearest]) if nearest else []
 
 
-def supervisors_of(grid) -> list:
+def supervisors_of(grid: Grid) -> list:
     """The same people as supervisor_ids_of, as user objects."""
     ids = supervisor_ids_of(grid)
     return list(get_user_model().objects.filter(pk__in=ids).order_by("pk")) if ids else []

@@ -13,12 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Phase, TimeLimitPolicy
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import Category
+
 
 POLICY_CACHE_SECONDS = 60.0
 _GENERATION_KEY = "cases:policy-generation"
@@ -52,11 +57,13 @@ def policy_cache_clear() -> None:
 
 @receiver(post_save, sender=TimeLimitPolicy, dispatch_uid="cases-policy-cache-save")
 @receiver(post_delete, sender=TimeLimitPolicy, dispatch_uid="cases-policy-cache-delete")
-def _policy_changed(**_kwargs) -> None:
+def _policy_changed(**_kwargs: Any) -> None:
     policy_cache_clear()
 
 
-def policy_for(*, category, urgency: str, level: int, phase: str, at: dt.datetime):
+def policy_for(
+    *, category: Category, urgency: str, level: int, phase: str, at: dt.datetime
+) -> TimeLimitPolicy:
     """The most specific row of the newest policy version in force at `at`."""
     live = [p for p in _rows() if p.effective_from <= at]
     if not live:

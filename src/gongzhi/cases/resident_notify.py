@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
@@ -26,6 +27,14 @@ from gongzhi.core.inserts import insert_rows
 from gongzhi.core.paths import ancestor_paths
 
 from .models import Case, CaseEvent, Notification, OutboundMessage
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from gongzhi.grids.models import Grid
+    from gongzhi.portal.models import ResidentAccount
+
 
 MAX_ACCOUNTS = 3  # a registry resident rarely has more than one account; bound the fan-out
 MAX_FOLLOWERS = 200  # residents who joined the case (intel.CaseFollower) or merged into it
@@ -76,7 +85,7 @@ def _assignee_name(case: Case) -> str:
     return _("网格员")
 
 
-def _local(value) -> str:
+def _local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
 
 
@@ -142,7 +151,9 @@ def case_reporter_notify(case: Case, events: Sequence[CaseEvent]) -> int:
     return len(inbox) + len(outbound)
 
 
-def _messages(case: Case, wanted, accounts) -> tuple[list, list]:
+def _messages(
+    case: Case, wanted: Iterable[tuple[CaseEvent, str]], accounts: Iterable[ResidentAccount]
+) -> tuple[list, list]:
     inbox, outbound = [], []
     for account in accounts:
         for event, template in wanted:
@@ -162,7 +173,9 @@ def _messages(case: Case, wanted, accounts) -> tuple[list, list]:
     return inbox, outbound
 
 
-def _outbound(channel: str, to: str, template: str, params: dict, at) -> OutboundMessage:
+def _outbound(
+    channel: str, to: str, template: str, params: dict, at: dt.datetime
+) -> OutboundMessage:
     return OutboundMessage(channel=channel, to=to, template=template, params=params, created_at=at)
 
 
@@ -178,7 +191,7 @@ def outbound_queue_many(messages: list[OutboundMessage]) -> list[OutboundMessage
     return messages
 
 
-def center_staff_ids(grid) -> list[int]:
+def center_staff_ids(grid: Grid) -> list[int]:
     """User ids of the staff of the nearest center above (or at) a grid, in one query."""
     from gongzhi.core.roles import CENTER_ALERTS, roles_with
     from gongzhi.grids.models import Grid

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -16,14 +17,22 @@ from . import calendar
 from .models import Case, CaseEvent, Notification, Rating, State, Supervision
 from .workflow import FINAL_STATES, OPEN_STATES, allowed_actions  # noqa: F401 - re-exported
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gongzhi.cases.models import Category
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.grids.models import Grid
+
+
 INBOXES = ("todo", "in_progress", "done", "overdue", "supervised", "follow_up")
 
 
-def case_list_for(user, *, action: str = "view") -> QuerySet[Case]:
+def case_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Case]:
     return Case.objects.restrict(user, action).select_related("category", "grid")
 
 
-def case_get_for(user, *, pk: int | None = None, number: str | None = None) -> Case:
+def case_get_for(user: AnyUser, *, pk: int | None = None, number: str | None = None) -> Case:
     qs = case_list_for(user)
     return qs.get(pk=pk) if pk is not None else qs.get(number=number)
 
@@ -32,7 +41,7 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").prefetch_related("attachments")
 
 
-def _mine(user) -> Q:
+def _mine(user: AnyUser) -> Q:
     staff = staff_of(user)
     if staff is None:
         return Q(pk__in=[])
@@ -54,7 +63,7 @@ INBOX_LABELS = {
 }
 
 
-def inbox_q(user, inbox: str) -> Q:
+def inbox_q(user: AnyUser, inbox: str) -> Q:
     """待办, 办理中, 已办, 超时, 督办, 待回访 as conditions on the user's restricted cases."""
     if inbox == "todo":
         return Q(state__in=[State.REPORTED, State.ESCALATED, State.RESOLVED, State.VERIFIED]) | (
@@ -73,20 +82,20 @@ def inbox_q(user, inbox: str) -> Q:
     raise ValueError(f"unknown inbox {inbox!r}")
 
 
-def case_inbox_for(user, inbox: str) -> QuerySet[Case]:
+def case_inbox_for(user: AnyUser, inbox: str) -> QuerySet[Case]:
     return case_list_for(user).filter(inbox_q(user, inbox))
 
 
 def case_filter(
     qs: QuerySet[Case],
     *,
-    category=None,
+    category: Category | None = None,
     channel: str = "",
     urgency: str = "",
-    grid=None,
+    grid: Grid | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    **_ignored,
+    **_ignored: Any,
 ) -> QuerySet[Case]:
     """The list filters shared by the inbox pages, the export and the API."""
     if category is not None:
@@ -108,14 +117,14 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=calendar.LOCAL)
 
 
-def inbox_counts(user, qs: QuerySet[Case]) -> dict[str, int]:
+def inbox_counts(user: AnyUser, qs: QuerySet[Case]) -> dict[str, int]:
     """Every inbox's size in one aggregate query over an already restricted queryset."""
     return qs.order_by().aggregate(
         **{name: Count("pk", filter=inbox_q(user, name)) for name in INBOXES}
     )
 
 
-def case_waiting_counts(user) -> dict[str, int]:
+def case_waiting_counts(user: AnyUser) -> dict[str, int]:
     """For the navigation, in one query: the 待办 and 超时 inboxes' sizes, and for those who
     verify, the cases waiting for 核查."""
     counts = {"todo": Count("pk", filter=inbox_q(user, "todo")),
@@ -133,15 +142,15 @@ def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
     ).order_by("-created_at", "-pk")  # fmt: skip
 
 
-def notification_list_for(user) -> QuerySet[Notification]:
+def notification_list_for(user: Actor | int) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("case")
 
 
-def notification_unread_count(user) -> int:
+def notification_unread_count(user: Actor | int) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notification_mark_read(user, *, ids=None) -> int:
+def notification_mark_read(user: Actor | int, *, ids: Iterable[int] | None = None) -> int:
     """A tiny write kept here with its reads: marking your own inbox needs no workflow."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
@@ -153,7 +162,7 @@ RATED_PENDING_LIMIT = 20
 
 
 def rated_not_counted(
-    user, *, grid, now: dt.datetime | None = None, limit: int = RATED_PENDING_LIMIT
+    user: AnyUser, *, grid: Grid, now: dt.datetime | None = None, limit: int = RATED_PENDING_LIMIT
 ) -> tuple[int, list[Case]]:
     """Rated cases of the user's cases in `grid`'s subtree that no KPI counts yet (their
     closure side counts on a day still to come: docs/kpis.md, "When a rating counts").
@@ -174,7 +183,8 @@ def rated_not_counted(
     total = len(rows) if len(rows) < limit else qs.count()
     labels = dict(Rating.choices)
     for case in rows:
-        case.counts_on = close_count_instant(case).astimezone(calendar.LOCAL).date()
+        instant = close_count_instant(case)  # set: the query kept counts_at > now
+        case.counts_on = instant.astimezone(calendar.LOCAL).date() if instant else None
         case.rating_label = labels.get(case.satisfaction, case.satisfaction)
     return total, rows
 

@@ -9,6 +9,7 @@ in the same transaction.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -30,6 +31,20 @@ from .models import Case, CaseEvent, Category, Channel, Phase, State, Urgency
 from .resident_notify import case_changed_notify, case_created_notify
 from .workflow import LABELS, TransitionError, may, target_of, transition_for
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from contextlib import AbstractContextManager
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from gongzhi.cases.workflow import Transition
+    from gongzhi.core.types import Actor
+    from gongzhi.grids.models import Grid
+    from gongzhi.people.models import Resident
+
+
 MAX_DESCRIPTION = 4000
 
 
@@ -42,7 +57,11 @@ def _existing(key: str) -> Case | None:
 
 
 def case_create(
-    *, by, idempotency_key: str | None = None, savepoint: bool = True, **fields
+    *,
+    by: Actor | None,
+    idempotency_key: str | None = None,
+    savepoint: bool = True,
+    **fields: Any,
 ) -> Case:
     """Report a case. A replay with the same idempotency key returns the first case.
 
@@ -70,19 +89,21 @@ def case_create(
         if key and (first := _existing(key)):
             return first
         raise
-    return case if case is not None else _existing(key)
+    if case is None:  # a replay: the first case, found by its key
+        case = Case.objects.get(idempotency_key=key)
+    return case
 
 
-def _create_transaction(attachments, savepoint: bool = True):
+def _create_transaction(needed: object, savepoint: bool = True) -> AbstractContextManager[Any]:
     """On PostgreSQL without attachments a create is one statement: outside a transaction it
     is its own (no BEGIN/COMMIT round trips). Inside one, a savepoint keeps the IntegrityError
     of a lost race from breaking the caller's transaction, unless the caller declines it."""
-    if connection.vendor == "postgresql" and not attachments and not connection.in_atomic_block:
+    if connection.vendor == "postgresql" and not needed and not connection.in_atomic_block:
         return nullcontext()
     return transaction.atomic(savepoint=savepoint)
 
 
-def _clean_category(category) -> Category:
+def _clean_category(category: Category) -> Category:
     if isinstance(category, Category):
         return category
     found = Category.objects.filter(code=str(category or "").strip(), active=True).first()
@@ -117,7 +138,9 @@ def _clean_extra(category: Category, extra: dict | None) -> dict:
     return out
 
 
-def _clean_location(grid, lat, lng, resident):
+def _clean_location(
+    grid: Grid | None, lat: float | None, lng: float | None, resident: Resident | None
+) -> Grid:
     """The grid named, else the one containing the point, else the reporter's home grid."""
     if grid is None and lat is not None and lng is not None:
         grid = grid_for_point(float(lat), float(lng))
@@ -132,24 +155,24 @@ def _clean_location(grid, lat, lng, resident):
 
 def _case_create(
     *,
-    by,
+    by: Actor | None,
     title: str = "",
     description: str = "",
-    category,
+    category: Category,
     channel: str,
-    grid=None,
+    grid: Grid | None = None,
     address: str = "",
     lat: float | None = None,
     lng: float | None = None,
-    reporter_resident=None,
-    reporter_user=None,
+    reporter_resident: Resident | None = None,
+    reporter_user: User | None = None,
     contact_name: str = "",
     contact_phone: str = "",
     parties: str = "",
     urgency: str = Urgency.NORMAL,
     is_public: bool = False,
     extra: dict | None = None,
-    attachments=(),
+    attachments: Sequence[UploadedFile] = (),
     idempotency_key: str | None = None,
 ) -> Case | None:
     category = _clean_category(category)
@@ -185,7 +208,7 @@ def _case_create(
         description=description, category=category, extra=extra, channel=channel, grid=grid,
         address=(address or "").strip()[:200], lat=lat, lng=lng,
         reporter_resident=reporter_resident, reporter_user=reporter_user,
-        created_by=by if role_of(by) else None, parties=parties, urgency=urgency,
+        created_by=by if by is not None and role_of(by) else None, parties=parties, urgency=urgency,
         is_public=is_public, state=State.REPORTED, owning_level=level,
         owning_grid=owning_grid, created_at=now, updated_at=now,
         idempotency_key=idempotency_key,
@@ -202,16 +225,24 @@ def _case_create(
         return None  # a replay: the first case stands
     for item in checked:
         attachment_store(case=case, checked=item, by=by, event=event)
-    if local_day(case.accept_red_at) < local_day(now):  # a limit of zero: due already
+    if case.accept_red_at is not None and local_day(case.accept_red_at) < local_day(
+        now
+    ):  # a limit of zero: due already
         kpi_track({}, case, now)
     return case
 
 
 @transaction.atomic
 def case_act(
-    *, case: Case, by, action: str, expected_version: int, comment: str = "", attachments=(),
-    **params,
-) -> Case:  # fmt: skip
+    *,
+    case: Case,
+    by: Actor,
+    action: str,
+    expected_version: int,
+    comment: str = "",
+    attachments: Sequence[UploadedFile] = (),
+    **params: Any,
+) -> Case:
     """Perform one workflow action. Raises TransitionError, StaleCase, PermissionDenied or
     ValidationError (all with Chinese messages); on any error nothing is written."""
     locked = (
@@ -243,7 +274,9 @@ def case_act(
     return locked
 
 
-def _apply(case: Case, t, *, by, now, comment: str, params: dict) -> CaseEvent:
+def _apply(
+    case: Case, t: Transition, *, by: Actor, now: datetime, comment: str, params: dict
+) -> CaseEvent:
     from_state = case.state
     case.state = target_of(t, case)
     data: dict = {}

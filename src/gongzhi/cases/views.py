@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -44,6 +47,14 @@ from .selectors import (
 from .services import StaleCase, case_act, case_create
 from .workflow import ACTIONS, LABELS, TransitionError
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http.response import HttpResponseBase
+
+    from gongzhi.core.types import AnyUser, AuthedRequest
+    from gongzhi.people.models import Resident
+
+
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
 # Timeline entries written by the system rather than by a workflow action.
@@ -62,12 +73,12 @@ EVENT_LABELS = {
 }
 
 
-def _is_partial(request) -> bool:
+def _is_partial(request: AuthedRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-def filtered_cases(request):
+def filtered_cases(request: AuthedRequest) -> tuple[str, CaseFilterForm, QuerySet[Case]]:
     """(tab, filter form, restricted + filtered queryset) from the query string."""
     user = request.user
     tab = request.GET.get("inbox") or "todo"
@@ -87,7 +98,7 @@ def filtered_cases(request):
 
 @login_required
 @replica_reads()  # a list: seconds of lag are fine, and writers read the primary
-def case_inbox(request):
+def case_inbox(request: AuthedRequest) -> HttpResponse:
     user = request.user
     tab, form, qs = filtered_cases(request)
     counts = inbox_counts(user, qs)
@@ -115,7 +126,7 @@ def case_inbox(request):
 
 @login_required
 @replica_reads()
-def case_export(request):
+def case_export(request: AuthedRequest) -> HttpResponseBase:
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("您无权导出事件"))
     tab, form, qs = filtered_cases(request)
@@ -128,18 +139,18 @@ def case_export(request):
 # --- create ------------------------------------------------------------------------------
 
 
-def _require_change(user) -> None:
+def _require_change(user: AnyUser) -> None:
     if not can(user, CHANGE):
         raise PermissionDenied(_("您无权登记事件"))
 
 
-def form_key(user, token: str) -> str:
+def form_key(user: AnyUser, token: str) -> str:
     # Tokens are per user, so one user's token can never fetch another user's case.
     return f"form:{user.pk}:{token.strip()[:80]}"
 
 
 @login_required
-def case_create_view(request):
+def case_create_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require_change(user)
     form = CaseCreateForm(request.POST or None, user=user)
@@ -176,14 +187,14 @@ def _extra_questions(form: CaseCreateForm) -> list:
     return out
 
 
-def _chosen_resident(request, form):
+def _chosen_resident(request: AuthedRequest, form: forms.Form) -> Resident | None:
     value = form.data.get("reporter_resident") if form.is_bound else None
     if not value or not str(value).isdigit() or len(str(value)) > 18:
         return None
     return resident_list_for(request.user).filter(pk=value).first()
 
 
-def _create_from_form(request, form: CaseCreateForm, token: str) -> Case | None:
+def _create_from_form(request: AuthedRequest, form: CaseCreateForm, token: str) -> Case | None:
     if not form.is_valid():
         return None
     resident = None
@@ -203,7 +214,7 @@ def _create_from_form(request, form: CaseCreateForm, token: str) -> Case | None:
 
 
 @login_required
-def reporter_search(request):
+def reporter_search(request: AuthedRequest) -> HttpResponse:
     """htmx: residents matching a masked name, ID suffix or phone suffix (masked output)."""
     q = (request.GET.get("reporter_q") or request.GET.get("q") or "").strip()[:50]
     residents = []
@@ -216,7 +227,7 @@ def reporter_search(request):
 # --- detail and actions --------------------------------------------------------------------
 
 
-def _case_or_404(user, ref: str) -> Case:
+def _case_or_404(user: AnyUser, ref: str) -> Case:
     qs = case_list_for(user).select_related(
         "category__parent", "owning_grid", "reporter_resident", "assignee_staff",
         "assignee_room__center", "assignee_department", "merged_into",
@@ -249,7 +260,9 @@ def _deadlines(case: Case) -> list[dict]:
     return rows
 
 
-def _detail(request, case: Case, *, bound: ActionForm | None = None, status: int = 200):
+def _detail(
+    request: AuthedRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     forms_ = []
     for action in allowed_actions(case, user):
@@ -260,7 +273,7 @@ def _detail(request, case: Case, *, bound: ActionForm | None = None, status: int
         forms_.append((action, LABELS[action], form))
     timeline = list(case_timeline(case).select_related("actor__staff"))
     for ev in timeline:
-        ev.label = EVENT_LABELS.get(ev.action) or LABELS.get(ev.action, ev.action)
+        ev.label = EVENT_LABELS.get(ev.action) or LABELS.get(ev.action, ev.action)  # type: ignore[attr-defined]  # for the template
     context = {
         "case": case,
         "timeline": timeline,
@@ -278,13 +291,13 @@ def _detail(request, case: Case, *, bound: ActionForm | None = None, status: int
 
 
 @login_required
-def case_detail(request, ref: str):
+def case_detail(request: AuthedRequest, ref: str) -> HttpResponse:
     return _detail(request, _case_or_404(request.user, ref))
 
 
 @require_POST
 @login_required
-def case_action(request, ref: str, action: str):
+def case_action(request: AuthedRequest, ref: str, action: str) -> HttpResponse:
     user = request.user
     if action not in ACTIONS:
         raise Http404
@@ -320,7 +333,7 @@ def case_action(request, ref: str, action: str):
 
 
 @login_required
-def attachment_download(request, pk: int):
+def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if pk > MAX_ID:  # PostgreSQL refuses out-of-range integers with an error, not a miss
         raise Http404
     att = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
@@ -336,7 +349,7 @@ def attachment_download(request, pk: int):
 
 
 @login_required
-def notification_inbox(request):
+def notification_inbox(request: AuthedRequest) -> HttpResponse:
     qs = notification_list_for(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/notifications.html", {"page": page, "query": ""})
@@ -344,7 +357,7 @@ def notification_inbox(request):
 
 @require_POST
 @login_required
-def notification_read(request):
+def notification_read(request: AuthedRequest) -> HttpResponse:
     raw = request.POST.getlist("id")
     ids = [int(x) for x in raw if x.isdigit() and len(x) <= 18] if raw else None
     notification_mark_read(request.user, ids=ids)

@@ -12,6 +12,7 @@ Anything not in the table is illegal and raises TransitionError.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils.translation import gettext, pgettext_lazy
@@ -20,6 +21,15 @@ from gongzhi.core.access import can, role_of, staff_of
 from gongzhi.core.roles import CASE_DISPATCH, CASE_SELF_HANDLE, CASE_SUPERVISE
 
 from .models import State
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django_stubs_ext import StrOrPromise
+
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import AnyUser
+
 
 OWNING = "owning"
 CASE = "case"
@@ -49,7 +59,7 @@ class TransitionError(Exception):
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str  # lazy: translated when shown
+    label: StrOrPromise  # lazy: translated when shown
     sources: frozenset[str]
     target: str
     capability: str | None = None
@@ -58,7 +68,9 @@ class Transition:
     reporter: bool = False
 
 
-def _t(action, label, sources, target, **who) -> Transition:
+def _t(
+    action: str, label: StrOrPromise, sources: Iterable[str], target: str, **who: Any
+) -> Transition:
     return Transition(action, label, frozenset(sources), target, **who)
 
 
@@ -114,7 +126,7 @@ TABLE: tuple[Transition, ...] = (
 )  # fmt: skip
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
-LABELS: dict[str, str] = {t.action: t.label for t in TABLE}
+LABELS: dict[str, StrOrPromise] = {t.action: t.label for t in TABLE}
 _BY_KEY: dict[tuple[str, str], Transition] = {}
 for _row in TABLE:
     for _src in _row.sources:
@@ -133,11 +145,11 @@ def transition_for(state: str, action: str) -> Transition:
         ) from None
 
 
-def target_of(t: Transition, case) -> str:
+def target_of(t: Transition, case: Case) -> str:
     return case.prior_state if t.target == PREVIOUS else t.target
 
 
-def is_assignee(case, user) -> bool:
+def is_assignee(case: Case, user: AnyUser) -> bool:
     staff = staff_of(user)
     if staff is None or not staff.active:
         return False
@@ -148,18 +160,20 @@ def is_assignee(case, user) -> bool:
     )
 
 
-def is_reporter(case, user) -> bool:
+def is_reporter(case: Case, user: AnyUser) -> bool:
     """The reporting resident: their own account, or (for a case filed for them by staff, on
     the hotline or at a window) the account linked to the registry resident named."""
     if case.reporter_user_id:
         return case.reporter_user_id == user.pk
     if not case.reporter_resident_id or role_of(user) is not None:
         return False
+    if user.pk is None:
+        return False
     accounts = apps.get_model("portal", "ResidentAccount").objects  # portal builds on cases
-    return accounts.filter(user=user, resident_id=case.reporter_resident_id).exists()
+    return accounts.filter(user_id=user.pk, resident_id=case.reporter_resident_id).exists()
 
 
-def is_follower(case, user) -> bool:
+def is_follower(case: Case, user: AnyUser) -> bool:
     """A resident who joined the case ("我也遇到") or reported a duplicate merged into it."""
     if role_of(user) is not None:
         return False
@@ -168,7 +182,7 @@ def is_follower(case, user) -> bool:
     return follows(case, user)
 
 
-def may(t: Transition, case, user) -> bool:
+def may(t: Transition, case: Case, user: AnyUser) -> bool:
     """Whether `user` may perform transition `t` on `case` (the state is checked elsewhere)."""
     if t.assignee and is_assignee(case, user):
         return True
@@ -179,7 +193,7 @@ def may(t: Transition, case, user) -> bool:
     return can(user, t.capability, case.owning_grid if t.scope == OWNING else case.grid)
 
 
-def allowed_actions(case, user) -> list[str]:
+def allowed_actions(case: Case, user: AnyUser) -> list[str]:
     """The actions this user may take on this case now, in table order (for pages)."""
     out = []
     for action in ACTIONS:

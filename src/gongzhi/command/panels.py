@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,11 +16,14 @@ from gongzhi.cases.kpis import period_for
 
 from . import selectors as s
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Panel:
     name: str
-    title: str  # lazy
+    title: StrOrPromise
     data: Callable  # (user, grid, params) -> JSON-able
     sheet: Callable  # (data) -> (headers, rows)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Substr
@@ -31,6 +32,13 @@ from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import COMMAND
 from gongzhi.grids.models import Grid
 from gongzhi.grids.selectors import grid_children
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongzhi.cases.kpis.rollup import KpiSet
+    from gongzhi.core.types import AnyUser
+
 
 TREND_DAYS = 30
 TREND_MONTHS = 12
@@ -58,15 +66,15 @@ class NotInScope(LookupError):
     """A grid that does not exist or lies outside the user's scope (HTTP 404)."""
 
 
-def may_command(user) -> bool:
+def may_command(user: AnyUser) -> bool:
     return can(user, COMMAND)
 
 
-def require_command(user) -> None:
+def require_command(user: AnyUser) -> None:
     require(user, COMMAND)
 
 
-def scope_root(user) -> Grid | None:
+def scope_root(user: AnyUser) -> Grid | None:
     """Where the user's command center opens: the district, or their own subtree's top."""
     paths = scope_paths(user)
     if paths is None:
@@ -74,7 +82,7 @@ def scope_root(user) -> Grid | None:
     return Grid.objects.filter(path__in=paths).order_by("path").first() if paths else None
 
 
-def grid_for(user, raw) -> Grid:
+def grid_for(user: AnyUser, raw: str | int | None) -> Grid:
     """The grid named by a request parameter: the user's scope root when absent."""
     if raw in (None, ""):
         grid = scope_root(user)
@@ -93,7 +101,7 @@ def grid_for(user, raw) -> Grid:
     return grid
 
 
-def parse_day(raw, *, name: str = "end") -> dt.date:
+def parse_day(raw: str | dt.date | None, *, name: str = "end") -> dt.date:
     """A YYYY-MM-DD day parameter (today when absent); never in the future."""
     today = clock.today()
     if raw in (None, ""):
@@ -109,7 +117,7 @@ def parse_day(raw, *, name: str = "end") -> dt.date:
     return day
 
 
-def parse_month(raw) -> dt.date:
+def parse_month(raw: str | None) -> dt.date:
     """A YYYY-MM month parameter (this month when absent) → its first day; not in the future."""
     today = clock.today()
     if raw in (None, ""):
@@ -130,7 +138,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL)
 
 
-def cases_in(user, grid: Grid):
+def cases_in(user: AnyUser, grid: Grid) -> QuerySet[Case]:
     return Case.objects.restrict(user).filter(subtree_q("grid__path", grid.path))
 
 
@@ -141,8 +149,8 @@ def _pct(numerator: int, denominator: int) -> float | None:
 # --- live counts ----------------------------------------------------------------------------
 
 
-def live_counts(user, grid: Grid) -> dict:
-    from gongzhi.portal.models import HotlineCall
+def live_counts(user: AnyUser, grid: Grid) -> dict:
+    from gongzhi.hotline.models import HotlineCall
     from gongzhi.realtime.models import OneKeyCall
 
     today = _midnight(clock.today())
@@ -188,7 +196,7 @@ def _series_point(label: str, row: dict) -> dict:
     }
 
 
-def trend_days(user, grid: Grid, *, end: dt.date, days: int = TREND_DAYS) -> list[dict]:
+def trend_days(user: AnyUser, grid: Grid, *, end: dt.date, days: int = TREND_DAYS) -> list[dict]:
     period = period_custom(end - dt.timedelta(days=days - 1), end)
     rows = kpi_rows_by_day(period=period, grid=grid)
     out, day = [], period.first_day
@@ -203,7 +211,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def trend_months(user, grid: Grid, *, end: dt.date, months: int = TREND_MONTHS) -> list[dict]:
+def trend_months(
+    user: AnyUser, grid: Grid, *, end: dt.date, months: int = TREND_MONTHS
+) -> list[dict]:
     first = add_months(end.replace(day=1), -(months - 1))
     rows = kpi_rows_by_month(period=period_custom(first, end), grid=grid)
     return [
@@ -225,7 +235,7 @@ TREND_LABELS = {
 # --- categories, per-grid table, top grids ------------------------------------------------------
 
 
-def categories(user, grid: Grid, *, end: dt.date, days: int = CATEGORY_DAYS) -> list[dict]:
+def categories(user: AnyUser, grid: Grid, *, end: dt.date, days: int = CATEGORY_DAYS) -> list[dict]:
     """Cases reported in the last `days` days up to `end`, by top-level category."""
     since, until = _midnight(end - dt.timedelta(days=days - 1)), _midnight(end + dt.timedelta(1))
     rows = (
@@ -257,7 +267,7 @@ class GridRow:
         }  # fmt: skip
 
 
-def grid_table(user, grid: Grid) -> dict:
+def grid_table(user: AnyUser, grid: Grid) -> dict:
     """Each child grid's open, overdue and today's cases, plus the cases located on the grid
     itself; the rows add up to the grid's totals (which are returned too). One aggregate
     query over the subtree's open and today's cases, grouped by the child's path prefix;
@@ -285,7 +295,7 @@ def grid_table(user, grid: Grid) -> dict:
             row.open + r["n"], row.overdue + r["late"], row.today + r["new"]
         )  # fmt: skip
     listed = [*rows.values(), own]
-    total = {
+    total: dict[str, Any] = {
         "open": sum(r.open for r in listed), "overdue": sum(r.overdue for r in listed),
         "today": sum(r.today for r in listed),
     }  # fmt: skip
@@ -325,7 +335,7 @@ def grid_map(grid: Grid, children: list[Grid], rows: list[dict]) -> dict:
             "missing": len(children) - len(features)}  # fmt: skip
 
 
-def top_grids(user, grid: Grid, *, limit: int = TOP_GRIDS) -> list[dict]:
+def top_grids(user: AnyUser, grid: Grid, *, limit: int = TOP_GRIDS) -> list[dict]:
     """The grids (where cases are located) with the most open cases, then the most overdue."""
     rows = (
         cases_in(user, grid)
@@ -349,7 +359,7 @@ def top_grids(user, grid: Grid, *, limit: int = TOP_GRIDS) -> list[dict]:
 # --- KPI rates per child ------------------------------------------------------------------------
 
 
-def rates_per_child(user, grid: Grid, *, period: Period) -> dict:
+def rates_per_child(user: AnyUser, grid: Grid, *, period: Period) -> dict:
     children = list(grid_children(grid))
     figures = kpis_per_child(grid=grid, period=period, user=user) if children else {}
     empty = kpiset_empty()
@@ -374,7 +384,7 @@ def rates_per_child(user, grid: Grid, *, period: Period) -> dict:
     }
 
 
-def _own_kpis(user, grid: Grid, period: Period):
+def _own_kpis(user: AnyUser, grid: Grid, period: Period) -> KpiSet:
     from gongzhi.cases.kpis import kpis_compute
 
     return kpis_compute(period=period, grid=grid, user=user)
@@ -383,7 +393,7 @@ def _own_kpis(user, grid: Grid, period: Period):
 # --- the rooms ----------------------------------------------------------------------------------
 
 
-def rooms(user, grid: Grid) -> dict:
+def rooms(user: AnyUser, grid: Grid) -> dict:
     """The mediation room's and the care room's figures for the subtree, this month and
     year to date."""
     from gongzhi.care.models import CareAlert, Visit, VisitPlan
@@ -470,7 +480,7 @@ def event_dict(e: CaseEvent) -> dict:
     }  # fmt: skip
 
 
-def recent_events(user, grid: Grid, *, after: int = 0, limit: int = EVENTS) -> list[dict]:
+def recent_events(user: AnyUser, grid: Grid, *, after: int = 0, limit: int = EVENTS) -> list[dict]:
     events = (
         CaseEvent.objects.restrict(user)
         .filter(subtree_q("case__grid__path", grid.path), pk__gt=after)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -19,10 +20,16 @@ from django.utils.translation import gettext as _
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import CHANGE, DENIED, DISTRICT_WIDE, WRITE_ACTIONS, Role, has
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+    from gongzhi.grids.models import Grid
+    from gongzhi.org.models import Staff
+
+
 _SCOPE_CACHE = "_gongzhi_scope"
 
 
-def staff_of(user):
+def staff_of(user: AnyUser) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
@@ -31,20 +38,20 @@ def staff_of(user):
         return None
 
 
-def role_of(user) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     if getattr(user, "is_superuser", False):
         return Role.ADMIN
     staff = staff_of(user)
     return staff.role if staff and staff.active else None
 
 
-def district_wide(user) -> bool:
+def district_wide(user: AnyUser) -> bool:
     """Whether the user sees the whole deployment: an admin or leader of its top center (the
     district in a single-district deployment), or one bound to no center."""
     return role_of(user) in DISTRICT_WIDE and scope_paths(user) is None
 
 
-def can(user, capability: str, grid=None) -> bool:
+def can(user: AnyUser, capability: str, grid: Grid | None = None) -> bool:
     """Whether the user's role has the capability (core.roles) and, given a grid, whether
     that grid is inside the user's scope."""
     if not has(role_of(user), capability):
@@ -52,14 +59,16 @@ def can(user, capability: str, grid=None) -> bool:
     return grid is None or grid_in_scope(user, grid)
 
 
-def require(user, capability: str, grid=None, message: str | None = None) -> None:
+def require(
+    user: AnyUser, capability: str, grid: Grid | None = None, message: str | None = None
+) -> None:
     """`can` or PermissionDenied, whose Chinese message the views show (403): `message`, else
     the capability's own (core.roles.DENIED)."""
     if not can(user, capability, grid):
         raise PermissionDenied(message or DENIED.get(capability) or _("您无权进行此操作"))
 
 
-def scope_paths(user) -> tuple[str, ...] | None:
+def scope_paths(user: AnyUser) -> tuple[str, ...] | None:
     """Grid paths the user may see below. None means the whole deployment; () means nothing.
 
     Staff see the subtrees of their center and their grid assignments. Admins and leaders
@@ -107,7 +116,7 @@ def path_q(lookups: tuple[str, ...], paths: tuple[str, ...]) -> Q:
     return reduce(or_, (subtree_q(lk, p) for lk in lookups for p in paths))
 
 
-def restrict(qs: models.QuerySet, user, action: str = "view") -> models.QuerySet:
+def restrict(qs: models.QuerySet, user: AnyUser, action: str = "view") -> models.QuerySet:
     if role_of(user) is None:
         return qs.none()
     if action in WRITE_ACTIONS and not can(user, CHANGE):
@@ -123,14 +132,14 @@ def restrict(qs: models.QuerySet, user, action: str = "view") -> models.QuerySet
     return qs.distinct() if getattr(qs.model, "scope_distinct", False) else qs
 
 
-def grid_in_scope(user, grid) -> bool:
+def grid_in_scope(user: AnyUser, grid: Grid) -> bool:
     paths = scope_paths(user)
     if paths is None:
         return role_of(user) is not None
     return any(grid.path.startswith(p) for p in paths)
 
 
-def scope_covers(user, other) -> bool:
+def scope_covers(user: AnyUser, other: AnyUser) -> bool:
     """True when `user` sees everything `other` (another user) sees: a township center
     covers its grid workers, never the district's staff."""
     mine, theirs = scope_paths(user), scope_paths(other)
@@ -142,5 +151,5 @@ def scope_covers(user, other) -> bool:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user: AnyUser, action: str = "view") -> models.QuerySet:
         return restrict(self, user, action)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -31,6 +32,16 @@ from gongzhi.core.access import can
 from gongzhi.core.outage import is_outage, outage_message, retry_after
 from gongzhi.core.roles import CHANGE
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpResponse
+    from rest_framework.request import Request
+    from rest_framework.serializers import Serializer
+    from rest_framework.views import APIView
+
+    from gongzhi.core.types import Actor, AnyUser
+
+
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = gettext_lazy("对象不存在,或不在您的管辖范围内")
@@ -46,7 +57,7 @@ _ID = re.compile(r"[0-9]{1,18}")  # 18 digits always fit a 64-bit primary key
 ID_REGEX = r"[0-9]{1,18}"  # for router lookups: longer numbers are a plain 404
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
     if is_outage(exc):
         # The database or Redis is down: the client should retry, not fix its input.
         logger.warning("outage answered 503: %r", exc)
@@ -72,19 +83,25 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+if TYPE_CHECKING:
+    from rest_framework.viewsets import GenericViewSet as _ViewSetBase
+else:
+    _ViewSetBase = object
+
+
 class ChangeCapability(BasePermission):
     """Writes need the CHANGE capability: a read-only role gets 403, not an empty 404."""
 
     message = gettext_lazy("您没有修改权限")
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         action = getattr(view, "action", None)
         if request.method in SAFE_METHODS or action in getattr(view, "read_actions", ()):
             return True
         return can(request.user, CHANGE)
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(_ViewSetBase):
     """Subclasses implement `scoped_queryset(user, action)` through Model.objects.restrict."""
 
     permission_classes = [IsAuthenticated, ChangeCapability]
@@ -92,18 +109,23 @@ class ScopedViewSetMixin:
     # Actions that only read, even when sent as POST (e.g. an audited reveal).
     read_actions: frozenset[str] = frozenset({"list", "retrieve"})
 
+    @property
+    def actor(self) -> Actor:
+        """The signed-in user: permission_classes let no one else through."""
+        return cast("Actor", self.request.user)
+
     def scope_action(self) -> str:
         if self.request.method in SAFE_METHODS or self.action in self.read_actions:
             return "view"
         return "change"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return self.scoped_queryset(self.request.user, self.scope_action())
 
-    def scoped_queryset(self, user, action: str):
+    def scoped_queryset(self, user: AnyUser, action: str) -> QuerySet:
         raise NotImplementedError
 
-    def validated(self, serializer_class, **kwargs) -> dict:
+    def validated(self, serializer_class: type[Serializer], **kwargs: Any) -> dict:
         """Input checked for types and lengths, ready to pass to a service."""
         serializer = serializer_class(
             data=self.request.data, context=self.get_serializer_context(), **kwargs
@@ -117,7 +139,17 @@ class ScopedViewSetMixin:
         return self.get_serializer(obj).data
 
 
-def text_param(request, name: str, *, max_length: int = 100) -> str:
+class ChoiceSet(Protocol):
+    """A Choices class, or anything else with its `values` and `choices`."""
+
+    @property
+    def values(self) -> list[Any]: ...
+
+    @property
+    def choices(self) -> list[tuple[Any, Any]]: ...
+
+
+def text_param(request: Request, name: str, *, max_length: int = 100) -> str:
     value = request.query_params.get(name, "").strip()
     if "\x00" in value:
         raise exceptions.ValidationError({name: [_("参数包含非法字符")]})
@@ -126,7 +158,7 @@ def text_param(request, name: str, *, max_length: int = 100) -> str:
     return value
 
 
-def id_param(request, name: str) -> int | None:
+def id_param(request: Request, name: str) -> int | None:
     value = text_param(request, name)
     if not value:
         return None
@@ -135,7 +167,7 @@ def id_param(request, name: str) -> int | None:
     return int(value)
 
 
-def choice_param(request, name: str, choices) -> str:
+def choice_param(request: Request, name: str, choices: ChoiceSet) -> str:
     value = text_param(request, name)
     if value and value not in choices.values:
         allowed = "、".join(f"{v}({label})" for v, label in choices.choices)

@@ -4,12 +4,18 @@ and next year's holidays are on file. Errors stop every command (and `gongzhi se
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from django.apps import AppConfig
+
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
@@ -85,7 +91,9 @@ def _map_tile_errors() -> list[Error]:
 
 
 @register()
-def integration_settings(app_configs=None, **kwargs) -> list[Error]:
+def integration_settings(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[Error]:
     """Every setting the README names (read from the environment in settings.py)."""
     errors = _backend_errors("NOTIFY_SMS_BACKEND") + _backend_errors("NOTIFY_WECHAT_BACKEND")
     errors += _kpi_errors() + _rate_errors() + _phone_errors()
@@ -111,7 +119,11 @@ def integration_settings(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.security, Tags.database, deploy=True)
-def no_demo_accounts(app_configs=None, databases=None, **kwargs) -> list[Error]:
+def no_demo_accounts(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[Error]:
     """Production must not keep the demo logins with their published password."""
     if settings.DEMO_MODE or not databases:
         return []
@@ -135,7 +147,11 @@ def no_demo_accounts(app_configs=None, databases=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.database)
-def holidays_on_file(app_configs=None, databases=None, **kwargs) -> list[Warning]:
+def holidays_on_file(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[Warning]:
     if not databases:
         return []
     from gongzhi.cases.calendar import holidays_next_year_missing
@@ -159,7 +175,7 @@ ASSETS_STAMP = "package-lock.sha256"  # written last by tools/build_assets.py
 
 
 @register()
-def front_end_assets(app_configs, **kwargs) -> list[Error]:
+def front_end_assets(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     """Bootstrap and htmx come from npm at build time; without them every page is bare."""
     assets = settings.BASE_DIR / "assets"
     if (assets / ASSETS_STAMP).is_file():

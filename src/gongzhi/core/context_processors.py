@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from gongzhi.core.access import role_of, staff_of
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "DEMO_MODE": settings.DEMO_MODE,

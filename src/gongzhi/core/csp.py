@@ -10,11 +10,17 @@ override or exemption). The cache is cleared when a CSP setting changes (tests).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.http.response import HttpResponseBase
 
 # Attributes django-csp's decorators put on a response to change or exempt its policy.
 _OVERRIDES = (
@@ -27,7 +33,9 @@ _DEBUG_EXEMPT = (404, 500)  # django-csp leaves Django's debug pages alone
 class CachedPolicyCSPMiddleware(CSPMiddleware):
     _headers: dict[str, str] | None = None
 
-    def process_response(self, request, response):
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if (
             getattr(request, "_csp_nonce", None) is not None
             or any(hasattr(response, name) for name in _OVERRIDES)
@@ -47,11 +55,13 @@ class CachedPolicyCSPMiddleware(CSPMiddleware):
         for name, value in headers.items():
             response[name] = value
         # As django-csp does: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        request.csp_nonce = CheckableLazyObject(  # type: ignore[attr-defined]  # as django-csp
+            self._csp_nonce_post_response
+        )
         return response
 
 
 @receiver(setting_changed)
-def _forget_policy(*, setting, **kwargs):
+def _forget_policy(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
         CachedPolicyCSPMiddleware._headers = None

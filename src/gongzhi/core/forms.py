@@ -17,17 +17,24 @@ A refusal ends the block early; the code after it shows the form with the errors
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from django.forms import BaseForm as _FormBase
+    from django.http import HttpRequest
+else:
+    _FormBase = object
 
-class BootstrapMixin:
+
+class BootstrapMixin(_FormBase):
     """Bootstrap 5 classes on every widget, so templates can render fields plainly."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
 
@@ -44,7 +51,7 @@ class BootstrapMixin:
             widget.attrs["class"] = css
 
 
-class ServiceErrorsMixin:
+class ServiceErrorsMixin(_FormBase):
     """Show a service's ValidationError next to the fields it names."""
 
     def add_service_errors(self, exc: ValidationError) -> None:
@@ -73,7 +80,14 @@ class service_errors:  # noqa: N801 - used like contextlib.suppress
     the 403 page. After the block, `.error` is the refusal (None when the calls went through).
     """
 
-    def __init__(self, form=None, *, request=None, denied: bool = False, sep: str = " "):
+    def __init__(
+        self,
+        form: forms.Form | None = None,
+        *,
+        request: HttpRequest | None = None,
+        denied: bool = False,
+        sep: str = " ",
+    ) -> None:
         if (form is None) == (request is None):
             raise TypeError("service_errors needs a form or a request, not both")
         self.form, self.request, self.denied, self.sep = form, request, denied, sep
@@ -94,8 +108,8 @@ class service_errors:  # noqa: N801 - used like contextlib.suppress
         self.error = exc
         if self.request is not None:
             messages.error(self.request, refusal_text(exc, self.sep))
-        elif isinstance(exc, ValidationError):
+        elif isinstance(self.form, ServiceErrorsMixin) and isinstance(exc, ValidationError):
             self.form.add_service_errors(exc)
-        else:
+        elif self.form is not None:
             self.form.add_error(None, refusal_text(exc))
         return True

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, router
 from django.db.models import DateField, Field, JSONField, Model
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 def insert_fields(model: type[Model], *, skip: tuple[str, ...] = ()) -> list[Field]:
@@ -44,7 +48,7 @@ def _plan(fields: tuple[Field, ...]) -> tuple[tuple[Field, str, bool], ...]:
     return tuple(plan)
 
 
-def row_params(obj: Model, fields: Sequence[Field], conn) -> list:
+def row_params(obj: Model, fields: Sequence[Field], conn: BaseDatabaseWrapper) -> list:
     """The values of `fields` for a new row of `obj`, prepared as Model.save() prepares them."""
     out = []
     for f, attname, plain in _plan(tuple(fields)):
@@ -64,13 +68,13 @@ def _statement(model: type[Model], n: int, alias: str) -> tuple[list, str]:
     fields = insert_fields(model)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES {', '.join([row] * n)} RETURNING {qn(opts.pk.column)}"
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * n)} RETURNING {qn(str(opts.pk.column))}"
     )
     return fields, sql
 
 
-def mark_saved(obj: Model, pk, alias: str) -> Model:
+def mark_saved(obj: Model, pk: Any, alias: str) -> Model:
     obj.pk = pk
     obj._state.adding, obj._state.db = False, alias
     return obj

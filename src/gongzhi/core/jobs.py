@@ -8,6 +8,8 @@ never run the same job.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
@@ -19,6 +21,7 @@ class JobProgress:
     its counters (done of total) in `progress_fields`."""
 
     progress_fields = ("done", "total")
+    status: str  # the job model's column
 
     @property
     def finished(self) -> bool:
@@ -38,7 +41,7 @@ def job_enqueue(task_path: str, job_id: int) -> None:
     transaction.on_commit(lambda: import_string(task_path).enqueue(job_id))
 
 
-def job_claim(model: type[models.Model], job_id: int, **fields) -> bool:
+def job_claim(model: type[models.Model], job_id: int, **fields: Any) -> bool:
     """Take a pending job for this worker (status → running, plus `fields`). False when another
     worker already took it, or it is not pending."""
     claimed = model._default_manager.filter(pk=job_id, status=PENDING).update(

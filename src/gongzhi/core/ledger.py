@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,12 +104,18 @@ def filtered_list(request, form_class: type[PeriodFilterForm], qs: models.QueryS
     return form, qs, params
 
 
-def require_export(by) -> None:
+if TYPE_CHECKING:
+    from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+
+    from gongzhi.core.types import Actor, AnyUser
+
+
+def require_export(by: Actor) -> None:
     if not can(by, EXPORT):
         raise PermissionDenied(_("您没有导出权限"))
 
 
-def export_url(user, name: str, params) -> str:
+def export_url(user: AnyUser, name: str, params: QueryDict) -> str:
     """The export link for a filtered list page ("" when the user may not export)."""
     if not can(user, EXPORT):
         return ""
@@ -117,9 +124,10 @@ def export_url(user, name: str, params) -> str:
 
 
 def ledger_response(
-    *, by, title: str, headers: Sequence[str], rows: Iterable[Sequence],
-    model: type[models.Model], filters: str = "", request=None, form=None,
-):  # fmt: skip
+    *, by: Actor, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+    model: type[models.Model], filters: str = "", request: HttpRequest | None = None,
+    form: forms.Form | None = None,
+) -> HttpResponse | StreamingHttpResponse:  # fmt: skip
     """The ledger as an .xlsx download; `rows` must already be restricted to `by` and masked.
 
     A bad filter `form` is refused with its messages (400): nothing exported, nothing logged."""

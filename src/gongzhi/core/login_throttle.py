@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING, Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.models import AccessAttempt
@@ -18,6 +19,10 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 log = logging.getLogger(__name__)
 MAX_DOUBLINGS = 5
@@ -28,20 +33,26 @@ class ThrottleBackend(AxesStandaloneBackend):
     """axes' lock check. Sign-ins with no request at all (scripts, the test client's login())
     have no client address to lock; they are not throttled, every web sign-in is."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def axes_username(request, credentials=None) -> str:
+def axes_username(request: HttpRequest | None, credentials: dict | None = None) -> str:
     """The username axes records, cut to the column's length: Django's login form does not
     enforce the username's max_length, and a longer one must not reach the database."""
     source = credentials if credentials else getattr(request, "POST", {})
     return str(source.get("username") or "")[:USERNAME_MAX]
 
 
-def cool_off(request=None) -> dt.timedelta:
+def cool_off(request: HttpRequest | None = None) -> dt.timedelta:
     """The lock time for this request's username + address: doubles with each earlier lock."""
     base = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     username = axes_username(request, getattr(request, "axes_credentials", None))
@@ -59,7 +70,13 @@ def cool_off(request=None) -> dt.timedelta:
 
 
 @receiver(user_locked_out)
-def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+def audit_lockout(
+    sender: object,
+    request: HttpRequest | None = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
     """Record the lock-out against the account it protects (there is no other actor)."""
     from gongzhi.core.audit import audit_record
     from gongzhi.core.models import AuditLog

@@ -14,13 +14,21 @@ import ipaddress
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from prometheus_client.core import Metric
 
 REQUEST_LATENCY = Histogram(
     "gongzhi_http_request_duration_seconds",
@@ -49,7 +57,7 @@ def multiprocess_env() -> dict[str, str]:
     return {"PROMETHEUS_MULTIPROC_DIR": str(folder)}
 
 
-def metrics_allowed(request) -> bool:
+def metrics_allowed(request: HttpRequest) -> bool:
     token = getattr(settings, "METRICS_TOKEN", "")
     if token:
         sent = request.headers.get("Authorization", "")
@@ -65,12 +73,12 @@ def metrics_allowed(request) -> bool:
     return any(client in ipaddress.ip_network(net, strict=False) for net in allowed)
 
 
-def _route(request) -> str:
+def _route(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     return (match.view_name or match.route) if match else "unmatched"
 
 
-def _observe(request, response, started: float) -> None:
+def _observe(request: HttpRequest, response: HttpResponse, started: float) -> None:
     REQUEST_LATENCY.labels(
         request.method, _route(request), f"{response.status_code // 100}xx"
     ).observe(time.perf_counter() - started)
@@ -96,13 +104,13 @@ class RequestMetricsMiddleware:
     sync_capable = True
     async_capable = True
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
             markcoroutinefunction(self)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self._acall(request)
         started = time.perf_counter()
@@ -110,7 +118,7 @@ class RequestMetricsMiddleware:
         _observe(request, response, started)
         return response
 
-    async def _acall(self, request):
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = await self.get_response(request)
         _observe(request, response, started)
@@ -120,7 +128,7 @@ class RequestMetricsMiddleware:
 class QueueCollector:
     """Gauges computed from the database at scrape time (gongzhi.core.health)."""
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         from gongzhi.core import health
 
         try:
@@ -170,10 +178,10 @@ def _replica_gauges():
 class _Combined:
     """Several collectors as one, for generate_latest (nothing is registered globally)."""
 
-    def __init__(self, *sources) -> None:
+    def __init__(self, *sources: Any) -> None:
         self.sources = sources
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         for source in self.sources:
             yield from source.collect()
 

@@ -14,6 +14,7 @@ per counted entry the user sees, each through restrict(): pages pay nothing for 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -43,6 +44,13 @@ from gongzhi.core.roles import (
     SOCIAL_MANAGE,
 )
 
+if TYPE_CHECKING:
+    from django.urls import ResolverMatch
+    from django_stubs_ext import StrOrPromise
+
+    from gongzhi.core.types import AnyUser
+
+
 BAR, REVIEW, ROOMS, MORE = "bar", "review", "rooms", "more"
 MENUS = {REVIEW: _("审核"), ROOMS: _("一厅五室"), MORE: _("更多")}
 
@@ -50,7 +58,7 @@ MENUS = {REVIEW: _("审核"), ROOMS: _("一厅五室"), MORE: _("更多")}
 @dataclass(frozen=True)
 class NavEntry:
     key: str
-    label: str  # lazy
+    label: StrOrPromise
     url_name: str
     capability: str | None  # None: any active staff member
     group: str = BAR
@@ -66,7 +74,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("calls", _("呼叫响应"), "realtime:staff_console", None,
              count="gongzhi.realtime.selectors.onekey_waiting_count"),
     NavEntry("hotline", _("民情热线"), "portal_staff_hotline", HOTLINE,
-             count="gongzhi.portal.hotline.hotline_waiting_count"),
+             count="gongzhi.hotline.services.hotline_waiting_count"),
     NavEntry("kpis", _("考核指标"), "kpis:home", None, apps=("kpis",)),
     NavEntry("command", _("指挥中心"), "command:dashboard", COMMAND, apps=("command",)),
     NavEntry("moderation", _("留言审核"), "portal_staff_moderation", MODERATE, REVIEW,
@@ -107,14 +115,14 @@ NAV: tuple[NavEntry, ...] = (
 BY_KEY = {e.key: e for e in NAV}
 
 
-def entries_for(user) -> list[NavEntry]:
+def entries_for(user: AnyUser) -> list[NavEntry]:
     """The entries this user's role may use, in display order; none for non-staff."""
     if role_of(user) is None:
         return []
     return [e for e in NAV if e.capability is None or can(user, e.capability)]
 
 
-def landing_url(user) -> str:
+def landing_url(user: AnyUser) -> str:
     """Where the user starts after signing in: the role's page, or the portal for residents."""
     role = role_of(user)
     if role is None:
@@ -133,14 +141,14 @@ class NavItem:
         return self.entry.key
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return self.entry.label
 
 
 @dataclass
 class NavMenu:
     key: str
-    label: str
+    label: StrOrPromise
     items: list[NavItem]
 
     @property
@@ -148,13 +156,13 @@ class NavMenu:
         return any(i.active for i in self.items)
 
 
-def _is_current(entry: NavEntry, match) -> bool:
+def _is_current(entry: NavEntry, match: ResolverMatch | None) -> bool:
     if match is None:
         return False
     return match.view_name == entry.url_name or match.namespace in entry.apps
 
 
-def nav_for(user, match=None) -> list[NavItem | NavMenu]:
+def nav_for(user: AnyUser, match: ResolverMatch | None = None) -> list[NavItem | NavMenu]:
     """The bar: plain items and menus, in order of each group's first entry. A menu with one
     item for this user is shown as that item."""
     out: list[NavItem | NavMenu] = []
@@ -180,7 +188,7 @@ BADGES = {
 }
 
 
-def nav_counts(user) -> dict[str, dict[str, int]]:
+def nav_counts(user: AnyUser) -> dict[str, dict[str, int]]:
     """{entry key: {kind: n}} for every counted entry the user sees, zeros left out (an entry
     with nothing waiting maps to {})."""
     out: dict[str, dict[str, int]] = {}
@@ -198,7 +206,7 @@ class Badge:
     n: int
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return BADGES[self.kind][0]
 
     @property
@@ -206,7 +214,7 @@ class Badge:
         return BADGES[self.kind][1]
 
 
-def nav_badges(user, nav: list[NavItem | NavMenu]) -> dict[str, list[Badge]]:
+def nav_badges(user: AnyUser, nav: list[NavItem | NavMenu]) -> dict[str, list[Badge]]:
     """The badges of each counted item ("item key") and menu ("menu-<key>": its items' total
     waiting, overdue shown apart) of the bar `nav_for(user)` built."""
     counts = nav_counts(user)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -50,10 +52,11 @@ def retry_after(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def outage_response(request, exc: BaseException) -> HttpResponse:
+def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     """JSON for the API and fetch clients that ask for it, the Chinese page otherwise."""
     log.warning("outage answered 503: %s %s: %r", request.method, request.path, exc)
     accept = request.headers.get("Accept", "")
+    response: HttpResponse
     if request.path.startswith("/api/") or "application/json" in accept:
         response = JsonResponse(
             {"detail": outage_message(), "code": "unavailable"},
@@ -71,22 +74,22 @@ class OutageMiddleware:
     """Maps an outage raised by a view to 503. Sits first, so it also sees what the other
     middleware let through."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_outage(exception):
             return outage_response(request, exception)
         return None
 
 
-def server_error(request, *args, **kwargs):
+def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """handler500: an outage raised in a middleware (sessions, auth) is still a 503."""
     exc = sys.exc_info()[1]
-    if is_outage(exc):
+    if exc is not None and is_outage(exc):
         return outage_response(request, exc)
     from django.views.defaults import server_error as django_server_error
 

@@ -4,13 +4,18 @@ columns a model declares with `EncryptedPhone`."""
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from gongzhi.core import crypto
 from gongzhi.core.masking import mask_phone
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django_stubs_ext import StrOrPromise
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -48,20 +53,23 @@ class EncryptedPhone:
 
     def __init__(
         self,
-        label=None,
+        label: StrOrPromise | None = None,
         *,
         blank: bool = True,
         index: Literal["db", "unique"] | None = "db",
         masked: Literal["stored", "parts"] = "stored",
-    ):
+    ) -> None:
         # Created here, in declaration order, so the model's field order is as declared.
         self.columns: dict[str, models.Field] = {
             "enc": models.TextField(blank=blank, editable=False)
         }
         if index is not None:
-            unique = {"unique": True} if index == "unique" else {"db_index": True}
             self.columns["hash"] = models.CharField(
-                max_length=40, blank=blank, editable=False, **unique
+                max_length=40,
+                blank=blank,
+                editable=False,
+                unique=index == "unique",
+                db_index=index != "unique",
             )
         if masked == "parts":
             self.columns["suffix"] = models.CharField(
@@ -74,7 +82,7 @@ class EncryptedPhone:
             )
         self.name = ""
 
-    def contribute_to_class(self, cls, name: str) -> None:
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
         self.name = name
         for part, field in self.columns.items():
             cls.add_to_class(f"{name}_{part}", field)
@@ -82,22 +90,22 @@ class EncryptedPhone:
         setattr(cls, f"set_{name}", self._setter())
         setattr(cls, f"masked_{name}", property(self.masked))
 
-    def __get__(self, instance, owner=None):
+    def __get__(self, instance: models.Model | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
         return crypto.decrypt(getattr(instance, f"{self.name}_enc"))
 
-    def __set__(self, instance, value) -> None:
+    def __set__(self, instance: models.Model, value: object) -> None:
         raise AttributeError(f"set {self.name} with set_{self.name}(), which keeps its index")
 
-    def _setter(self):
-        def set_phone(instance, phone: str) -> None:
+    def _setter(self) -> Callable[[models.Model, str], None]:
+        def set_phone(instance: models.Model, phone: str) -> None:
             self.store(instance, phone)
 
         set_phone.__name__ = f"set_{self.name}"
         return set_phone
 
-    def store(self, instance, phone: str) -> None:
+    def store(self, instance: models.Model, phone: str) -> None:
         phone = phone or ""
         name = self.name
         setattr(instance, f"{name}_enc", crypto.encrypt(phone))
@@ -109,7 +117,7 @@ class EncryptedPhone:
             setattr(instance, f"{name}_prefix", phone[:3])
             setattr(instance, f"{name}_suffix", phone[-4:])
 
-    def masked(self, instance) -> str:
+    def masked(self, instance: models.Model) -> str:
         if "masked" in self.columns:
             return getattr(instance, f"{self.name}_masked")
         suffix = getattr(instance, f"{self.name}_suffix")

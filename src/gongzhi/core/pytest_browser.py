@@ -31,8 +31,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -59,7 +63,9 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
-def pytest_collection_modifyitems(session, config, items) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     browser_items = [item for item in items if item.get_closest_marker("browser")]
     for item in browser_items:
         # Under `pytest -n N --dist loadgroup` one worker runs them all: one Chromium.
@@ -89,7 +95,7 @@ def use_file_sqlite_test_db() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def _serialized_db(django_db_setup, django_db_blocker) -> dict[str, str]:
+def _serialized_db(django_db_setup: None, django_db_blocker: Any) -> dict[str, str]:
     """The migrated database's contents, captured before Playwright starts.
 
     Once Playwright's event loop runs in this thread, asgiref treats the thread as async
@@ -109,15 +115,16 @@ def _serialized_db(django_db_setup, django_db_blocker) -> dict[str, str]:
 
 
 @pytest.fixture
-def _restore_serialized_handle(_serialized_db) -> None:
+def _restore_serialized_handle(_serialized_db: dict[str, str]) -> None:
     from django.db import connections
 
     for alias, data in _serialized_db.items():
-        connections[alias]._test_serialized_contents = data
+        # Django's private attribute (BaseDatabaseCreation.serialize_db_to_string's result).
+        connections[alias]._test_serialized_contents = data  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
-def browser(_serialized_db) -> Iterator:
+def browser(_serialized_db: dict[str, str]) -> Iterator[Browser]:
     path = chromium_path()
     if not (os.path.isfile(path) and os.access(path, os.X_OK)) and not shutil.which(path):
         _unavailable(f"Chromium not found at {path} (set CHROMIUM_PATH or apt install chromium)")
@@ -145,10 +152,10 @@ def browser(_serialized_db) -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def new_phone_context(browser, **overrides):
+def new_phone_context(browser: Browser, **overrides: Any) -> BrowserContext:
     """A phone-sized context; pass Playwright options to override (e.g. service_workers="block",
     which page.route() interception needs once a service worker controls the page)."""
-    options = {
+    options: dict[str, Any] = {
         "viewport": PHONE_VIEWPORT, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
         "has_touch": True,
     }  # fmt: skip
@@ -158,7 +165,7 @@ def new_phone_context(browser, **overrides):
 
 
 @pytest.fixture
-def phone_page(browser) -> Iterator:
+def phone_page(browser: Browser) -> Iterator[Page]:
     # Playwright's wait_for_function() evaluates a string in the page, which the site's CSP
     # (no eval) refuses; core/tests/test_browser_csp.py checks the CSP in a context without this.
     context = new_phone_context(browser, bypass_csp=True)
@@ -205,7 +212,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def _uvicorn_server(django_db_setup) -> Iterator[LiveServer]:
+def _uvicorn_server(django_db_setup: None) -> Iterator[LiveServer]:
     server = LiveServer().start()
     yield server
     server.stop()
@@ -213,7 +220,10 @@ def _uvicorn_server(django_db_setup) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def live_server_url(
-    _uvicorn_server, _restore_serialized_handle, transactional_db, django_db_serialized_rollback
+    _uvicorn_server: LiveServer,
+    _restore_serialized_handle: None,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
 ) -> str:
     # The server closes its database connection after each request (CONN_MAX_AGE=0), so
     # the flush at teardown is never blocked by the server thread.

@@ -7,7 +7,11 @@ through Redis when REDIS_URL is set; the rates can be changed in settings.CLIENT
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
@@ -23,7 +27,7 @@ DEFAULT_LIMITS: dict[str, dict[str, str]] = {
 class RateLimited(Exception):
     """Too many requests from one client; the message is for the resident (HTTP 429)."""
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(message or _("操作过于频繁,请稍后再试"))
 
 
@@ -31,18 +35,22 @@ def limits() -> dict[str, dict[str, str]]:
     return getattr(settings, "CLIENT_RATE_LIMITS", None) or DEFAULT_LIMITS
 
 
-def rate_limit_check(request, action: str, *, account: str | int | None = None,
+def _constant(value: str, _group: str, _request: HttpRequest) -> str:
+    return value
+
+
+def rate_limit_check(request: HttpRequest, action: str, *, account: str | int | None = None,
                      device: str | int | None = None) -> None:  # fmt: skip
     """Count this request against every limit of `action`; RateLimited when one is exceeded."""
     values = {"account": account, "device": device}
     for kind, rate in limits().get(action, {}).items():
+        key: str | Callable[[str, HttpRequest], str]
         if kind == "ip":
             key = "ip"
         elif values.get(kind) is None:
             continue
         else:
-            value = str(values[kind])
-            key = lambda _group, _request, value=value: value  # noqa: E731
+            key = partial(_constant, str(values[kind]))
         group = f"gongzhi.{action}.{kind}"
         if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
             raise RateLimited()

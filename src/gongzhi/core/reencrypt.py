@@ -7,11 +7,15 @@ column and its kind; a test checks that every `*_enc` column of every model is l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import transaction
 
 from gongzhi.core import crypto
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 BATCH = 500
 
@@ -19,7 +23,7 @@ BATCH = 500
 ENCRYPTED: dict[str, dict[str, tuple[str, str] | None]] = {
     "people.Resident": {"id_number_enc": ("id_hash", "id"), "phone_enc": ("phone_hash", "phone")},
     "portal.ResidentAccount": {"phone_enc": ("phone_hash", "phone")},
-    "portal.HotlineCall": {"caller_enc": ("caller_hash", "phone")},
+    "hotline.HotlineCall": {"caller_enc": ("caller_hash", "phone")},
     "cases.Case": {"contact_name_enc": None, "contact_phone_enc": None},
     "counseling.SessionNote": {"content_enc": None},
     "mediation.Party": {"id_number_enc": None},
@@ -59,7 +63,7 @@ def fields_reencrypt(*, batch: int = BATCH) -> ReencryptReport:
                 if not rows:
                     break
                 last_pk = rows[-1].pk
-                changed, touched = [], set()
+                changed, touched = [], set[int]()
                 for row in rows:
                     if _row_reencrypt(row, columns, newest, touched):
                         changed.append(row)
@@ -72,7 +76,7 @@ def fields_reencrypt(*, batch: int = BATCH) -> ReencryptReport:
     return report
 
 
-def _row_reencrypt(row, columns: dict, newest: str, touched: set) -> bool:
+def _row_reencrypt(row: Model, columns: dict, newest: str, touched: set) -> bool:
     """True when the row was rewritten in memory; False when nothing to do or undecryptable."""
     stale = [c for c in columns if getattr(row, c) and crypto.key_id(getattr(row, c)) != newest]
     if not stale:

@@ -11,8 +11,15 @@ No other module names a role in a permission check: it names a capability. The n
 roles x capabilities matrix written out (core/tests/test_capabilities.py).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -141,7 +148,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }  # fmt: skip
 
 # The refusal each capability's check gives unless the caller words it for its page.
-DENIED: dict[str, str] = {
+DENIED: dict[str, StrOrPromise] = {
     CARE: _("您无权为该居民登记关爱工作"),
     HALL: _("您无权办理该综治中心大厅的业务"),
     PUBLICITY: _("您无权编辑政策宣传内容"),

@@ -6,6 +6,8 @@ Errors are JSON: {"detail": "..."} or, for a form-like 400, {"field": ["..."]}.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 ERROR_SCHEMA = {
@@ -25,7 +27,7 @@ WRITE_ERRORS = {"409": "数据已被他人修改或重复提交,请刷新后重�
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> Any:
         responses = super()._get_response_bodies(direction)
         errors = dict(ERRORS)
         if self.method not in ("GET", "HEAD", "OPTIONS"):

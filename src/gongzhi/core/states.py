@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,7 +49,7 @@ class StateTable:
             raise ValueError(f"action {action!r} leads to {sorted(targets)!r}, not one state")
         return targets.pop()
 
-    def next_status(self, status: str, action: str, **context) -> str:
+    def next_status(self, status: str, action: str, **context: Any) -> str:
         """The state after `action`, or a ValidationError naming the current state."""
         try:
             return self.transitions[(status, action)]

@@ -3,8 +3,11 @@
 Built through the same services the application uses.
 """
 
+from __future__ import annotations
+
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
 
 from django.db import OperationalError
@@ -17,6 +20,13 @@ from gongzhi.org.models import CenterLevel, GridAssignment, RoomKind
 from gongzhi.org.services import center_create, staff_create
 from gongzhi.people.models import Household, Resident
 from gongzhi.people.services import household_create, resident_create, resident_tag_add
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.db.models import Model
+
+    from gongzhi.core.states import StateTable
 
 PASSWORD = "test-pass-123"  # noqa: S105
 
@@ -133,21 +143,24 @@ def build_district() -> District:
     return d
 
 
-def fresh(obj):
+M = TypeVar("M", bound="Model")
+
+
+def fresh(obj: M) -> M:
     """Reload a model instance (tests compare against the database, not memory)."""
-    return type(obj).objects.get(pk=obj.pk)
+    return type(obj)._default_manager.get(pk=obj.pk)
 
 
 _KEEP_WHEN_DOWN = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
 
 
 @contextmanager
-def database_down():
+def database_down() -> Iterator[None]:
     """Every SQL statement fails with OperationalError, as during a PostgreSQL restart,
     except the savepoint statements the test's own transaction needs."""
-    real = CursorWrapper._execute
+    real = CursorWrapper._execute  # type: ignore[attr-defined]  # Django's private hook
 
-    def failing(self, sql, params, *ignored):
+    def failing(self: CursorWrapper, sql: str, params: Any, *ignored: Any) -> Any:
         if str(sql).split(None, 1)[0].upper() in _KEEP_WHEN_DOWN:
             return real(self, sql, params, *ignored)
         raise OperationalError("server closed the connection unexpectedly")
@@ -156,14 +169,14 @@ def database_down():
         yield
 
 
-def table_pairs(table) -> list[tuple[str, str]]:
+def table_pairs(table: StateTable) -> list[tuple[str, str]]:
     """Every (state, action) pair of a core.states.StateTable, for table-driven tests."""
     return [(state, action) for state in table.states.values for action in table.actions]
 
 
-def row_of(obj) -> dict:
+def row_of(obj: Model) -> dict:
     """The object's row as stored now (to show a refused action wrote nothing)."""
-    return type(obj).objects.filter(pk=obj.pk).values().get()
+    return type(obj)._default_manager.filter(pk=obj.pk).values().get()
 
 
 __all__ = [

@@ -11,9 +11,13 @@ message that names the field. Also the two control-character rules (issue 12):
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # C0 controls except \t \n \r, DEL, lone surrogates, U+FFFE/U+FFFF.
 _UNWANTED = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -46,7 +50,14 @@ def xml_safe(value: str) -> str:
 _CONTROL = re.compile("[\x80-\x9f]")
 
 
-def clean_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+def clean_text(
+    value: str | None,
+    *,
+    field: str,
+    label: StrOrPromise,
+    max_length: int,
+    required: bool = True,
+) -> str:
     """The trimmed text; ValidationError({field: ...}) when it is missing or too long."""
     try:
         value = clean_input(value or "").strip()

@@ -1,13 +1,15 @@
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from gongzhi.core.access import role_of
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -18,7 +20,7 @@ def healthz(request):
     return JsonResponse({"status": "ok" if db["ok"] else "degraded", "database": db}, status=200)
 
 
-def readyz(request):
+def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: 503 naming every failing check (database, Redis, task workers, task lag,
     outbound backlog, pool); a read replica down or behind is only a warning. A load balancer stops sending traffic; a person is alerted."""
     from gongzhi.core.health import readiness
@@ -51,7 +53,7 @@ def _warnings(checks: dict) -> list[str]:
     return warnings
 
 
-def metrics(request):
+def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format; allowed by METRICS_TOKEN (bearer) or METRICS_ALLOWED_IPS, and
     from the loopback address only when neither is set (README, "Monitoring")."""
     from prometheus_client import CONTENT_TYPE_LATEST
@@ -65,7 +67,7 @@ def metrics(request):
 
 @require_GET
 @login_required
-def landing(request):
+def landing(request: HttpRequest) -> HttpResponse:
     """After signing in: the role's own start page (core.roles.LANDING)."""
     from gongzhi.core.navigation import landing_url
 
@@ -74,7 +76,7 @@ def landing(request):
 
 @require_GET
 @login_required
-def nav_counts(request):
+def nav_counts(request: HttpRequest) -> HttpResponse:
     """The bar's badges (what waits for the user), fetched by htmx after the page loaded and
     swapped in out of band; staff only."""
     from gongzhi.core.navigation import nav_badges, nav_for

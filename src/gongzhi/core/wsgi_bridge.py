@@ -25,8 +25,19 @@ import os
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import SyncToAsync
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterator
+    from typing import IO
+    from wsgiref.types import WSGIApplication
+
+    Scope = dict[str, Any]
+    Receive = Callable[[], Awaitable[dict[str, Any]]]
+    Send = Callable[[dict[str, Any]], Awaitable[None]]
+    Headers = list[tuple[bytes, bytes]]
 
 log = logging.getLogger("gongzhi.serve")
 
@@ -38,7 +49,7 @@ class TrustedProxies:
     """Addresses whose X-Forwarded-* headers are believed: a comma-separated list of
     addresses or networks, or "*" for any peer."""
 
-    def __init__(self, spec: str):
+    def __init__(self, spec: str) -> None:
         items = [item.strip() for item in spec.split(",") if item.strip()]
         self.any = "*" in items
         self.networks = []
@@ -80,13 +91,15 @@ def apply_proxy_headers(environ: dict, trusted: TrustedProxies) -> None:
 
 
 class WsgiBridge:
-    def __init__(self, app, threads: int, trusted: TrustedProxies | None = None):
+    def __init__(
+        self, app: WSGIApplication, threads: int, trusted: TrustedProxies | None = None
+    ) -> None:
         self.app = app
         self.trusted = trusted if trusted is not None else TrustedProxies.from_env()
         self.executor = ThreadPoolExecutor(max(threads, 1), thread_name_prefix="http")
         self.loop: asyncio.AbstractEventLoop | None = None
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         loop = self.loop = self.loop or asyncio.get_running_loop()
         body = await _read_body(receive)
         environ = _environ(scope, body)
@@ -107,7 +120,7 @@ class WsgiBridge:
 
     # ---- in a pool thread -----------------------------------------------------------------
 
-    def _run(self, environ):
+    def _run(self, environ: dict[str, Any]) -> tuple[int, Headers, Any, Any]:
         """Run Django; a non-streaming response comes back whole and already closed."""
         local = SyncToAsync.threadlocal
         if getattr(local, "main_event_loop", None) is not self.loop:
@@ -117,8 +130,11 @@ class WsgiBridge:
             local.main_event_loop_pid = os.getpid()
         started: list = []
 
-        def start_response(status, headers, exc_info=None):
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
             started[:] = [status, headers]
+            return _no_write
 
         result = self.app(environ, start_response)
         try:
@@ -135,7 +151,7 @@ class WsgiBridge:
         _close(result)
         return (*_status_headers(started), content, None)
 
-    async def _stream(self, send, first, pair) -> None:
+    async def _stream(self, send: Send, first: Any, pair: tuple[Any, Iterator[bytes]]) -> None:
         result, iterator = pair
         loop = asyncio.get_running_loop()
         chunk = first
@@ -152,20 +168,24 @@ class WsgiBridge:
         self.executor.shutdown(wait=True)
 
 
-def _close(result) -> None:
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("the bridge does not support write(); return an iterable")
+
+
+def _close(result: object) -> None:
     close = getattr(result, "close", None)
     if close is not None:
         close()
 
 
-def _status_headers(started):
+def _status_headers(started: list) -> tuple[int, Headers]:
     status, headers = started
     return int(status.split(" ", 1)[0]), [
         (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
     ]
 
 
-async def _read_body(receive):
+async def _read_body(receive: Receive) -> IO[bytes]:
     first = b""
     spool = None
     while True:
@@ -188,7 +208,7 @@ async def _read_body(receive):
     return spool
 
 
-def _environ(scope, body) -> dict:
+def _environ(scope: Scope, body: IO[bytes]) -> dict:
     server = scope.get("server") or ("localhost", 80)
     client = scope.get("client") or ("", 0)
     environ = {
@@ -219,7 +239,7 @@ def _environ(scope, body) -> dict:
     return environ
 
 
-async def _send_plain(send, status: int, body: bytes) -> None:
+async def _send_plain(send: Send, status: int, body: bytes) -> None:
     headers = [(b"content-type", b"text/plain; charset=utf-8")]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

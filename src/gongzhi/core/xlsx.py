@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # openpyxl (20 MB) is imported when a workbook is made, not b
 
 from .text import xml_safe
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 # A cell starting with one of these is read as a formula (or DDE) by Excel/WPS/LibreOffice.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,7 +27,7 @@ SYNTHETIC_MARK = "演示数据(合成)"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_cell(value):
+def safe_cell(value: Any) -> Any:
     """A value safe to put in a cell: text that could run as a formula gets a leading ',
     characters a sheet cannot hold are dropped."""
     if value is None:
@@ -63,7 +66,7 @@ def write_sheet(
     return count
 
 
-def _bold(ws, text: str) -> WriteOnlyCell:
+def _bold(ws: Worksheet, text: str) -> WriteOnlyCell:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 

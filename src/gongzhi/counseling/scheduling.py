@@ -24,7 +24,8 @@ def _may_schedule(user, center: Center) -> bool:
     """Who arranges a center's counselling calendar: its own counsellors, and those who manage
     counselling rooms (window clerks, admins) within their scope."""
     if can(user, COUNSEL):
-        return staff_of(user).center_id == center.pk
+        staff = staff_of(user)
+        return staff is not None and staff.center_id == center.pk
     return can(user, COUNSELING_MANAGE, center.grid)
 
 

@@ -8,6 +8,7 @@ itself is read only through `session_note_read`, which writes an audit row for e
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -29,14 +30,21 @@ from .models import (
     SessionNote,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def session_notes_for(user) -> QuerySet[SessionNote]:
+    from gongzhi.core.types import Actor, AnyUser
+
+
+def session_notes_for(user: AnyUser) -> QuerySet[SessionNote]:
     """Notes the user may open (metadata only; the text stays encrypted)."""
     return SessionNote.objects.restrict(user).select_related("counselor", "resident")
 
 
 @transaction.atomic
-def session_note_read(*, user, pk: int, request=None) -> tuple[SessionNote, str]:
+def session_note_read(
+    *, user: Actor, pk: int, request: HttpRequest | None = None
+) -> tuple[SessionNote, str]:
     """The note and its decrypted text, for its author or an authorised supervisor. Audited."""
     note = session_notes_for(user).filter(pk=pk).first()
     if note is None:
@@ -48,14 +56,16 @@ def session_note_read(*, user, pk: int, request=None) -> tuple[SessionNote, str]
     return note, note.decrypt_content()
 
 
-def appointment_list_for(user) -> QuerySet[Appointment]:
+def appointment_list_for(user: AnyUser) -> QuerySet[Appointment]:
     """Appointments (time, counsellor, status) for the counsellors, and the center's staff and
     admins who book them; not for the center's mediators, police or grid workers."""
     qs = Appointment.objects.restrict(user).select_related("slot__counselor", "resident")
     return qs if can(user, COUNSELING_SCHEDULE) else qs.none()
 
 
-def counselor_calendar(user, *, start: dt.datetime, end: dt.datetime) -> QuerySet[CounselorSlot]:
+def counselor_calendar(
+    user: AnyUser, *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[CounselorSlot]:
     """The signed-in counsellor's own slots in [start, end), with their appointments."""
     staff = staff_of(user)
     if staff is None:
@@ -69,7 +79,7 @@ def counselor_calendar(user, *, start: dt.datetime, end: dt.datetime) -> QuerySe
     )
 
 
-def counseling_stats(user) -> dict[str, int]:
+def counseling_stats(user: AnyUser) -> dict[str, int]:
     """Counts only: never names, topics or note text."""
     appts = Appointment.objects.restrict(user).aggregate(
         total=Count("pk"),
@@ -87,18 +97,19 @@ def counseling_stats(user) -> dict[str, int]:
 # --- scheduling (calendar, requests, supervision) -------------------------------------------
 
 
-def appointment_request_list_for(user) -> QuerySet[AppointmentRequest]:
+def appointment_request_list_for(user: AnyUser) -> QuerySet[AppointmentRequest]:
     """Requests the user may schedule: their center's (counsellors, center staff, admins).
     Requests carry no topic; residents' names are shown masked."""
     if not can(user, COUNSELING_SCHEDULE):
         return AppointmentRequest.objects.none()
     qs = AppointmentRequest.objects.restrict(user)
     if can(user, COUNSEL):
-        qs = qs.filter(center_id=staff_of(user).center_id)
+        staff = staff_of(user)
+        qs = qs.filter(center_id=staff.center_id if staff else None)
     return qs.select_related("resident", "center", "appointment__slot__counselor")
 
 
-def appointment_request_waiting_count(user) -> int:
+def appointment_request_waiting_count(user: AnyUser) -> int:
     return (
         appointment_request_list_for(user)
         .filter(status=AppointmentRequest.Status.PENDING)
@@ -107,7 +118,7 @@ def appointment_request_waiting_count(user) -> int:
     )
 
 
-def free_slots(center, *, days: int = 14) -> QuerySet[CounselorSlot]:
+def free_slots(center: Center, *, days: int = 14) -> QuerySet[CounselorSlot]:
     """Future, open slots of a center with no live appointment, soonest first."""
     now = clock.now()
     return (
@@ -121,19 +132,20 @@ def free_slots(center, *, days: int = 14) -> QuerySet[CounselorSlot]:
     )  # fmt: skip
 
 
-def counselors_for(user) -> QuerySet[Staff]:
+def counselors_for(user: AnyUser) -> QuerySet[Staff]:
     """Counsellors whose calendar the user arranges: themselves, or those of their centers."""
     active = Staff.objects.filter(role__in=roles_with(COUNSEL), active=True)
     active = active.select_related("center")
     if can(user, COUNSEL):
-        return active.filter(pk=staff_of(user).pk)
+        staff = staff_of(user)
+        return active.filter(pk=staff.pk) if staff else active.none()
     if not can(user, COUNSELING_SCHEDULE):
         return Staff.objects.none()
     centers = Center.objects.restrict(user).values("pk")
     return active.filter(center__in=centers).order_by("center_id", "name")
 
 
-def supervision_list_for(user) -> QuerySet[CounselingSupervisor]:
+def supervision_list_for(user: AnyUser) -> QuerySet[CounselingSupervisor]:
     """Live supervision grants over the counsellors the user arranges."""
     return (
         CounselingSupervisor.objects.filter(

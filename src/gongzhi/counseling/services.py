@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,13 @@ from .models import (
 )
 from .workflow import APPOINTMENT
 
+if TYPE_CHECKING:
+    from gongzhi.care.models import Visit
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import Actor
+    from gongzhi.people.models import Resident
+
+
 SLOT_TAKEN = gettext_lazy("该咨询时段已被预约,请选择其他时段")
 MAX_SLOT = dt.timedelta(hours=4)
 
@@ -39,14 +47,15 @@ def _require_counselor(staff: Staff | None) -> Staff:
 
 @transaction.atomic
 def slot_create(
-    *, by, counselor: Staff, starts_at: dt.datetime, ends_at: dt.datetime
+    *, by: Actor, counselor: Staff, starts_at: dt.datetime, ends_at: dt.datetime
 ) -> CounselorSlot:
     """Open a period in a counsellor's calendar (by the counsellor or the center's staff)."""
     _require_counselor(counselor)
-    if counselor.center_id is None:
+    center = counselor.center
+    if center is None:
         raise ValidationError({"counselor": _("该咨询师未隶属任何综治中心")})
     mine = staff_of(by) == counselor
-    if not mine and not can(by, COUNSELING_MANAGE, counselor.center.grid):
+    if not mine and not can(by, COUNSELING_MANAGE, center.grid):
         raise PermissionDenied(_("您无权为该咨询师安排时段"))
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("结束时间应晚于开始时间")})
@@ -60,11 +69,13 @@ def slot_create(
     if overlapping.exists():
         raise ValidationError({"starts_at": _("该时段与咨询师已有的时段重叠")})
     return CounselorSlot.objects.create(
-        counselor=counselor, center=counselor.center, starts_at=starts_at, ends_at=ends_at
+        counselor=counselor, center=center, starts_at=starts_at, ends_at=ends_at
     )
 
 
-def _check_source(source: str, resident, case, care_visit) -> None:
+def _check_source(
+    source: str, resident: Resident, case: Case | None, care_visit: Visit | None
+) -> None:
     if source not in Source.values:
         raise ValidationError({"source": _("未知的预约来源")})
     if source == Source.CASE and case is None:
@@ -76,7 +87,13 @@ def _check_source(source: str, resident, case, care_visit) -> None:
 
 
 def appointment_book(
-    *, by, slot: CounselorSlot, resident, source: str = Source.STAFF, case=None, care_visit=None
+    *,
+    by: Actor,
+    slot: CounselorSlot,
+    resident: Resident,
+    source: str = Source.STAFF,
+    case: Case | None = None,
+    care_visit: Visit | None = None,
 ) -> Appointment:
     """Book a slot. A slot holds one live appointment: the row lock serialises bookers and
     the partial unique constraint refuses a second booking even if a caller skips the lock.
@@ -108,7 +125,7 @@ def appointment_book(
 
 
 @transaction.atomic
-def appointment_cancel(*, by, appointment: Appointment) -> Appointment:
+def appointment_cancel(*, by: Actor, appointment: Appointment) -> Appointment:
     staff = staff_of(by)
     if staff != appointment.slot.counselor and not (
         can(by, COUNSELING_MANAGE, appointment.slot.center.grid)
@@ -120,10 +137,12 @@ def appointment_cancel(*, by, appointment: Appointment) -> Appointment:
 
 
 @transaction.atomic
-def supervisor_grant(*, by, supervisor: Staff, counselor: Staff) -> CounselingSupervisor:
+def supervisor_grant(*, by: Actor, supervisor: Staff, counselor: Staff) -> CounselingSupervisor:
     """Authorise a counselling supervisor. Only another practising counsellor can be one:
     an administrator cannot grant reading rights to themselves or to any non-counsellor."""
     _require_counselor(counselor)
+    if counselor.center is None:
+        raise ValidationError({"counselor": _("该咨询师未隶属任何综治中心")})
     require(by, COUNSELING_MANAGE, counselor.center.grid, _("您无权设置该咨询师的督导"))
     if not has(supervisor.role, COUNSEL) or not supervisor.active or supervisor.user.is_superuser:
         raise ValidationError({"supervisor": _("督导须为在岗的心理咨询师")})
@@ -139,7 +158,7 @@ def supervisor_grant(*, by, supervisor: Staff, counselor: Staff) -> CounselingSu
 
 
 @transaction.atomic
-def supervisor_revoke(*, by, grant: CounselingSupervisor) -> CounselingSupervisor:
+def supervisor_revoke(*, by: Actor, grant: CounselingSupervisor) -> CounselingSupervisor:
     if not can(by, COUNSELING_MANAGE) and staff_of(by) != grant.counselor:
         raise PermissionDenied(_("您无权撤销该督导授权"))
     grant.revoked_at = clock.now()
@@ -149,7 +168,7 @@ def supervisor_revoke(*, by, grant: CounselingSupervisor) -> CounselingSuperviso
 
 @transaction.atomic
 def session_note_write(
-    *, by, content: str, appointment: Appointment | None = None, resident=None,
+    *, by: Actor, content: str, appointment: Appointment | None = None, resident: Resident | None=None,
     risk_flag: str = RiskFlag.NONE,
 ) -> SessionNote:  # fmt: skip
     """Only a counsellor writes notes, for their own appointments. A risk flag alerts the care

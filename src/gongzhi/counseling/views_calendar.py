@@ -69,7 +69,7 @@ def request_list(request, bound: tuple[int, object] | None = None, status: int =
     pending = list(requests.filter(status="pending")[:100])
     for r in pending:
         form = bound[1] if bound and bound[0] == r.pk else None
-        r.schedule_form = form or ScheduleForm(slots=free_slots(r.center))
+        r.schedule_form = form or ScheduleForm(slots=free_slots(r.center))  # type: ignore[attr-defined]  # for the page
     done = requests.exclude(status="pending").order_by("-created_at")[:50]
     context = {"pending": pending, "done": done, "decline_form": DeclineForm()}
     return render(request, "counseling/request_list.html", context, status=status)

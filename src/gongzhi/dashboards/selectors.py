@@ -9,6 +9,7 @@ appears as appointment times only: session notes are never read here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -20,6 +21,10 @@ from gongzhi.liaison.models import PoliceReferral, SecurityHazard
 from gongzhi.mediation.models import Dispute
 from gongzhi.people.models import Household, Resident, ResidentTag
 from gongzhi.social.models import Member
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+
 
 LIMIT = 50
 
@@ -40,16 +45,16 @@ class Profile:
     memberships: list = field(default_factory=list)
 
 
-def resident_for_360(user, pk: int) -> Resident:
+def resident_for_360(user: AnyUser, pk: int) -> Resident:
     """The resident, if in the user's scope (DoesNotExist otherwise → 404)."""
     return Resident.objects.restrict(user).select_related("household__unit", "grid").get(pk=pk)
 
 
-def household_for_360(user, pk: int) -> Household:
+def household_for_360(user: AnyUser, pk: int) -> Household:
     return Household.objects.restrict(user).select_related("unit").get(pk=pk)
 
 
-def _cases(user, ids: list[int]) -> QuerySet[Case]:
+def _cases(user: AnyUser, ids: list[int]) -> QuerySet[Case]:
     """Cases reported by them, or concerning them (a dispute they are party to, a matter
     they raised at a window)."""
     concerning = Q(reporter_resident_id__in=ids)
@@ -64,7 +69,7 @@ def _cases(user, ids: list[int]) -> QuerySet[Case]:
     )
 
 
-def profile_for(user, residents: list[Resident]) -> Profile:
+def profile_for(user: AnyUser, residents: list[Resident]) -> Profile:
     ids = [r.pk for r in residents]
     units = {r.grid_id for r in residents}
     p = Profile(residents=residents)

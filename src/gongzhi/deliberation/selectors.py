@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -28,11 +29,15 @@ from .models import (
 )
 from .models import Choice as C
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+
+
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-def proposal_list_for(user, *, action: str = "view") -> QuerySet[Proposal]:
+def proposal_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Proposal]:
     return (
         Proposal.objects.restrict(user, action)
         .select_related("grid", "proposer_resident", "proposer_user__staff")
@@ -40,11 +45,11 @@ def proposal_list_for(user, *, action: str = "view") -> QuerySet[Proposal]:
     )
 
 
-def deliberation_list_for(user, *, action: str = "view") -> QuerySet[Deliberation]:
+def deliberation_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Deliberation]:
     return Deliberation.objects.restrict(user, action).select_related("grid", "proposal")
 
 
-def body_list_for(user, *, action: str = "view") -> QuerySet[CourtyardBody]:
+def body_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[CourtyardBody]:
     return CourtyardBody.objects.restrict(user, action).select_related("grid")
 
 
@@ -70,8 +75,8 @@ def vote_tally(vote: Vote) -> Tally:
     """The frozen results once closed; before that a live count (for staff only)."""
     if vote.is_closed:
         return Tally(
-            vote.eligible_count, vote.cast_count, vote.yes_count, vote.no_count,
-            vote.abstain_count, vote.quorum_met, vote.passed, frozen=True,
+            vote.eligible_count or 0, vote.cast_count or 0, vote.yes_count or 0,
+            vote.no_count or 0, vote.abstain_count or 0, vote.quorum_met, vote.passed, frozen=True,
         )  # fmt: skip
     from .services.common import households_under
 
@@ -105,7 +110,7 @@ class Totals:
         return self.received - self.spent
 
 
-def _money(expr) -> Coalesce:
+def _money(expr: Any) -> Coalesce:
     return Coalesce(expr, Value(ZERO), output_field=_MONEY)
 
 
@@ -118,7 +123,7 @@ def ledger_rows(share: CostShare) -> QuerySet[LedgerEntry]:
 
 
 def cost_share_totals(share: CostShare) -> Totals:
-    rows = list(ledger_rows(share).values("due", "exempt", "paid"))
+    rows = list(ledger_rows(share).values("due", "exempt", "paid"))  # type: ignore[misc]  # paid: annotated
     due = sum((r["due"] for r in rows if not r["exempt"]), ZERO)
     exempt = [r for r in rows if r["exempt"]]
     received = sum((r["paid"] for r in rows), ZERO)
@@ -150,12 +155,13 @@ def public_ledger(share: CostShare) -> list[dict]:
     entries = list(ledger_rows(share))
     label_buildings([e.household for e in entries])
     for e in entries:
-        status = _("免缴") if e.exempt else (_("已缴清") if e.paid >= e.due else _("未缴清"))
+        paid = e.paid  # type: ignore[attr-defined]  # annotated by ledger_rows
+        status = _("免缴") if e.exempt else (_("已缴清") if paid >= e.due else _("未缴清"))
         out.append(
             {
                 # 1号楼-1单元-1*1: a household finds its own row, not a neighbour's number.
                 "house": e.household.house_path(mask_house_number(e.household.house_number)),
-                "paid": Decimal(e.paid).quantize(Decimal("0.01")),
+                "paid": Decimal(paid).quantize(Decimal("0.01")),
                 "status": status,
             }
         )

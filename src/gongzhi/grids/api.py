@@ -34,7 +34,10 @@ def with_parent_pk(qs):
 
 
 class GridSerializer(serializers.ModelSerializer):
-    parent = serializers.IntegerField(source="parent_pk", read_only=True, allow_null=True)
+    # A field named like DRF's Field.parent (the serializer a field belongs to).
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        source="parent_pk", read_only=True, allow_null=True
+    )
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -90,7 +91,7 @@ def _match(features: list[SourceFeature], out: BoundaryPreview) -> dict[str, Gri
     return grids
 
 
-def _shapes(features, grids, out: BoundaryPreview) -> dict[str, object]:
+def _shapes(features, grids, out: BoundaryPreview) -> dict[str, Any]:  # shapely geometries
     shapes = {}
     for f in features:
         if f.code not in grids:
@@ -155,14 +156,14 @@ def _check_parents(grids, metric, by_path, lat0, out: BoundaryPreview) -> None:
     step = Grid.steplen
     wanted = {grids[c].path[:-step] for c in metric if grids[c].depth > 1}
     stored = {g.path: g for g in Grid.objects.filter(path__in=wanted - set(by_path))}
-    parent_m: dict[str, object] = {}
+    parent_m: dict[str, Any] = {}
     for path in wanted:
         if path in by_path:
             parent_m[path] = metric[by_path[path]]
         elif path in stored and (shape := _stored_shape(stored[path])) is not None:
             parent_m[path] = to_metres(shape, lat0)
     tol = out.tolerance_m
-    grown: dict[str, object] = {}
+    grown: dict[str, Any] = {}
     missing = 0
     for code, shape in metric.items():
         grid = grids[code]

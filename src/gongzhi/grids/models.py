@@ -116,7 +116,7 @@ class Grid(MP_Node):
 
     @property
     def level_label(self) -> str:
-        return LEVEL_SHORT.get(self.level, "")
+        return str(LEVEL_SHORT.get(self.level, ""))
 
     @property
     def above_district(self) -> bool:

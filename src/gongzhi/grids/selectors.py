@@ -1,5 +1,9 @@
 """Reads over the grid tree. Each subtree read is one indexed range query."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Substr
 
@@ -7,6 +11,11 @@ from gongzhi.core.access import role_of, scope_paths
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.geo import MAX_OUTLINES, feature_collection, in_bbox, outline_features
 from gongzhi.grids.models import Grid, Level
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongzhi.core.types import AnyUser
 
 
 def grid_root() -> Grid | None:
@@ -25,7 +34,7 @@ def district_list() -> list[Grid]:
     return list(Grid.objects.filter(level=Level.DISTRICT).order_by("path"))
 
 
-def grid_children(grid: Grid):
+def grid_children(grid: Grid) -> QuerySet[Grid]:
     return Grid.objects.filter(subtree_q("path", grid.path), depth=grid.depth + 1).order_by("path")
 
 
@@ -42,12 +51,14 @@ def grid_level_counts(root_path: str | None = None) -> dict[int, int]:
     return dict(qs.values_list("level").annotate(n=Count("id")).order_by("level"))
 
 
-def count_under(qs, lookup: str, grid: Grid) -> int:
+def count_under(qs: QuerySet, lookup: str, grid: Grid) -> int:
     """Rows of `qs` whose grid (through `lookup`) lies in the subtree of `grid`."""
     return qs.filter(subtree_q(lookup, grid.path)).count()
 
 
-def counts_per_child(qs, lookup: str, grid: Grid, *, distinct: str | None = None) -> dict[str, int]:
+def counts_per_child(
+    qs: QuerySet, lookup: str, grid: Grid, *, distinct: str | None = None
+) -> dict[str, int]:
     """{child path: count} for every child of `grid`, in one GROUP BY query."""
     child_len = len(grid.path) + grid.steplen
     agg = Count(distinct, distinct=True) if distinct else Count("pk")
@@ -62,7 +73,7 @@ def counts_per_child(qs, lookup: str, grid: Grid, *, distinct: str | None = None
     return {row["child"]: row["n"] for row in rows}
 
 
-def grids_search(qs, text: str):
+def grids_search(qs: QuerySet[Grid], text: str) -> QuerySet[Grid]:
     text = (text or "").strip()
     if not text:
         return qs
@@ -124,7 +135,7 @@ def level_for_zoom(zoom: int | None) -> int:
     return 5
 
 
-def map_grids_for(user):
+def map_grids_for(user: AnyUser) -> QuerySet[Grid]:
     """Grids whose outlines the user's maps may draw: the restrict() scope for staff; the
     district and its level-1 grids (public geography) for residents and visitors."""
     if role_of(user) is None:
@@ -133,13 +144,13 @@ def map_grids_for(user):
 
 
 def grid_outlines_for(
-    user,
+    user: AnyUser,
     *,
     zoom: int | None = None,
-    bbox=None,
+    bbox: tuple[float, float, float, float] | None = None,
     parent: Grid | None = None,
     grid: Grid | None = None,
-    level=None,
+    level: int | None = None,
 ) -> dict:
     """A GeoJSON FeatureCollection of grid outlines within the user's scope.
 
@@ -166,7 +177,7 @@ def grid_outlines_for(
     return feature_collection(features, truncated=len(rows) > MAX_OUTLINES)
 
 
-def map_bounds_for(user) -> list[float] | None:
+def map_bounds_for(user: AnyUser) -> list[float] | None:
     """[west, south, east, north] of the user's map grids, for a map's first view."""
     paths = scope_paths(user) if role_of(user) is not None else None
     # The scope's roots: their boxes cover everything below them.

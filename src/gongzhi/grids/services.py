@@ -1,7 +1,10 @@
 """Writes to the grid tree. Every change keeps path, code, level and full_name consistent."""
 
+from __future__ import annotations
+
 import os
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +29,9 @@ from gongzhi.grids.geo import boundaries_changed
 from gongzhi.grids.geometry import GeometryError, as_geojson, bbox_fields, parse
 from gongzhi.grids.models import BBOX_FIELDS, CODE_STEP, BoundaryImport, Grid, Level
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
 
 class GridError(ValueError):
     pass
@@ -41,7 +47,7 @@ def _next_code(parent: Grid) -> str:
     return f"{parent.code}{seq:0{CODE_STEP}d}"
 
 
-def grid_create_root(*, name: str | None = None, code: str | None = None, **extra) -> Grid:
+def grid_create_root(*, name: str | None = None, code: str | None = None, **extra: Any) -> Grid:
     fields = {
         "name": name or settings.DISTRICT_NAME,
         "code": code or settings.DISTRICT_CODE,
@@ -52,7 +58,7 @@ def grid_create_root(*, name: str | None = None, code: str | None = None, **extr
 
 
 @transaction.atomic
-def grid_add_child(*, parent: Grid, name: str, **extra) -> Grid:
+def grid_add_child(*, parent: Grid, name: str, **extra: Any) -> Grid:
     """A grid one level below `parent`: a city under a province, a district under a city
     (give its administrative code), a level-1 grid under a district, and so on."""
     parent = Grid.objects.select_for_update().get(pk=parent.pk)
@@ -158,7 +164,7 @@ def grid_boundary_set(*, grid: Grid, boundary: dict | None) -> Grid:
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def _require_manage_grids(by) -> None:
+def _require_manage_grids(by: Actor) -> None:
     """`by=None` is the import_boundaries command (a shell on the server)."""
     if by is not None and not can(by, MANAGE_GRIDS):
         raise PermissionDenied(_("只有区管理员可以导入网格边界"))
@@ -179,7 +185,12 @@ def _refuse(preview: BoundaryPreview) -> ValidationError:
 
 
 def boundary_import_create(
-    *, by, filename: str, data: bytes, tolerance_m: float = TOLERANCE_M, code_field: str = ""
+    *,
+    by: Actor,
+    filename: str,
+    data: bytes,
+    tolerance_m: float = TOLERANCE_M,
+    code_field: str = "",
 ) -> BoundaryImport:
     """Read and check a boundary file and keep it for confirmation (status 待确认).
 
@@ -203,7 +214,7 @@ def boundary_import_create(
 
 
 @transaction.atomic
-def boundary_import_apply(*, by, job: BoundaryImport) -> int:
+def boundary_import_apply(*, by: Actor, job: BoundaryImport) -> int:
     """Write the checked boundaries of an import (checked again against today's rows).
 
     Sets each grid's boundary and bounding box, moves its center onto the new boundary

@@ -19,7 +19,8 @@ from .models import Outcome, Service, Window
 
 class ServiceForm(BaseForm):
     name = forms.CharField(label=_("服务事项名称"), max_length=50, required=False)
-    prefix = forms.CharField(label=_("号码字头"), max_length=2, required=False)
+    # A field named like Form.prefix (the form's HTML name prefix), which it shadows.
+    prefix = forms.CharField(label=_("号码字头"), max_length=2, required=False)  # type: ignore[assignment]
     order = forms.IntegerField(label=_("排序"), min_value=0, max_value=999, required=False)
 
 

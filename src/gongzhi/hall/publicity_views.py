@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +21,9 @@ from . import services as svc
 from .forms import ArticleForm, FAQForm
 from .models import FAQ, PolicyArticle
 from .selectors import publicity_search
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def publicity(request):
@@ -52,7 +58,7 @@ def manage(request):
     return render(request, "hall/publicity_manage.html", context)
 
 
-KINDS = {
+KINDS: dict[str, tuple[Any, Any, Callable[..., Any], Callable[..., Any], StrOrPromise]] = {
     "article": (PolicyArticle, ArticleForm, svc.article_save, svc.article_delete, _("政策文章")),
     "faq": (FAQ, FAQForm, svc.faq_save, svc.faq_delete, _("常见问题")),
 }

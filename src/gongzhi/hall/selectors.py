@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
@@ -12,15 +13,21 @@ from gongzhi.org.models import Center
 
 from .models import FAQ, PolicyArticle, RoomReferral, Ticket, Window, WindowVisit
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gongzhi.core.types import AnyUser
+
+
 S = Ticket.Status
 RECENT_CALLS = 6
 
 
-def _wait():
+def _wait() -> ExpressionWrapper:
     return ExpressionWrapper(F("called_at") - F("issued_at"), output_field=DurationField())
 
 
-def _handling():
+def _handling() -> ExpressionWrapper:
     return ExpressionWrapper(F("finished_at") - F("called_at"), output_field=DurationField())
 
 
@@ -33,7 +40,7 @@ def average_wait(center: Center, day: dt.date | None = None) -> dt.timedelta | N
     return _as_timedelta(result)
 
 
-def _as_timedelta(value) -> dt.timedelta | None:
+def _as_timedelta(value: dt.timedelta | float | None) -> dt.timedelta | None:
     # SQLite returns the mean of a duration as microseconds; PostgreSQL as a timedelta.
     if value is None or isinstance(value, dt.timedelta):
         return value
@@ -82,15 +89,17 @@ def window_workload(center: Center) -> list[WindowLoad]:
     windows = list(
         Window.objects.filter(center=center).prefetch_related("services").order_by("name")
     )
-    per_window = {
-        row["window_id"]: row
-        for row in Ticket.objects.filter(center=center, day=today, window__isnull=False)
+    done = (
+        Ticket.objects.filter(center=center, day=today, window__isnull=False)
         .values("window_id")
         .annotate(
             served=Count("pk", filter=Q(status=S.DONE)),
             handling=Avg(_handling(), filter=Q(status=S.DONE)),
         )
         .order_by()
+    )
+    per_window: dict[int, dict[str, Any]] = {
+        row["window_id"]: row for row in cast("Iterable[dict[str, Any]]", done)
     }
     waiting_by_service = dict(
         Ticket.objects.filter(center=center, day=today, status=S.WAITING)
@@ -120,17 +129,17 @@ def window_workload(center: Center) -> list[WindowLoad]:
     return out
 
 
-def center_list_for(user) -> QuerySet[Center]:
+def center_list_for(user: AnyUser) -> QuerySet[Center]:
     return Center.objects.restrict(user).select_related("grid").order_by("grid__path")
 
 
-def visit_list_for(user) -> QuerySet[WindowVisit]:
+def visit_list_for(user: AnyUser) -> QuerySet[WindowVisit]:
     return WindowVisit.objects.restrict(user).select_related(
         "center", "window", "resident", "case", "dispute", "referral__room"
     )
 
 
-def referral_list_for(user) -> QuerySet[RoomReferral]:
+def referral_list_for(user: AnyUser) -> QuerySet[RoomReferral]:
     return RoomReferral.objects.restrict(user).select_related("room__center", "resident", "visit")
 
 

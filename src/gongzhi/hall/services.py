@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +26,11 @@ from gongzhi.people.services import resident_create
 
 from .models import FAQ, Outcome, PolicyArticle, RoomReferral, Service, Ticket, Window, WindowVisit
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+    from gongzhi.counseling.models import CounselorSlot
+
+
 _PREFIX = re.compile(r"^[A-Z]{1,2}$")
 
 
@@ -32,7 +38,7 @@ _PREFIX = re.compile(r"^[A-Z]{1,2}$")
 
 
 @transaction.atomic
-def service_create(*, by, center: Center, name: str, prefix: str, order: int = 0) -> Service:
+def service_create(*, by: Actor, center: Center, name: str, prefix: str, order: int = 0) -> Service:
     require(by, HALL, center.grid)
     name = clean_text(name, field="name", label=_("服务事项名称"), max_length=50)
     prefix = (prefix or "").strip().upper()
@@ -47,7 +53,7 @@ def service_create(*, by, center: Center, name: str, prefix: str, order: int = 0
 
 @transaction.atomic
 def window_save(
-    *, by, center: Center, name: str, services: Iterable[Service], window: Window | None = None,
+    *, by: Actor, center: Center, name: str, services: Iterable[Service], window: Window | None = None,
     active: bool = True,
 ) -> Window:  # fmt: skip
     """Create a window, or update one (name, services, active)."""
@@ -75,7 +81,7 @@ def window_save(
 # --- window registration (窗口登记) --------------------------------------------------------
 
 
-def _visitor(by, *, resident: Resident | None, new_resident: dict | None) -> Resident | None:
+def _visitor(by: Actor, *, resident: Resident | None, new_resident: dict | None) -> Resident | None:
     """The visitor: an existing resident in the user's scope, or one added now."""
     if resident is not None and new_resident:
         raise ValidationError({"resident": _("请选择已登记的居民或填写新居民信息,不能同时填写")})
@@ -103,7 +109,7 @@ def _room(center: Center, room: Room | None) -> Room:
 @transaction.atomic
 def window_visit_register(
     *,
-    by,
+    by: Actor,
     center: Center,
     title: str,
     matter: str,
@@ -115,11 +121,11 @@ def window_visit_register(
     room: Room | None = None,
     category: Category | None = None,
     dispute_type: str = "",
-    amount=None,
+    amount: Any = None,
     kinds: Sequence[str] = (),
     risk_grade: str = "low",
     outcome_note: str = "",
-    counseling_slot=None,
+    counseling_slot: CounselorSlot | None = None,
 ) -> WindowVisit:
     """Register a visitor's matter and send it on: to a room, into a case, into mediation,
     or settle it at the window. The downstream services run inside this transaction, so
@@ -184,17 +190,21 @@ def window_visit_register(
             )  # fmt: skip
     visit.save()
     if outcome == Outcome.REFERRED:
+        assert room is not None  # a referral names its room (checked above)
         referral = RoomReferral.objects.create(
             visit=visit, room=room, resident=visitor, note=matter, created_at=visit.created_at
         )
         if room.kind == RoomKind.COUNSELING:
+            assert visitor is not None  # a counselling referral needs the visitor (checked)
             _counseling_request(by, center, visitor, referral, counseling_slot)
     if ticket is not None and visitor is not None and ticket.resident_id is None:
         Ticket.objects.filter(pk=ticket.pk, resident__isnull=True).update(resident=visitor)
     return visit
 
 
-def _counseling_request(by, center: Center, visitor: Resident, referral, slot) -> None:
+def _counseling_request(
+    by: Actor, center: Center, visitor: Resident, referral: RoomReferral, slot: CounselorSlot | None
+) -> None:
     """A referral to 心理咨询室 arrives as an appointment request (no topic: the matter stays
     on the referral), booked at once when the clerk picked a free slot."""
     from gongzhi.counseling.models import Source
@@ -211,7 +221,7 @@ def _counseling_request(by, center: Center, visitor: Resident, referral, slot) -
 
 
 @transaction.atomic
-def room_referral_receive(*, by, referral: RoomReferral) -> RoomReferral:
+def room_referral_receive(*, by: Actor, referral: RoomReferral) -> RoomReferral:
     """The room acknowledges the visitor handed over by the hall."""
     from gongzhi.core.access import staff_of
 
@@ -233,19 +243,19 @@ def room_referral_receive(*, by, referral: RoomReferral) -> RoomReferral:
 # --- policy publicity (政策宣传区) -----------------------------------------------------------
 
 
-def _require_article(by, article: PolicyArticle) -> None:
+def _require_article(by: Actor, article: PolicyArticle) -> None:
     """Its author, or an editor whose scope covers the author's: a township center cannot
     change or delete the district's articles (issue 12, finding 10)."""
     if article.pk is None or article.by_id == by.pk:
         return
     # A seeded article (no author) is the district's own.
-    if not (scope_covers(by, article.by) if article.by_id else scope_paths(by) is None):
+    if not (scope_covers(by, article.by) if article.by else scope_paths(by) is None):
         raise PermissionDenied(_("您无权修改或删除上级发布的政策文章"))
 
 
 @transaction.atomic
 def article_save(
-    *, by, title: str, body: str, category: str = "", summary: str = "", published: bool = True,
+    *, by: Actor, title: str, body: str, category: str = "", summary: str = "", published: bool = True,
     article: PolicyArticle | None = None,
 ) -> PolicyArticle:  # fmt: skip
     require(by, PUBLICITY)
@@ -279,7 +289,7 @@ def article_save(
 
 
 @transaction.atomic
-def article_delete(*, by, article: PolicyArticle) -> None:
+def article_delete(*, by: Actor, article: PolicyArticle) -> None:
     require(by, PUBLICITY)
     _require_article(by, article)
     article.delete()
@@ -287,7 +297,7 @@ def article_delete(*, by, article: PolicyArticle) -> None:
 
 @transaction.atomic
 def faq_save(
-    *, by, question: str, answer: str, order: int = 0, published: bool = True,
+    *, by: Actor, question: str, answer: str, order: int = 0, published: bool = True,
     faq: FAQ | None = None,
 ) -> FAQ:  # fmt: skip
     require(by, PUBLICITY)
@@ -311,6 +321,6 @@ def faq_save(
 
 
 @transaction.atomic
-def faq_delete(*, by, faq: FAQ) -> None:
+def faq_delete(*, by: Actor, faq: FAQ) -> None:
     require(by, PUBLICITY)
     faq.delete()

@@ -64,7 +64,7 @@ class SuggestInputSerializer(serializers.Serializer):
         lat, lng = data.get("lat"), data.get("lng")
         if (lat is None) != (lng is None):
             raise serializers.ValidationError({"lat": [_("经纬度需同时提供")]})
-        if lat is not None and not (math.isfinite(lat) and math.isfinite(lng)):
+        if lat is not None and lng is not None and not (math.isfinite(lat) and math.isfinite(lng)):
             raise serializers.ValidationError({"lat": [_("经纬度应为有效数字")]})
         return data
 
@@ -90,7 +90,8 @@ class SuggestSerializer(serializers.Serializer):
     subcategory = ChoiceSerializer(allow_null=True, help_text="一级类别下最可能的具体类别")
     alternatives = AlternativeSerializer(many=True, help_text="其他可能的一级类别(最多3个)")
     duplicates = DuplicateSerializer(many=True, help_text="可能重复的未办结事件")
-    source = serializers.ChoiceField(choices=["model", "keywords", "none"])
+    # A field named like DRF's Field.source (the attribute it reads).
+    source = serializers.ChoiceField(choices=["model", "keywords", "none"])  # type: ignore[assignment]
     model_version = serializers.IntegerField(allow_null=True)
 
 
@@ -151,7 +152,7 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_cases(self, alert: Alert) -> list[str]:
-        return [c.number for c in alert.visible_cases]
+        return [c.number for c in alert.visible_cases]  # type: ignore[attr-defined]  # prefetched to_attr
 
 
 class AlertNoteSerializer(serializers.Serializer):

@@ -98,10 +98,10 @@ def duplicates_for(
     qs = qs.filter(area, state__in=OPEN_STATES, created_at__gte=since)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
-    rows = qs.order_by("-created_at").values(
+    found_rows = qs.order_by("-created_at").values(
         "pk", "number", "title", "description", "is_public", "category_id", "created_at", "state"
     )[:MAX_CANDIDATES]
-    rows = list(rows)
+    rows = list(found_rows)
     scores = _scores(text, [case_text(r["title"], r["description"]) for r in rows])
     found = []
     for row, score in zip(rows, scores, strict=True):

@@ -110,7 +110,7 @@ def _following(request, *, errors=(), status: int = 200):
         )[:100]
     )
     for case in cases:
-        case.can_rate = case.state == State.CLOSED
+        case.can_rate = case.state == State.CLOSED  # type: ignore[attr-defined]  # for the page
     ctx = {"cases": cases, "rate_form": RateForm(initial={"resolved": True}), "errors": errors}
     return render(request, "intel/portal_following.html", ctx, status=status)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
@@ -80,7 +82,7 @@ def repeat_disputes(rule: AlertRule, now: dt.datetime) -> list[Finding]:
         "dispute__center__grid_id", "dispute__case_id", "resident__household_id",
     )  # fmt: skip
     by_dispute: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
+    for row in cast("Iterable[dict[str, Any]]", rows):
         row["household"] = row["resident__household_id"]
         by_dispute[row["dispute_id"]].append(row)
     pairs: dict[str, dict[int, list[dict]]] = defaultdict(dict)
@@ -299,7 +301,7 @@ def special_people(rule: AlertRule, now: dt.datetime) -> list[Finding]:
 
 def care_calls(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     from gongzhi.care.models import VisitPlan
-    from gongzhi.portal.models import HotlineCall
+    from gongzhi.hotline.models import HotlineCall
 
     today = timezone.localdate(now)
     since = now - dt.timedelta(days=rule.window_days)
@@ -312,7 +314,7 @@ def care_calls(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     if not plans:
         return []
     calls: dict[int, list[tuple[dt.datetime, str, int | None]]] = defaultdict(list)
-    channels = {Channel.CALL_BUTTON: _("一键呼叫"), Channel.HOTLINE: _("民情热线")}
+    channels: dict[str, str] = {Channel.CALL_BUTTON: _("一键呼叫"), Channel.HOTLINE: _("民情热线")}
     for c in Case.objects.filter(
         channel__in=list(channels), created_at__gte=since, created_at__lte=now,
         reporter_resident_id__in=list(plans),
@@ -349,7 +351,7 @@ def care_calls(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     return found
 
 
-DETECTORS = {
+DETECTORS: dict[str, Callable[[AlertRule, dt.datetime], list[Finding]]] = {
     AlertKind.REPEAT_DISPUTE: repeat_disputes,
     AlertKind.SURGE: category_surges,
     AlertKind.CASE_STUCK: stuck_cases,

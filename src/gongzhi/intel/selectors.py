@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -15,13 +16,18 @@ from .duplicates import case_text
 from .models import Alert, AlertState, CaseFollower, ModelVersion
 from .permissions import kinds_visible_to, responsible_roles
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+    from gongzhi.portal.models import ResidentAccount
+
+
 CLOSED_STATES = (State.CLOSED, State.FOLLOWED_UP, State.ARCHIVED)
 
 
 # --- alerts --------------------------------------------------------------------------------
 
 
-def alert_list_for(user, *, state: str = "", kind: str = "") -> QuerySet[Alert]:
+def alert_list_for(user: AnyUser, *, state: str = "", kind: str = "") -> QuerySet[Alert]:
     qs = Alert.objects.restrict(user).filter(kind__in=kinds_visible_to(user))
     if state:
         qs = qs.filter(state=state)
@@ -30,12 +36,12 @@ def alert_list_for(user, *, state: str = "", kind: str = "") -> QuerySet[Alert]:
     return qs.select_related("grid").order_by("-created_at", "-pk")
 
 
-def open_alert_count_for(user) -> int:
+def open_alert_count_for(user: AnyUser) -> int:
     states = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
     return alert_list_for(user).filter(state__in=states).count()
 
 
-def alert_cases_for(user, alert: Alert) -> QuerySet[Case]:
+def alert_cases_for(user: AnyUser, alert: Alert) -> QuerySet[Case]:
     """The alert's cases the reader may open (the rest are counted, not named)."""
     return Case.objects.restrict(user).filter(alerts=alert).order_by("-created_at")
 
@@ -65,11 +71,11 @@ def follower_accounts_q(case: Case) -> Q:
     )  # fmt: skip
 
 
-def is_follower(case: Case, user) -> bool:
+def is_follower(case: Case, user: AnyUser) -> bool:
     """A resident (not staff) who joined the case or reported a duplicate merged into it."""
     from gongzhi.portal.models import ResidentAccount
 
-    if not getattr(user, "pk", None):
+    if user.pk is None:
         return False
     if CaseFollower.objects.filter(case_id=case.pk, user_id=user.pk).exists():
         return True
@@ -82,7 +88,7 @@ def is_follower(case: Case, user) -> bool:
     ).exists()
 
 
-def followed_cases(account) -> QuerySet[Case]:
+def followed_cases(account: ResidentAccount) -> QuerySet[Case]:
     """我关注的问题: cases the resident joined, newest first."""
     return (
         Case.objects.filter(followers__user_id=account.user_id)

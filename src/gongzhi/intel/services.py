@@ -29,6 +29,11 @@ from .permissions import may_handle
 from .selectors import responsible_user_ids, training_samples
 
 if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+    from gongzhi.portal.models import ResidentAccount
+
+
+if TYPE_CHECKING:
     from .classifier import TrainParams
 
 log = logging.getLogger("gongzhi.intel")
@@ -81,7 +86,7 @@ def _better(new: ModelVersion, current: ModelVersion | None) -> bool:
     return (new.accuracy or 0.0) >= current.accuracy - ACTIVATE_TOLERANCE
 
 
-def _activate(version: ModelVersion, *, by) -> None:
+def _activate(version: ModelVersion, *, by: Actor | None) -> None:
     ModelVersion.objects.filter(active=True).exclude(pk=version.pk).update(active=False)
     version.active, version.activated_at, version.activated_by = True, clock.now(), by
     version.save(update_fields=["active", "activated_at", "activated_by"])
@@ -93,7 +98,7 @@ def _prune() -> None:
 
 
 @transaction.atomic
-def model_version_activate(*, by, version: ModelVersion) -> ModelVersion:
+def model_version_activate(*, by: Actor, version: ModelVersion) -> ModelVersion:
     """Make `version` the one every process uses (a roll-back is activating an older one)."""
     from gongzhi.core.access import require
     from gongzhi.core.roles import ADMIN_SITE
@@ -112,12 +117,12 @@ def _community_path(grid: Grid) -> str:
 
 
 @transaction.atomic
-def case_join(*, account, case: Case) -> CaseFollower:
+def case_join(*, account: ResidentAccount, case: Case) -> CaseFollower:
     """The resident follows an open case of their own community: they hear of its changes
     and may rate it. Joining twice changes nothing."""
     from gongzhi.portal.models import PostReaction
 
-    if account.unit_id is None:
+    if account.unit is None:
         raise ValidationError({"case": _("请先绑定您居住的单元")})
     same_community = Case.objects.filter(
         subtree_q("grid__path", _community_path(account.unit)), pk=case.pk
@@ -134,7 +139,13 @@ def case_join(*, account, case: Case) -> CaseFollower:
 
 
 def followed_case_rate(
-    *, account, case: Case, rating: str, stars, comment: str = "", resolved: bool | None = None
+    *,
+    account: ResidentAccount,
+    case: Case,
+    rating: str,
+    stars: int | str | None,
+    comment: str = "",
+    resolved: bool | None = None,
 ) -> Case:
     """A follower's confirmation and rating: the workflow's follow_up (its reporter rule
     admits followers, cases.workflow.may)."""
@@ -193,7 +204,7 @@ def alerts_evaluate(now: dt.datetime | None = None) -> list[Alert]:
     return created
 
 
-def _handle(by, alert: Alert, target: str, note: str, *, required: bool) -> Alert:
+def _handle(by: Actor, alert: Alert, target: str, note: str, *, required: bool) -> Alert:
     locked = Alert.objects.select_for_update().select_related("grid").get(pk=alert.pk)
     if not may_handle(by, locked):
         raise PermissionDenied(_("您无权处理该预警"))
@@ -216,11 +227,11 @@ def _handle(by, alert: Alert, target: str, note: str, *, required: bool) -> Aler
 
 
 @transaction.atomic
-def alert_acknowledge(*, by, alert: Alert, note: str = "") -> Alert:
+def alert_acknowledge(*, by: Actor, alert: Alert, note: str = "") -> Alert:
     return _handle(by, alert, AlertState.ACKNOWLEDGED, note, required=False)
 
 
 @transaction.atomic
-def alert_close(*, by, alert: Alert, note: str) -> Alert:
+def alert_close(*, by: Actor, alert: Alert, note: str) -> Alert:
     """Close with a note saying what was done (required)."""
     return _handle(by, alert, AlertState.CLOSED, note, required=True)

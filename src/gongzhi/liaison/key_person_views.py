@@ -156,7 +156,7 @@ def key_person_step(request, pk: int, step: str):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _(done))
+            messages.success(request, str(done))
             if step == "relocate" and not svc.key_person_list_for(request.user).filter(pk=pk):
                 return redirect("liaison:key_person_list")  # handed over out of our area
             return redirect("liaison:key_person_detail", person.pk)

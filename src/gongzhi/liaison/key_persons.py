@@ -49,7 +49,7 @@ def require_key_person(user, grid) -> None:
 
 
 # How often a person is seen by default, by risk level (days).
-DEFAULT_INTERVALS = {RiskLevel.LOW: 30, RiskLevel.MEDIUM: 14, RiskLevel.HIGH: 7}
+DEFAULT_INTERVALS: dict[str, int] = {RiskLevel.LOW: 30, RiskLevel.MEDIUM: 14, RiskLevel.HIGH: 7}
 MAX_INTERVAL_DAYS = 180
 
 
@@ -205,7 +205,7 @@ def key_person_sweep_overdue(now: dt.datetime | None = None) -> int:
         raised += 1
         users = (
             [person.responsible.user]
-            if person.responsible_id
+            if person.responsible is not None
             else watchers_of(person.resident.grid)
         )
         notify_users(
@@ -232,7 +232,7 @@ def watchers_of(grid) -> list:
         if not can(s.user, VIEW_SPECIAL):
             continue
         reach = [a.grid.path for a in s.grid_assignments.all() if a.grid.path in paths]
-        if s.center_id and s.center.grid.path in paths:
+        if s.center is not None and s.center.grid.path in paths:
             reach.append(s.center.grid.path)
         by_depth.setdefault(max(len(p) for p in reach), []).append(s.user)
     return by_depth[max(by_depth)] if by_depth else []

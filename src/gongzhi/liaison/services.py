@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -33,6 +34,10 @@ from .models import (
     SecurityHazard,
 )
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+
 MAX_PHOTOS = 9
 R = PoliceReferral.Status
 H = SecurityHazard.Status
@@ -44,7 +49,7 @@ def center_of(grid: Grid) -> Center | None:
     return Center.objects.filter(grid__path__in=paths).order_by("-grid__depth").first()
 
 
-def _note(case: Case, by, action: str, comment: str, **data) -> None:
+def _note(case: Case, by: Actor, action: str, comment: str, **data: Any) -> None:
     # A timeline line with no state change, like the consultation events.
     CaseEvent.objects.create(case=case, actor=by, action=action, comment=comment, data=data)
 
@@ -53,7 +58,7 @@ def _note(case: Case, by, action: str, comment: str, **data) -> None:
 
 
 @transaction.atomic
-def police_referral_send(*, by, case: Case, police_unit: str, reason: str) -> PoliceReferral:
+def police_referral_send(*, by: Actor, case: Case, police_unit: str, reason: str) -> PoliceReferral:
     require(by, POLICE_REFER, case.grid, _("您无权将该事件移送公安"))
     police_unit = clean_text(police_unit, field="police_unit", label=_("接收单位"), max_length=100)
     reason = clean_text(reason, field="reason", label=_("移送理由"), max_length=2000)
@@ -84,7 +89,7 @@ def police_referral_send(*, by, case: Case, police_unit: str, reason: str) -> Po
 
 
 def _step(
-    referral: PoliceReferral, *, by, capability: str, source: str, message: str
+    referral: PoliceReferral, *, by: Actor, capability: str, source: str, message: str
 ) -> PoliceReferral:
     locked = (
         PoliceReferral.objects.select_for_update().select_related("case__grid").get(pk=referral.pk)
@@ -101,7 +106,9 @@ def _step(
 
 
 @transaction.atomic
-def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str):
+def police_referral_receive(
+    *, by: Actor, referral: PoliceReferral, receipt_number: str
+) -> PoliceReferral:
     receipt = clean_text(receipt_number, field="receipt_number", label=_("回执编号"), max_length=50)
     r = _step(
         referral, by=by, capability=POLICE_RECORD, source=R.SENT, message=_("您无权登记公安回执")
@@ -113,7 +120,9 @@ def police_referral_receive(*, by, referral: PoliceReferral, receipt_number: str
 
 
 @transaction.atomic
-def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
+def police_referral_feedback(
+    *, by: Actor, referral: PoliceReferral, feedback: str
+) -> PoliceReferral:
     feedback = clean_text(feedback, field="feedback", label=_("反馈内容"), max_length=4000)
     r = _step(
         referral,
@@ -129,7 +138,7 @@ def police_referral_feedback(*, by, referral: PoliceReferral, feedback: str):
 
 
 @transaction.atomic
-def police_referral_close(*, by, referral: PoliceReferral, note: str = ""):
+def police_referral_close(*, by: Actor, referral: PoliceReferral, note: str = "") -> PoliceReferral:
     note = clean_text(
         note, field="close_note", label=_("办结说明"), max_length=2000, required=False
     )
@@ -168,7 +177,7 @@ def _check_photos(photos: Iterable) -> list:
 
 @transaction.atomic
 def hazard_report(
-    *, by, grid: Grid, location: str, description: str, photos: Iterable = ()
+    *, by: Actor, grid: Grid, location: str, description: str, photos: Iterable = ()
 ) -> SecurityHazard:
     if grid is None:
         raise ValidationError({"grid": _("请选择隐患所在网格")})
@@ -191,11 +200,16 @@ def hazard_report(
     return hazard
 
 
-HAZARD_MOVES = {H.OPEN: {H.OPEN, H.RECTIFYING, H.CLOSED}, H.RECTIFYING: {H.RECTIFYING, H.CLOSED}}
+HAZARD_MOVES: dict[str, set[str]] = {
+    H.OPEN: {H.OPEN, H.RECTIFYING, H.CLOSED},
+    H.RECTIFYING: {H.RECTIFYING, H.CLOSED},
+}
 
 
 @transaction.atomic
-def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> SecurityHazard:
+def hazard_update(
+    *, by: Actor, hazard: SecurityHazard, to_status: str, note: str
+) -> SecurityHazard:
     """Move a hazard on (待整改 → 整改中 → 已销号) or add a progress note (same status)."""
     locked = SecurityHazard.objects.select_for_update().select_related("grid").get(pk=hazard.pk)
     require(by, HAZARD, locked.grid, _("您无权处理该网格的治安隐患"))
@@ -222,7 +236,7 @@ def hazard_update(*, by, hazard: SecurityHazard, to_status: str, note: str) -> S
 
 @transaction.atomic
 def duty_set(
-    *, by, center: Center, date: dt.date, officer: Staff, shift: str, phone: str = ""
+    *, by: Actor, center: Center, date: dt.date, officer: Staff, shift: str, phone: str = ""
 ) -> PoliceDutyRoster:
     require(by, POLICE_RECORD, center.grid, _("您无权编排该中心的民警值班"))
     if date is None:
@@ -241,7 +255,7 @@ def duty_set(
 
 @transaction.atomic
 def patrol_record(
-    *, by, center: Center, date: dt.date, route: str, staff: Iterable[Staff] = (),
+    *, by: Actor, center: Center, date: dt.date, route: str, staff: Iterable[Staff] = (),
     other_participants: str = "", findings: str = "",
 ) -> JointPatrol:  # fmt: skip
     require(by, HAZARD, center.grid, _("您无权登记该中心的联合巡逻"))

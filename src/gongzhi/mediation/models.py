@@ -204,7 +204,7 @@ class Mediator(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.staff_id:
+        if self.staff is not None:
             return self.staff.name
         return (
             f"{self.volunteer_name}({self.volunteer_org})"

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from .models import Agreement, Dispute, JudicialConfirmation, Outcome, Party, Performance
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
 
-def dispute_list_for(user) -> QuerySet[Dispute]:
+
+def dispute_list_for(user: AnyUser) -> QuerySet[Dispute]:
     return Dispute.objects.restrict(user).select_related("center", "case")
 
 
-def dispute_get_for(user, pk: int) -> Dispute:
+def dispute_get_for(user: AnyUser, pk: int) -> Dispute:
     return (
         dispute_list_for(user)
         .prefetch_related(
@@ -28,7 +32,7 @@ def dispute_get_for(user, pk: int) -> Dispute:
     )
 
 
-def agreement_get_for(user, pk: int) -> Agreement:
+def agreement_get_for(user: AnyUser, pk: int) -> Agreement:
     return (
         Agreement.objects.restrict(user)
         .select_related("dispute__center")
@@ -66,7 +70,7 @@ class MediationKpis:
 
 
 def mediation_kpis(
-    user, *, start: dt.datetime | None = None, end: dt.datetime | None = None
+    user: AnyUser, *, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> MediationKpis:
     """Counts over disputes opened in [start, end) that the user may see."""
     disputes = dispute_list_for(user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from gongzhi.cases.notify import notify_users
 from gongzhi.core import clock
 from gongzhi.core.access import can, require
 from gongzhi.core.idcard import InvalidIdNumber, parse_id_number
+from gongzhi.core.numbers import decimal_places
 from gongzhi.core.roles import CASE_SUPERVISE, CENTER_ALERTS, MEDIATE, roles_with
 from gongzhi.core.text import clean_text
 from gongzhi.org.models import Center, RoomKind, Staff
@@ -38,11 +40,20 @@ from .models import (
 )
 from .workflow import DISPUTE, dispute_locked_for
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from gongzhi.core.types import Actor
+
+
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+AMOUNT_LABEL = gettext_lazy("争议金额")
+
+
 def parse_amount(
-    value, *, field: str = "amount", label: str = gettext_lazy("争议金额")
+    value: Any, *, field: str = "amount", label: StrOrPromise = AMOUNT_LABEL
 ) -> Decimal | None:
     """A money amount from a form or an API: blank → None; anything else must be a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -58,7 +69,7 @@ def parse_amount(
         raise ValidationError({field: _("%(label)s应为数字(单位:元)") % {"label": label}})
     if amount < 0:
         raise ValidationError({field: _("%(label)s不能为负数") % {"label": label}})
-    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+    if amount > MAX_AMOUNT or decimal_places(amount) > 2:
         raise ValidationError(
             {field: _("%(label)s最多保留两位小数,且不超过一万亿元") % {"label": label}}
         )
@@ -103,12 +114,12 @@ def _clean_kinds(kinds: Iterable[str]) -> list[str]:
 @transaction.atomic
 def dispute_register(
     *,
-    by,
+    by: Actor,
     center: Center,
     title: str,
     facts: str,
     dispute_type: str,
-    amount=None,
+    amount: Any = None,
     kinds: Sequence[str] = (),
     risk_grade: str = RiskGrade.LOW,
     case: Case | None = None,
@@ -147,7 +158,7 @@ def dispute_register(
 
 
 @transaction.atomic
-def dispute_risk_set(*, by, dispute: Dispute, risk_grade: str) -> Dispute:
+def dispute_risk_set(*, by: Actor, dispute: Dispute, risk_grade: str) -> Dispute:
     require(by, MEDIATE, dispute.center.grid)
     if risk_grade not in RiskGrade.values:
         raise ValidationError({"risk_grade": _("稳定风险等级无效")})
@@ -164,7 +175,7 @@ def _center_users(center: Center, roles: Iterable[str]) -> list:
     return [s.user for s in staff.select_related("user")]
 
 
-def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
+def _raise_consultation(dispute: Dispute, *, by: Actor, now: dt.datetime) -> None:
     """A high stability risk calls for a joint consultation (会诊研判) on the dispute.
 
     The center's staff open one at once, inviting the mediation room and every stationed
@@ -193,12 +204,12 @@ def _raise_consultation(dispute: Dispute, *, by, now: dt.datetime) -> None:
 @transaction.atomic
 def party_add(
     *,
-    by,
+    by: Actor,
     dispute: Dispute,
     side: str,
     name: str,
     kind: str = Party.Kind.PERSON,
-    resident=None,
+    resident: Resident | None = None,
     gender: str = "",
     age: int | None = None,
     address: str = "",
@@ -236,7 +247,7 @@ def party_add(
     return party
 
 
-def _party_id(raw: str, resident, kind: str) -> tuple[str, dt.date | None]:
+def _party_id(raw: str, resident: Resident | None, kind: str) -> tuple[str, dt.date | None]:
     """(ID number, birth date) of a person party: typed in, or the linked resident's."""
     raw = (raw or "").strip()
     if kind != Party.Kind.PERSON:
@@ -253,7 +264,9 @@ def _party_id(raw: str, resident, kind: str) -> tuple[str, dt.date | None]:
 
 
 @transaction.atomic
-def consent_record(*, by, party: Party, consented: bool, on: dt.date | None = None) -> Consent:
+def consent_record(
+    *, by: Actor, party: Party, consented: bool, on: dt.date | None = None
+) -> Consent:
     require(by, MEDIATE, party.dispute.center.grid)
     dispute_locked_for(party.dispute, "record_consent")
     on = on or clock.today()
@@ -267,7 +280,7 @@ def consent_record(*, by, party: Party, consented: bool, on: dt.date | None = No
 
 @transaction.atomic
 def session_record(
-    *, by, dispute: Dispute, held_at: dt.datetime, notes: str, attendees: Iterable[Party] = (),
+    *, by: Actor, dispute: Dispute, held_at: dt.datetime, notes: str, attendees: Iterable[Party] = (),
     place: str = "", other_attendees: str = "",
 ) -> Session:  # fmt: skip
     require(by, MEDIATE, dispute.center.grid)
@@ -276,7 +289,7 @@ def session_record(
         raise ValidationError({"held_at": _("请填写调解时间")})
     # A session can never predate the dispute (or the case it came from).
     start = dispute.opened_at
-    if dispute.case_id and dispute.case.created_at > start:
+    if dispute.case is not None and dispute.case.created_at > start:
         start = dispute.case.created_at
     # Forms give minutes only: a session in the minute of registration is not "before" it.
     if held_at < start.replace(second=0, microsecond=0):
@@ -330,7 +343,7 @@ def _require_consent(dispute: Dispute) -> None:
 @transaction.atomic
 def agreement_create(
     *,
-    by,
+    by: Actor,
     dispute: Dispute,
     facts: str,
     disputed_matters: str,
@@ -340,7 +353,7 @@ def agreement_create(
     performance_deadline: dt.date,
     effective_on: dt.date,
     performance_place: str = "",
-    compensation=None,
+    compensation: Any = None,
     copies: int = 3,
     mediator_names: str = "",
 ) -> Agreement:
@@ -349,7 +362,7 @@ def agreement_create(
     dispute = dispute_locked_for(dispute, "agree_written")
     _require_consent(dispute)
     errors: dict[str, str] = {}
-    values = {}
+    values: dict[str, Any] = {}
     for field, raw, label, limit in (
         ("facts", facts, _("纠纷主要事实"), 4000),
         ("disputed_matters", disputed_matters, _("争议事项"), 4000),
@@ -389,7 +402,7 @@ def agreement_create(
     return agreement
 
 
-def _finish(dispute: Dispute, action: str, *, note: str, **fields) -> None:
+def _finish(dispute: Dispute, action: str, *, note: str, **fields: Any) -> None:
     outcome = DISPUTE.next_status(dispute.outcome, action)
     dispute.outcome, dispute.outcome_note, dispute.outcome_at = outcome, note, clock.now()
     for k, v in fields.items():
@@ -398,7 +411,7 @@ def _finish(dispute: Dispute, action: str, *, note: str, **fields) -> None:
 
 
 @transaction.atomic
-def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
+def oral_agreement_record(*, by: Actor, dispute: Dispute, terms: str) -> Dispute:
     """口头协议: possible when the parties accept one; its content is recorded."""
     require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "agree_oral")
@@ -409,7 +422,7 @@ def oral_agreement_record(*, by, dispute: Dispute, terms: str) -> Dispute:
 
 
 @transaction.atomic
-def dispute_fail(*, by, dispute: Dispute, note: str, routes_explained: bool) -> Dispute:
+def dispute_fail(*, by: Actor, dispute: Dispute, note: str, routes_explained: bool) -> Dispute:
     """调解不成. The parties must have been told of arbitration, administrative handling and
     litigation before the failure is recorded."""
     require(by, MEDIATE, dispute.center.grid)

@@ -214,7 +214,7 @@ def dispute_step(request, pk: int, step: str):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _(done))
+            messages.success(request, str(done))
             return redirect("mediation:dispute_detail", dispute.pk)
     return _detail(request, _dispute_or_404(request.user, pk), bound=(step, form), status=400)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +21,9 @@ from gongzhi.org.models import Center
 from gongzhi.portal.selectors import public_cases
 
 from .errors import bad_request
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MAX_PAGE_SIZE = 1000  # spec: "first 1000 requests", also the largest page
 DEFAULT_SPAN = dt.timedelta(days=90)
@@ -48,7 +52,7 @@ def service_get(code: str) -> Category | None:
     category = next(iter(qs.order_by()[:1]), None)  # unique code: no ORDER BY to compile
     if category is None:
         return None
-    if category.parent_id:
+    if category.parent is not None:
         return category if category.parent.active else None
     has_children = Category.objects.filter(parent=category, active=True).exists()
     return None if has_children else category
@@ -109,7 +113,7 @@ def _positive(value: str, name: str, maximum: int) -> int:
     return int(value)
 
 
-def request_query_parse(params) -> RequestQuery:
+def request_query_parse(params: Mapping[str, str]) -> RequestQuery:
     """Spec filters plus page/page_size; empty values are absent. Raises Open311Error."""
     get = {k: (params.get(k) or "").strip() for k in (
         "service_request_id", "service_code", "status", "start_date", "end_date", "page",
@@ -135,8 +139,12 @@ def request_query_parse(params) -> RequestQuery:
         raise bad_request("start_date 与 end_date 的跨度不能超过 90 天")
     if start is None and end is None:
         end = clock.now()
-    q.start = start or end - DEFAULT_SPAN
-    q.end = end or start + DEFAULT_SPAN
+    if start is None:
+        assert end is not None  # set above when both were absent
+        start = end - DEFAULT_SPAN
+    elif end is None:
+        end = start + DEFAULT_SPAN
+    q.start, q.end = start, end
     return q
 
 
@@ -182,7 +190,7 @@ def agencies_for(cases: list[Case]) -> dict[int, str]:
     centers = dict(Center.objects.values_list("grid__path", "name"))
     out = {}
     for case in cases:
-        if case.assignee_department_id:
+        if case.assignee_department is not None:
             out[case.pk] = case.assignee_department.name
             continue
         path = case.owning_grid.path

@@ -27,7 +27,7 @@ class WorkerFilterForm(GridFilterForm):
 
 
 class OfficerForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("入驻部门"), queryset=None,
         error_messages={
             "required": _("请选择入驻部门"),

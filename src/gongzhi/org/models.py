@@ -158,7 +158,9 @@ class Staff(models.Model):
 
     def five_role_labels(self) -> list[str]:
         return [
-            str(self._meta.get_field(f).verbose_name) for f in self.FIVE_ROLES if getattr(self, f)
+            str(getattr(self._meta.get_field(f), "verbose_name", f))
+            for f in self.FIVE_ROLES
+            if getattr(self, f)
         ]
 
 

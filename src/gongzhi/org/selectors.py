@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import Role
 from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center, Department, GridAssignment, Staff
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
 
 
 def _with_assignments(qs: QuerySet) -> QuerySet:
@@ -17,11 +22,11 @@ def _with_assignments(qs: QuerySet) -> QuerySet:
     )
 
 
-def staff_list_for(user) -> QuerySet:
+def staff_list_for(user: AnyUser) -> QuerySet:
     return _with_assignments(Staff.objects.restrict(user))
 
 
-def worker_list_for(user) -> QuerySet:
+def worker_list_for(user: AnyUser) -> QuerySet:
     """Grid workers (网格员) inside the user's subtree."""
     return staff_list_for(user).filter(role=Role.GRID_WORKER)
 
@@ -40,11 +45,11 @@ def worker_search(
     return qs
 
 
-def center_list_for(user) -> QuerySet:
+def center_list_for(user: AnyUser) -> QuerySet:
     return Center.objects.restrict(user).select_related("grid").order_by("grid__path")
 
 
-def departments_of(user, center) -> QuerySet:
+def departments_of(user: AnyUser, center: Center) -> QuerySet:
     """A center's stationed departments with their officers (active first)."""
     officers = Staff.objects.order_by("-active", "name")
     return (

@@ -1,6 +1,9 @@
 """Writes for centers, rooms and staff."""
 
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,10 +27,20 @@ from gongzhi.org.models import (
 )
 from gongzhi.org.permissions import require_keep_departments
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gongzhi.core.types import Actor
+
 
 @transaction.atomic
 def center_create(
-    *, grid: Grid, name: str, level: str = CenterLevel.COMMUNITY, synthetic=False, **extra
+    *,
+    grid: Grid,
+    name: str,
+    level: str = CenterLevel.COMMUNITY,
+    synthetic: bool = False,
+    **extra: Any,
 ) -> Center:
     """A center with its hall and five rooms, and the stationed departments."""
     center = Center.objects.create(
@@ -47,7 +60,7 @@ def center_create(
 
 # The unit a department sends to a center: the district's own bureaus at the district center,
 # their local office (派出所, 司法所, …) or a judge's / prosecutor's desk elsewhere.
-_DISTRICT_UNITS = {
+_DISTRICT_UNITS: dict[str, str] = {
     DepartmentKind.POLICE: "{d}公安分局",
     DepartmentKind.PROCURATORATE: "{d}人民检察院",
     DepartmentKind.COURT: "{d}人民法院",
@@ -56,7 +69,7 @@ _DISTRICT_UNITS = {
     DepartmentKind.HUMAN_RESOURCES: "{d}人力资源和社会保障局",
     DepartmentKind.CIVIL_AFFAIRS: "{d}民政局",
 }
-_LOCAL_UNITS = {
+_LOCAL_UNITS: dict[str, str] = {
     DepartmentKind.POLICE: "{a}派出所",
     DepartmentKind.PROCURATORATE: "{d}人民检察院驻{a}检察室",
     DepartmentKind.COURT: "{d}人民法院驻{a}法官工作室",
@@ -95,10 +108,10 @@ def staff_create(
     password: str | None = None,
     center: Center | None = None,
     room_kind: str | None = None,
-    grids: list[Grid] = (),
+    grids: Sequence[Grid] = (),
     duty: str = GridAssignment.Duty.WORKER,
     synthetic: bool = False,
-    **extra,
+    **extra: Any,
 ) -> Staff:
     user_model = get_user_model()
     user = user_model(username=username, is_staff=has(role, ADMIN_SITE))
@@ -125,7 +138,7 @@ def staff_create(
 
 @transaction.atomic
 def officer_add(
-    *, by, department: Department, name: str, title: str = "", phone: str = ""
+    *, by: Actor, department: Department, name: str, title: str = "", phone: str = ""
 ) -> Staff:
     """An officer stationed in the center by their department (民警, 检察官, 法官, 司法所干部…).
 
@@ -166,7 +179,7 @@ def officer_add(
 
 
 @transaction.atomic
-def officer_deactivate(*, by, officer: Staff) -> Staff:
+def officer_deactivate(*, by: Actor, officer: Staff) -> Staff:
     """The officer leaves the center (离岗); their past opinions and tasks stay."""
     if officer.department_id is None or officer.center_id is None:
         raise ValidationError(_("该人员不是入驻部门人员"))

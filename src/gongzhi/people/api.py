@@ -31,7 +31,8 @@ from gongzhi.people.services import (
 
 
 class ResidentTagSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_tag_display")
+    # A field named like DRF's Field.label (its title in forms).
+    label = serializers.CharField(source="get_tag_display")  # type: ignore[assignment]
     # A plain string: a second "kind" enum would clash with Resident.kind in the schema.
     kind = serializers.CharField(help_text="care(关爱对象)或 special(重点人员)")
 
@@ -104,7 +105,7 @@ class ResidentUpdateSerializer(serializers.Serializer):
 
 class ResidentCreateSerializer(ResidentUpdateSerializer):
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
-    version = None  # a new record has no version yet
+    version = None  # type: ignore[assignment]  # a new record has no version yet
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,7 +203,7 @@ class ResidentViewSet(
         fields = (current | data) if partial else data
         fields["expected_version"] = fields.pop("version", None)
         try:
-            resident_update(by=self.request.user, resident=resident, **fields)
+            resident_update(by=self.actor, resident=resident, **fields)
         except StaleResident as exc:
             return Response(exc.message_dict, status=status.HTTP_409_CONFLICT)
         return Response(self.represent(resident.pk))

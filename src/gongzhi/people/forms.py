@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -97,7 +99,7 @@ class ResidentForm(BaseForm):
         self.initial.setdefault("kind", resident.kind)
         self.initial.setdefault("relation", resident.relation)
 
-    def service_fields(self) -> dict[str, str]:
+    def service_fields(self) -> dict[str, Any]:
         """Arguments for resident_create/resident_update, filling blanks from the record."""
         data = dict(self.cleaned_data)
         clear_phone = data.pop("clear_phone", False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
@@ -90,7 +90,7 @@ def sniff(source: BinaryIO, *, filename: str) -> None:
     raise ImportFileError(_("文件中没有数据:请从第2行起(表头下方)填写居民信息。"))
 
 
-def _iter_rows(source, filename: str) -> Iterator[SourceRow]:
+def _iter_rows(source, filename: str) -> Generator[SourceRow, None, None]:
     ext = check_extension(filename)
     if isinstance(source, str | Path):
         check_size(os.path.getsize(source))
@@ -186,7 +186,7 @@ def _text(value) -> str:
     return text
 
 
-def _xlsx_rows(source) -> Iterator[tuple]:
+def _xlsx_rows(source) -> Generator[tuple, None, None]:
     from openpyxl import load_workbook
 
     try:
@@ -210,7 +210,7 @@ def _xlsx_rows(source) -> Iterator[tuple]:
         wb.close()
 
 
-def _csv_rows(source) -> Iterator[list[str]]:
+def _csv_rows(source) -> Generator[list[str], None, None]:
     data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     try:
         yield from csv.reader(io.StringIO(_decode(data), newline=""))

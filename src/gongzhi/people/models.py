@@ -1,5 +1,7 @@
 """Households (户) and residents (实有人口), with encrypted identifiers and tags."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +97,16 @@ class Resident(models.Model):
     id_prefix = models.CharField(max_length=6, editable=False)
     id_suffix = models.CharField(max_length=4, db_index=True, editable=False)
     phone = EncryptedPhone(masked="parts")  # phone_enc, phone_hash, phone_suffix, phone_prefix
+
+    if TYPE_CHECKING:  # added by EncryptedPhone
+        phone_enc: str
+        phone_hash: str
+        phone_suffix: str
+        phone_prefix: str
+        masked_phone: str
+
+        def set_phone(self, phone: str) -> None: ...
+
     is_synthetic = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)

@@ -1,7 +1,10 @@
 """Permission-aware reads of households and residents."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -13,12 +16,17 @@ from gongzhi.core.roles import VIEW_SPECIAL
 from gongzhi.grids.models import Grid
 from gongzhi.people.models import SPECIAL_TAGS, Household, Resident
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def resident_list_for(user, *, action: str = "view"):
+    from gongzhi.core.types import AnyUser
+
+
+def resident_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Resident]:
     return Resident.objects.restrict(user, action).select_related("household", "grid")
 
 
-def household_list_for(user, *, action: str = "view"):
+def household_list_for(user: AnyUser, *, action: str = "view") -> QuerySet[Household]:
     return Household.objects.restrict(user, action).select_related("unit")
 
 
@@ -34,14 +42,14 @@ def _normalized_id(text: str) -> str:
 
 
 def resident_search(
-    qs,
+    qs: QuerySet,
     *,
     q: str = "",
-    grid=None,
+    grid: Grid | None = None,
     tag: str = "",
     kind: str = "",
-    user=None,
-):
+    user: AnyUser | None = None,
+) -> QuerySet:
     """Search by name, ID suffix, phone suffix or address, plus grid/tag/type filters."""
     # NUL cannot be sent to PostgreSQL; it never belongs in a search term.
     q = (q or "").replace("\x00", "").strip()
@@ -62,7 +70,7 @@ def resident_search(
     if grid is not None:
         qs = qs.filter(subtree_q("grid__path", grid.path))
     if tag:
-        if tag in SPECIAL_TAGS and not can(user, VIEW_SPECIAL):
+        if tag in SPECIAL_TAGS and (user is None or not can(user, VIEW_SPECIAL)):
             return qs.none()
         qs = qs.filter(tags__tag=tag)
     if kind:

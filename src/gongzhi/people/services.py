@@ -1,6 +1,9 @@
 """Writes for households and residents. Each runs in one transaction and validates first."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +27,14 @@ from gongzhi.people.models import (
     ResidentTag,
 )
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.db import models
+    from django.http import HttpRequest
+
+    from gongzhi.core.types import Actor, AnyUser
+
 
 @dataclass(frozen=True)
 class CleanResident:
@@ -31,7 +42,7 @@ class CleanResident:
 
     name: str
     id_number: str
-    birth_date: object
+    birth_date: dt.date
     gender: str
     phone: str
     kind: str
@@ -73,6 +84,7 @@ def clean_resident_fields(
             }
     if errors:
         raise ValidationError(errors)
+    assert info is not None  # parsed, else the errors above were raised
     return CleanResident(
         name=name,
         id_number=info.number,
@@ -84,14 +96,16 @@ def clean_resident_fields(
     )
 
 
-def _choice_by_label(choices, text: str):
+def _choice_by_label(choices: type[models.Choices], text: str) -> Any:
     for value, label in choices.choices:
         if text == str(label) or text == str(label).replace("人口", ""):
             return value
     return None
 
 
-def build_resident(clean: CleanResident, *, household: Household, synthetic=False) -> Resident:
+def build_resident(
+    clean: CleanResident, *, household: Household, synthetic: bool = False
+) -> Resident:
     resident = Resident(
         household=household,
         grid_id=household.unit_id,
@@ -107,12 +121,12 @@ def build_resident(clean: CleanResident, *, household: Household, synthetic=Fals
     return resident
 
 
-def _require_change(user, grid: Grid) -> None:
+def _require_change(user: AnyUser, grid: Grid) -> None:
     if not can(user, CHANGE) or not grid_in_scope(user, grid):
         raise PermissionDenied(_("您无权修改该网格的人口信息"))
 
 
-def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
+def id_number_taken(id_number: str, *, exclude_pk: int | None = None) -> bool:
     qs = Resident.objects.filter(id_hash__in=crypto.blind_indexes("id", id_number))
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -120,7 +134,7 @@ def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
 
 
 @transaction.atomic
-def household_create(*, by, unit: Grid, house_number: str) -> Household:
+def household_create(*, by: Actor, unit: Grid, house_number: str) -> Household:
     _require_change(by, unit)
     house_number = (house_number or "").strip()
     if unit.level != Level.UNIT:
@@ -133,7 +147,7 @@ def household_create(*, by, unit: Grid, house_number: str) -> Household:
 
 
 @transaction.atomic
-def resident_create(*, by, household: Household, **fields) -> Resident:
+def resident_create(*, by: Actor, household: Household, **fields: Any) -> Resident:
     _require_change(by, household.unit)
     clean = clean_resident_fields(**fields)
     if id_number_taken(clean.id_number):
@@ -149,7 +163,7 @@ def resident_create(*, by, household: Household, **fields) -> Resident:
 
 @transaction.atomic
 def resident_update(
-    *, by, resident: Resident, expected_version: int | None = None, **fields
+    *, by: Actor, resident: Resident, expected_version: int | None = None, **fields: Any
 ) -> Resident:
     """Edit a resident. With `expected_version` (every form and API edit sends it), an edit
     started from an older version is refused (StaleResident) instead of overwriting. Each
@@ -181,7 +195,7 @@ def resident_update(
 
 
 @transaction.atomic
-def resident_move(*, by, resident: Resident, household: Household) -> Resident:
+def resident_move(*, by: Actor, resident: Resident, household: Household) -> Resident:
     """The resident moves into another household (迁移); audited like an edit. Used by the
     重点人员 hand-over, which moves the file along with the person."""
     locked = Resident.objects.select_for_update().select_related("grid").get(pk=resident.pk)
@@ -209,7 +223,7 @@ CHANGE_TRACKED = ("name", "id_number", "phone", "kind", "relation", "gender", "b
 
 
 @transaction.atomic
-def resident_tag_add(*, by, resident: Resident, tag: str, note: str = "") -> ResidentTag:
+def resident_tag_add(*, by: Actor, resident: Resident, tag: str, note: str = "") -> ResidentTag:
     _require_change(by, resident.grid)
     if tag in SPECIAL_TAGS and not can(by, VIEW_SPECIAL):
         raise PermissionDenied(_("您无权登记重点人员"))
@@ -229,7 +243,9 @@ def reveal_reasons() -> list[str]:
 
 
 @transaction.atomic
-def resident_reveal(*, by, resident: Resident, reason: str, request=None) -> dict[str, str]:
+def resident_reveal(
+    *, by: Actor, resident: Resident, reason: str, request: HttpRequest | None = None
+) -> dict[str, str]:
     """Full identifiers for a permitted user; every call writes an audit row."""
     if not can(by, REVEAL_PII) or not grid_in_scope(by, resident.grid):
         raise PermissionDenied(_("您无权查看完整身份信息"))

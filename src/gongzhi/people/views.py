@@ -67,7 +67,7 @@ def _url_or(name: str, fallback: str) -> str:
 
 def _is_partial(request) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 @login_required
@@ -115,14 +115,14 @@ def _resident_or_404(user, pk: int) -> Resident:
 def _detail_context(request, resident: Resident, **extra) -> dict:
     user = request.user
     today = clock.today()
-    resident.age = age_on(resident.birth_date, today)
+    resident.age = age_on(resident.birth_date, today)  # type: ignore[attr-defined]  # for the page
     members = list(
         resident.household.members.select_related("grid", "household")
         .prefetch_related(_visible_tags(user))
         .order_by("id")
     )
     for m in members:
-        m.age = age_on(m.birth_date, today)
+        m.age = age_on(m.birth_date, today)  # type: ignore[attr-defined]  # for the page
     context = {
         "resident": resident,
         "household": resident.household,
@@ -244,7 +244,7 @@ def household_detail(request, pk: int):
     )
     today = clock.today()
     for m in members:
-        m.age = age_on(m.birth_date, today)
+        m.age = age_on(m.birth_date, today)  # type: ignore[attr-defined]  # for the page
     context = {
         "household": household,
         "members": members,

@@ -6,6 +6,8 @@ workflow's reporter rule work unchanged), but they never sign in through Django 
 portal keeps its own session key (see portal.auth), so a resident session opens no staff page.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,15 @@ class ResidentAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_account"
     )
     phone = EncryptedPhone(_("手机号"), blank=False, index="unique")  # phone_enc/_hash/_masked
+
+    if TYPE_CHECKING:  # added by EncryptedPhone
+        phone_enc: str
+        phone_hash: str
+        phone_masked: str
+        masked_phone: str
+
+        def set_phone(self, phone: str) -> None: ...
+
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -178,56 +189,3 @@ class PostReaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.kind} {self.case_id}"
-
-
-class HotlineCall(models.Model):
-    """One call to a 民情热线: who called (encrypted + blind index, like people.Resident),
-    who took it, the registry match, and how it ended (a case, or an answer on the spot).
-
-    A telephony system may announce a ringing call through the API: it is then PENDING
-    until a staff member of that center opens it on the intake screen."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待接听")
-        OPEN = "open", _("通话中")
-        CASE = "case", _("已立案")
-        ANSWERED = "answered", _("当场解答")
-
-    scope_paths = ("center__grid__path",)
-
-    center = models.ForeignKey(
-        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("综治中心")
-    )
-    line = models.CharField(_("呼入热线"), max_length=20, blank=True)
-    caller = EncryptedPhone(_("来电号码"), blank=False)  # caller_enc, caller_hash, caller_masked
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
-    )
-    source = models.CharField(max_length=10, default="manual")  # manual / api
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("接听人"),
-    )  # fmt: skip
-    resident = models.ForeignKey(
-        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("匹配居民"),
-    )  # fmt: skip
-    matter = models.TextField(_("来电事项"), blank=True)
-    answer = models.TextField(_("当场答复"), blank=True)
-    notes = models.TextField(_("备注"), blank=True)
-    case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    token = models.CharField(max_length=100, blank=True)  # the intake form that finished it
-    started_at = models.DateTimeField(_("来电时间"), default=clock.now, db_index=True)
-    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("热线来电")
-        verbose_name_plural = _("热线来电")
-        ordering = ["-started_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.caller_masked} @ {self.started_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ posts, and their own unit's card; staff-facing lists go through core.access rest
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
@@ -13,6 +14,12 @@ from gongzhi.grids.models import Grid, Level
 from gongzhi.org.models import Center, GridAssignment, Staff
 
 from .models import BindRequest, BoardSetting, PostModeration, PostReaction, ResidentAccount
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gongzhi.core.types import AnyUser
+
 
 # Timeline lines residents may see, and the actions whose comment is a reply to them.
 PUBLIC_ACTIONS = frozenset(
@@ -71,7 +78,7 @@ def public_timeline(case: Case) -> list[CaseEvent]:
     events = list(case.events.filter(action__in=PUBLIC_ACTIONS).order_by("at", "pk"))
     for e in events:
         # Internal notes stay internal: only replies' comments reach residents.
-        e.public_comment = e.comment if e.action in REPLY_ACTIONS else ""
+        e.public_comment = e.comment if e.action in REPLY_ACTIONS else ""  # type: ignore[attr-defined]  # for the page
     return events
 
 
@@ -94,7 +101,7 @@ def my_posts(account: ResidentAccount) -> QuerySet[Case]:
     )
 
 
-def reactions_of(account: ResidentAccount | None, cases) -> set[tuple[int, str]]:
+def reactions_of(account: ResidentAccount | None, cases: Iterable[Case]) -> set[tuple[int, str]]:
     if account is None:
         return set()
     rows = PostReaction.objects.filter(account=account, case__in=[c.pk for c in cases])
@@ -155,7 +162,7 @@ def hotlines() -> list[Center]:
     )
 
 
-def board_settings_for(user) -> list[tuple[Grid, bool]]:
+def board_settings_for(user: AnyUser) -> list[tuple[Grid, bool]]:
     """The communities (level-1 grids) in the user's scope, each with whether its board
     requires approval before a post is public (no row: it does not)."""
     grids = list(Grid.objects.restrict(user).filter(level=Level.TOWNSHIP).order_by("path")[:500])
@@ -167,7 +174,7 @@ def board_settings_for(user) -> list[tuple[Grid, bool]]:
     return [(g, g.pk in on) for g in grids]
 
 
-def moderation_queue_for(user) -> QuerySet[PostModeration]:
+def moderation_queue_for(user: AnyUser) -> QuerySet[PostModeration]:
     return (
         PostModeration.objects.restrict(user, "change")
         .select_related("case", "case__grid")
@@ -175,7 +182,7 @@ def moderation_queue_for(user) -> QuerySet[PostModeration]:
     )
 
 
-def bind_requests_for(user) -> QuerySet[BindRequest]:
+def bind_requests_for(user: AnyUser) -> QuerySet[BindRequest]:
     return (
         BindRequest.objects.restrict(user, "change")
         .filter(status=BindRequest.Status.PENDING)
@@ -183,11 +190,11 @@ def bind_requests_for(user) -> QuerySet[BindRequest]:
     )
 
 
-def moderation_waiting_count(user) -> int:
+def moderation_waiting_count(user: AnyUser) -> int:
     return moderation_queue_for(user).filter(status=PostModeration.Status.PENDING).count()
 
 
-def bind_request_waiting_count(user) -> int:
+def bind_request_waiting_count(user: AnyUser) -> int:
     return bind_requests_for(user).count()
 
 
@@ -196,7 +203,7 @@ def duty_phone_for(account: ResidentAccount | None) -> str:
     district duty number from settings.ONE_KEY_DUTY_PHONE."""
     from django.conf import settings
 
-    if account is not None and account.unit_id:
+    if account is not None and account.unit is not None:
         unit = account.unit
         step = Grid.steplen
         paths = ancestor_paths(unit.path, step)

@@ -4,6 +4,7 @@ reactions and ratings. Cases are created and moved only through cases.services."
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -24,6 +25,14 @@ from gongzhi.people.models import Resident
 
 from .models import BindRequest, BoardSetting, PostModeration, PostReaction, ResidentAccount
 from .workflow import BIND_REQUEST
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from gongzhi.core.types import Actor
+
 
 BIND_SALT = "gongzhi.portal.bind"
 BIND_MAX_AGE = 10 * 365 * 24 * 3600  # printed cards hang on a wall for years
@@ -85,10 +94,10 @@ def account_get_or_create(*, phone: str) -> ResidentAccount:
         account.set_phone(phone)
         account.save()
     if account.resident_id is None:
-        resident = Resident.objects.filter(
+        residents = Resident.objects.filter(
             phone_hash__in=crypto.blind_indexes("phone", phone)
         ).select_related("household")
-        resident = resident.order_by("pk").first()
+        resident = residents.order_by("pk").first()
         if resident is not None:
             account.resident = resident
             if account.unit_id is None:
@@ -108,7 +117,7 @@ def _unit_or_error(unit: Grid) -> Grid:
 @transaction.atomic
 def account_bind_unit(*, account: ResidentAccount, unit: Grid, via: str) -> ResidentAccount:
     account.unit = _unit_or_error(unit)
-    if account.household_id and account.household.unit_id != unit.pk:
+    if account.household is not None and account.household.unit_id != unit.pk:
         account.household = None
     account.bound_via = via
     account.save(update_fields=["unit", "household", "bound_via"])
@@ -152,7 +161,7 @@ def bind_request_create(
 
 
 @transaction.atomic
-def bind_request_decide(*, by, request: BindRequest, approve: bool) -> BindRequest:
+def bind_request_decide(*, by: Actor, request: BindRequest, approve: bool) -> BindRequest:
     locked = BindRequest.objects.select_for_update().get(pk=request.pk)
     require(by, BIND_APPROVE, locked.unit)
     locked.status = BIND_REQUEST.next_status(locked.status, "approve" if approve else "reject")
@@ -177,8 +186,8 @@ def post_create(
     *,
     account: ResidentAccount,
     text: str,
-    category=None,
-    photos=(),
+    category: Category | None = None,
+    photos: Sequence[UploadedFile] = (),
     lat: float | None = None,
     lng: float | None = None,
     is_public: bool = True,
@@ -215,7 +224,7 @@ def post_create(
     if setting and setting.require_approval:
         status = PostModeration.Status.PENDING
     author = "匿名居民"
-    if show_name and account.resident_id:
+    if show_name and account.resident is not None:
         author = f"居民{mask_name(account.resident.name)}"
     _row, created = PostModeration.objects.get_or_create(
         case=case, defaults={"status": status, "author_display": author}
@@ -228,13 +237,13 @@ def post_create(
     return case
 
 
-def _require_moderator(by, case: Case) -> None:
+def _require_moderator(by: Actor, case: Case) -> None:
     require(by, MODERATE, case.grid)
 
 
 @transaction.atomic
 def post_moderate(
-    *, by, case: Case, status: str | None = None, redacted_text: str | None = None,
+    *, by: Actor, case: Case, status: str | None = None, redacted_text: str | None = None,
     reason: str = "",
 ) -> PostModeration:  # fmt: skip
     """Hide, publish (approve) or redact a post. The case itself is never changed."""
@@ -253,7 +262,7 @@ def post_moderate(
 
 
 @transaction.atomic
-def board_setting_set(*, by, community: Grid, require_approval: bool) -> BoardSetting:
+def board_setting_set(*, by: Actor, community: Grid, require_approval: bool) -> BoardSetting:
     require(by, MODERATE, community, _("您无权修改该社区留言板设置"))
     row, _created = BoardSetting.objects.update_or_create(
         community=community, defaults={"require_approval": require_approval}
@@ -277,7 +286,7 @@ def post_react(*, account: ResidentAccount, case: Case, kind: str, on: bool = Tr
 
 
 def post_rate(
-    *, account: ResidentAccount, case: Case, rating: str, stars, comment: str = "",
+    *, account: ResidentAccount, case: Case, rating: str, stars: int | str | None, comment: str = "",
     resolved: bool | None = None,
 ) -> Case:  # fmt: skip
     """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""

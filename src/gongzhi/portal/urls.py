@@ -9,7 +9,6 @@ from gongzhi.portal import (
     views,
     views_auth,
     views_board,
-    views_hotline,
     views_messages,
     views_staff,
 )
@@ -48,11 +47,6 @@ urlpatterns = [
         views_staff.board_settings,
         name="portal_staff_board_settings",
     ),  # fmt: skip
-    path("portal-staff/hotline/", views_hotline.index, name="portal_staff_hotline"),
-    path(
-        "portal-staff/hotline/pending/", views_hotline.pending, name="portal_staff_hotline_pending"
-    ),
-    path("portal-staff/hotline/<int:pk>/", views_hotline.call, name="portal_staff_hotline_call"),
     path("policies/", views.policies, name="portal_policies"),
     path("policies/<int:pk>/", views.policy_detail, name="portal_policy"),
     path("kiosk/", kiosk.start, name="portal_kiosk"),

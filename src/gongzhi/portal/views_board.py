@@ -178,7 +178,7 @@ def rate(request, pk: int):
     case = get_object_or_404(Case.objects.filter(selectors.mine_q(account)), pk=pk)
     form = RateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, ";".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, ";".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(reverse("portal_my_posts") + f"#case-{case.pk}")
     data = form.cleaned_data
     try:

@@ -72,7 +72,7 @@ class StaffConsumer(RelayConsumer):
         if not isinstance(content, dict) or content.get("type") != "ack":
             return
         try:
-            call_id = int(content.get("call"))
+            call_id = int(content.get("call"))  # type: ignore[arg-type]  # None: TypeError below
         except (TypeError, ValueError):
             return
         result = await database_sync_to_async(self._ack)(call_id)

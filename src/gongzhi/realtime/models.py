@@ -99,7 +99,7 @@ class LiveQuestion(models.Model):
         return {
             "id": self.pk, "author": self.author_label, "text": self.text, "likes": self.likes,
             "answer": self.answer, "pinned": self.pinned,
-            "case": self.case.number if self.case_id else "",
+            "case": self.case.number if self.case is not None else "",
         }  # fmt: skip
 
 

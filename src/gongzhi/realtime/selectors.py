@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -10,11 +11,15 @@ from gongzhi.core import clock
 
 from .models import OneKeyCall
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
+
+
 CONSOLE_HOURS = 24
 CONSOLE_LIMIT = 100
 
 
-def onekey_call_list_for(user, *, since_id: int = 0) -> QuerySet[OneKeyCall]:
+def onekey_call_list_for(user: AnyUser, *, since_id: int = 0) -> QuerySet[OneKeyCall]:
     """The last day's calls in the user's grids, newest first; `since_id` keeps only later ids.
 
     The page and its polling fallback both read here, so they cannot disagree on scope."""
@@ -27,7 +32,7 @@ def onekey_call_list_for(user, *, since_id: int = 0) -> QuerySet[OneKeyCall]:
     )
 
 
-def onekey_waiting_count(user) -> int:
+def onekey_waiting_count(user: AnyUser) -> int:
     """The console's calls nobody has acknowledged yet (and the resident has not cancelled)."""
     since = clock.now() - dt.timedelta(hours=CONSOLE_HOURS)
     return (

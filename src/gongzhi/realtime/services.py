@@ -4,6 +4,7 @@ publish(), which sends only after the transaction commits: a rolled-back write a
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -31,6 +32,15 @@ from gongzhi.org.models import Center, GridAssignment, Staff
 
 from . import relay
 from .models import LiveEvent, LiveLike, LiveQuestion, LiveSession, OneKeyCall
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+
+    from gongzhi.core.types import Actor, AnyUser
+    from gongzhi.portal.models import ResidentAccount
+
 
 SMS_TEMPLATE = "onekey_call"
 ESCALATE_TEMPLATE = "onekey_escalate"
@@ -81,11 +91,12 @@ def publish(group: str, event: dict) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def staff_groups(user) -> list[str]:
+def staff_groups(user: AnyUser) -> list[str]:
     """The groups a staff member's socket joins: their own, their grids' and their center's."""
     staff = staff_of(user)
     if role_of(user) is None:
         return []
+    assert user.pk is not None  # a role means a signed-in account
     groups = [user_group(user.pk)]
     if staff is not None:
         grid_ids = staff.grid_assignments.values_list("grid_id", flat=True)
@@ -141,7 +152,7 @@ def call_targets(unit: Grid) -> list[str]:
 
 
 def _staff_phones(unit: Grid) -> list[str]:
-    phones = []
+    phones: list[str] = []
     if worker_grid := _worker_grid(unit):
         phones += (
             Staff.objects.filter(grid_assignments__grid=worker_grid, active=True)
@@ -157,7 +168,7 @@ def call_event(call: OneKeyCall, kind: str = "call") -> dict:
     account = call.account
     return {
         "type": kind, "call": call.pk, "case": call.case.number, "unit": _unit_label(call.unit),
-        "who": account.resident.masked_name if account.resident_id else account.phone_masked,
+        "who": account.resident.masked_name if account.resident is not None else account.phone_masked,
         "house": account.house_number,
         "lat": call.lat, "lng": call.lng, "at": call.created_at.isoformat(),
         "level": call.escalation_level,
@@ -171,7 +182,7 @@ def _unit_label(unit: Grid) -> str:
     return " ".join(names)
 
 
-def _emergency_category() -> Category:
+def _emergency_category() -> Category | None:
     return (
         Category.objects.filter(parent=None, name="突发事件", active=True).first()
         or Category.objects.filter(parent=None, active=True).order_by("-code").first()
@@ -179,7 +190,7 @@ def _emergency_category() -> Category:
 
 
 def onekey_call_create(
-    *, account, lat: float | None = None, lng: float | None = None
+    *, account: ResidentAccount, lat: float | None = None, lng: float | None = None
 ) -> OneKeyCall:
     """A call: an urgent case (channel 呼叫键), a real-time alert, SMS in parallel, and the
     escalation task — all in one transaction. Raises CallError with a clear message."""
@@ -203,6 +214,7 @@ def onekey_call_create(
                 % {"minutes": minutes}
             )
         unit = account.unit
+        assert unit is not None  # checked above (unit_id)
         label = _unit_label(unit)
         case = case_create(
             by=None, title=f"一键呼叫:{label}"[:200],
@@ -229,7 +241,7 @@ def onekey_call_create(
     return call
 
 
-def onekey_ack(*, call: OneKeyCall, by) -> OneKeyCall:
+def onekey_ack(*, call: OneKeyCall, by: Actor) -> OneKeyCall:
     """The first staff member to acknowledge wins; later acknowledgements change nothing."""
     if role_of(by) is None or not grid_in_scope(by, call.unit):
         raise PermissionDenied(_("您无权响应该呼叫"))
@@ -251,7 +263,7 @@ def onekey_ack(*, call: OneKeyCall, by) -> OneKeyCall:
     return call
 
 
-def onekey_cancel(*, call: OneKeyCall, account) -> OneKeyCall:
+def onekey_cancel(*, call: OneKeyCall, account: ResidentAccount) -> OneKeyCall:
     """ "我已安全,取消呼叫": the caller calls it off. Escalation stops, whoever was alerted is
     told, and the case's timeline says so (staff may still call back). Idempotent."""
     if call.account_id != account.pk:
@@ -355,14 +367,19 @@ def _log(session: LiveSession, kind: str, data: dict) -> LiveEvent:
     return row
 
 
-def _is_host(session: LiveSession, user) -> bool:
+def _is_host(session: LiveSession, user: AnyUser) -> bool:
     return role_of(user) is not None and (
-        session.hosts.filter(pk=user.pk).exists() or district_wide(user)
+        (user.pk is not None and session.hosts.filter(pk=user.pk).exists()) or district_wide(user)
     )
 
 
 def live_session_create(
-    *, by, topic: str, scheduled_at, hosts, stream_url: str = ""
+    *,
+    by: Actor,
+    topic: str,
+    scheduled_at: dt.datetime,
+    hosts: Iterable[User],
+    stream_url: str = "",
 ) -> LiveSession:
     # A session is open to the whole district: only its admins and the centers' staff.
     require(by, LIVE_SCHEDULE)
@@ -386,7 +403,9 @@ def live_session_create(
     return session
 
 
-def live_question_post(*, session: LiveSession, account, text: str) -> LiveQuestion:
+def live_question_post(
+    *, session: LiveSession, account: ResidentAccount, text: str
+) -> LiveQuestion:
     text = (text or "").strip()
     if not session.is_open:
         raise ValidationError(_("本场直播已结束,不能再提问"))
@@ -394,7 +413,7 @@ def live_question_post(*, session: LiveSession, account, text: str) -> LiveQuest
         raise ValidationError(_("请输入问题"))
     if len(text) > MAX_QUESTION:
         raise ValidationError(_("问题不能超过%(max)s个字") % {"max": MAX_QUESTION})
-    label = account.resident.masked_name if account.resident_id else account.phone_masked
+    label = account.resident.masked_name if account.resident is not None else account.phone_masked
     with transaction.atomic():
         q = LiveQuestion.objects.create(
             session=session, account=account, author_label=label[:30], text=text
@@ -403,7 +422,7 @@ def live_question_post(*, session: LiveSession, account, text: str) -> LiveQuest
     return q
 
 
-def live_question_like(*, question: LiveQuestion, account) -> LiveQuestion:
+def live_question_like(*, question: LiveQuestion, account: ResidentAccount) -> LiveQuestion:
     try:
         with transaction.atomic():
             LiveLike.objects.create(question=question, account=account)
@@ -416,7 +435,7 @@ def live_question_like(*, question: LiveQuestion, account) -> LiveQuestion:
 
 
 def live_question_answer(
-    *, question: LiveQuestion, by, answer: str | None = None, pinned: bool | None = None
+    *, question: LiveQuestion, by: Actor, answer: str | None = None, pinned: bool | None = None
 ) -> LiveQuestion:
     if not _is_host(question.session, by):
         raise PermissionDenied(_("只有主持人可以回答或置顶"))
@@ -430,14 +449,14 @@ def live_question_answer(
     return question
 
 
-def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
+def live_question_to_case(*, question: LiveQuestion, by: Actor) -> LiveQuestion:
     """One click: the question becomes a case (channel 直播间) in the resident's unit."""
     if role_of(by) is None:
         raise PermissionDenied(_("只有工作人员可以转为事件"))
     if question.case_id:
         return question
     account = question.account
-    if account is None or account.unit_id is None:
+    if account is None or account.unit is None:
         raise ValidationError(_("提问居民未绑定住址单元,无法确定事件网格"))
     if not grid_in_scope(by, account.unit):
         raise PermissionDenied(_("该居民不在您的管辖范围内,不能转为事件"))
@@ -455,7 +474,7 @@ def live_question_to_case(*, question: LiveQuestion, by) -> LiveQuestion:
     return question
 
 
-def live_session_end(*, session: LiveSession, by) -> LiveSession:
+def live_session_end(*, session: LiveSession, by: Actor) -> LiveSession:
     if not _is_host(session, by):
         raise PermissionDenied(_("只有主持人可以结束直播"))
     with transaction.atomic():

@@ -498,7 +498,7 @@ class CaseAgents:
         return case, account.user
 
     def _hotline(self, t, township: Township, topic):
-        from gongzhi.portal.hotline import hotline_call_finish, hotline_call_start
+        from gongzhi.hotline.services import hotline_call_finish, hotline_call_start
 
         resident = self._resident(township)
         if resident is None:
@@ -514,7 +514,7 @@ class CaseAgents:
         return call.case, call.case.reporter_user
 
     def answered_call(self, t, township: Township) -> None:
-        from gongzhi.portal.hotline import hotline_call_finish, hotline_call_start
+        from gongzhi.hotline.services import hotline_call_finish, hotline_call_start
 
         resident = self._resident(township)
         if resident is None:

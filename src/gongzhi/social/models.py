@@ -1,6 +1,8 @@
 """The social-organisations room (社会组织工作室): organisations, members, activities and
 volunteer hours."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,14 @@ class Member(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     phone = EncryptedPhone(_("电话"), index=None)  # phone_enc, phone_masked
+
+    if TYPE_CHECKING:  # added by EncryptedPhone
+        phone_enc: str
+        phone_masked: str
+        masked_phone: str
+
+        def set_phone(self, phone: str) -> None: ...
+
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="org_memberships", verbose_name=_("对应居民"),

@@ -4,6 +4,7 @@ mediator/visitor candidates the mediation and care rooms can pick from."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,8 +14,11 @@ from gongzhi.org.models import Center
 
 from .models import Activity, Member, Organisation
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import AnyUser
 
-def organisation_list_for(user) -> QuerySet[Organisation]:
+
+def organisation_list_for(user: AnyUser) -> QuerySet[Organisation]:
     return (
         Organisation.objects.restrict(user)
         .select_related("center", "grid")
@@ -22,16 +26,16 @@ def organisation_list_for(user) -> QuerySet[Organisation]:
     )
 
 
-def member_list_for(user) -> QuerySet[Member]:
+def member_list_for(user: AnyUser) -> QuerySet[Member]:
     return Member.objects.restrict(user).select_related("organisation")
 
 
-def activity_list_for(user) -> QuerySet[Activity]:
+def activity_list_for(user: AnyUser) -> QuerySet[Activity]:
     return Activity.objects.restrict(user).select_related("organisation")
 
 
 def volunteer_ranking(
-    user, *, organisation: Organisation | None = None, since: dt.date | None = None,
+    user: AnyUser, *, organisation: Organisation | None = None, since: dt.date | None = None,
     limit: int = 50,
 ) -> QuerySet[Member]:  # fmt: skip
     """Members by total volunteer hours, most first: one aggregate query."""

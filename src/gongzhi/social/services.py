@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import require
+from gongzhi.core.numbers import decimal_places
 from gongzhi.core.phone import InvalidPhone, normalize_phone
 from gongzhi.core.roles import SOCIAL_MANAGE
 from gongzhi.core.text import clean_text
@@ -22,24 +24,28 @@ from gongzhi.people.models import Resident
 
 from .models import Activity, Member, Organisation, OrgKind, Participation
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+
 MAX_HOURS = Decimal("24")
 
 
-def parse_hours(value, *, field: str = "hours") -> Decimal:
+def parse_hours(value: Any, *, field: str = "hours") -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
         raise ValidationError({field: _("时长应为数字(小时),例如 2 或 1.5")}) from None
     if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
         raise ValidationError({field: _("时长应大于0且不超过%(n)s小时") % {"n": MAX_HOURS}})
-    if hours.as_tuple().exponent < -1:
+    if decimal_places(hours) > 1:
         raise ValidationError({field: _("时长最多保留一位小数")})
     return hours
 
 
 @transaction.atomic
 def organisation_create(
-    *, by, center: Center, name: str, kind: str, grid: Grid | None = None, contact: str = "",
+    *, by: Actor, center: Center, name: str, kind: str, grid: Grid | None = None, contact: str = "",
     description: str = "",
 ) -> Organisation:  # fmt: skip
     grid = grid or center.grid
@@ -61,7 +67,7 @@ def organisation_create(
 
 @transaction.atomic
 def member_add(
-    *, by, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
+    *, by: Actor, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
     can_mediate: bool = False, can_visit: bool = False, joined_on: dt.date | None = None,
 ) -> Member:  # fmt: skip
     require(by, SOCIAL_MANAGE, organisation.grid)
@@ -87,7 +93,7 @@ def member_add(
 
 @transaction.atomic
 def activity_record(
-    *, by, organisation: Organisation, title: str, date: dt.date, hours,
+    *, by: Actor, organisation: Organisation, title: str, date: dt.date, hours: Any,
     participants: Iterable[Member], description: str = "", member_hours: dict | None = None,
 ) -> Activity:  # fmt: skip
     """An activity and each participant's hours (the activity's length unless given)."""

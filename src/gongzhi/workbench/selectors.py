@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case as When_
 from django.db.models import (
@@ -44,11 +45,15 @@ from .models import (
     WorkerScoreRule,
 )
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor, AnyUser
+
+
 TASK_LIMIT = 100  # per source; a worker's day never needs more
 VISIT_HORIZON_DAYS = 14
 
 
-def worker_grids(user) -> list[Grid]:
+def worker_grids(user: AnyUser) -> list[Grid]:
     staff = staff_of(user)
     if staff is None:
         return []
@@ -59,13 +64,13 @@ def worker_grids(user) -> list[Grid]:
     ]
 
 
-def worker_unit(user) -> Grid | None:
+def worker_unit(user: AnyUser) -> Grid | None:
     """The grid a worker's own reports and diary entries belong to."""
     grids = worker_grids(user)
     return grids[0] if grids else None
 
 
-def my_grids(user) -> list[dict]:
+def my_grids(user: AnyUser) -> list[dict]:
     from gongzhi.grids.selectors import grid_subtree_summary
 
     return [{"grid": g, "counts": grid_subtree_summary(g, [])["total"]} for g in worker_grids(user)]
@@ -91,7 +96,7 @@ def _end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
-def _case_tasks(user) -> list[Task]:
+def _case_tasks(user: AnyUser) -> list[Task]:
     deadline = When_(
         When(state=State.REPORTED, then=F("accept_red_at")),
         When(state=State.RESOLVED, then=F("verify_red_at")),
@@ -112,7 +117,7 @@ def _case_tasks(user) -> list[Task]:
     ]  # fmt: skip
 
 
-def _visit_tasks(user, staff) -> list[Task]:
+def _visit_tasks(user: AnyUser, staff: Staff) -> list[Task]:
     from gongzhi.care.models import VisitPlan
 
     horizon = clock.today() + dt.timedelta(days=VISIT_HORIZON_DAYS)
@@ -129,7 +134,7 @@ def _visit_tasks(user, staff) -> list[Task]:
     ]  # fmt: skip
 
 
-def _hazard_tasks(user) -> list[Task]:
+def _hazard_tasks(user: AnyUser) -> list[Task]:
     from gongzhi.liaison.models import SecurityHazard
 
     qs = (
@@ -145,7 +150,7 @@ def _hazard_tasks(user) -> list[Task]:
     ]  # fmt: skip
 
 
-def _consultation_tasks(staff) -> list[Task]:
+def _consultation_tasks(staff: Staff) -> list[Task]:
     """Tasks for the person or, for an officer, for their stationed department."""
     mine = Q(assignee=staff)
     if staff.department_id:
@@ -158,7 +163,7 @@ def _consultation_tasks(staff) -> list[Task]:
     ]  # fmt: skip
 
 
-def my_tasks(user) -> list[Task]:
+def my_tasks(user: AnyUser) -> list[Task]:
     """Cases, visits due, open hazards and consultation tasks, merged, soonest deadline first.
 
     Each source is one query; items without a deadline come last.
@@ -175,7 +180,7 @@ def my_tasks(user) -> list[Task]:
 # --- diary ------------------------------------------------------------------------------------
 
 
-def diary_list_for(user) -> QuerySet[DiaryEntry]:
+def diary_list_for(user: AnyUser) -> QuerySet[DiaryEntry]:
     """The diaries a user may open (list, detail, photos): those in scope for reviewers
     (DIARY_REVIEW), only their own for everyone else (a grid worker's colleagues' entries
     stay private to them and their reviewers)."""
@@ -185,7 +190,7 @@ def diary_list_for(user) -> QuerySet[DiaryEntry]:
     return qs.select_related("worker__staff", "grid").prefetch_related("photos", "comments__author")
 
 
-def diary_get_for(user, pk: int) -> DiaryEntry:
+def diary_get_for(user: AnyUser, pk: int) -> DiaryEntry:
     return diary_list_for(user).get(pk=pk)
 
 
@@ -211,15 +216,15 @@ def diary_public_feed(grid: Grid, *, limit: int = 50) -> list[DiaryEntry]:
     # Names of the whole area, once: the feed's grid is the readers' compound (or above).
     names = area_names(area_of(grid)) if entries else set()
     for e in entries:
-        e.public_text = public_text(e, names)
+        e.public_text = public_text(e, names)  # type: ignore[attr-defined]  # for the feed
     return entries
 
 
-def change_request_list_for(user) -> QuerySet[ChangeRequest]:
+def change_request_list_for(user: AnyUser) -> QuerySet[ChangeRequest]:
     return ChangeRequest.objects.restrict(user).select_related("requested_by", "resident")
 
 
-def change_request_waiting_count(user) -> int:
+def change_request_waiting_count(user: AnyUser) -> int:
     return ChangeRequest.objects.restrict(user).filter(status=ChangeRequest.Status.PENDING).count()
 
 
@@ -230,7 +235,7 @@ def score_table() -> dict[str, int]:
     return dict(WorkerScoreRule.objects.values_list("event", "points"))
 
 
-def _count(qs, outer: str):
+def _count(qs: QuerySet, outer: str) -> Coalesce:
     """A correlated COUNT subquery, so a whole leaderboard is one SQL statement."""
     sub = qs.filter(**{outer: OuterRef("user_id")}).order_by().values(outer)
     return Coalesce(
@@ -239,7 +244,7 @@ def _count(qs, outer: str):
     )
 
 
-def _worker_counts(since: dt.datetime | None):
+def _worker_counts(since: dt.datetime | None) -> dict[str, Coalesce]:
     from gongzhi.care.models import Visit
 
     t = {} if since is None else {"created_at__gte": since}
@@ -289,7 +294,7 @@ def leaderboard(community: Grid, *, since: dt.datetime | None = None) -> list[di
     return rows
 
 
-def _visit_coverage(user, staff) -> dict:
+def _visit_coverage(user: AnyUser, staff: Staff | None) -> dict:
     """走访完成/计划: the worker's active plans (theirs, or unassigned ones in a grid worker's
     own grids), and how many of them had a visit within the current cycle."""
     from gongzhi.care.models import VisitPlan
@@ -314,7 +319,7 @@ def _visit_coverage(user, staff) -> dict:
     return {"visits_done": done, "visits_planned": len(plans)}
 
 
-def worker_stats(user, *, since: dt.date | None = None) -> dict:
+def worker_stats(user: Actor, *, since: dt.date | None = None) -> dict:
     """One worker's figures: diary by role and duty, visits, cases found/handled, response."""
 
     staff = staff_of(user)
@@ -329,6 +334,7 @@ def worker_stats(user, *, since: dt.date | None = None) -> dict:
         for c, r in found.filter(responded_at__isnull=False).values_list(
             "created_at", "responded_at"
         )[:1000]
+        if r is not None
     ]
     return {
         "diary_by_role": [(lbl, by_role.get(v, 0)) for v, lbl in FiveRole.choices],

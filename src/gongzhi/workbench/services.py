@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import os
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -47,11 +48,21 @@ from .models import (
 from .replay import clean_key, keyed, replayable
 from .selectors import worker_unit
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from gongzhi.care.models import Visit
+    from gongzhi.core.types import Actor
+    from gongzhi.grids.models import Grid
+
+
 MAX_TEXT = 4000
 MAX_MINUTES = 24 * 60
 
 
-def _require_worker_grid(by, grid):
+def _require_worker_grid(by: Actor, grid: Grid | None) -> Grid:
     grid = grid or worker_unit(by)
     if grid is None:
         raise PermissionDenied(_("您没有负责的网格"))
@@ -60,7 +71,9 @@ def _require_worker_grid(by, grid):
     return grid
 
 
-def _clean_diary(*, date, role, duty, text, minutes_spent, lat, lng) -> dict:
+def _clean_diary(
+    *, date: Any, role: str, duty: str, text: str, minutes_spent: Any, lat: Any, lng: Any
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if isinstance(date, str):
         try:
@@ -103,19 +116,19 @@ def _clean_diary(*, date, role, duty, text, minutes_spent, lat, lng) -> dict:
 
 def diary_entry_create(
     *,
-    by,
-    date,
+    by: Actor,
+    date: dt.date | str,
     role: str,
     duty: str,
     text: str,
-    grid=None,
-    lat=None,
-    lng=None,
-    residents=(),
-    households=(),
-    minutes_spent=0,
+    grid: Grid | None = None,
+    lat: float | str | None = None,
+    lng: float | str | None = None,
+    residents: Iterable[Resident] = (),
+    households: Iterable[Household] = (),
+    minutes_spent: int = 0,
     is_public: bool = False,
-    photos=(),
+    photos: Iterable[UploadedFile] = (),
     idempotency_key: str | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Write a diary entry; (entry, created). A replay of the key returns the first entry."""
@@ -147,7 +160,7 @@ def diary_entry_create(
     )
 
 
-def _images_only(uploads, *, field: str, message: str) -> list:
+def _images_only(uploads: Iterable[UploadedFile | None], *, field: str, message: str) -> list:
     """Check each upload; photos must be images (attachment_check also allows PDF)."""
     checked = [attachment_check(u) for u in uploads if u]
     if any(not c.content_type.startswith("image/") for c in checked):
@@ -156,7 +169,7 @@ def _images_only(uploads, *, field: str, message: str) -> list:
 
 
 @transaction.atomic
-def diary_comment_add(*, by, entry: DiaryEntry, text: str) -> DiaryComment:
+def diary_comment_add(*, by: Actor, entry: DiaryEntry, text: str) -> DiaryComment:
     require(by, DIARY_REVIEW, entry.grid)
     text = (text or "").strip()
     if not text:
@@ -164,7 +177,7 @@ def diary_comment_add(*, by, entry: DiaryEntry, text: str) -> DiaryComment:
     return DiaryComment.objects.create(entry=entry, author=by, text=text[:2000])
 
 
-def _clean_point(lat, lng) -> tuple[float | None, float | None]:
+def _clean_point(lat: Any, lng: Any) -> tuple[float | None, float | None]:
     """A phone's location from a form: both or neither; refused when not a real place."""
     if lat in (None, "") and lng in (None, ""):
         return None, None
@@ -178,7 +191,14 @@ def _clean_point(lat, lng) -> tuple[float | None, float | None]:
 
 
 def field_report_create(
-    *, by, category, description: str, photos=(), lat=None, lng=None, idempotency_key=None
+    *,
+    by: Actor,
+    category: Category,
+    description: str,
+    photos: Iterable[UploadedFile] = (),
+    lat: float | str | None = None,
+    lng: float | str | None = None,
+    idempotency_key: str | None = None,
 ) -> Case:
     """Report a case found on patrol (网格员巡查).
 
@@ -187,7 +207,7 @@ def field_report_create(
     """
     grid = _require_worker_grid(by, None)
     lat, lng = _clean_point(lat, lng)
-    if lat is not None and (here := grid_for_point(lat, lng)) is not None:
+    if lat is not None and lng is not None and (here := grid_for_point(lat, lng)) is not None:
         grid = here if grid_in_scope(by, here) else grid
     # Case keys are global; a worker's key is only unique to that worker.
     key = f"wb{by.pk}:{clean_key(idempotency_key)}" if clean_key(idempotency_key) else None
@@ -201,7 +221,7 @@ def field_report_create(
     )  # fmt: skip
 
 
-def _failure_category(checklist: InspectionChecklist) -> Category:
+def _failure_category(checklist: InspectionChecklist) -> Category | None:
     code = checklist.category_code.strip()
     qs = Category.objects.filter(active=True, parent__isnull=False)
     found = qs.filter(code=code).first() if code else None
@@ -209,7 +229,12 @@ def _failure_category(checklist: InspectionChecklist) -> Category:
 
 
 def inspection_submit(
-    *, by, checklist: InspectionChecklist, place: str, results: dict, idempotency_key=None
+    *,
+    by: Actor,
+    checklist: InspectionChecklist,
+    place: str,
+    results: dict,
+    idempotency_key: str | None = None,
 ) -> Inspection:
     """Record an inspection; results = {item_id: (passed, note, photo|None)}.
 
@@ -225,7 +250,13 @@ def inspection_submit(
     return inspection
 
 
-def _inspection_create(by, checklist, place, results, key) -> Inspection:
+def _inspection_create(
+    by: Actor,
+    checklist: InspectionChecklist,
+    place: str,
+    results: dict[int, tuple[bool, str, UploadedFile | None]],
+    key: str | None,
+) -> Inspection:
     grid = _require_worker_grid(by, None)
     place = (place or "").strip()
     items = list(ChecklistItem.objects.filter(checklist=checklist))
@@ -277,7 +308,9 @@ def _summary(resident: Resident, changes: dict, tags: list[str]) -> str:
     return f"{resident.masked_name}:" + ",".join(parts)
 
 
-def household_collect(*, by, house_number: str, idempotency_key=None) -> Household | None:
+def household_collect(
+    *, by: Actor, house_number: str, idempotency_key: str | None = None
+) -> Household | None:
     """Register a household in the worker's own unit; a replay returns the first one."""
 
     def write() -> Household:
@@ -290,7 +323,9 @@ def household_collect(*, by, house_number: str, idempotency_key=None) -> Househo
     return keyed(by=by, kind=kind, key=idempotency_key, model=Household, write=write)[0]
 
 
-def resident_collect(*, by, household: Household, idempotency_key=None, **fields):
+def resident_collect(
+    *, by: Actor, household: Household, idempotency_key: str | None = None, **fields: Any
+) -> Resident:
     """Add a resident (validated by people.services); a replay returns the first one."""
     return keyed(
         by=by, kind=SubmissionKey.Kind.RESIDENT, key=idempotency_key, model=Resident,
@@ -302,8 +337,8 @@ def resident_collect(*, by, household: Household, idempotency_key=None, **fields
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
-def care_visit_submit(*, by, resident: Resident, note: str, visited_at: str = "",
-                      idempotency_key=None):  # fmt: skip
+def care_visit_submit(*, by: Actor, resident: Resident, note: str, visited_at: str = "",
+                      idempotency_key: str | None=None) -> Visit:  # fmt: skip
     """A care visit from the field (the offline queue may send it later, with the time the
     worker filled the form in); a replay returns the first visit."""
     from gongzhi.care.models import Visit
@@ -328,7 +363,12 @@ def care_visit_submit(*, by, resident: Resident, note: str, visited_at: str = ""
 
 
 def resident_collect_update(
-    *, by, resident: Resident, special_tags=(), idempotency_key=None, **fields
+    *,
+    by: Actor,
+    resident: Resident,
+    special_tags: Iterable[str] = (),
+    idempotency_key: str | None = None,
+    **fields: Any,
 ) -> ChangeRequest | None:
     """A worker's update of a resident: plain fields apply now, sensitive ones wait for review.
 
@@ -342,7 +382,9 @@ def resident_collect_update(
 
 
 @transaction.atomic
-def _resident_change(by, resident: Resident, special_tags, fields: dict) -> ChangeRequest | None:
+def _resident_change(
+    by: Actor, resident: Resident, special_tags: Iterable[str], fields: dict[str, Any]
+) -> ChangeRequest | None:
     if not can(by, CHANGE, resident.grid):
         raise PermissionDenied(_("您无权修改该网格的人口信息"))
     current = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,
@@ -368,7 +410,7 @@ def _resident_change(by, resident: Resident, special_tags, fields: dict) -> Chan
     )  # fmt: skip
 
 
-def _require_reviewer(by, request: ChangeRequest) -> None:
+def _require_reviewer(by: Actor, request: ChangeRequest) -> None:
     require(by, CHANGE_REVIEW, request.grid)
     if request.status != ChangeRequest.Status.PENDING:
         raise ValidationError({"status": _("该申请已审核,不能重复审核")})
@@ -379,7 +421,7 @@ def _locked(request: ChangeRequest) -> ChangeRequest:
 
 
 @transaction.atomic
-def change_request_approve(*, by, request: ChangeRequest, note: str = "") -> ChangeRequest:
+def change_request_approve(*, by: Actor, request: ChangeRequest, note: str = "") -> ChangeRequest:
     """Apply the change through people.services; all of it or none of it."""
     request = _locked(request)
     _require_reviewer(by, request)
@@ -396,7 +438,7 @@ def change_request_approve(*, by, request: ChangeRequest, note: str = "") -> Cha
 
 
 @transaction.atomic
-def change_request_reject(*, by, request: ChangeRequest, note: str = "") -> ChangeRequest:
+def change_request_reject(*, by: Actor, request: ChangeRequest, note: str = "") -> ChangeRequest:
     request = _locked(request)
     _require_reviewer(by, request)
     if not (note or "").strip():
@@ -404,7 +446,7 @@ def change_request_reject(*, by, request: ChangeRequest, note: str = "") -> Chan
     return _review(request, by, ChangeRequest.Status.REJECTED, note)
 
 
-def _review(request: ChangeRequest, by, status: str, note: str) -> ChangeRequest:
+def _review(request: ChangeRequest, by: Actor, status: str, note: str) -> ChangeRequest:
     request.status, request.reviewed_by, request.reviewed_at = status, by, clock.now()
     request.review_note = (note or "").strip()[:300]
     request.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])

@@ -309,7 +309,8 @@ def resident_edit(request, pk: int):
     fields = {f: data[f] for f in RESIDENT_FIELDS if data.get(f, "").strip()}
     try:
         cr = svc.resident_collect_update(
-            by=request.user, resident=resident, special_tags=data.getlist("special_tags"),
+            by=request.user, resident=resident,
+            special_tags=request.POST.getlist("special_tags"),
             idempotency_key=_key(request), **fields,
         )  # fmt: skip
     except ValidationError as exc:

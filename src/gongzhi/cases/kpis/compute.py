@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -34,6 +35,12 @@ from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
 
 from .periods import Period
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from gongzhi.org.models import Department, Room
+
 
 # Cases that are not a demand the platform took on: rejected at the door, or duplicates.
 EXCLUDED_STATES = (State.REJECTED, State.MERGED)
@@ -154,7 +161,7 @@ def close_due_q(start: dt.datetime, end: dt.datetime, now: dt.datetime | None) -
     return (deadline & not_early) | (rated & early)
 
 
-def close_count_at():
+def close_count_at() -> F | Least:
     """The moment the closure side counts, as an SQL expression (see close_due_q)."""
     if rated_rule() == "deadline":
         return F("handle_red_at")
@@ -230,7 +237,7 @@ def _base(qs: QuerySet[Case] | None, period: Period, now: dt.datetime) -> QueryS
     return qs.exclude(state__in=EXCLUDED_STATES).filter(touched)
 
 
-def _as_duration(value) -> dt.timedelta | None:
+def _as_duration(value: dt.timedelta | float | None) -> dt.timedelta | None:
     if value is None or isinstance(value, dt.timedelta):
         return value
     return dt.timedelta(microseconds=int(value))  # SQLite may hand back microseconds
@@ -263,11 +270,13 @@ def kpiset_empty() -> KpiSet:
     return kpiset_from_row({})
 
 
-def _with_score(kpis: KpiSet, weights) -> KpiSet:
+def _with_score(kpis: KpiSet, weights: dict[str, float] | None) -> KpiSet:
     return replace(kpis, score=kpi_score(kpis, weights))
 
 
-def scope_filter(*, grid=None, room=None, department=None) -> Q:
+def scope_filter(
+    *, grid: Grid | None = None, room: Room | None = None, department: Department | None = None
+) -> Q:
     """A grid subtree (the case's location), and/or the room or department handling it."""
     q = Q()
     if grid is not None:
@@ -280,8 +289,8 @@ def scope_filter(*, grid=None, room=None, department=None) -> Q:
 
 
 def kpi_row_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
-    department=None, now: dt.datetime,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
+    department: Department | None=None, now: dt.datetime,
 ) -> dict:  # fmt: skip
     """The raw counters of one scope, read from the cases (one query)."""
     base = _base(qs, period, now).filter(scope_filter(grid=grid, room=room, department=department))
@@ -289,7 +298,7 @@ def kpi_row_live(
 
 
 def kpi_rows_grouped_live(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
     now: dt.datetime,
 ) -> dict[str, dict]:  # fmt: skip
     """{grid path at `depth`: raw counters}, read from the cases in one GROUP BY. Cases
@@ -303,12 +312,12 @@ def kpi_rows_grouped_live(
         .annotate(**_aggregates(period, now))
         .order_by()
     )
-    return {row.pop("group"): row for row in rows}
+    return {row.pop("group"): row for row in cast("Iterable[dict[str, Any]]", rows)}
 
 
 def kpis_compute_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
-    department=None, now: dt.datetime | None = None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
+    department: Department | None=None, now: dt.datetime | None = None,
 ) -> KpiSet:  # fmt: skip
     """The KPIs of one scope computed from the cases: the oracle of the daily aggregates, and
     the path for scopes they do not cover (a room, a department, an arbitrary queryset)."""
@@ -318,7 +327,7 @@ def kpis_compute_live(
 
 
 def kpis_grouped_live(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
     now: dt.datetime | None = None,
 ) -> dict[str, KpiSet]:  # fmt: skip
     now = now or clock.now()

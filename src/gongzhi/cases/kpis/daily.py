@@ -22,9 +22,10 @@ sealed) from the cases, so a figure is exact whether or not the sweep has run.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import F, Field, Max, Min, Q
 from django.db.models.functions import Substr, TruncDate
 
 from gongzhi.cases.calendar import LOCAL
@@ -46,6 +47,9 @@ from .compute import (
     close_due_q,
     rated_rule,
 )
+
+if TYPE_CHECKING:
+    from django.db.models.functions import Least
 
 SEAL_LAG = dt.timedelta(hours=1)
 SEAL_BATCH_DAYS = 62  # per sweep run, so a first seal of years of history comes in steps
@@ -101,10 +105,12 @@ def contributions(case: Case) -> dict[Key, dict]:
             "earlier_resolutions": case.rework_count + case.rehandle_count,
             "standing_resolutions": int(standing),
             "handled": int(handled),
-            "handling_total": case.resolved_at - case.created_at if handled else None,
+            "handling_total": (
+                case.resolved_at - case.created_at if case.resolved_at is not None else None
+            ),
             "raised_in_grids": int(in_grids),
-            "in_grid": int(in_grids and resolved_now and case.resolved_level >= 1),
-            "in_community": int(resolved_now and case.resolved_level >= 0),
+            "in_grid": int(in_grids and resolved_now and (case.resolved_level or 0) >= 1),
+            "in_community": int(resolved_now and (case.resolved_level or 0) >= 0),
         }
         key = (local_day(counts_at), grid.path, grid.level)
         out[key] = _add(out.get(key, {}), counters, 1)
@@ -151,10 +157,17 @@ def kpi_track(before: dict[Key, dict], case: Case, now: dt.datetime) -> int:
 # --- sealing: whole days from the cases --------------------------------------------------
 
 
+def _column(name: str) -> str:
+    field = KpiDay._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # a concrete column of KpiDay
+    return field.column
+
+
 def _insert_sql(side: str, lo: dt.date, hi: dt.date, depth: int) -> tuple[str, list]:
     """INSERT … SELECT of one side's counters for days lo..hi, grouped at one tree depth."""
     everything = Q(pk__isnull=False)
     start, end = midnight(lo), midnight(hi + ONE_DAY)
+    counts_at: F | Least
     if side == "accept":
         aggregates, counts_at = accept_aggregates(everything), F("accept_red_at")
         on_days = Q(accept_red_at__gte=start, accept_red_at__lt=end)
@@ -175,7 +188,7 @@ def _insert_sql(side: str, lo: dt.date, hi: dt.date, depth: int) -> tuple[str, l
     sql, params = qs.query.sql_with_params()
     qn = connection.ops.quote_name
     names = list(aggregates)
-    cols = ", ".join(qn(KpiDay._meta.get_field(n).column) for n in ["day", "path", *names])
+    cols = ", ".join(qn(_column(n)) for n in ["day", "path", *names])
     picked = ", ".join(f"q.{qn(n)}" for n in ["kday", "kpath", *names])
     return (
         f"INSERT INTO {qn(KpiDay._meta.db_table)} ({cols}, depth, delta) "  # noqa: S608

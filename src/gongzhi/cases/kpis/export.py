@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -14,6 +16,15 @@ from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
 
 from .compute import RATE_LABELS, KpiSet
 from .periods import Period
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.http import HttpRequest
+    from openpyxl import Workbook
+
+    from gongzhi.core.types import Actor
+    from gongzhi.grids.models import Grid
 
 
 def kpi_headers() -> list[str]:
@@ -28,7 +39,7 @@ def kpi_headers() -> list[str]:
     return [*headers, _("平均办理时长(小时)"), _("办结件数"), _("综合得分")]
 
 
-def kpi_row(grid, kpis: KpiSet) -> list:
+def kpi_row(grid: Grid, kpis: KpiSet) -> list:
     row = [grid.full_name or grid.name, grid.code, grid.get_level_display()]
     for _name, rate in kpis.rates():
         row += [rate.percent, rate.numerator, rate.denominator]
@@ -36,7 +47,15 @@ def kpi_row(grid, kpis: KpiSet) -> list:
     return [*row, None if hours is None else round(hours, 2), kpis.handled, kpis.score]
 
 
-def kpi_export_workbook(*, by, grid, kpis: KpiSet, children, period: Period, request=None):
+def kpi_export_workbook(
+    *,
+    by: Actor,
+    grid: Grid,
+    kpis: KpiSet,
+    children: Iterable[tuple[Grid, KpiSet]],
+    period: Period,
+    request: HttpRequest | None = None,
+) -> tuple[Workbook, str]:
     """`children` is [(child grid, KpiSet)]. Returns (workbook, filename)."""
     if not can(by, EXPORT):
         raise PermissionDenied(_("您无权导出考核指标"))

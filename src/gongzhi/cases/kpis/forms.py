@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,7 +35,7 @@ class KpiPeriodForm(forms.Form):
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_kind = default_kind()
         self.fields["period"].initial = self.default_kind
@@ -45,8 +47,9 @@ class KpiPeriodForm(forms.Form):
         for name in ("start", "end"):
             self.fields[name].error_messages["invalid"] = gettext("请输入有效的日期,如 2030-03-01")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("period") or self.default_kind
         data["period"] = kind
         if kind != "custom" or self.errors:

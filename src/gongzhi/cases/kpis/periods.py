@@ -79,7 +79,13 @@ def period_custom(first_day: dt.date, last_day: dt.date) -> Period:
     return Period("custom", first_day, last_day)
 
 
-def period_for(kind: str, *, today: dt.date | None = None, first_day=None, last_day=None) -> Period:
+def period_for(
+    kind: str,
+    *,
+    today: dt.date | None = None,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+) -> Period:
     """The named period around `today` (local date; defaults to the clock's today)."""
     today = today or clock.now().astimezone(LOCAL).date()
     if kind == "last_month":
@@ -89,5 +95,6 @@ def period_for(kind: str, *, today: dt.date | None = None, first_day=None, last_
     if kind == "last_quarter":
         return period_quarter(today, back=1)
     if kind == "custom":
+        assert first_day is not None and last_day is not None  # a custom period names both
         return period_custom(first_day, last_day)
     return period_month(today)

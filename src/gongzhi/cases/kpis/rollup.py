@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 
@@ -37,6 +38,14 @@ from .compute import (
 from .daily import COUNTER_NAMES, ONE_DAY, local_day
 from .periods import Period
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+    from gongzhi.core.types import AnyUser
+    from gongzhi.org.models import Department, Room
+
+
 _SUMS = {name: Sum(name) for name in COUNTER_NAMES}
 
 
@@ -54,7 +63,7 @@ def _split(period: Period, now: dt.datetime) -> tuple[tuple | None, Period | Non
     return sealed, rest
 
 
-def _merge(rows) -> dict:
+def _merge(rows: Iterable[dict[str, Any]]) -> dict:
     out: dict = {}
     for row in rows:
         for name, value in row.items():
@@ -67,7 +76,7 @@ def _merge(rows) -> dict:
     return out
 
 
-def kpi_row(*, period: Period, grid=None, now: dt.datetime) -> dict:
+def kpi_row(*, period: Period, grid: Grid | None = None, now: dt.datetime) -> dict:
     """The raw counters of a grid's subtree (all cases when grid is None)."""
     sealed, rest = _split(period, now)
     rows = []
@@ -83,7 +92,9 @@ def kpi_row(*, period: Period, grid=None, now: dt.datetime) -> dict:
     return _merge(rows)
 
 
-def kpi_rows_grouped(*, period: Period, depth: int, grid=None, now: dt.datetime) -> dict:
+def kpi_rows_grouped(
+    *, period: Period, depth: int, grid: Grid | None = None, now: dt.datetime
+) -> dict:
     """{grid path at `depth`: raw counters} under `grid` (everywhere when None)."""
     if grid is not None and depth <= grid.depth:  # one group: the grid's own subtree
         rows = {grid.path[: depth * Grid.steplen]: kpi_row(period=period, grid=grid, now=now)}
@@ -94,7 +105,7 @@ def kpi_rows_grouped(*, period: Period, depth: int, grid=None, now: dt.datetime)
         days = KpiDay.objects.filter(depth=depth, day__gte=sealed[0], day__lte=sealed[1])
         if grid is not None:
             days = days.filter(subtree_q("path", grid.path))
-        for row in days.values("path").annotate(**_SUMS).order_by():
+        for row in _dicts(days.values("path").annotate(**_SUMS).order_by()):
             parts.setdefault(row.pop("path"), []).append(row)
     if rest:
         live = kpi_rows_grouped_live(period=rest, depth=depth, grid=grid, now=now)
@@ -105,11 +116,16 @@ def kpi_rows_grouped(*, period: Period, depth: int, grid=None, now: dt.datetime)
     return {p: row for p, row in merged.items() if _due(row)}
 
 
+def _dicts(rows: Iterable[Any]) -> Iterable[dict[str, Any]]:
+    """`.values()` rows as the plain dicts they are (their group key gets popped)."""
+    return rows
+
+
 def _due(row: dict) -> bool:
     return bool(row.get("accept_due") or row.get("close_due"))
 
 
-def _aggregated(user, grid, *others) -> bool:
+def _aggregated(user: AnyUser | None, grid: Grid | None, *others: Any) -> bool:
     """The aggregates answer for whole subtrees: no other filter, and (for a user) a grid
     inside the user's own subtree, where restricting the cases changes nothing."""
     if any(x is not None for x in others):
@@ -118,8 +134,8 @@ def _aggregated(user, grid, *others) -> bool:
 
 
 def kpis_compute(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid=None, room=None,
-    department=None, now: dt.datetime | None = None, user=None,
+    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
+    department: Department | None=None, now: dt.datetime | None = None, user: AnyUser | None=None,
 ) -> KpiSet:  # fmt: skip
     """The KPIs of one scope. `user` restricts to the user's subtree; `qs` (a caller's own
     case queryset), `room` and `department` are computed from the cases."""
@@ -134,27 +150,42 @@ def kpis_compute(
 
 
 def kpis_grouped(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid=None,
-    now: dt.datetime | None = None, user=None,
+    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
+    now: dt.datetime | None = None, user: AnyUser | None=None,
 ) -> dict[str, KpiSet]:  # fmt: skip
     """{grid path: KPIs} for every grid at tree `depth` (under `grid` when given). Cases
     located above that depth belong to no group."""
     now = now or clock.now()
     if not _aggregated(user, grid, qs):
-        qs = Case.objects.restrict(user) if qs is None else qs
+        if qs is None:
+            assert user is not None  # else the aggregates answer
+            qs = Case.objects.restrict(user)
         return kpis_grouped_live(period=period, depth=depth, qs=qs, grid=grid, now=now)
     rows = kpi_rows_grouped(period=period, depth=depth, grid=grid, now=now)
     weights = kpi_weights()
     return {path: kpiset_from_row(row, weights) for path, row in rows.items()}
 
 
-def kpis_per_child(*, grid, period: Period, qs=None, now=None, user=None) -> dict[str, KpiSet]:
+def kpis_per_child(
+    *,
+    grid: Grid,
+    period: Period,
+    qs: QuerySet | None = None,
+    now: datetime | None = None,
+    user: AnyUser | None = None,
+) -> dict[str, KpiSet]:
     """{child path: KPIs} for every child of `grid` (one query per source)."""
     return kpis_grouped(period=period, depth=grid.depth + 1, qs=qs, grid=grid, now=now, user=user)
 
 
 def kpis_per_level(
-    *, root, level: int, period: Period, qs=None, now=None, user=None
+    *,
+    root: Grid | None,
+    level: int,
+    period: Period,
+    qs: QuerySet | None = None,
+    now: datetime | None = None,
+    user: AnyUser | None = None,
 ) -> dict[str, KpiSet]:
     """{path: KPIs} for every grid of `level` under `root` at once (a province or city root
     groups the grids of that level of all its districts)."""
@@ -165,7 +196,7 @@ def kpis_per_level(
 # --- series: one row per day or per month (the command center's trends) ---------------------
 
 
-def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dict]:
+def _live_days(rest: Period | None, grid: Grid | None, now: dt.datetime) -> dict[dt.date, dict]:
     """Days not sealed yet (today, or days the sweep has not reached), computed from the
     cases with the live formulas: one GROUP BY per side (acceptance, closure), each side by
     the local day of its own deadline, whatever the number of days."""
@@ -196,32 +227,36 @@ def _live_days(rest: Period | None, grid, now: dt.datetime) -> dict[dt.date, dic
             .annotate(**aggregates)
             .order_by()
         )
-        for row in rows:
+        for row in _dicts(rows):
             day = row.pop("kday")
             parts.setdefault(day, []).append(row)
     return {day: _merge(rows) for day, rows in parts.items()}
 
 
-def _sealed_rows(sealed: tuple | None, grid):
+def _sealed_rows(sealed: tuple, grid: Grid | None) -> QuerySet[KpiDay]:
     days = KpiDay.objects.filter(day__gte=sealed[0], day__lte=sealed[1])
     return days.filter(depth=1) if grid is None else days.filter(depth=grid.depth, path=grid.path)
 
 
-def kpi_rows_by_day(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+def kpi_rows_by_day(
+    *, period: Period, grid: Grid | None = None, now: dt.datetime | None = None
+) -> dict:
     """{local day: raw counters} for every day of the period up to today that has any (the
     subtree of `grid`, or everything). Sealed days come from the aggregates in one query."""
     now = now or clock.now()
     sealed, rest = _split(period, now)
     out: dict[dt.date, dict] = {}
     if sealed:
-        for row in _sealed_rows(sealed, grid).values("day").annotate(**_SUMS).order_by():
+        for row in _dicts(_sealed_rows(sealed, grid).values("day").annotate(**_SUMS).order_by()):
             day = row.pop("day")
             out[day] = _merge([row])
     out |= _live_days(rest, grid, now)
     return out
 
 
-def kpi_rows_by_month(*, period: Period, grid=None, now: dt.datetime | None = None) -> dict:
+def kpi_rows_by_month(
+    *, period: Period, grid: Grid | None = None, now: dt.datetime | None = None
+) -> dict:
     """{first day of the month: raw counters} over the period (as kpi_rows_by_day)."""
     from django.db.models.functions import TruncMonth
 
@@ -230,7 +265,7 @@ def kpi_rows_by_month(*, period: Period, grid=None, now: dt.datetime | None = No
     parts: dict[dt.date, list] = {}
     if sealed:
         rows = _sealed_rows(sealed, grid).annotate(month=TruncMonth("day"))
-        for row in rows.values("month").annotate(**_SUMS).order_by():
+        for row in _dicts(rows.values("month").annotate(**_SUMS).order_by()):
             month = row.pop("month")
             month = month.date() if isinstance(month, dt.datetime) else month
             parts.setdefault(month, []).append(row)

@@ -33,15 +33,15 @@ class Category(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+        return f"{self.parent.name}/{self.name}" if self.parent is not None else self.name
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.parent_id:
+        if self.parent is not None and self.parent.parent_id:
             raise ValidationError({"parent": gettext("类别最多两级")})
         validate_extra_fields(self.extra_fields)
 
 
-def validate_extra_fields(fields) -> None:
+def validate_extra_fields(fields: object) -> None:
     if not isinstance(fields, list):
         raise ValidationError({"extra_fields": gettext("附加问题应为列表")})
     codes = set()

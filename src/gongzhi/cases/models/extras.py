@@ -1,11 +1,20 @@
 """Joint consultation (会诊研判), the in-app inbox, outbound messages and the sweep lease."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import RestrictedQuerySet
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from gongzhi.org.models import Department, Room
 
 
 class Consultation(models.Model):
@@ -157,7 +166,7 @@ class ConsultationOpinion(models.Model):
         return f"{self.unit} {self.speaker}"
 
     @property
-    def unit(self):
+    def unit(self) -> Department | Room | None:
         return self.department or self.room
 
 
@@ -195,11 +204,11 @@ class ConsultationTask(models.Model):
 
     @property
     def assignee_label(self) -> str:
-        if self.assignee_id:
+        if self.assignee is not None:
             return self.assignee.name
-        return self.department.name if self.department_id else ""
+        return self.department.name if self.department is not None else ""
 
-    def overdue(self, today) -> bool:
+    def overdue(self, today: dt.date) -> bool:
         return self.done_at is None and self.due_date < today
 
 

@@ -1,14 +1,22 @@
 """The navbar's unread-notification badge: {% load cases_tags %}{% notification_badge %}."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django import template
 
 from gongzhi.cases.selectors import notification_unread_count
+
+if TYPE_CHECKING:
+    from gongzhi.cases.models import Case
+
 
 register = template.Library()
 
 
 @register.inclusion_tag("cases/_notification_badge.html", takes_context=True)
-def notification_badge(context) -> dict:
+def notification_badge(context: dict[str, Any]) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     unread = notification_unread_count(user) if user and user.is_authenticated else 0
@@ -16,7 +24,7 @@ def notification_badge(context) -> dict:
 
 
 @register.inclusion_tag("cases/_callback_button.html", takes_context=True)
-def callback_button(context, case) -> dict:
+def callback_button(context: dict[str, Any], case: Case) -> dict:
     """回电 for whoever holds the case; the resident's masked phone and house number."""
     from gongzhi.cases.callback import house_number_of, may_call_back, reporter_account
 

@@ -110,7 +110,7 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 @pytest.mark.parametrize("where", ["root", "jinquan", "xifeng"])
 def test_live_counts_equal_the_cases_and_calls_counted_one_by_one(y, leader, where):
-    from gongzhi.portal.models import HotlineCall
+    from gongzhi.hotline.models import HotlineCall
     from gongzhi.realtime.models import OneKeyCall
 
     grid = getattr(y, where)

@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 
 from gongzhi.core import crypto
 from gongzhi.core.masking import mask_phone
+from gongzhi.hotline.models import HotlineCall
 from gongzhi.org.models import Center
 from gongzhi.people.models import Resident
-from gongzhi.portal.models import HotlineCall, ResidentAccount
+from gongzhi.portal.models import ResidentAccount
 from gongzhi.social.models import Member, Organisation
 
 NUMBER = "13812345678"

@@ -12,9 +12,9 @@ from gongzhi.cases.models import Case, Category, Channel
 from gongzhi.cases.services import case_act, case_create
 from gongzhi.core.roles import Role
 from gongzhi.core.testing import PASSWORD
+from gongzhi.hotline import services as hotline
 from gongzhi.org.models import RoomKind
 from gongzhi.org.services import staff_create
-from gongzhi.portal import hotline
 from gongzhi.portal.models import BoardSetting
 from gongzhi.portal.services import (
     account_bind_unit,

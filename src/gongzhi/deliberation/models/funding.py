@@ -1,5 +1,7 @@
 """集资 (cost sharing): per-household ledger, payments, expenditures, and the work it paid for."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from gongzhi.core.access import RestrictedQuerySet
 from .procedure import Deliberation
 from .voting import new_token
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class CostShare(models.Model):

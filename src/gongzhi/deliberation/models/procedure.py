@@ -50,7 +50,7 @@ class Proposal(models.Model):
 
     @property
     def proposer_display(self) -> str:
-        if self.proposer_resident_id:
+        if self.proposer_resident is not None:
             return _("居民 %(name)s") % {"name": self.proposer_resident.masked_name}
         staff = getattr(self.proposer_user, "staff", None)
         return _("工作人员 %(name)s") % {"name": staff.name if staff else self.proposer_user}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,9 +13,13 @@ from gongzhi.core import clock
 from ..models import BodyIssue, BodyMember, CourtyardBody, OrgKind
 from .common import clean_text, require_staff_in
 
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+    from gongzhi.grids.models import Grid
+
 
 @transaction.atomic
-def body_create(*, by, grid, name: str, meeting_schedule: str = "") -> CourtyardBody:
+def body_create(*, by: Actor, grid: Grid, name: str, meeting_schedule: str = "") -> CourtyardBody:
     require_staff_in(by, grid)
     return CourtyardBody.objects.create(
         grid=grid,
@@ -30,7 +36,9 @@ def body_create(*, by, grid, name: str, meeting_schedule: str = "") -> Courtyard
 
 
 @transaction.atomic
-def body_member_add(*, body: CourtyardBody, by, name: str, org_kind: str, role: str) -> BodyMember:
+def body_member_add(
+    *, body: CourtyardBody, by: Actor, name: str, org_kind: str, role: str
+) -> BodyMember:
     require_staff_in(by, body.grid)
     if org_kind not in OrgKind.values:
         raise ValidationError({"org_kind": _("请选择所属组织(党组织、服务站、业委会或物业企业)")})
@@ -43,7 +51,9 @@ def body_member_add(*, body: CourtyardBody, by, name: str, org_kind: str, role: 
 
 
 @transaction.atomic
-def body_issue_add(*, body: CourtyardBody, by, title: str, description: str = "") -> BodyIssue:
+def body_issue_add(
+    *, body: CourtyardBody, by: Actor, title: str, description: str = ""
+) -> BodyIssue:
     require_staff_in(by, body.grid)
     return BodyIssue.objects.create(
         body=body,
@@ -55,7 +65,7 @@ def body_issue_add(*, body: CourtyardBody, by, title: str, description: str = ""
 
 
 @transaction.atomic
-def body_issue_resolve(*, issue: BodyIssue, by, resolution: str) -> BodyIssue:
+def body_issue_resolve(*, issue: BodyIssue, by: Actor, resolution: str) -> BodyIssue:
     locked = BodyIssue.objects.select_for_update().select_related("body__grid").get(pk=issue.pk)
     require_staff_in(by, locked.body.grid)
     if locked.status == BodyIssue.Status.RESOLVED:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -33,12 +34,21 @@ from .common import (
 )
 from .procedure import locked_deliberation
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models.fields.files import FieldFile
+
+    from gongzhi.cases.attachments import CheckedFile
+    from gongzhi.cases.models import Case
+    from gongzhi.core.types import Actor
+
+
 MAX_PHOTOS = 9
 
 
 @transaction.atomic
 def cost_share_create(
-    *, deliberation: Deliberation, by, purpose: str, amount_per_household
+    *, deliberation: Deliberation, by: Actor, purpose: str, amount_per_household: Any
 ) -> CostShare:
     """Open a 集资 after the households voted for it; every household under the grid owes it."""
     locked = locked_deliberation(deliberation)
@@ -74,7 +84,7 @@ def _locked_entry(entry: LedgerEntry) -> LedgerEntry:
 
 @transaction.atomic
 def payment_record(
-    *, entry: LedgerEntry, by, amount, method: str = Payment.Method.CASH, note: str = ""
+    *, entry: LedgerEntry, by: Actor, amount: Any, method: str = Payment.Method.CASH, note: str = ""
 ) -> Payment:
     """Record one payment (a household may pay in several); never more than is still due."""
     locked = _locked_entry(entry)
@@ -101,7 +111,7 @@ def payment_record(
 
 
 @transaction.atomic
-def ledger_exempt(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
+def ledger_exempt(*, entry: LedgerEntry, by: Actor, reason: str) -> LedgerEntry:
     locked = _locked_entry(entry)
     require_staff_in(by, locked.household.unit, _("您无权为该户办理免缴"))
     reason = clean_text(reason, field="reason", label=_("免缴原因"), max_length=200)
@@ -114,7 +124,7 @@ def ledger_exempt(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
     return locked
 
 
-def _store(field_file, checked, prefix: str) -> None:
+def _store(field_file: FieldFile, checked: CheckedFile, prefix: str) -> None:
     field_file.save(
         f"{prefix}-{os.urandom(4).hex()}{checked.ext}", ContentFile(checked.data), save=False
     )
@@ -122,7 +132,13 @@ def _store(field_file, checked, prefix: str) -> None:
 
 @transaction.atomic
 def expenditure_record(
-    *, cost_share: CostShare, by, amount, description: str, spent_on: dt.date, receipt
+    *,
+    cost_share: CostShare,
+    by: Actor,
+    amount: Any,
+    description: str,
+    spent_on: dt.date,
+    receipt: UploadedFile,
 ) -> Expenditure:
     """A spending with its receipt (票据: a photo or a PDF, checked by content)."""
     share = (
@@ -151,7 +167,12 @@ def expenditure_record(
 
 @transaction.atomic
 def work_task_create(
-    *, deliberation: Deliberation, by, title: str, description: str = "", case=None
+    *,
+    deliberation: Deliberation,
+    by: Actor,
+    title: str,
+    description: str = "",
+    case: Case | None = None,
 ) -> WorkTask:
     locked = locked_deliberation(deliberation)
     require_staff_in(by, locked.grid)
@@ -172,7 +193,7 @@ def work_task_create(
 
 
 @transaction.atomic
-def work_task_complete(*, task: WorkTask, by, photos: Sequence, note: str = "") -> WorkTask:
+def work_task_complete(*, task: WorkTask, by: Actor, photos: Sequence, note: str = "") -> WorkTask:
     """Mark the work done with completion photos; every photo must really be an image."""
     locked = (
         WorkTask.objects.select_for_update().select_related("deliberation__grid").get(pk=task.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,21 +27,32 @@ from ..models import (
 from ..workflow import next_status
 from .common import clean_text, household_under, require_staff_in
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-def _lives_under(resident: Resident, grid) -> bool:
+    from gongzhi.core.types import Actor
+    from gongzhi.grids.models import Grid
+
+
+def _lives_under(resident: Resident, grid: Grid) -> bool:
     return household_under(resident.household, grid)
 
 
 @transaction.atomic
 def proposal_create(
-    *, grid, title: str, description: str, by=None, resident: Resident | None = None
+    *,
+    grid: Grid,
+    title: str,
+    description: str,
+    by: Actor | None = None,
+    resident: Resident | None = None,
 ) -> Proposal:
     """A proposal by a resident of the grid, or by staff whose subtree holds the grid."""
     if (by is None) == (resident is None):
         raise ValidationError(_("提议人须是一位居民或一位工作人员"))
     if by is not None:
         require_staff_in(by, grid)
-    elif not _lives_under(resident, grid):
+    elif resident is not None and not _lives_under(resident, grid):
         raise ValidationError({"grid": _("提议人不住在该网格内")})
     return Proposal.objects.create(
         grid=grid,
@@ -52,7 +64,9 @@ def proposal_create(
 
 
 @transaction.atomic
-def proposal_support(*, proposal: Proposal, resident: Resident, by=None) -> ProposalSupport:
+def proposal_support(
+    *, proposal: Proposal, resident: Resident, by: Actor | None = None
+) -> ProposalSupport:
     """One support per resident of the grid; staff may record it on the resident's behalf."""
     if by is not None:
         require_staff_in(by, proposal.grid)
@@ -71,7 +85,7 @@ def proposal_support(*, proposal: Proposal, resident: Resident, by=None) -> Prop
 
 @transaction.atomic
 def deliberation_open(
-    *, by, title: str, description: str = "", grid=None, proposal: Proposal | None = None,
+    *, by: Actor, title: str, description: str = "", grid: Grid | None=None, proposal: Proposal | None = None,
     draft: bool = False,
 ) -> Deliberation:  # fmt: skip
     """Open a deliberation for the households under `grid` (by default the proposal's grid)."""
@@ -104,7 +118,9 @@ def locked_deliberation(deliberation: Deliberation) -> Deliberation:
     return Deliberation.objects.select_for_update().select_related("grid").get(pk=deliberation.pk)
 
 
-def deliberation_move(deliberation: Deliberation, action: str, *, now=None) -> Deliberation:
+def deliberation_move(
+    deliberation: Deliberation, action: str, *, now: datetime | None = None
+) -> Deliberation:
     """Apply one transition of the table to a locked row (callers hold the transaction)."""
     deliberation.status = next_status(deliberation.status, action)
     if deliberation.status == DeliberationStatus.CLOSED:
@@ -114,14 +130,14 @@ def deliberation_move(deliberation: Deliberation, action: str, *, now=None) -> D
 
 
 @transaction.atomic
-def deliberation_publish(*, deliberation: Deliberation, by) -> Deliberation:
+def deliberation_publish(*, deliberation: Deliberation, by: Actor) -> Deliberation:
     locked = locked_deliberation(deliberation)
     require_staff_in(by, locked.grid)
     return deliberation_move(locked, "publish")
 
 
 @transaction.atomic
-def deliberation_close(*, deliberation: Deliberation, by) -> Deliberation:
+def deliberation_close(*, deliberation: Deliberation, by: Actor) -> Deliberation:
     """End a deliberation that needs no vote. One with a vote ends when the vote is counted."""
     locked = locked_deliberation(deliberation)
     require_staff_in(by, locked.grid)
@@ -130,12 +146,12 @@ def deliberation_close(*, deliberation: Deliberation, by) -> Deliberation:
 
 @transaction.atomic
 def meeting_schedule(
-    *, by, title: str, agenda: str, place: str, scheduled_at: dt.datetime,
+    *, by: Actor, title: str, agenda: str, place: str, scheduled_at: dt.datetime,
     deliberation: Deliberation | None = None, body: CourtyardBody | None = None,
 ) -> Meeting:  # fmt: skip
     if (deliberation is None) == (body is None):
         raise ValidationError(_("会议须属于一项议事或一个楼院自治组织"))
-    grid = deliberation.grid if deliberation else body.grid
+    grid = deliberation.grid if deliberation is not None else body.grid  # type: ignore[union-attr]  # one of the two (checked above)
     require_staff_in(by, grid)
     if (
         deliberation is not None
@@ -158,7 +174,7 @@ def meeting_schedule(
 
 @transaction.atomic
 def meeting_record_minutes(
-    *, meeting: Meeting, by, minutes: str, households: Iterable[Household] = (),
+    *, meeting: Meeting, by: Actor, minutes: str, households: Iterable[Household] = (),
     org_kinds: Iterable[str] = (), representatives: dict[int, str] | None = None,
 ) -> Meeting:  # fmt: skip
     """Record that the meeting was held: minutes and attendees. Recorded once."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,14 +16,21 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.numbers import decimal_places
 from gongzhi.people.models import Household, Resident
 
 from ..models import Ballot, BallotChange, Channel, Choice, DeliberationStatus, ThresholdBase, Vote
 from .common import clean_text, household_under, households_under, require_staff_in
 from .procedure import deliberation_move, locked_deliberation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _clean_pct(value, *, field: str, label: str) -> Decimal:
+    from gongzhi.core.types import Actor
+    from gongzhi.deliberation.models import Deliberation
+
+
+def _clean_pct(value: Any, *, field: str, label: StrOrPromise) -> Decimal:
     try:
         pct = Decimal(str(value).strip())
     except InvalidOperation:
@@ -31,15 +39,15 @@ def _clean_pct(value, *, field: str, label: str) -> Decimal:
         ) from None
     if not pct.is_finite() or not 0 <= pct <= 100:
         raise ValidationError({field: _("%(label)s必须是 0 到 100 之间的数字") % {"label": label}})
-    if pct.as_tuple().exponent < -2:
+    if decimal_places(pct) > 2:
         raise ValidationError({field: _("%(label)s最多保留两位小数") % {"label": label}})
     return pct
 
 
 @transaction.atomic
 def vote_create(
-    *, deliberation, by, question: str, opens_at: dt.datetime, closes_at: dt.datetime,
-    quorum_pct, threshold_pct, threshold_base: str = ThresholdBase.CAST,
+    *, deliberation: Deliberation, by: Actor, question: str, opens_at: dt.datetime, closes_at: dt.datetime,
+    quorum_pct: Any, threshold_pct: Any, threshold_base: str = ThresholdBase.CAST,
     threshold_inclusive: bool = False,
 ) -> Vote:  # fmt: skip
     locked = locked_deliberation(deliberation)
@@ -73,7 +81,13 @@ def _locked_vote(vote: Vote) -> Vote:
 
 
 def _ballot_put(
-    vote: Vote, household: Household, choice: str, *, channel: str, resident=None, user=None
+    vote: Vote,
+    household: Household,
+    choice: str,
+    *,
+    channel: str,
+    resident: Resident | None = None,
+    user: Actor | None = None,
 ) -> Ballot:
     """Cast or change the household's one ballot (update in place, history appended)."""
     if choice not in Choice.values:
@@ -116,7 +130,7 @@ def vote_cast(*, vote: Vote, household: Household, by_resident: Resident, choice
 
 
 @transaction.atomic
-def vote_record_paper(*, vote: Vote, household: Household, by, choice: str) -> Ballot:
+def vote_record_paper(*, vote: Vote, household: Household, by: Actor, choice: str) -> Ballot:
     """Staff enter a household's paper ballot; only staff whose subtree holds the household."""
     require_staff_in(by, household.unit, _("您无权为该户录入纸质票"))
     return _ballot_put(vote, household, choice, channel=Channel.PAPER, user=by)
@@ -130,7 +144,7 @@ def _passes(vote: Vote, *, yes: int, base: int) -> bool:
 
 
 @transaction.atomic
-def vote_close(*, vote: Vote, by=None) -> Vote:
+def vote_close(*, vote: Vote, by: Actor | None = None) -> Vote:
     """Count once the vote has closed and freeze the results into the vote row.
 
     `by` is the staff member counting; None when the system closes it on schedule."""

@@ -84,13 +84,13 @@ def resident_vote(request, pk: int):
         vote.refresh_from_db()
     now = clock.now()
     phase = vote.phase_at(now)
-    ballot = Ballot.objects.filter(vote=vote, household=household).first()
+    mine = Ballot.objects.filter(vote=vote, household=household).first()
     context = {
         "vote": vote,
         "phase": phase,
         "can_vote": vote.accepts_ballots_at(now),
         "choices": Choice.choices,
-        "ballot": ballot,
+        "ballot": mine,
         "household": household,
         "error": error,
     }

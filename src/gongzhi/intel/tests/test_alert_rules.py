@@ -10,10 +10,10 @@ from gongzhi.care.services import visit_plan_create
 from gongzhi.cases.deadlines import cases_sweep_deadlines
 from gongzhi.core import clock
 from gongzhi.core.roles import Role
+from gongzhi.hotline import services as hotline
 from gongzhi.mediation.services import dispute_register, party_add
 from gongzhi.org.models import RoomKind
 from gongzhi.org.services import staff_create
-from gongzhi.portal import hotline
 from gongzhi.realtime.services import onekey_call_create
 
 from ..models import Alert, AlertKind, AlertRule

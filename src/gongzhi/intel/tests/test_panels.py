@@ -13,7 +13,7 @@ LAMP = "3号楼前面的路灯坏了好几天了,晚上很黑"
 
 
 def test_every_staff_form_carries_the_suggestion_panel(district, login):
-    from gongzhi.portal import hotline
+    from gongzhi.hotline import services as hotline
 
     client = login("center")
     call = hotline.hotline_call_start(by=district.users["center"], caller="13911112222")

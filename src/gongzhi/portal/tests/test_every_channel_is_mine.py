@@ -9,7 +9,7 @@ from gongzhi.cases.models import Case, Category, Channel, State
 from gongzhi.cases.services import case_act
 from gongzhi.core import clock
 from gongzhi.core.testing import fresh
-from gongzhi.portal import hotline
+from gongzhi.hotline import services as hotline
 from gongzhi.realtime import services as live
 
 from .conftest import resident, sign_in

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from gongzhi.cases.models import Case
 from gongzhi.grids.testing import IN_UNIT_B, IN_UNIT_X, bound_district
+from gongzhi.hotline.models import HotlineCall
+from gongzhi.hotline.tests.test_hotline import finish, start
 from gongzhi.portal import services
-from gongzhi.portal.models import HotlineCall
 
 from .conftest import resident, sign_in
-from .test_hotline import finish, start
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """`gongzhi holidays sync [--year Y]` / `gongzhi holidays import FILE` / `gongzhi holidays list`."""
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -10,11 +13,14 @@ from gongzhi.cases.holidays import holidays_replace, holidays_sync, parse_holida
 from gongzhi.cases.models import Holiday
 from gongzhi.core import clock
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 
 class Command(BaseCommand):
     help = "维护节假日和调休上班日 (Maintain holidays and make-up working days)"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sync = sub.add_parser("sync", help="从 chinesecalendar 软件包载入一年(默认明年)")
         sync.add_argument("--year", type=int)
@@ -23,18 +29,18 @@ class Command(BaseCommand):
         show = sub.add_parser("list", help="列出一年的节假日")
         show.add_argument("--year", type=int)
 
-    def handle(self, *args, action, **opts):
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         try:
             getattr(self, f"_{action}")(**opts)
         except ValidationError as exc:
             raise CommandError(";".join(exc.messages)) from None
 
-    def _sync(self, year=None, **opts):
+    def _sync(self, year: int | None = None, **opts: Any) -> None:
         year = year or clock.now().year + 1
         count = holidays_sync(year=year)
         self.stdout.write(self.style.SUCCESS(f"{year}: {count} 天"))
 
-    def _import(self, file, **opts):
+    def _import(self, file: str, **opts: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
@@ -44,7 +50,7 @@ class Command(BaseCommand):
         if missing:
             self.stdout.write(self.style.WARNING(f"{missing} 年尚无节假日数据"))
 
-    def _list(self, year=None, **opts):
+    def _list(self, year: int | None = None, **opts: Any) -> None:
         year = year or clock.now().year
         for day in Holiday.objects.filter(date__year=year):
             self.stdout.write(f"{day.date} {'上班' if day.is_workday else '休息'} {day.name}")

@@ -5,7 +5,10 @@ old days by itself, SEAL_BATCH_DAYS per minute) and repair (after rows were chan
 the services, e.g. a bulk import or a hand edit in the database).
 """
 
+from __future__ import annotations
+
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -16,7 +19,7 @@ from gongzhi.cases.models import KpiDay
 class Command(BaseCommand):
     help = "重建考核指标日汇总 (Rebuild the daily KPI aggregates from the cases)"
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
         through = kpi_rebuild()
         self.stdout.write(

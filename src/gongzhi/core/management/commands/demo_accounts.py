@@ -1,6 +1,9 @@
 """`gongzhi demo_accounts`: create or reset the demo logins (demo mode only)."""
 
+from __future__ import annotations
+
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +21,7 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = "创建或重置演示账号(仅限演示模式) (Create or reset the demo accounts)"
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError(
                 "演示账号只能在演示模式下创建:请设置 GONGZHI_MODE=demo(生产环境不会创建演示账号)"
@@ -35,7 +38,7 @@ class Command(BaseCommand):
         for account in accounts:
             role = str(Role(account.role).label)
             self.stdout.write(f"  {_pad(account.username, 17)}{_pad(role, 20)}{DEMO_PASSWORD}")
-        if resident is not None:
+        if resident is not None and resident.resident is not None:
             self.stdout.write(
                 f"居民端演示账号 (demo resident): {resident.resident.name} {resident.phone},"
                 "验证码见页面演示横幅"

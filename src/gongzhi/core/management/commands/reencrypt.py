@@ -1,5 +1,9 @@
 """`gongzhi reencrypt`: after adding a new key in front of FIELD_ENCRYPTION_KEYS."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.core.reencrypt import fields_reencrypt
@@ -10,7 +14,7 @@ class Command(BaseCommand):
         "用最新的字段密钥重新加密所有加密字段和盲索引 (Re-encrypt every field under the newest key)"
     )
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         report = fields_reencrypt()
         for label, count in report.rewritten.items():
             self.stdout.write(f"{label}: {count}")

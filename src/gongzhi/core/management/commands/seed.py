@@ -4,12 +4,18 @@ district, and (unless --no-history) a year of its synthetic history.
 `gongzhi seed --scale province --districts N [--per-district demo|full]`: 甘肃省 → 酒泉市 → N
 synthetic districts, each at the per-district scale (full by default), without history."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.seeding.scale import SCALES
 from gongzhi.seeding.services import SeedError, district_is_empty, district_seed
 
 PROVINCE = "province"
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
 
 
 class Command(BaseCommand):
@@ -18,7 +24,7 @@ class Command(BaseCommand):
         "(Build the synthetic district, or a province of districts)"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=[*sorted(SCALES), PROVINCE], default="demo")
         parser.add_argument(
             "--districts", type=int, default=None,
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             help="不生成近一年的历史数据(事件、日记、调解、直播等) (skip the synthetic year)",
         )  # fmt: skip
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         province = opts["scale"] == PROVINCE
         if province and opts["districts"] is None:
             raise CommandError("--scale province 需要 --districts N(区县数量)")

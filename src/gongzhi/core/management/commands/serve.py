@@ -6,11 +6,14 @@ HTTP to Django's WSGI handler in one thread hop and WebSockets to Channels
 sized from the connection budget (gongzhi/dbpool.py).
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import signal
 import subprocess
 import sys
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -18,11 +21,14 @@ from django.db import connections
 
 from gongzhi.dbpool import Budget, BudgetError
 
+if TYPE_CHECKING:
+    from django.core.management.base import CommandParser
+
 
 class Command(BaseCommand):
     help = "运行 ASGI 服务器和后台任务进程 (Run the ASGI server and the background worker)"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
@@ -34,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
         parser.add_argument("--checked", action="store_true", help=argparse.SUPPRESS)
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         # The database checks too (demo accounts in production, next year's holidays), and
         # the deployment checks in production; an error stops the start.
         if not opts["checked"]:

@@ -1,11 +1,17 @@
 """One task worker: django-tasks-db's db_worker plus a heartbeat row (readiness reads it)."""
 
+from __future__ import annotations
+
 import os
 import socket
+from typing import TYPE_CHECKING, Any
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from gongzhi.core.supervisor import Heartbeat, forget, mark_down
+
+if TYPE_CHECKING:
+    from argparse import ArgumentParser
 
 
 class Command(DbWorkerCommand):
@@ -14,7 +20,7 @@ class Command(DbWorkerCommand):
     # belong to the start of the web server (`gongzhi serve`) and to `gongzhi check --deploy`.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(interval=0.5)
         parser.add_argument(
@@ -23,7 +29,8 @@ class Command(DbWorkerCommand):
             help="稳定的进程名,重启后沿用 (a stable name, kept across restarts)",
         )
 
-    def handle(self, *args, name: str, **options):
+    def handle(self, *args: Any, name: str, **options: Any) -> None:  # type: ignore[override]
+        # `name` is our own option on top of db_worker's; the rest pass through.
         options["reload"] = False  # the supervisor (or systemd) restarts it, not the reloader
         options["worker_id"] = f"{name}#{os.getpid()}"[:64]
         from gongzhi.cases.tasks import sweep_schedule_start

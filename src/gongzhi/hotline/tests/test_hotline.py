@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from gongzhi.cases.models import Case, Category, Channel
+from gongzhi.hotline import services as hotline
+from gongzhi.hotline.models import HotlineCall
 from gongzhi.org.models import Center
-from gongzhi.portal import hotline
-from gongzhi.portal.models import HotlineCall
 
 A_HEAD_PHONE = "13800001234"  # a_head under unit_a (金泉路社区)
 X_HEAD_PHONE = "13600001357"  # x_head under 西峰镇

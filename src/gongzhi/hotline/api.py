@@ -13,9 +13,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from .hotline import hotline_call_receive
 from .models import HotlineCall
-from .views_hotline import intake_url
+from .services import hotline_call_receive
+from .views import intake_url
 
 
 class IncomingCallSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Forms of the hotline intake screen. They check shapes; portal.hotline has the rules."""
+"""Forms of the hotline intake screen. They check shapes; hotline.services has the rules."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from gongzhi.cases.models import Category, Urgency
 from gongzhi.core.forms import BaseForm
 from gongzhi.grids.models import Grid
 
-from .hotline import MAX_TEXT, OUTCOMES
+from .services import MAX_TEXT, OUTCOMES
 
 
 class HotlineStartForm(BaseForm):

@@ -4,8 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from gongzhi.hotline.models import HotlineCall
 from gongzhi.org.models import Center
-from gongzhi.portal.models import HotlineCall
 
 URL = "/api/v1/hotline/incoming/"
 

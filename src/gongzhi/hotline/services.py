@@ -10,6 +10,7 @@ the caller's number is stored encrypted with a blind index, and shown masked.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,15 +27,23 @@ from gongzhi.grids.models import Grid
 from gongzhi.org.models import Center
 from gongzhi.people.models import Resident
 from gongzhi.people.selectors import resident_list_for
+from gongzhi.portal.models import ResidentAccount
 
-from .models import HotlineCall, ResidentAccount
+from .models import HotlineCall
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
+
+    from gongzhi.cases.models import Category
+    from gongzhi.core.types import Actor, AnyUser
 
 OUTCOMES = (HotlineCall.Status.CASE, HotlineCall.Status.ANSWERED)
 MAX_TEXT = 4000
 S = HotlineCall.Status
 
 
-def clean_caller(raw) -> str:
+def clean_caller(raw: object) -> str:
     try:
         return normalize_phone(str(raw or ""))
     except InvalidPhone:
@@ -59,7 +68,7 @@ def center_for_line(line: str) -> Center | None:
     return None
 
 
-def home_center(user) -> Center | None:
+def home_center(user: AnyUser) -> Center | None:
     """The staff member's own center; district-wide roles get the top center in scope."""
     staff = staff_of(user)
     if staff is not None and staff.center_id:
@@ -70,7 +79,7 @@ def home_center(user) -> Center | None:
 # --- reads ---------------------------------------------------------------------------------
 
 
-def hotline_calls_for(user) -> QuerySet[HotlineCall]:
+def hotline_calls_for(user: AnyUser) -> QuerySet[HotlineCall]:
     if not can(user, HOTLINE):
         return HotlineCall.objects.none()
     return HotlineCall.objects.restrict(user).select_related(
@@ -78,25 +87,25 @@ def hotline_calls_for(user) -> QuerySet[HotlineCall]:
     )
 
 
-def pending_calls_for(user) -> QuerySet[HotlineCall]:
+def pending_calls_for(user: AnyUser) -> QuerySet[HotlineCall]:
     return hotline_calls_for(user).filter(status=S.PENDING).order_by("started_at", "pk")
 
 
-def hotline_waiting_count(user) -> int:
+def hotline_waiting_count(user: AnyUser) -> int:
     """Calls announced by the telephony system that nobody has picked up yet."""
     return pending_calls_for(user).order_by().count()
 
 
-def caller_matches(user, call: HotlineCall) -> QuerySet[Resident]:
+def caller_matches(user: AnyUser, call: HotlineCall) -> QuerySet[Resident]:
     """Registry residents with the caller's number, inside the user's scope (blind index)."""
     return resident_list_for(user).filter(phone_hash=call.caller_hash).order_by("pk")
 
 
-def _caller_account_user(call: HotlineCall):
+def _caller_account_user(call: HotlineCall) -> User | None:
     """The portal user with the caller's phone (blind index), so the case shows in their
     我的留言 with its timeline and rating; None when the caller has no account."""
-    account = ResidentAccount.objects.filter(phone_hash=call.caller_hash).select_related("user")
-    account = account.order_by("pk").first()
+    accounts = ResidentAccount.objects.filter(phone_hash=call.caller_hash).select_related("user")
+    account = accounts.order_by("pk").first()
     return account.user if account is not None else None
 
 
@@ -104,7 +113,7 @@ def _caller_account_user(call: HotlineCall):
 
 
 @transaction.atomic
-def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
+def hotline_call_receive(*, by: Actor, caller: str, line: str = "") -> HotlineCall:
     """A ringing call announced by the telephony system: PENDING for the line's center."""
     require(by, HOTLINE)
     errors: dict[str, str] = {}
@@ -126,6 +135,7 @@ def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
             errors["line"] = _("请提供呼入的热线号码(line)")
     if errors:
         raise ValidationError(errors)
+    assert center is not None  # else errors above
     if not grid_in_scope(by, center.grid):
         raise PermissionDenied(_("该热线不在您的管辖范围内"))
     call = HotlineCall(
@@ -137,7 +147,7 @@ def hotline_call_receive(*, by, caller: str, line: str = "") -> HotlineCall:
 
 
 @transaction.atomic
-def hotline_call_start(*, by, caller: str) -> HotlineCall:
+def hotline_call_start(*, by: Actor, caller: str) -> HotlineCall:
     """A call typed in by the staff member who picked up: OPEN, at their center."""
     require(by, HOTLINE)
     phone = clean_caller(caller)
@@ -150,7 +160,7 @@ def hotline_call_start(*, by, caller: str) -> HotlineCall:
     return call
 
 
-def _text(value, label: str, *, required: bool) -> str:
+def _text(value: str | None, label: StrOrPromise, *, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError(_("请填写%(label)s") % {"label": label})
@@ -179,8 +189,8 @@ def _clean_finish(outcome: str, matter: str, answer: str, notes: str) -> dict[st
 
 @transaction.atomic
 def hotline_call_finish(
-    *, by, call: HotlineCall, outcome: str, matter: str, token: str, resident: Resident | None = None,
-    category=None, grid: Grid | None = None, title: str = "", contact_name: str = "",
+    *, by: Actor, call: HotlineCall, outcome: str, matter: str, token: str, resident: Resident | None = None,
+    category: Category | None = None, grid: Grid | None = None, title: str = "", contact_name: str = "",
     urgency: str = Urgency.NORMAL, answer: str = "", notes: str = "",
     lat: float | None = None, lng: float | None = None,
 ) -> HotlineCall:  # fmt: skip

@@ -13,8 +13,8 @@ from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import HOTLINE
 from gongzhi.grids.selectors import map_bounds_for
 
-from . import hotline
-from .forms_hotline import HotlineIntakeForm, HotlineStartForm
+from . import services as svc
+from .forms import HotlineIntakeForm, HotlineStartForm
 from .models import HotlineCall
 
 LOG_SIZE = 50
@@ -37,42 +37,40 @@ def index(request):
     if request.method == "POST":
         if form.is_valid():
             with service_errors(form):
-                call = hotline.hotline_call_start(by=request.user, **form.cleaned_data)
+                call = svc.hotline_call_start(by=request.user, **form.cleaned_data)
                 return redirect("portal_staff_hotline_call", pk=call.pk)
         status = 400
     ctx = {
         "form": form,
-        "pending": hotline.pending_calls_for(request.user)[:50],
-        "calls": hotline.hotline_calls_for(request.user).exclude(status=HotlineCall.Status.PENDING)[
+        "pending": svc.pending_calls_for(request.user)[:50],
+        "calls": svc.hotline_calls_for(request.user).exclude(status=HotlineCall.Status.PENDING)[
             :LOG_SIZE
         ],
     }
-    return render(request, "portal/staff/hotline_index.html", ctx, status=status)
+    return render(request, "hotline/hotline_index.html", ctx, status=status)
 
 
 @login_required
 def pending(request):
     """htmx partial, polled by the log page: the calls waiting to be picked up."""
     _hotline_staff(request)
-    ctx = {"pending": hotline.pending_calls_for(request.user)[:50]}
-    return render(request, "portal/staff/_hotline_pending.html", ctx)
+    ctx = {"pending": svc.pending_calls_for(request.user)[:50]}
+    return render(request, "hotline/_hotline_pending.html", ctx)
 
 
 @login_required
 def call(request, pk: int):
     """The intake screen, prefilled with the caller's number and registry matches."""
     _hotline_staff(request)
-    row = get_object_or_404(hotline.hotline_calls_for(request.user), pk=pk)
-    residents = list(hotline.caller_matches(request.user, row)[:10])
+    row = get_object_or_404(svc.hotline_calls_for(request.user), pk=pk)
+    residents = list(svc.caller_matches(request.user, row)[:10])
     form = HotlineIntakeForm(request.POST or None, user=request.user, residents=residents)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             with service_errors(form, denied=True):
-                row = hotline.hotline_call_finish(
-                    by=request.user, call=row, **form.service_fields()
-                )
-                if row.case_id:
+                row = svc.hotline_call_finish(by=request.user, call=row, **form.service_fields())
+                if row.case is not None:
                     messages.success(request, _("已转为事件 %(n)s") % {"n": row.case.number})
                 else:
                     messages.success(request, _("已记录当场解答"))
@@ -84,4 +82,4 @@ def call(request, pk: int):
         "residents": residents,
         "bounds": map_bounds_for(request.user),
     }
-    return render(request, "portal/staff/hotline_call.html", ctx, status=status)
+    return render(request, "hotline/hotline_call.html", ctx, status=status)
