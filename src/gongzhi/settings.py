@@ -166,7 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+    # ":memory:" said explicitly: pytest-xdist's per-worker suffix (pytest-django) skips it,
+    # where it would recognise an unnamed in-memory database only under Django's own ENGINE.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or ":memory:"}
 
 # --- Read replica (issue 18; README "Read replica", docs/decisions.md "Read replica") --------
 # Heavy reads marked with gongzhi.core.dbrouter.replica_reads() (KPIs, command center,
@@ -199,7 +201,7 @@ if DATABASE_REPLICA_URL:
         _replica_options["pool"] = {**_pool, "timeout": _replica_options["connect_timeout"]}
 elif MODE == "test":
     # Tests switch routing on with DATABASE_REPLICA_ALIAS = "replica": the same database.
-    DATABASES["replica"] = dict(DATABASES["default"])
+    DATABASES["replica"] = DATABASES["default"].copy()
 if "replica" in DATABASES:
     # Under test the replica is the test database itself (real-replica tests point it at
     # the standby, which already holds the test database: core/tests/test_replica_real.py).

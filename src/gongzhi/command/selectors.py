@@ -311,11 +311,16 @@ def grid_table(user: AnyUser, grid: Grid) -> dict:
 def _map_zoom(grid: Grid, children: list[Grid]) -> int | None:
     """The web-map zoom at which the children fill a panel about 600 px wide: the outlines
     are simplified to half a pixel there (None: no bounding box known, no simplification)."""
-    boxes = [g for g in children if g.min_lng is not None and g.max_lng is not None]
+    boxes = [
+        (g.min_lng, g.min_lat, g.max_lng, g.max_lat)
+        for g in children
+        if g.min_lng is not None and g.min_lat is not None
+        and g.max_lng is not None and g.max_lat is not None
+    ]  # fmt: skip
     if not boxes:
         return None
-    west, east = min(g.min_lng for g in boxes), max(g.max_lng for g in boxes)
-    south, north = min(g.min_lat for g in boxes), max(g.max_lat for g in boxes)
+    west, east = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    south, north = min(b[1] for b in boxes), max(b[3] for b in boxes)
     span = max(east - west, (north - south) * 1.3, 1e-6)
     return max(5, min(19, int(math.log2(360 * 600 / 256 / span))))
 

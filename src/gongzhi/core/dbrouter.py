@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest, HttpResponseBase
 
 STICKY_COOKIE = "gz_primary"
 _wanted: ContextVar[bool] = ContextVar("gongzhi_replica_wanted", default=False)
@@ -155,17 +160,19 @@ class ReplicaRouter:
     """DATABASE_ROUTERS entry: the replica only inside `replica_reads()`, writes on the
     primary, migrations only on the primary (the replica copies them)."""
 
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         return reader() if _wanted.get() else DEFAULT_DB_ALIAS
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         # Explicit: an object read from the replica is saved on the primary.
         return DEFAULT_DB_ALIAS
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # both aliases hold the same rows
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(
+        self, db: str, app_label: str, model_name: str | None = None, **hints: Any
+    ) -> bool:
         return db == DEFAULT_DB_ALIAS
 
 
@@ -180,10 +187,10 @@ class PrimaryAfterWriteMiddleware:
     what was just written, whatever the replica's lag. A cookie, not the session: reading
     the session would itself be a query."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if replica_alias() is None:
             return self.get_response(request)
         writes = request.method in _UNSAFE

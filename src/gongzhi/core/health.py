@@ -109,7 +109,7 @@ def check_replica() -> dict | None:
     state = replica_state(fresh=True)
     if state is None:
         return None
-    result = {"ok": True, "up": state.up, "lag_seconds": state.lag, "max_lag": max_lag(),
+    result: dict[str, object] = {"ok": True, "up": state.up, "lag_seconds": state.lag, "max_lag": max_lag(),
               "in_use": state.usable}  # fmt: skip
     if state.error:
         result["error"] = state.error

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,12 +41,12 @@ class PeriodFilterForm(GridFilterForm):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["start"].label, self.fields["end"].label = self.period_labels
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             raise ValidationError(_("结束日期不能早于开始日期"))
@@ -59,7 +59,9 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def period_bounds(start: dt.date | None, end: dt.date | None):
+def period_bounds(
+    start: dt.date | None, end: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
     """[start, end] as datetimes: the end day is included."""
     return (
         _midnight(start) if start else None,
@@ -67,8 +69,12 @@ def period_bounds(start: dt.date | None, end: dt.date | None):
     )
 
 
-def period_filter(qs: models.QuerySet, field: str, start=None, end=None) -> models.QuerySet:
+def period_filter(
+    qs: models.QuerySet, field: str, start: dt.date | None = None, end: dt.date | None = None
+) -> models.QuerySet:
     """Rows whose `field` (a DateTimeField or a DateField) lies in [start, end]."""
+    low: dt.date | None
+    high: dt.date | None
     if isinstance(qs.model._meta.get_field(field), models.DateTimeField):
         low, high = period_bounds(start, end)
     else:
@@ -80,7 +86,9 @@ def period_filter(qs: models.QuerySet, field: str, start=None, end=None) -> mode
     return qs
 
 
-def per_row(qs: models.QuerySet, link: str, value, output_field, default=0):
+def per_row(
+    qs: models.QuerySet, link: str, value: Any, output_field: models.Field, default: Any = 0
+) -> Any:
     """One aggregate of `qs` per outer row, `link` leading back to its pk: a correlated
     subquery, so several of them never multiply each other as joins would."""
     one = qs.filter(**{link: models.OuterRef("pk")}).values(link)
@@ -90,8 +98,10 @@ def per_row(qs: models.QuerySet, link: str, value, output_field, default=0):
     return Coalesce(sub, models.Value(default), output_field=output_field)
 
 
-def filtered_list(request, form_class: type[PeriodFilterForm], qs: models.QuerySet,
-                  apply: Callable[..., models.QuerySet]):  # fmt: skip
+def filtered_list(
+    request: HttpRequest, form_class: type[PeriodFilterForm], qs: models.QuerySet,
+    apply: Callable[..., models.QuerySet],
+) -> tuple[PeriodFilterForm, models.QuerySet, QueryDict]:  # fmt: skip
     """(form, rows, params) for a ledger page or its export: the rows narrowed by the GET
     filter; a junk or foreign filter shows its error and no rows."""
     params = request.GET.copy()
@@ -143,7 +153,7 @@ def ledger_response(
     return workbook_response(wb, f"{title}_{clock.today():%Y%m%d}.xlsx")
 
 
-def filter_refused(form) -> HttpResponse:
+def filter_refused(form: forms.Form) -> HttpResponse:
     errors = [str(e) for errs in form.errors.values() for e in errs]
     text = _("筛选条件有误,未导出:%(errors)s") % {"errors": ";".join(errors)}
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")

@@ -14,7 +14,7 @@ import ipaddress
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +158,7 @@ class QueueCollector:
         yield from _replica_gauges()
 
 
-def _replica_gauges():
+def _replica_gauges() -> Iterator[Any]:
     """The read replica as last checked (cached: a scrape adds at most one query per
     DATABASE_REPLICA_CHECK_SECONDS); nothing without a replica."""
     from gongzhi.core.dbrouter import replica_state

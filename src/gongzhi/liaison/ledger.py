@@ -54,7 +54,7 @@ def referral_rows(qs: QuerySet[PoliceReferral]) -> Iterator[list]:
     qs = qs.select_related("case__grid", "case__reporter_resident", "center")
     for n, r in enumerate(qs, 1):
         c = r.case
-        reporter = c.reporter_resident.masked_name if c.reporter_resident_id else ""
+        reporter = c.reporter_resident.masked_name if c.reporter_resident is not None else ""
         yield [
             n, c.number, c.title, c.grid.full_name or c.grid.name,
             reporter or c.contact_name_masked, c.contact_phone_masked, r.center.name,

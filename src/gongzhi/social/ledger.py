@@ -53,11 +53,15 @@ def organisation_filter(
 
 
 def organisation_rows(qs: QuerySet[Organisation]) -> Iterator[list]:
-    members, activities, n = Member.objects.filter(active=True), Activity.objects, IntegerField()
+    members, activities, whole = (
+        Member.objects.filter(active=True),
+        Activity.objects,
+        IntegerField(),
+    )
     qs = qs.annotate(
-        mediators=per_row(members.filter(can_mediate=True), "organisation", Count("pk"), n),
-        visitors=per_row(members.filter(can_visit=True), "organisation", Count("pk"), n),
-        activity_count=per_row(activities.all(), "organisation", Count("pk"), n),
+        mediators=per_row(members.filter(can_mediate=True), "organisation", Count("pk"), whole),
+        visitors=per_row(members.filter(can_visit=True), "organisation", Count("pk"), whole),
+        activity_count=per_row(activities.all(), "organisation", Count("pk"), whole),
         activity_hours=per_row(activities.all(), "organisation", Sum("hours"), HOURS),
         last_activity=per_row(
             activities.all(), "organisation", Max("date"), DateField(), default=None
@@ -66,7 +70,9 @@ def organisation_rows(qs: QuerySet[Organisation]) -> Iterator[list]:
     for n, o in enumerate(qs, 1):
         yield [
             n, o.name, o.get_kind_display(), o.center.name, o.grid.full_name or o.grid.name,
-            mask_name(o.contact) if o.contact else "", o.member_count, o.mediators,
+            mask_name(o.contact) if o.contact else "",
+            o.member_count,  # type: ignore[attr-defined]  # annotated by the list's selector
+            o.mediators,
             o.visitors, o.activity_count, float(o.activity_hours), o.last_activity,
             gettext("在册") if o.active else gettext("已注销"),
             timezone.localdate(o.created_at),

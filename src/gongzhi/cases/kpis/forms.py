@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from gongzhi.core import clock
 from .periods import KIND_LABELS, Period, period_for
 
 
-def default_kind(today=None) -> str:
+def default_kind(today: dt.date | None = None) -> str:
     """The period shown when none is chosen: this month, except in its first days
     (KPI_LAST_MONTH_DAYS, default 7), when few deadlines of the month have passed yet and
     most figures would be "0/0": then last month (docs/kpis.md, "Default period")."""

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
+from typing import Any
 
 from django.db.backends.sqlite3 import base
 
@@ -35,11 +37,12 @@ def _process_lock(path: str) -> threading.Lock:
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_fd: int | None = None
+    _writer_path: str = ""
     _holds_writer = False
 
     def _queue_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
-        if self.transaction_mode != "IMMEDIATE" or self.is_in_memory_db():
+        if getattr(self, "transaction_mode", None) != "IMMEDIATE" or self.is_in_memory_db():
             return None
         return os.path.abspath(name)
 
@@ -53,59 +56,62 @@ class DatabaseWrapper(base.DatabaseWrapper):
         timeout = self._timeout()
         lock = _process_lock(path)
         if not lock.acquire(timeout=timeout):
-            raise base.Database.OperationalError("database is locked")
+            raise sqlite3.OperationalError("database is locked")
         try:
             if self._writer_fd is None:
                 self._writer_fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = self._writer_fd
             deadline = time.monotonic() + timeout
             pause = 0.0002
             while True:
                 try:
-                    fcntl.flock(self._writer_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise base.Database.OperationalError("database is locked") from None
+                        raise sqlite3.OperationalError("database is locked") from None
                     time.sleep(pause)
                     pause = min(pause * 2, 0.002)
         except BaseException:
             lock.release()
             raise
-        self._holds_writer = True
+        self._holds_writer, self._writer_path = True, path
 
     def _release_writer(self) -> None:
         if not self._holds_writer:
             return
         self._holds_writer = False
         try:
-            fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
+            if self._writer_fd is not None:
+                fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
         finally:
-            _process_lock(self._queue_path()).release()
+            _process_lock(self._writer_path).release()
 
-    def _start_transaction_under_autocommit(self):
+    # Django's private hooks (not in django-stubs): where a transaction starts and ends.
+    def _start_transaction_under_autocommit(self) -> None:
         with self.wrap_database_errors:
             self._acquire_writer()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._release_writer()
             raise
 
-    def _commit(self):
+    def _commit(self) -> Any:
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]
         finally:
             self._release_writer()
 
-    def _rollback(self):
+    def _rollback(self) -> Any:
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]
         finally:
             self._release_writer()
 
-    def _close(self):
+    def _close(self) -> Any:
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]
         finally:
             self._release_writer()
             if self._writer_fd is not None:
