@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 def _database_url(db: dict) -> str:
     """The URL of the test database itself, so both server processes share the test's rows."""
-    if db["ENGINE"].endswith("sqlite3"):
+    if "sqlite" in db["ENGINE"]:  # Django's backend or ours (gongzhi.core.sqlite)
         return f"sqlite:///{db['NAME']}"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
