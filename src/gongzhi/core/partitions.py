@@ -284,3 +284,14 @@ def case_ids_assign(cases, using: str = "default") -> None:
         )
         for case, (pk,) in zip(new, cur.fetchall(), strict=True):
             case.pk = pk
+
+
+def case_serials(n: int) -> list[int]:
+    """`n` serials for case ids assigned in Python (bulk loads): id = year * YEAR_SPAN + serial."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT nextval('{CASE_SERIAL}') FROM generate_series(1, %s)", [n])  # noqa: S608
+        return [r[0] for r in cur.fetchall()]
+
+
+def case_id_year(at: dt.datetime) -> int:
+    return at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).year

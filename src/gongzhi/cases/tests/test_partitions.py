@@ -131,3 +131,30 @@ def test_a_new_years_partition_takes_over_the_rows_the_default_partition_caught(
     assert Case.objects.get(pk=case.pk).events.count() == 1
     with connection.cursor() as cur:
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every foreign key still holds
+
+
+def test_a_bulk_load_gives_ids_of_the_created_year(two_years, district):
+    from gongzhi.seeding.bulk import FastInsert
+
+    old, _new = two_years
+    created = NEW_YEARS_EVE - dt.timedelta(days=400)
+    load = FastInsert(Case)
+    values = {
+        f.column: f.get_db_prep_save(getattr(old, f.attname), connection)
+        for f in Case._meta.concrete_fields
+        if not f.primary_key
+    }
+    pk = load.next_id(at=created)
+    values |= {
+        "id": pk,
+        "number": "T-3",
+        "idempotency_key": None,
+        "created_at": Case._meta.get_field("created_at").get_db_prep_save(created, connection),
+    }
+    load.write([load.row(values)])
+    load.finish()
+    assert Case.objects.filter(pk=pk, number="T-3").exists()
+    if PG:
+        assert partition_of(Case, pk) == "cases_case_y2024"
+    with clock.frozen_at(NEW_YEAR):
+        assert report(district).pk != pk  # the serials did not collide
