@@ -188,6 +188,8 @@ def table_partition(cur, spec: Spec, today: dt.date, ahead: int = 2) -> None:
     if is_partitioned(cur, spec.table):
         return
     t, old, key = spec.table, f"{spec.table}_unpartitioned", _qn(spec.key)
+    # ALTER TABLE refuses a table with deferred foreign-key checks still queued: run them now.
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cur.execute(_FK_IN, [t])
     fks_in = cur.fetchall()
     cur.execute(_FK_OUT, [t])
@@ -251,6 +253,7 @@ def table_partition(cur, spec: Spec, today: dt.date, ahead: int = 2) -> None:
             cur.execute(f"ALTER TABLE {_qn(table)} ADD CONSTRAINT {_qn(name)} {definition}")
     # Otherwise a foreign key to the id alone cannot be declared (no unique index on it): the
     # one there is (attachment → case event) is kept by Django's on_delete, not the database.
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's transactions run
 
 
 def tables_partition(apps, schema_editor, tables: tuple[str, ...]) -> None:
