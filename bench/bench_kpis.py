@@ -163,7 +163,7 @@ def _cases_insert(levels: dict, by_path: dict, log) -> None:
         milestones.pop("first_handle_red_at", None)
         row.update(milestones)
         row["state"] = state
-        pk = cases.next_id()
+        pk = cases.next_id(at=created)  # PostgreSQL: the id picks the year partition
         row["id"] = pk
         if row.get("followed_up_at"):
             rating = row["satisfaction"]

@@ -400,6 +400,13 @@ INTEL_ALERTS_EVERY_MINUTES = env_int("INTEL_ALERTS_EVERY_MINUTES", 10)
 # Open311 service codes that mean "not sure": the text's suggestion replaces them when confident.
 INTEL_GENERIC_SERVICE_CODES = env_list("INTEL_GENERIC_SERVICE_CODES", "12,0128")
 INTEL_OPEN311_MIN_CONFIDENCE = float(env_str("INTEL_OPEN311_MIN_CONFIDENCE", "0.6"))
+# History (docs/decisions.md, "Partitioned history"): days the audit log and outbound messages
+# are kept before the daily maintenance archives them to ARCHIVE_DIR and deletes them (0 = keep
+# all); year partitions (PostgreSQL) are created this many years ahead.
+AUDIT_RETENTION_DAYS = env_int("GONGZHI_AUDIT_RETENTION_DAYS", 0)
+OUTBOUND_RETENTION_DAYS = env_int("GONGZHI_OUTBOUND_RETENTION_DAYS", 0)
+PARTITIONS_AHEAD = env_int("GONGZHI_PARTITIONS_AHEAD", 2)
+ARCHIVE_DIR = Path(env_str("GONGZHI_ARCHIVE_DIR", str(VAR_DIR / "archive")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

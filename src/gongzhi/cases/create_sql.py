@@ -84,7 +84,9 @@ def _pg_sql(alias: str, n_paths: int) -> str:
     return (
         "WITH num AS (SELECT gongzhi_case_number_next(%s::date) AS n WHERE NOT EXISTS "  # noqa: S608
         f"(SELECT 1 FROM {case_table} WHERE idempotency_key = %s)), "
-        f"c AS (INSERT INTO {case_table} (number, {case_cols}) SELECT %s || CASE WHEN n < 10000 "
+        # The id carries the year of created_at: it picks the year partition (core.partitions).
+        f"c AS (INSERT INTO {case_table} (id, number, {case_cols}) "
+        "SELECT gongzhi_case_id(%s::timestamptz), %s || CASE WHEN n < 10000 "
         f"THEN lpad(n::text, 4, '0') ELSE n::text END, {_marks(conn, _CASE_FIELDS())} FROM num "
         "RETURNING id, number), "
         f"e AS (INSERT INTO {event_table} (case_id, {event_cols}) SELECT c.id, "
@@ -134,7 +136,8 @@ def case_insert(case: Case, event: CaseEvent, *, day: dt.date, alias: str = "def
         if conn.vendor == "postgresql":
             cur.execute(
                 _pg_sql(alias, len(paths)),
-                [day_param, replay_guard(case.idempotency_key), prefix, *case_params,
+                [day_param, replay_guard(case.idempotency_key),
+                 conn.ops.adapt_datetimefield_value(case.created_at), prefix, *case_params,
                  *row_params(event, _EVENT_FIELDS(), conn), *paths, *paths, *notice, created],
             )  # fmt: skip
             row = cur.fetchone()

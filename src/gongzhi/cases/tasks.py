@@ -18,6 +18,8 @@ from gongzhi.core import clock
 
 SWEEP_EVERY = dt.timedelta(minutes=1)
 SWEEP_LEASE = "deadline_sweep"
+HISTORY_EVERY = dt.timedelta(days=1)
+HISTORY_LEASE = "history"  # partitions ahead and retention (history_maintain)
 
 
 @task()
@@ -56,21 +58,36 @@ def deadlines_sweep_periodic() -> int:
 
     count = cases_sweep_deadlines()
     kpi_seal()  # days that are over go into the KPI aggregates (docs/decisions.md)
+    if lease_claim(HISTORY_LEASE, clock.now(), HISTORY_EVERY):
+        history_maintain()
     if sweep_lease_claim(clock.now()):
         deadlines_sweep_periodic.using(run_after=clock.now() + SWEEP_EVERY).enqueue()
     return count
 
 
 def sweep_lease_claim(now: dt.datetime) -> bool:
+    return lease_claim(SWEEP_LEASE, now, SWEEP_EVERY - dt.timedelta(seconds=5))
+
+
+def lease_claim(name: str, now: dt.datetime, every: dt.timedelta) -> bool:
     """Conditional UPDATE: true for exactly one caller per period."""
     from .models import SweepLease
 
-    SweepLease.objects.get_or_create(name=SWEEP_LEASE, defaults={"next_run_at": now})
+    SweepLease.objects.get_or_create(name=name, defaults={"next_run_at": now})
     return bool(
-        SweepLease.objects.filter(name=SWEEP_LEASE, next_run_at__lte=now).update(
-            next_run_at=now + SWEEP_EVERY - dt.timedelta(seconds=5)
-        )
+        SweepLease.objects.filter(name=name, next_run_at__lte=now).update(next_run_at=now + every)
     )
+
+
+def history_maintain() -> None:
+    """Daily: year partitions ahead (PostgreSQL) and the retention of old history rows."""
+    from django.conf import settings
+
+    from gongzhi.core.archive import history_retention_enforce
+    from gongzhi.core.partitions import partitions_ahead
+
+    partitions_ahead(clock.today(), settings.PARTITIONS_AHEAD)
+    history_retention_enforce()
 
 
 def sweep_schedule_start() -> None:

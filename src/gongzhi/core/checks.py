@@ -110,6 +110,13 @@ def integration_settings(
         errors.append(Error(f"KIOSK_IDLE_SECONDS must be {MIN_IDLE}..{MAX_IDLE}",
                             id="gongzhi.E007"))  # fmt: skip
     errors += _map_tile_errors()
+    for name, low, high in (
+        ("AUDIT_RETENTION_DAYS", 0, 100 * 366),
+        ("OUTBOUND_RETENTION_DAYS", 0, 100 * 366),
+        ("PARTITIONS_AHEAD", 0, 50),
+    ):
+        if not low <= getattr(settings, name) <= high:
+            errors.append(Error(f"GONGZHI_{name} must be {low}..{high}", id="gongzhi.E018"))
     for name, limit in (("OPEN311_JURISDICTION_ID", 50), ("OPEN311_CONTACT", 200)):
         value = getattr(settings, name)
         if len(value) > limit or _CONTROL.search(value):

@@ -39,6 +39,7 @@ class FastInsert:
         )
         last = model.objects.aggregate(m=Max("pk"))["m"] or 0
         self._next_id = last + 1
+        self._serials: list[int] = []
         self.inserted = 0
         self._defaults: dict[str, object] | None = None
 
@@ -46,7 +47,14 @@ class FastInsert:
         """A value as the database receives it; call once per distinct value, not per row."""
         return self.model._meta.get_field(field_name).get_db_prep_save(value, connection)
 
-    def next_id(self) -> int:
+    def next_id(self, at=None) -> int:
+        """The next pk; cases on PostgreSQL pass `at` (created_at): their id carries its year."""
+        if at is not None and connection.vendor == "postgresql":
+            from gongzhi.core.partitions import YEAR_SPAN, case_id_year, case_serials
+
+            if not self._serials:
+                self._serials = case_serials(10_000)[::-1]
+            return case_id_year(at) * YEAR_SPAN + self._serials.pop()
         pk = self._next_id
         self._next_id += 1
         return pk

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
 from gongzhi.core.access import RestrictedQuerySet
 from gongzhi.core.masking import mask_name, mask_phone
+from gongzhi.core.partitions import case_ids_assign
 
 from .catalog import Urgency
 
@@ -79,6 +80,13 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} #{self.last}"
+
+
+class CaseQuerySet(RestrictedQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        case_ids_assign(objs, self.db)  # PostgreSQL: the id picks the year partition
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Case(models.Model):
@@ -186,7 +194,7 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
     idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("事件")
@@ -204,6 +212,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is None and self._state.adding:
+            case_ids_assign([self], kwargs.get("using") or router.db_for_write(Case))
+            if self.pk is not None:  # PostgreSQL: a new id, so no UPDATE attempt first
+                kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
 
     @property
     def contact_display(self) -> str:

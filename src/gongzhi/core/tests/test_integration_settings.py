@@ -108,6 +108,9 @@ def test_the_configured_sms_backend_is_the_one_used(settings):
         ("KIOSK_IDLE_SECONDS", 10**9, "gongzhi.E007"),
         ("OPEN311_JURISDICTION_ID", "x" * 51, "gongzhi.E008"),
         ("OPEN311_CONTACT", "区综治中心\x0b", "gongzhi.E008"),
+        ("AUDIT_RETENTION_DAYS", -1, "gongzhi.E018"),
+        ("OUTBOUND_RETENTION_DAYS", 10**6, "gongzhi.E018"),
+        ("PARTITIONS_AHEAD", -1, "gongzhi.E018"),
     ],
 )
 def test_bad_values_are_system_check_errors(settings, name, value, error):
