@@ -15,6 +15,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -33,7 +34,7 @@ class Kind:
     retention_setting: str
 
     @property
-    def model(self):
+    def model(self) -> Any:
         from django.apps import apps
 
         return apps.get_model(self.model_path)
@@ -63,7 +64,7 @@ def history_archive(
     older = {f"{spec.time_field}__lt": before}
     columns = [f.attname for f in model._meta.concrete_fields]
     root = Path(settings.ARCHIVE_DIR) / kind
-    total, files = 0, []
+    total, files = 0, cast("list[Path]", [])
     while True:
         with transaction.atomic():
             rows = list(

@@ -27,10 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.backends.utils import CursorWrapper
 
 YEAR_SPAN = 10**10  # case ids: year * YEAR_SPAN + serial
 CASE_SERIAL = "cases_case_id_serial"
@@ -74,13 +80,13 @@ def year_partition(spec: Spec, year: int) -> str:
     return f"{spec.table}_y{year}"
 
 
-def is_partitioned(cur, table: str) -> bool:
+def is_partitioned(cur: CursorWrapper, table: str) -> bool:
     cur.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
     row = cur.fetchone()
     return bool(row) and row[0] == "p"
 
 
-def partitions_of(cur, table: str) -> list[str]:
+def partitions_of(cur: CursorWrapper, table: str) -> list[str]:
     cur.execute(
         "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(%s) "
         "ORDER BY 1",
@@ -89,7 +95,7 @@ def partitions_of(cur, table: str) -> list[str]:
     return [r[0] for r in cur.fetchall()]
 
 
-def _local_uniques(cur, spec: Spec, partition: str) -> None:
+def _local_uniques(cur: CursorWrapper, spec: Spec, partition: str) -> None:
     for col in spec.local_unique:
         cur.execute(
             f"CREATE UNIQUE INDEX IF NOT EXISTS {_qn(f'{partition}_{col}_key')} "
@@ -97,7 +103,7 @@ def _local_uniques(cur, spec: Spec, partition: str) -> None:
         )
 
 
-def _ensure_year(cur, spec: Spec, year: int) -> bool:
+def _ensure_year(cur: CursorWrapper, spec: Spec, year: int) -> bool:
     """Create a year's partition; rows the default partition holds for it move in. True if new."""
     name = year_partition(spec, year)
     cur.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
@@ -182,7 +188,7 @@ def case_id_function_sql() -> str:
     )
 
 
-def table_partition(cur, spec: Spec, today: dt.date, ahead: int = 2) -> None:
+def table_partition(cur: CursorWrapper, spec: Spec, today: dt.date, ahead: int = 2) -> None:
     """Turn a plain table into a partitioned one with the same name, columns, rows, indexes and
     foreign keys (both ways). Runs inside the migration's transaction; a no-op if done."""
     if is_partitioned(cur, spec.table):
@@ -256,7 +262,9 @@ def table_partition(cur, spec: Spec, today: dt.date, ahead: int = 2) -> None:
     cur.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's transactions run
 
 
-def tables_partition(apps, schema_editor, tables: tuple[str, ...]) -> None:
+def tables_partition(
+    apps: Any, schema_editor: BaseDatabaseSchemaEditor, tables: tuple[str, ...]
+) -> None:
     """RunPython body: partition the given tables on PostgreSQL; SQLite stays as it is."""
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -270,7 +278,7 @@ def tables_partition(apps, schema_editor, tables: tuple[str, ...]) -> None:
 # --- case ids -------------------------------------------------------------------------------
 
 
-def case_ids_assign(cases, using: str = "default") -> None:
+def case_ids_assign(cases: Iterable[Any], using: str = "default") -> None:
     """Give new cases their year-carrying ids (PostgreSQL) in one query; SQLite numbers them.
 
     Without this the column default would take the year of the insert, not of created_at,

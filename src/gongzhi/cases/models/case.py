@@ -83,7 +83,7 @@ class DailyCounter(models.Model):
 
 
 class CaseQuerySet(RestrictedQuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
         case_ids_assign(objs, self.db)  # PostgreSQL: the id picks the year partition
         return super().bulk_create(objs, *args, **kwargs)
@@ -213,7 +213,7 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is None and self._state.adding:
             case_ids_assign([self], kwargs.get("using") or router.db_for_write(Case))
             if self.pk is not None:  # PostgreSQL: a new id, so no UPDATE attempt first

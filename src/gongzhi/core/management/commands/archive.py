@@ -2,9 +2,10 @@
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongzhi.core.archive import BATCH, KINDS, history_archive, history_retention_enforce
 
@@ -15,12 +16,19 @@ class Command(BaseCommand):
         "(Archive and delete audit rows and outbound messages older than a date)"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--before", help="YYYY-MM-DD;不填则按保留天数设置")
         parser.add_argument("--kind", choices=sorted(KINDS), action="append")
         parser.add_argument("--batch", type=int, default=BATCH)
 
-    def handle(self, *args, before=None, kind=None, batch=BATCH, **opts):
+    def handle(
+        self,
+        *args: Any,
+        before: str | None = None,
+        kind: list[str] | None = None,
+        batch: int = BATCH,
+        **opts: Any,
+    ) -> None:
         if batch < 1:
             raise CommandError("--batch 必须是正整数")
         if before is None:
