@@ -51,6 +51,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src bench tools conftest.py
 	$(BIN)/ruff format --check src bench tools conftest.py
+	$(BIN)/python tools/fmt_skip.py src bench tools conftest.py
 
 test: export GONGZHI_MODE = test
 test: lint

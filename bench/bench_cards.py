@@ -169,9 +169,11 @@ def main(report) -> None:
     report("cards_print_all_units", seconds, "s", f"{done.done:,} cards, target ≤ 300 s")
     report("cards_per_second", done.done / seconds, "/s", "card_print_job_run wall time")
     report(
-        "cards_progress_updates_seen", len(watcher.seen), "n",
+        "cards_progress_updates_seen",
+        len(watcher.seen),
+        "n",
         f"distinct running (done/total) values a 1 s poller saw; last {watcher.seen[-1:]}",
-    )  # fmt: skip
+    )
     report("cards_pdf_size", size_mb, "MB", f"{-(-done.done // 8):,} A4 pages")
     path.unlink()  # ~tens of MB per run; the figure is the point, not the file
 

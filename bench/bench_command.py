@@ -62,9 +62,11 @@ def main(report) -> None:
     scale = f"{r['cases']:,} cases, {r['grids']:,} grids ({SOURCE})"
     for key, m in r["figures"].items():
         report(
-            f"command_{key}_ms_postgresql", m["median_ms"], "ms",
+            f"command_{key}_ms_postgresql",
+            m["median_ms"],
+            "ms",
             f"target ≤ 300 ms; median of {RUNS}; {scale}; runs {m['runs']}",
-        )  # fmt: skip
+        )
 
 
 def _build_demo(log) -> None:
@@ -154,13 +156,17 @@ def _child() -> None:
 
                 runs = timed(get, runs=RUNS, warmup=2)
                 figures[f"{name}_{scope}"] = {
-                    "median_ms": round(median(runs), 1), "runs": [round(t, 1) for t in runs],
-                }  # fmt: skip
+                    "median_ms": round(median(runs), 1),
+                    "runs": [round(t, 1) for t in runs],
+                }
                 log(
                     f"{scope:8} {name:12} median {median(runs):7.1f} ms  {[round(t) for t in runs]}"
                 )
-    print(json.dumps({"cases": Case.objects.count(), "grids": Grid.objects.count(),
-                      "figures": figures}))  # fmt: skip
+    print(
+        json.dumps(
+            {"cases": Case.objects.count(), "grids": Grid.objects.count(), "figures": figures}
+        )
+    )
 
 
 if __name__ == "__main__":

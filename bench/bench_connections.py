@@ -68,8 +68,11 @@ def main() -> None:
     log = (drill.VAR / "serve.log").open("w")
     server = subprocess.Popen(  # noqa: S603
         drill.gongzhi("serve", "--port", str(port), "--workers", "3", "--task-workers", "1"),
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     statuses: collections.Counter = collections.Counter()
     samples: list[tuple[float, int]] = []

@@ -55,8 +55,12 @@ def peer_round(database_url: str | None) -> dict:
         env["DATABASE_URL"] = database_url
     out = subprocess.run(
         [str(bench_peer.PEER_ROOT / "venv/bin/python"), "-c", PEER_SNIPPET.format(n=N)],
-        cwd=bench_peer.PEER_DIR, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=bench_peer.PEER_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -79,14 +83,21 @@ def run(kind: str) -> dict:
     for _ in range(ROUNDS):
         rounds["peer"].append(peer_round(peer_url))
         rounds["ours"].append(ours_round(kind))
-        print(f"    {kind}: peer {rounds['peer'][-1]['rate']:.0f}/s, "
-              f"ours {rounds['ours'][-1]['rate']:.0f}/s", flush=True)  # fmt: skip
+        print(
+            f"    {kind}: peer {rounds['peer'][-1]['rate']:.0f}/s, "
+            f"ours {rounds['ours'][-1]['rate']:.0f}/s",
+            flush=True,
+        )
     med = {
         who: {m: statistics.median(r[m] for r in rs) for m in ("rate", "cpu_rate")}
         for who, rs in rounds.items()
     }
-    return {"median": med, "rounds": rounds, "ratio": med["ours"]["rate"] / med["peer"]["rate"],
-            "cpu_ratio": med["ours"]["cpu_rate"] / med["peer"]["cpu_rate"]}  # fmt: skip
+    return {
+        "median": med,
+        "rounds": rounds,
+        "ratio": med["ours"]["rate"] / med["peer"]["rate"],
+        "cpu_ratio": med["ours"]["cpu_rate"] / med["peer"]["cpu_rate"],
+    }
 
 
 def main() -> None:
@@ -96,9 +107,11 @@ def main() -> None:
     load.append(os.getloadavg())
     for kind, r in results.items():
         m = r["median"]
-        print(f"{kind}: gongzhi {m['ours']['rate']:.0f}/s vs peer {m['peer']['rate']:.0f}/s = "
-              f"{r['ratio']:.2f}× (target ≥ 1.2); per CPU-second {m['ours']['cpu_rate']:.0f} vs "
-              f"{m['peer']['cpu_rate']:.0f} = {r['cpu_ratio']:.2f}×")  # fmt: skip
+        print(
+            f"{kind}: gongzhi {m['ours']['rate']:.0f}/s vs peer {m['peer']['rate']:.0f}/s = "
+            f"{r['ratio']:.2f}× (target ≥ 1.2); per CPU-second {m['ours']['cpu_rate']:.0f} vs "
+            f"{m['peer']['cpu_rate']:.0f} = {r['cpu_ratio']:.2f}×"
+        )
     print(f"load average before {load[0]}, after {load[1]}")
     out = ROOT / "bench" / "out" / "create-side.json"
     out.parent.mkdir(exist_ok=True)

@@ -119,8 +119,12 @@ def main(report) -> None:
     # 2. rebuild after an import
     import_seconds, first_lookup = _reimport_level1()
     report("geo_import_level1", import_seconds, "s", f"36 boundaries: check + apply; {_load()}")
-    report("geo_rebuild_first_lookup", first_lookup, "s",
-           f"first look-up after the import (rebuilds the index); {_load()}")  # fmt: skip
+    report(
+        "geo_rebuild_first_lookup",
+        first_lookup,
+        "s",
+        f"first look-up after the import (rebuilds the index); {_load()}",
+    )
     token = boundary_token()
     builds = []
     for _ in range(REBUILD_RUNS):
@@ -133,9 +137,13 @@ def main(report) -> None:
     # 3. what the boundaries add to the seed
     generate, with_b, without_b = _seed_cost()
     report("geo_seed_generate_full", generate, "s", f"tree_geometry for 12,318 grids; {_load()}")
-    report("geo_seed_insert_extra_full", with_b - without_b, "s",
-           f"grid insert with boundaries {with_b:.2f} s vs without {without_b:.2f} s "
-           f"(median of {INSERT_RUNS})")  # fmt: skip
+    report(
+        "geo_seed_insert_extra_full",
+        with_b - without_b,
+        "s",
+        f"grid insert with boundaries {with_b:.2f} s vs without {without_b:.2f} s "
+        f"(median of {INSERT_RUNS})",
+    )
 
 
 def _reimport_level1() -> tuple[float, float]:
@@ -145,8 +153,9 @@ def _reimport_level1() -> tuple[float, float]:
     from gongzhi.grids.services import boundary_import_apply, boundary_import_create
 
     level1 = Grid.objects.filter(level=1).order_by("path")
-    features = [{"type": "Feature", "properties": {"code": g.code}, "geometry": g.boundary}
-                for g in level1]  # fmt: skip
+    features = [
+        {"type": "Feature", "properties": {"code": g.code}, "geometry": g.boundary} for g in level1
+    ]
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     started = time.perf_counter()
     job = boundary_import_create(by=None, filename="bench-level1.geojson", data=data)

@@ -52,9 +52,11 @@ def _child(*args: str) -> tuple[dict, float]:
 
     saved = dict(os.environ)
     os.environ.update(
-        GONGZHI_MODE="test", DATABASE_URL=_url(), DJANGO_SETTINGS_MODULE="gongzhi.settings",
+        GONGZHI_MODE="test",
+        DATABASE_URL=_url(),
+        DJANGO_SETTINGS_MODULE="gongzhi.settings",
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    )  # fmt: skip
+    )
     try:
         child = run_child([sys.executable, __file__, *args])
     finally:
@@ -160,7 +162,7 @@ def build() -> None:
                 created_at=at,
                 updated_at=at,
                 closed_at=at if state == State.CLOSED else None,
-            )  # fmt: skip
+            )
         )
         if len(batch) == 5000:
             Case.objects.bulk_create(batch)

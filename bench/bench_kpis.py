@@ -173,11 +173,17 @@ def _cases_insert(levels: dict, by_path: dict, log) -> None:
         if row.get("followed_up_at"):
             fchunk.append(
                 follow_ups.row(
-                    {"id": follow_ups.next_id(), "case_id": pk, "rating": rating,
-                     "stars": {"satisfied": 5, "basic": 4}.get(rating, 1),
-                     "resolved": resolved, "comment": "", "at": row["followed_up_at"]}
+                    {
+                        "id": follow_ups.next_id(),
+                        "case_id": pk,
+                        "rating": rating,
+                        "stars": {"satisfied": 5, "basic": 4}.get(rating, 1),
+                        "resolved": resolved,
+                        "comment": "",
+                        "at": row["followed_up_at"],
+                    }
                 )
-            )  # fmt: skip
+            )
         if len(chunk) >= 20000:
             with transaction.atomic():
                 cases.write(chunk)
@@ -414,10 +420,15 @@ def _child() -> None:
             )
     print(
         json.dumps(
-            {"vendor": connection.vendor, "cases": CASES, "periods": [*periods, *(f"{p}_nojit" for p in periods)],
-             "figures": figures, "median_of": RUNS}
+            {
+                "vendor": connection.vendor,
+                "cases": CASES,
+                "periods": [*periods, *(f"{p}_nojit" for p in periods)],
+                "figures": figures,
+                "median_of": RUNS,
+            }
         )
-    )  # fmt: skip
+    )
 
 
 if __name__ == "__main__":

@@ -137,8 +137,7 @@ def _seed(log) -> None:
         Case.objects.filter(assignee_staff__user__in=old).update(assignee_staff=None)
         Staff.objects.filter(user__in=old).delete()
         old.delete()
-        units = rng.sample(list(Grid.objects.filter(level=5).values_list("pk", flat=True)),
-                           WORKERS)  # fmt: skip
+        units = rng.sample(list(Grid.objects.filter(level=5).values_list("pk", flat=True)), WORKERS)
         users = User.objects.bulk_create(
             User(username=f"{PREFIX}{i:04d}", password="!") for i in range(WORKERS)
         )
@@ -153,9 +152,10 @@ def _seed(log) -> None:
         assigned = consults = plans = 0
         for i, (s, unit) in enumerate(zip(staff, units, strict=True)):
             ids = list(
-                Case.objects.filter(grid_id=unit).order_by("-created_at")
+                Case.objects.filter(grid_id=unit)
+                .order_by("-created_at")
                 .values_list("pk", flat=True)[:ASSIGNED_PER_WORKER]
-            )  # fmt: skip
+            )
             for n, pk in enumerate(ids):
                 Case.objects.filter(pk=pk).update(
                     state=State.DISPATCHED if n % 2 else State.SIGNED, assignee_staff=s
@@ -164,23 +164,37 @@ def _seed(log) -> None:
             for n, pk in enumerate(ids[:CONSULTATIONS_PER_WORKER]):
                 c = Consultation.objects.create(case_id=pk, topic="会商", scheduled_at=clock.now())
                 ConsultationTask.objects.create(
-                    consultation=c, title=f"核实现场{n}", assignee=s,
+                    consultation=c,
+                    title=f"核实现场{n}",
+                    assignee=s,
                     due_date=today + dt.timedelta(days=rng.randint(0, 10)),
-                )  # fmt: skip
+                )
                 consults += 1
             for n in range(VISITS_PER_WORKER):
                 h = Household.objects.create(unit_id=unit, house_number=f"B{i}-{n}")
-                r = Resident(household=h, grid_id=unit, name=f"关爱对象{n}", gender="F",
-                             birth_date=dt.date(1940, 1, 1), id_number_enc="-",
-                             id_hash=f"{PREFIX}{i}-{n}", id_prefix="000000", id_suffix="0000")  # fmt: skip
+                r = Resident(
+                    household=h,
+                    grid_id=unit,
+                    name=f"关爱对象{n}",
+                    gender="F",
+                    birth_date=dt.date(1940, 1, 1),
+                    id_number_enc="-",
+                    id_hash=f"{PREFIX}{i}-{n}",
+                    id_prefix="000000",
+                    id_suffix="0000",
+                )
                 r.save()
                 VisitPlan.objects.create(
-                    resident=r, worker=s, interval_days=30,
+                    resident=r,
+                    worker=s,
+                    interval_days=30,
                     next_due_on=today + dt.timedelta(days=rng.randint(-5, 30)),
-                )  # fmt: skip
+                )
                 plans += 1
-    log(f"seeded {WORKERS} workers: {assigned} cases assigned, {consults} consultation "
-        f"tasks, {plans} visit plans")  # fmt: skip
+    log(
+        f"seeded {WORKERS} workers: {assigned} cases assigned, {consults} consultation "
+        f"tasks, {plans} visit plans"
+    )
 
 
 def _child() -> None:
@@ -238,11 +252,18 @@ def _child() -> None:
     log(f"my_tasks: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms")
     print(
         json.dumps(
-            {"workers": len(ids), "samples": len(samples), "p50": round(p50, 2),
-             "p95": round(p95, 2), "max": round(samples[-1], 2), "queries": queries,
-             "tasks": sizes[len(sizes) // 2], "cases": Case.objects.count()}
+            {
+                "workers": len(ids),
+                "samples": len(samples),
+                "p50": round(p50, 2),
+                "p95": round(p95, 2),
+                "max": round(samples[-1], 2),
+                "queries": queries,
+                "tasks": sizes[len(sizes) // 2],
+                "cases": Case.objects.count(),
+            }
         )
-    )  # fmt: skip
+    )
 
 
 if __name__ == "__main__":

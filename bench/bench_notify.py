@@ -52,8 +52,15 @@ def _child(kind: str, *args: str) -> dict:
 
 def _deliver(kind: str) -> float:
     """Wall seconds of a task worker that delivers everything queued, then exits."""
-    cmd = [sys.executable, "-m", "gongzhi", "db_worker", "--batch", "--no-startup-delay",
-           "--skip-checks"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "gongzhi",
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--skip-checks",
+    ]
     started = time.perf_counter()
     proc = subprocess.run(cmd, env=_env(kind), capture_output=True, text=True)
     if proc.returncode != 0:
@@ -135,7 +142,7 @@ def _run() -> None:
             grid=d.unit_a,
             reporter_user=account.user,
             reporter_resident=account.resident,
-        )  # fmt: skip
+        )
         for _ in range(CHANGES)
     ]
     OutboundMessage.objects.all().delete()
@@ -153,10 +160,16 @@ def _run() -> None:
     outbound = OutboundMessage.objects.count()
     if inbox != CHANGES or outbound != 2 * CHANGES:
         raise RuntimeError(f"expected {CHANGES} + {2 * CHANGES} messages, got {inbox} + {outbound}")
-    print(json.dumps({
-        "seconds": seconds, "outbound": outbound, "messages": inbox + outbound,
-        "queries": len(captured.captured_queries),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "outbound": outbound,
+                "messages": inbox + outbound,
+                "queries": len(captured.captured_queries),
+            }
+        )
+    )
 
 
 def _sent() -> None:

@@ -40,12 +40,18 @@ def main(report) -> None:
     env = {**os.environ, "GONGZHI_OPEN311_RATE": "100000000/60"}
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         gongzhi("serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)),
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         _wait_up(f"{base}/healthz")
-        form = {"api_key": raw_key, "service_code": "0102", "address_id": unit,
-                "description": "基准测试:楼院杂草无人清理"}  # fmt: skip
+        form = {
+            "api_key": raw_key,
+            "service_code": "0102",
+            "address_id": unit,
+            "description": "基准测试:楼院杂草无人清理",
+        }
         health, posts = [], []
         for i in range(ROUNDS):
             health.append(_drive(f"{base}/healthz", None))
@@ -102,8 +108,15 @@ def _wait_up(url: str, seconds: float = 60) -> None:
 
 def _drive(url: str, form: dict | None) -> float:
     """Run the load driver in its own process; returns requests per second."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--load", url,
-           json.dumps(form), str(REQUESTS), str(CONCURRENCY)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--load",
+        url,
+        json.dumps(form),
+        str(REQUESTS),
+        str(CONCURRENCY),
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)  # noqa: S603
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["failed"]:

@@ -103,8 +103,14 @@ def _failures(out: str) -> int:
     return sum(int(x) for x in m.groups()) if m else 0
 
 
-def ab(url: str, n: int, *, expect_non2xx: int = 0, post: tuple[str, str] | None = None,
-       cookie: str = "") -> dict[str, float]:  # fmt: skip
+def ab(
+    url: str,
+    n: int,
+    *,
+    expect_non2xx: int = 0,
+    post: tuple[str, str] | None = None,
+    cookie: str = "",
+) -> dict[str, float]:
     """`ab -n n -c 16`: requests per second and the 99th percentile in ms."""
     cmd = ["ab", "-q", "-n", str(n), "-c", str(CONC), "-s", "60"]
     if post:
@@ -136,8 +142,9 @@ def peer_setup(database_url: str | None) -> None:
     }
     if database_url:
         env["DATABASE_URL"] = database_url
-    subprocess.run(["bash", str(PEER_DIR / "setup.sh")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        ["bash", str(PEER_DIR / "setup.sh")], env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def peer_start(port: int, database_url: str | None) -> subprocess.Popen:
@@ -147,11 +154,22 @@ def peer_start(port: int, database_url: str | None) -> subprocess.Popen:
         env["DATABASE_URL"] = database_url
     log = (PEER_ROOT / "gunicorn-bench.log").open("w")
     proc = subprocess.Popen(  # as the peer's own bench.py starts it
-        [str(PEER_ROOT / "venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--no-control-socket", "--pythonpath", str(PEER_DIR),
-         "django.core.wsgi:get_wsgi_application()"],
-        env=env, stdout=log, stderr=log, start_new_session=True,
-    )  # fmt: skip
+        [
+            str(PEER_ROOT / "venv/bin/gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--pythonpath",
+            str(PEER_DIR),
+            "django.core.wsgi:get_wsgi_application()",
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     _wait_up(f"http://127.0.0.1:{port}/ping/", proc)
     return proc
 
@@ -191,8 +209,10 @@ def _bench_keys() -> dict[str, str]:
     path = ROOT / "var" / "bench" / "keys.json"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        keys = {"SECRET_KEY": secrets.token_urlsafe(50),
-                "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40)}  # fmt: skip
+        keys = {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40),
+        }
         path.write_text(json.dumps(keys))
     return json.loads(path.read_text())
 
@@ -200,11 +220,15 @@ def _bench_keys() -> dict[str, str]:
 def ours_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "REDIS_URL"))}
     return env | {
-        "GONGZHI_MODE": "production", **_bench_keys(), "SECURE_SSL_REDIRECT": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": database_url,
-        "GONGZHI_OPEN311_RATE": "100000000/60", "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
+        "GONGZHI_MODE": "production",
+        **_bench_keys(),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "GONGZHI_OPEN311_RATE": "100000000/60",
+        "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
         "GONGZHI_VAR_DIR": str(ROOT / "var" / "bench" / "peer-var"),
-    }  # fmt: skip
+    }
 
 
 def ours_prepare(database_url: str) -> tuple[str, str]:
@@ -212,26 +236,42 @@ def ours_prepare(database_url: str) -> tuple[str, str]:
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--prepare"],
         env=ours_env(database_url) | {"GONGZHI_MODE": "test"},
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return data["unit"], data["key"]
 
 
 def ours_start(port: int, database_url: str, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [OURS_PYTHON, "-m", "gongzhi", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--task-workers", "1", "--skip-checks"],
-        env=ours_env(database_url), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=(ROOT / "var" / "bench" / f"serve-{port}.log").open("w"),
-    )  # fmt: skip
+        [
+            OURS_PYTHON,
+            "-m",
+            "gongzhi",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--task-workers",
+            "1",
+            "--skip-checks",
+        ],
+        env=ours_env(database_url),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(ROOT / "var" / "bench" / f"serve-{port}.log").open("w"),
+    )
     _wait_up(f"http://127.0.0.1:{port}/healthz", proc)
     return proc
 
 
 def ours_post_body(unit: str, key: str) -> tuple[str, str]:
-    form = {"api_key": key, "service_code": "0102", "address_id": unit,
-            "description": DESCRIPTION}  # fmt: skip
+    form = {"api_key": key, "service_code": "0102", "address_id": unit, "description": DESCRIPTION}
     path = ROOT / "var" / "bench" / "open311-post.body"
     path.write_bytes(urllib.parse.urlencode(form).encode())
     return str(path), "application/x-www-form-urlencoded"
@@ -245,8 +285,9 @@ def run_database(kind: str) -> dict:
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     ours_url = (
         f"sqlite:///{ROOT / 'var' / 'bench' / 'peer-ours.sqlite3'}"
-        if sqlite else f"{PG}/{OURS_PG_DB}"
-    )  # fmt: skip
+        if sqlite
+        else f"{PG}/{OURS_PG_DB}"
+    )
     peer_url = None if sqlite else f"{PG}/{PEER_PG_DB}"
     if not sqlite:
         _pg_create(OURS_PG_DB)
@@ -271,21 +312,36 @@ def run_database(kind: str) -> dict:
 
         def record(name: str, result: dict) -> None:
             runs.setdefault(name, []).append(result)
-            print(f"    {kind} {name}: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.0f} ms",
-                  flush=True)  # fmt: skip
+            print(
+                f"    {kind} {name}: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.0f} ms",
+                flush=True,
+            )
 
         # warm-up: every server answers both kinds of request before anything is timed
         ab(free["peer"], 200)
         ab(free["ours"], 200)
-        ab(f"{base['peer']}/tickets/submit/", 100, expect_non2xx=100, post=peer_post,
-           cookie=peer_cookie)  # fmt: skip
+        ab(
+            f"{base['peer']}/tickets/submit/",
+            100,
+            expect_non2xx=100,
+            post=peer_post,
+            cookie=peer_cookie,
+        )
         for name in create if not sqlite else ("ours",):
             ab(create[name], 100, post=our_post)
         for _ in range(ROUNDS):
             record("free_peer", ab(free["peer"], N_FREE))
             record("free_ours", ab(free["ours"], N_FREE))
-            record("create_peer", ab(f"{base['peer']}/tickets/submit/", N_CREATE,
-                                     expect_non2xx=N_CREATE, post=peer_post, cookie=peer_cookie))  # fmt: skip
+            record(
+                "create_peer",
+                ab(
+                    f"{base['peer']}/tickets/submit/",
+                    N_CREATE,
+                    expect_non2xx=N_CREATE,
+                    post=peer_post,
+                    cookie=peer_cookie,
+                ),
+            )
             record("create_ours", ab(create["ours"], N_CREATE, post=our_post))
             if not sqlite:
                 record("create_ours1", ab(create["ours1"], N_CREATE, post=our_post))
@@ -321,22 +377,42 @@ def main(report) -> None:
         tag = "SQLite" if kind == "sqlite" else "PostgreSQL"
         report(f"{kind}_free_ours_rps", med["free_ours"]["rps"], "req/s", "GET discovery.json")
         report(f"{kind}_free_peer_rps", med["free_peer"]["rps"], "req/s", "GET /ping/")
-        report(f"{kind}_free_ratio", med["free_ours"]["rps"] / med["free_peer"]["rps"], "x",
-               f"{tag}; target ≥ 0.5")  # fmt: skip
+        report(
+            f"{kind}_free_ratio",
+            med["free_ours"]["rps"] / med["free_peer"]["rps"],
+            "x",
+            f"{tag}; target ≥ 0.5",
+        )
         report(f"{kind}_create_ours_rps", med["create_ours"]["rps"], "req/s", "Open311 POST")
         report(f"{kind}_create_peer_rps", med["create_peer"]["rps"], "req/s", "public submit")
-        report(f"{kind}_create_ratio", med["create_ours"]["rps"] / med["create_peer"]["rps"], "x",
-               f"{tag}; target ≥ 1.5")  # fmt: skip
+        report(
+            f"{kind}_create_ratio",
+            med["create_ours"]["rps"] / med["create_peer"]["rps"],
+            "x",
+            f"{tag}; target ≥ 1.5",
+        )
         report(f"{kind}_create_p99_ours", med["create_ours"]["p99_ms"], "ms", "")
         report(f"{kind}_create_p99_peer", med["create_peer"]["p99_ms"], "ms", "target: ours ≤ peer")
-        report(f"{kind}_memory_ours_rss", mem["ours"]["rss_mb"], "MB",
-               f"2 web + 1 task worker + serve, {mem['ours']['processes']} processes; PSS "
-               f"{mem['ours']['pss_mb']:.0f} MB; target ≤ 300")  # fmt: skip
-        report(f"{kind}_memory_peer_rss", mem["peer"]["rss_mb"], "MB",
-               f"gunicorn 2 workers; PSS {mem['peer']['pss_mb']:.0f} MB")  # fmt: skip
+        report(
+            f"{kind}_memory_ours_rss",
+            mem["ours"]["rss_mb"],
+            "MB",
+            f"2 web + 1 task worker + serve, {mem['ours']['processes']} processes; PSS "
+            f"{mem['ours']['pss_mb']:.0f} MB; target ≤ 300",
+        )
+        report(
+            f"{kind}_memory_peer_rss",
+            mem["peer"]["rss_mb"],
+            "MB",
+            f"gunicorn 2 workers; PSS {mem['peer']['pss_mb']:.0f} MB",
+        )
         if "create_ours1" in med:
-            report(f"{kind}_create_2_vs_1", med["create_ours"]["rps"] / med["create_ours1"]["rps"],
-                   "x", "2 web workers ÷ 1; target ≥ 1.6")  # fmt: skip
+            report(
+                f"{kind}_create_2_vs_1",
+                med["create_ours"]["rps"] / med["create_ours1"]["rps"],
+                "x",
+                "2 web workers ÷ 1; target ≥ 1.6",
+            )
     report(
         "load_average", load_before[0], "", f"1-min load before {load_before}, after {load_after}"
     )

@@ -51,8 +51,12 @@ def main(report) -> None:
     # The same pages ordered by the grid's path instead of its id: see docs/benchmarks.md.
     for label, target in (("", grid), ("_district", root)):
         ms = timed(lambda t=target: _first_page(admin, t, order=PATH_ORDER), runs=RUNS)
-        report(f"resident_list_first_page{label}_path_order", median(ms), "ms",
-               f"order_by{PATH_ORDER}; {target.name}; {_n(RUNS)}")  # fmt: skip
+        report(
+            f"resident_list_first_page{label}_path_order",
+            median(ms),
+            "ms",
+            f"order_by{PATH_ORDER}; {target.name}; {_n(RUNS)}",
+        )
 
     for label, target in (("district", root), ("level1", grid)):
         ms = timed(lambda t=target: _summary(t), runs=SLOW_RUNS, warmup=1)
@@ -98,10 +102,17 @@ def _first_page(user, grid, *, order=REGISTRY_ORDER) -> list:
     qs = qs.prefetch_related(tags).order_by(*order)
     page = Paginator(qs, PAGE).get_page(1)
     rows = [
-        (r.masked_name, r.masked_id_number, r.masked_phone, r.get_kind_display(),
-         r.grid.full_name, r.household.house_number, [t.tag for t in r.tags.all()])
+        (
+            r.masked_name,
+            r.masked_id_number,
+            r.masked_phone,
+            r.get_kind_display(),
+            r.grid.full_name,
+            r.household.house_number,
+            [t.tag for t in r.tags.all()],
+        )
         for r in page.object_list
-    ]  # fmt: skip
+    ]
     assert len(rows) == PAGE and page.paginator.count > PAGE
     return rows
 

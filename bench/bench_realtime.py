@@ -69,35 +69,47 @@ def main(report) -> None:
         sfx = "" if layer == "memory" else "_redis"
         load = f"load {r['load'][0]:.1f}/{r['load'][1]:.1f} on {os.cpu_count()} CPUs"
         report(
-            f"rt_staff_connect{sfx}", r["staff_connect_s"], "s",
+            f"rt_staff_connect{sfx}",
+            r["staff_connect_s"],
+            "s",
             f"{r['staff']} /ws/staff/ sockets, {CONNECT_CONCURRENCY} handshakes at a time; {layer}",
-        )  # fmt: skip
+        )
         report(
-            f"rt_call_p50{sfx}", r["call_p50_ms"], "ms",
+            f"rt_call_p50{sfx}",
+            r["call_p50_ms"],
+            "ms",
             f"POST /realtime/call/ → alert on each of {r['staff']} staff sockets; "
             f"{r['calls']} calls; {layer}; {load}",
-        )  # fmt: skip
+        )
         report(
-            f"rt_call_p99{sfx}", r["call_p99_ms"], "ms",
+            f"rt_call_p99{sfx}",
+            r["call_p99_ms"],
+            "ms",
             f"target ≤ 1000; max {r['call_max_ms']:.0f} ms; POST itself median "
             f"{r['call_post_ms']:.0f} ms; lost {r['call_lost']}; server tracebacks "
             f"{r['server_tracebacks']}; warm-up call before "
             f"{r['call_warmup_ms']:.0f} ms; {layer}; {load}",
-        )  # fmt: skip
+        )
         report(
-            f"rt_live_connect{sfx}", r["live_connect_s"], "s",
+            f"rt_live_connect{sfx}",
+            r["live_connect_s"],
+            "s",
             f"{r['residents']} /ws/live/ resident sockets; {layer}",
-        )  # fmt: skip
+        )
         report(
-            f"rt_live_all_received{sfx}", r["live_all_ms"], "ms",
+            f"rt_live_all_received{sfx}",
+            r["live_all_ms"],
+            "ms",
             f"question POST → last of {r['residents']} sockets; median of {r['posts']} posts "
             f"{r['live_all_each_ms']}; lost {r['live_lost']}; warm-up question before "
             f"{r['live_warmup_ms']:.0f} ms; {layer}; {load}",
-        )  # fmt: skip
+        )
         report(
-            f"rt_live_p99{sfx}", r["live_p99_ms"], "ms",
+            f"rt_live_p99{sfx}",
+            r["live_p99_ms"],
+            "ms",
             f"per-socket delivery p99 (p50 {r['live_p50_ms']:.0f} ms); {layer}; {load}",
-        )  # fmt: skip
+        )
 
 
 def _vendor() -> str:
@@ -135,9 +147,13 @@ def _measure(kind: str, layer: str) -> dict:
         env["REDIS_URL"] = _redis_url()
     print(f"  {layer} layer: {STAFF} staff, {RESIDENTS} residents …", flush=True)
     out = subprocess.run(  # noqa: S603 - our own interpreter and file
-        [sys.executable, __file__, "--child"], env=env, capture_output=True, text=True,
-        check=False, timeout=CHILD_TIMEOUT,
-    )  # fmt: skip
+        [sys.executable, __file__, "--child"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=CHILD_TIMEOUT,
+    )
     for line in out.stderr.splitlines():
         if line.startswith("  "):
             print(line, flush=True)
@@ -208,16 +224,20 @@ def _setup() -> dict:
         batch_size=500,
     )
     Staff.objects.bulk_create(
-        [Staff(user=u, name=f"值班员{i}", role=Role.CENTER_STAFF, center=center)
-         for i, u in enumerate(users)],
+        [
+            Staff(user=u, name=f"值班员{i}", role=Role.CENTER_STAFF, center=center)
+            for i, u in enumerate(users)
+        ],
         batch_size=500,
-    )  # fmt: skip
+    )
     auth_hash = users[0].get_session_auth_hash()  # same password hash → same session hash
     backend = settings.AUTHENTICATION_BACKENDS[0]
     staff_keys = _sessions(
-        [{SESSION_KEY: str(u.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: auth_hash}
-         for u in users]
-    )  # fmt: skip
+        [
+            {SESSION_KEY: str(u.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: auth_hash}
+            for u in users
+        ]
+    )
 
     r_users = User.objects.bulk_create(
         [User(username=f"bench_resident_{i}", password="!") for i in range(RESIDENTS)],
@@ -232,9 +252,11 @@ def _setup() -> dict:
     resident_keys = _sessions([{RESIDENT_KEY: a.pk} for a in accounts])
 
     live = live_session_create(
-        by=district.users["center"], topic="基准测试直播", scheduled_at=timezone.now(),
+        by=district.users["center"],
+        topic="基准测试直播",
+        scheduled_at=timezone.now(),
         hosts=[district.users["center"]],
-    )  # fmt: skip
+    )
     return {"staff": staff_keys, "residents": resident_keys, "live": live.pk}
 
 
@@ -260,8 +282,11 @@ def _serve(port: int) -> subprocess.Popen:
         # Its own process group: `serve` starts uvicorn as a child; both stop at the end.
         return subprocess.Popen(  # noqa: S603 - our own interpreter and module
             gongzhi("serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)),
-            env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _wait_up(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
@@ -322,10 +347,14 @@ class Sockets:
         async def one(cookie: str):
             async with gate:
                 ws = await connect(
-                    f"ws://127.0.0.1:{self.port}{self.path}", origin=origin,
-                    additional_headers={"Cookie": f"sessionid={cookie}"}, open_timeout=60,
-                    ping_interval=None, compression=None, max_queue=None,
-                )  # fmt: skip
+                    f"ws://127.0.0.1:{self.port}{self.path}",
+                    origin=origin,
+                    additional_headers={"Cookie": f"sessionid={cookie}"},
+                    open_timeout=60,
+                    ping_interval=None,
+                    compression=None,
+                    max_queue=None,
+                )
                 if expect_hello:
                     hello = json.loads(await asyncio.wait_for(ws.recv(), 30))
                     assert hello["type"] == "hello", hello
@@ -371,10 +400,14 @@ def _post(port: int, path: str, cookie: str, form: dict) -> tuple[int, str, byte
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(
-            "POST", path, urlencode({**form, "csrfmiddlewaretoken": CSRF}),
-            {"Cookie": f"sessionid={cookie}; csrftoken={CSRF}",
-             "Content-Type": "application/x-www-form-urlencoded"},
-        )  # fmt: skip
+            "POST",
+            path,
+            urlencode({**form, "csrfmiddlewaretoken": CSRF}),
+            {
+                "Cookie": f"sessionid={cookie}; csrftoken={CSRF}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
         resp = conn.getresponse()
         return resp.status, resp.getheader("Location", ""), resp.read()
     finally:
@@ -445,9 +478,11 @@ async def _live(port: int, residents: list[str], session_id: int) -> dict:
     try:
         for i in range(POSTS + 1):
             t0, _, status, _, body = await _timed_post(
-                port, f"/realtime/live/{session_id}/ask/", residents[i],
+                port,
+                f"/realtime/live/{session_id}/ask/",
+                residents[i],
                 {"text": f"基准测试提问 {i}:小区路灯什么时候修?"},
-            )  # fmt: skip
+            )
             if status != 200:
                 raise RuntimeError(f"question POST gave {status}: {body[:300]!r}")
             qid = json.loads(body)["question"]["id"]

@@ -49,8 +49,12 @@ def main(report) -> None:
     how = "COPY" if vendor() == "postgresql" else "executemany"
     note = f"median of {FLOOR_RUNS}: " + ", ".join(f"{f:.1f}" for f in bests)
     report("resident_best_floor", best, "s", f"raw {how}, indexes rebuilt after; {note}")
-    report("people_phase_vs_best_floor", median(people) / best, "x",
-           "households+residents phase ÷ the seed's own write method, raw")  # fmt: skip
+    report(
+        "people_phase_vs_best_floor",
+        median(people) / best,
+        "x",
+        "households+residents phase ÷ the seed's own write method, raw",
+    )
 
 
 def insert_floor(runs: int, *, best: bool) -> list[float]:

@@ -55,15 +55,18 @@ def _burst(report) -> None:
     sessions_file = DB.with_suffix(".sessions.json")
     subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, __file__, "--prepare", str(WORKERS), str(sessions_file)],
-        env=env, check=True,
-    )  # fmt: skip
+        env=env,
+        check=True,
+    )
     sessions = json.loads(sessions_file.read_text())
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603
         gongzhi("serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)),
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         _wait_up(f"{base}/healthz")
         result = _load(f"{base}/workbench/diary/new/", sessions)
@@ -74,10 +77,17 @@ def _burst(report) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    count = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--count"], env=env, check=True, capture_output=True,
-        text=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    count = (
+        subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--count"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     note = f"{WORKERS} workers, one POST each, {CONCURRENCY} connections, SQLite, 1 uvicorn"
     report("diary_burst_rps", result["rps"], "req/s", note)
     report("diary_burst_errors", result["failed"], "errors", result["sample"][:120])
@@ -90,13 +100,21 @@ def _load(url: str, sessions: list[str]) -> dict:
     today = time.strftime("%Y-%m-%d")
 
     def one(i: int, sid: str) -> None:
-        body = (f"date={today}&role=info_collector&duty=opinion_gathering"
-                f"&text=%E8%B5%B0%E8%AE%BF{i}&minutes_spent=20").encode()  # fmt: skip
-        req = urllib.request.Request(url, data=body, headers={  # noqa: S310 - loopback
-            "Cookie": f"sessionid={sid}; csrftoken={CSRF}", "X-CSRFToken": CSRF,
-            "Accept": "application/json", "Idempotency-Key": uuid.uuid4().hex,
-            "Content-Type": "application/x-www-form-urlencoded",
-        })  # fmt: skip
+        body = (
+            f"date={today}&role=info_collector&duty=opinion_gathering"
+            f"&text=%E8%B5%B0%E8%AE%BF{i}&minutes_spent=20"
+        ).encode()
+        req = urllib.request.Request(
+            url,
+            data=body,
+            headers={  # noqa: S310 - loopback
+                "Cookie": f"sessionid={sid}; csrftoken={CSRF}",
+                "X-CSRFToken": CSRF,
+                "Accept": "application/json",
+                "Idempotency-Key": uuid.uuid4().hex,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
         try:
             with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310
                 resp.read()
@@ -163,15 +181,19 @@ def _prepare(n: int, out: str) -> None:
     )
     # The session auth hash depends only on the password hash, which every worker shares.
     auth_hash = salted_hmac(
-        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", shared,
+        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+        shared,
         algorithm="sha256",
-    ).hexdigest()  # fmt: skip
+    ).hexdigest()
     store, expiry = SessionStore(), timezone.now() + dt.timedelta(days=1)
     rows, keys = [], []
     for u in users:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        data = {"_auth_user_id": str(u.pk), "_auth_user_backend":
-                "django.contrib.auth.backends.ModelBackend", "_auth_user_hash": auth_hash}  # fmt: skip
+        data = {
+            "_auth_user_id": str(u.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": auth_hash,
+        }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
         keys.append(key)
     Session.objects.bulk_create(rows, batch_size=2000)

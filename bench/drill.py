@@ -163,9 +163,12 @@ class Supervised:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(  # noqa: S603
-            self.args, env=drill_env(), stdout=self.log, stderr=subprocess.STDOUT,
+            self.args,
+            env=drill_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
 
     def kill9(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -306,9 +309,21 @@ def fault_restart_redis(_apps, _workers) -> str:
     conf = {k: client.config_get(k)[k] for k in ("port", "bind", "dir", "save", "appendonly")}
     with contextlib.suppress(redis.exceptions.ConnectionError):
         client.shutdown(nosave=conf["save"] == "")
-    args = ["redis-server", "--port", conf["port"], "--bind", *conf["bind"].split(),
-            "--dir", conf["dir"], "--save", conf["save"], "--appendonly", conf["appendonly"],
-            "--daemonize", "yes"]  # fmt: skip
+    args = [
+        "redis-server",
+        "--port",
+        conf["port"],
+        "--bind",
+        *conf["bind"].split(),
+        "--dir",
+        conf["dir"],
+        "--save",
+        conf["save"],
+        "--appendonly",
+        conf["appendonly"],
+        "--daemonize",
+        "yes",
+    ]
     subprocess.run(args, check=True)  # noqa: S603
     return "restart Redis (shutdown, start)"
 
@@ -352,8 +367,9 @@ def main() -> None:
     VAR.mkdir(parents=True)
     print("preparing database", DB_NAME)
     unit, raw_key = prepare_database()
-    apps = [Supervised(f"app-{p}", gongzhi("serve", "--no-worker", "--port", str(p)))
-            for p in APP_PORTS]  # fmt: skip
+    apps = [
+        Supervised(f"app-{p}", gongzhi("serve", "--no-worker", "--port", str(p))) for p in APP_PORTS
+    ]
     workers = Supervised("workers", gongzhi("task_workers", "--count", "2"))
     procs = [*apps, workers]
     stop_watch = threading.Event()
@@ -385,10 +401,14 @@ def main() -> None:
             seen = wait_not_ready()
             recovered = wait_recovered(at)
             time.sleep(opts.settle)  # load continues on the recovered topology
-            results.append({
-                "fault": what, "readyz_saw_it": seen, "recovered_s": round(recovered, 1),
-                "client_errors": load.errors_between(at, at + recovered + 1),
-            })  # fmt: skip
+            results.append(
+                {
+                    "fault": what,
+                    "readyz_saw_it": seen,
+                    "recovered_s": round(recovered, 1),
+                    "client_errors": load.errors_between(at, at + recovered + 1),
+                }
+            )
             print(
                 f"  {what}: recovered in {recovered:.1f} s; errors {results[-1]['client_errors']}"
             )

@@ -100,13 +100,16 @@ class _Resolver:
         if own:
             workers = tuple(_person(s) for s in own)
         return CardData(
-            unit_id=unit_id, address=address, workers=workers, police=police,
+            unit_id=unit_id,
+            address=address,
+            workers=workers,
+            police=police,
             duty_phone=center.duty_phone if center else "",
             hotline=center.hotline if center else "",
             center_name=center.name if center else "",
             center_address=center.address if center else "",
             synthetic=synthetic or (center is not None and center.is_synthetic),
-        )  # fmt: skip
+        )
 
     def _for_parent(self, parent: str) -> tuple:
         if parent in self._shared:
@@ -155,7 +158,7 @@ def cards_for(root: Grid, per: str = UNIT) -> Iterator[CardData]:
                 "house_number",
                 "is_synthetic",
                 "unit__is_synthetic",
-            )  # fmt: skip
+            )
         )
         for unit_id, path, full_name, house, h_syn, u_syn in rows.iterator(chunk_size=2000):
             yield resolver.card(unit_id, path, f"{full_name}{house}", h_syn or u_syn)

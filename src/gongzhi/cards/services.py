@@ -95,9 +95,12 @@ def card_print_job_run(job_id: int) -> CardPrintJob | None:
         if not (can(job.owner, PRINT_CARDS, job.root)):
             raise PermissionDenied(OUT_OF_SCOPE)
         count = cards_print(
-            root=job.root, per=job.per, out=Path(settings.MEDIA_ROOT) / relative,
-            base_url=job.base_url, progress=_recorder(job_id),
-        )  # fmt: skip
+            root=job.root,
+            per=job.per,
+            out=Path(settings.MEDIA_ROOT) / relative,
+            base_url=job.base_url,
+            progress=_recorder(job_id),
+        )
         fields |= {"status": CardPrintJob.Status.SUCCEEDED, "file_path": relative}
         fields |= {"done": count, "total": count}
     except (PermissionDenied, ValidationError) as exc:

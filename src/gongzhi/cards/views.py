@@ -26,9 +26,11 @@ def print_start(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = card_print_job_create(
-                by=request.user, root=form.cleaned_data["grid"], per=form.cleaned_data["per"],
+                by=request.user,
+                root=form.cleaned_data["grid"],
+                per=form.cleaned_data["per"],
                 base_url=request.build_absolute_uri("/"),
-            )  # fmt: skip
+            )
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))
         return redirect("cards:job", pk=job.pk)

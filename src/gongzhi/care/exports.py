@@ -17,11 +17,19 @@ from .models import HelpDelivery
 from .selectors import plan_overdue
 
 HEADERS = [
-    gettext_lazy("序号"), gettext_lazy("姓名"), gettext_lazy("性别"), gettext_lazy("年龄"),
-    gettext_lazy("所在网格"), gettext_lazy("关爱类别"), gettext_lazy("责任人"),
-    gettext_lazy("走访周期(天)"), gettext_lazy("下次走访期限"), gettext_lazy("最近走访"),
-    gettext_lazy("状态"), gettext_lazy("帮扶次数"),
-]  # fmt: skip
+    gettext_lazy("序号"),
+    gettext_lazy("姓名"),
+    gettext_lazy("性别"),
+    gettext_lazy("年龄"),
+    gettext_lazy("所在网格"),
+    gettext_lazy("关爱类别"),
+    gettext_lazy("责任人"),
+    gettext_lazy("走访周期(天)"),
+    gettext_lazy("下次走访期限"),
+    gettext_lazy("最近走访"),
+    gettext_lazy("状态"),
+    gettext_lazy("帮扶次数"),
+]
 
 
 def _age(birth, today) -> int | None:
@@ -47,9 +55,16 @@ def care_target_rows(qs: QuerySet[Resident]) -> Iterator[list]:
         last_visit = r.last_visit  # type: ignore[attr-defined]  # annotated by care_targets_for
         last = timezone.localtime(last_visit).replace(tzinfo=None) if last_visit else None
         yield [
-            n, r.masked_name, r.get_gender_display(), _age(r.birth_date, today),
-            r.grid.full_name or r.grid.name, "、".join(t.get_tag_display() for t in r.tags.all()),
+            n,
+            r.masked_name,
+            r.get_gender_display(),
+            _age(r.birth_date, today),
+            r.grid.full_name or r.grid.name,
+            "、".join(t.get_tag_display() for t in r.tags.all()),
             plan.worker.name if plan and plan.worker_id else "",
-            plan.interval_days if plan else None, plan.next_due_on if plan else None, last,
-            status, r.help_count,
-        ]  # fmt: skip
+            plan.interval_days if plan else None,
+            plan.next_due_on if plan else None,
+            last,
+            status,
+            r.help_count,
+        ]

@@ -34,9 +34,12 @@ class PlanForm(BaseForm):
         label=_("责任人"), queryset=Staff.objects.none(), required=False
     )
     interval_days = forms.IntegerField(
-        label=_("走访周期(天)"), required=False, min_value=1, max_value=365,
+        label=_("走访周期(天)"),
+        required=False,
+        min_value=1,
+        max_value=365,
         help_text=_("不填则按关爱类别的走访频次"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,14 +52,18 @@ class PlanForm(BaseForm):
 
 class VisitForm(BaseForm):
     visited_at = forms.DateTimeField(
-        label=_("走访时间"), required=False, input_formats=DATETIME_LOCAL,
+        label=_("走访时间"),
+        required=False,
+        input_formats=DATETIME_LOCAL,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL[0]),
         help_text=_("不填则为现在"),
-    )  # fmt: skip
+    )
     note = forms.CharField(
-        label=_("走访情况"), required=False, max_length=2000,
+        label=_("走访情况"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
 
 
 class HelpForm(BaseForm):

@@ -33,13 +33,19 @@ class VisitPlan(models.Model):
     scope_paths = ("resident__grid__path",)
 
     resident = models.OneToOneField(
-        "people.Resident", on_delete=models.CASCADE, related_name="care_plan",
+        "people.Resident",
+        on_delete=models.CASCADE,
+        related_name="care_plan",
         verbose_name=_("关爱对象"),
-    )  # fmt: skip
+    )
     worker = models.ForeignKey(
-        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="care_plans",
+        "org.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_plans",
         verbose_name=_("责任人"),
-    )  # fmt: skip
+    )
     interval_days = models.PositiveSmallIntegerField(_("走访周期(天)"))
     next_due_on = models.DateField(_("下次走访期限"), db_index=True)
     active = models.BooleanField(_("有效"), default=True)

@@ -89,9 +89,11 @@ def visit_plan_create(
     plan = VisitPlan.objects.select_for_update().filter(resident=resident).first()
     if plan is None:
         return VisitPlan.objects.create(
-            resident=resident, worker=worker, interval_days=interval,
+            resident=resident,
+            worker=worker,
+            interval_days=interval,
             next_due_on=clock.today() + dt.timedelta(days=interval),
-        )  # fmt: skip
+        )
     plan.worker, plan.interval_days, plan.active = worker or plan.worker, interval, True
     plan.save(update_fields=["worker", "interval_days", "active"])
     return plan
@@ -99,9 +101,13 @@ def visit_plan_create(
 
 @transaction.atomic
 def visit_record(
-    *, by: Actor, resident: Resident, note: str, visited_at: dt.datetime | None = None,
+    *,
+    by: Actor,
+    resident: Resident,
+    note: str,
+    visited_at: dt.datetime | None = None,
     source: str | None = None,
-) -> Visit:  # fmt: skip
+) -> Visit:
     """A visit by the room or a grid worker. Visiting someone not on the care list is refused."""
     require(by, CARE, resident.grid)
     _require_target(resident)
@@ -129,9 +135,14 @@ def visit_record(
 
 @transaction.atomic
 def help_record(
-    *, by: Actor, resident: Resident, kind: str, description: str, value: Any = None,
+    *,
+    by: Actor,
+    resident: Resident,
+    kind: str,
+    description: str,
+    value: Any = None,
     delivered_on: dt.date | None = None,
-) -> HelpDelivery:  # fmt: skip
+) -> HelpDelivery:
     require(by, CARE, resident.grid)
     _require_target(resident)
     if kind not in HelpDelivery.Kind.values:
@@ -140,10 +151,13 @@ def help_record(
     if delivered_on is not None and delivered_on > clock.today():
         raise ValidationError({"delivered_on": _("帮扶日期不能晚于今天")})
     return HelpDelivery.objects.create(
-        resident=resident, kind=kind, description=description,
+        resident=resident,
+        kind=kind,
+        description=description,
         value=parse_amount(value, field="value", label=_("折合金额")),
-        delivered_on=delivered_on or clock.today(), by=by,
-    )  # fmt: skip
+        delivered_on=delivered_on or clock.today(),
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -169,7 +183,8 @@ def care_sweep_overdue(now: dt.datetime | None = None) -> int:
             [plan.worker.user] if plan.worker is not None else supervisors_of(plan.resident.grid)
         )
         notify_users(
-            users, kind="care_overdue",
+            users,
+            kind="care_overdue",
             title=f"关爱走访逾期:{plan.resident.masked_name}(应于{plan.next_due_on:%m月%d日}前走访)",
-        )  # fmt: skip
+        )
     return raised

@@ -94,9 +94,14 @@ def target_list(request):
 def target_export(request):
     form, qs, params = _filtered(request)
     return ledger_response(
-        by=request.user, title=_("关爱对象台账"), headers=HEADERS, rows=care_target_rows(qs),
-        model=Resident, filters=params.urlencode(), request=request,
-    )  # fmt: skip
+        by=request.user,
+        title=_("关爱对象台账"),
+        headers=HEADERS,
+        rows=care_target_rows(qs),
+        model=Resident,
+        filters=params.urlencode(),
+        request=request,
+    )
 
 
 def _target_or_404(user, pk: int) -> Resident:

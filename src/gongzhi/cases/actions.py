@@ -89,8 +89,10 @@ def dispatch(
     if len(targets) != 1 or not _may_receive(by, case, targets[0]):
         raise ValidationError({"to": gettext("请选择一个派遣对象:人员、科室或部门")})
     case.assignee_staff, case.assignee_room, case.assignee_department = (
-        to_staff, to_room, to_department
-    )  # fmt: skip
+        to_staff,
+        to_room,
+        to_department,
+    )
     data["to"] = str(targets[0])
     if source == State.ESCALATED:  # the new level takes over: its own handling clock
         _mark_accepted(case, now)

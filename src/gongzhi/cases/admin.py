@@ -65,8 +65,11 @@ class HolidayAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, _("已导入%(n)d天") % {"n": count})
                 return redirect("admin:cases_holiday_changelist")
-        ctx = {**self.admin_site.each_context(request), "opts": self.model._meta,
-               "title": _("导入节假日")}  # fmt: skip
+        ctx = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("导入节假日"),
+        }
         return TemplateResponse(request, "admin/cases/holiday/import.html", ctx)
 
 

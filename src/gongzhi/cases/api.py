@@ -71,13 +71,39 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "title", "description", "category", "category_name", "channel",
-            "grid", "grid_name", "address", "lat", "lng", "reporter", "urgency", "is_public",
-            "state", "state_label", "owning_level", "owning_grid", "supervision", "overdue",
-            "escalation_count", "resolved_level", "satisfaction", "rehandle_count",
-            "created_at", "updated_at", "accept_red_at", "handle_red_at", "verify_red_at",
-            "version", "allowed_actions",
-        ]  # fmt: skip
+            "id",
+            "number",
+            "title",
+            "description",
+            "category",
+            "category_name",
+            "channel",
+            "grid",
+            "grid_name",
+            "address",
+            "lat",
+            "lng",
+            "reporter",
+            "urgency",
+            "is_public",
+            "state",
+            "state_label",
+            "owning_level",
+            "owning_grid",
+            "supervision",
+            "overdue",
+            "escalation_count",
+            "resolved_level",
+            "satisfaction",
+            "rehandle_count",
+            "created_at",
+            "updated_at",
+            "accept_red_at",
+            "handle_red_at",
+            "verify_red_at",
+            "version",
+            "allowed_actions",
+        ]
         read_only_fields = fields
 
     def get_category_name(self, case: Case) -> str:
@@ -262,7 +288,7 @@ class CaseViewSet(
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 description="同一键重复提交时返回第一次创建的事件(200),不会重复创建",
-            )  # fmt: skip
+            )
         ],
     )
     def create(self, request: Request) -> Response:
@@ -328,10 +354,14 @@ class CaseViewSet(
         case = self.get_object()
         try:
             case_act(
-                case=case, by=self.actor, action=action_name, expected_version=version,
-                comment=comment, attachments=self.request.FILES.getlist("attachments"),
+                case=case,
+                by=self.actor,
+                action=action_name,
+                expected_version=version,
+                comment=comment,
+                attachments=self.request.FILES.getlist("attachments"),
                 **params,
-            )  # fmt: skip
+            )
         except (StaleCase, TransitionError) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except PermissionDenied as exc:

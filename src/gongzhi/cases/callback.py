@@ -99,15 +99,25 @@ def case_callback(*, case: Case, by: Actor, request: HttpRequest | None = None) 
     if not phone:
         raise ValidationError(_("该事件没有可回拨的电话号码"))
     audit_record(
-        actor=by, action=AuditLog.Action.REVEAL, target=locked, fields="phone", reason=REASON,
+        actor=by,
+        action=AuditLog.Action.REVEAL,
+        target=locked,
+        fields="phone",
+        reason=REASON,
         request=request,
-    )  # fmt: skip
+    )
     CaseEvent.objects.create(
-        case=locked, actor=by, action="callback", from_state="", to_state="", at=clock.now(),
+        case=locked,
+        actor=by,
+        action="callback",
+        from_state="",
+        to_state="",
+        at=clock.now(),
         data={"phone": locked.contact_phone_masked or (account.phone_masked if account else "")},
-    )  # fmt: skip
+    )
     name = locked.reporter_resident.masked_name if locked.reporter_resident is not None else ""
     return Callback(
-        phone=phone, name_masked=name or locked.contact_name_masked,
+        phone=phone,
+        name_masked=name or locked.contact_name_masked,
         house_number=house_number_of(locked, account),
-    )  # fmt: skip
+    )

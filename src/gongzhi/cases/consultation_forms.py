@@ -43,28 +43,35 @@ class _UnitChoice(forms.ModelMultipleChoiceField):
 class OpenForm(_Form):
     topic = forms.CharField(label=gettext_lazy("议题"), max_length=200)
     scheduled_at = forms.DateTimeField(
-        label=gettext_lazy("会商时间"), input_formats=DATETIME_LOCAL,
+        label=gettext_lazy("会商时间"),
+        input_formats=DATETIME_LOCAL,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL[0]),
         error_messages={
             "required": gettext_lazy("请填写会商时间"),
             "invalid": gettext_lazy("会商时间格式不正确,请按 2030-03-04 09:00 的格式填写"),
         },
-    )  # fmt: skip
+    )
     departments = _UnitChoice(
-        label=gettext_lazy("参加部门(公检法司等入驻部门)"), queryset=Department.objects.none(),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("参加部门(公检法司等入驻部门)"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": gettext_lazy("只能邀请本辖区综治中心的入驻部门")},
-    )  # fmt: skip
+    )
     rooms = _UnitChoice(
-        label=gettext_lazy("参加科室"), queryset=Room.objects.none(), required=False,
+        label=gettext_lazy("参加科室"),
+        queryset=Room.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": gettext_lazy("只能邀请本辖区综治中心的科室")},
-    )  # fmt: skip
+    )
     staff = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("另邀请人员"), queryset=Staff.objects.none(), required=False,
+        label=gettext_lazy("另邀请人员"),
+        queryset=Staff.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
         error_messages={"invalid_choice": gettext_lazy("只能邀请本辖区综治中心的人员")},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,13 +98,17 @@ class OpenForm(_Form):
 
 class RecordForm(_Form):
     minutes = forms.CharField(
-        label=gettext_lazy("会议纪要"), required=False, max_length=10000,
+        label=gettext_lazy("会议纪要"),
+        required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
-    )  # fmt: skip
+    )
     decision = forms.CharField(
-        label=gettext_lazy("研判结论"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("研判结论"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("请填写研判结论")},
-    )  # fmt: skip
+    )
 
 
 def _unit_key(unit: Room | Department) -> str:
@@ -111,15 +122,19 @@ class OpinionForm(_Form):
             "required": gettext_lazy("请选择发表意见的部门或科室"),
             "invalid_choice": gettext_lazy("该部门或科室未受邀参加本次会诊研判"),
         },
-    )  # fmt: skip
+    )
     speaker = forms.CharField(
-        label=gettext_lazy("发表意见人"), required=False, max_length=50,
+        label=gettext_lazy("发表意见人"),
+        required=False,
+        max_length=50,
         help_text=gettext_lazy("代部门记录时填写,如:张法官(审判员);本人发表可不填"),
-    )  # fmt: skip
+    )
     text = forms.CharField(
-        label=gettext_lazy("意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("意见"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("请填写意见")},
-    )  # fmt: skip
+    )
 
     def __init__(
         self,
@@ -152,14 +167,15 @@ class TaskForm(_Form):
             "required": gettext_lazy("请选择承办人或承办部门"),
             "invalid_choice": gettext_lazy("承办人须是参加人员或能办理该事项的工作人员"),
         },
-    )  # fmt: skip
+    )
     due_date = forms.DateField(
-        label=gettext_lazy("完成期限"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("完成期限"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": gettext_lazy("请填写完成期限"),
             "invalid": gettext_lazy("完成期限格式不正确,请按 2030-03-10 的格式填写"),
         },
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -113,8 +113,9 @@ def subject_link(subject: dict) -> tuple[str, str]:
     alert = subject["care_alert"]
     resident = alert.plan.resident
     label = _("关爱对象%(name)s走访逾期预警(应走访 %(due)s)") % {
-        "name": resident.masked_name, "due": f"{alert.due_on:%Y-%m-%d}",
-    }  # fmt: skip
+        "name": resident.masked_name,
+        "due": f"{alert.due_on:%Y-%m-%d}",
+    }
     return label, reverse("care:target_detail", args=[resident.pk])
 
 
@@ -179,13 +180,17 @@ def _detail(
         (o.department_id, o.room_id): o for o in c.opinions.select_related("department", "room")
     }
     units: list[dict[str, Any]] = [
-        {"unit": d, "kind": _("部门"), "opinion": opinions.get((d.pk, None)),
-         "officers": [s for s in d.staff.all() if s.active]}
+        {
+            "unit": d,
+            "kind": _("部门"),
+            "opinion": opinions.get((d.pk, None)),
+            "officers": [s for s in d.staff.all() if s.active],
+        }
         for d in c.departments.select_related("center").prefetch_related("staff")
     ] + [
         {"unit": r, "kind": _("科室"), "opinion": opinions.get((None, r.pk)), "officers": []}
         for r in c.rooms.select_related("center")
-    ]  # fmt: skip
+    ]
     tasks = list(c.tasks.select_related("assignee", "department").order_by("due_date", "pk"))
     for t in tasks:
         t.can_finish = t.done_at is None and svc.may_finish_task(request.user, t)  # type: ignore[attr-defined]  # for the template
@@ -264,10 +269,13 @@ def consultation_record(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404(_("您无权组织该会诊研判"))
     form = RecordForm(request.POST)
     return _step(
-        request, c, "record", form,
+        request,
+        c,
+        "record",
+        form,
         lambda: svc.consultation_record(consultation=c, by=request.user, **form.cleaned_data),
         _("已记录会议纪要和研判结论"),
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -279,12 +287,15 @@ def consultation_opinion(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404(_("您不能为本次会诊研判记录部门意见"))
     form = OpinionForm(request.POST, consultation=c, units=units)
     return _step(
-        request, c, "opinion", form,
+        request,
+        c,
+        "opinion",
+        form,
         lambda: svc.consultation_opinion_record(
             consultation=c, by=request.user, **form.service_kwargs()
         ),
         _("已记录部门意见"),
-    )  # fmt: skip
+    )
 
 
 @require_POST
@@ -295,10 +306,13 @@ def consultation_task_add(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404(_("您无权组织该会诊研判"))
     form = TaskForm(request.POST, consultation=c)
     return _step(
-        request, c, "task", form,
+        request,
+        c,
+        "task",
+        form,
         lambda: svc.consultation_task_add(consultation=c, by=request.user, **form.service_kwargs()),
         _("已将研判结论分解为任务"),
-    )  # fmt: skip
+    )
 
 
 @require_POST

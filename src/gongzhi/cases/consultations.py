@@ -130,11 +130,17 @@ def convening_center(by: Actor, grid: Grid) -> Center | None:
 
 @transaction.atomic
 def consultation_open(
-    *, by: Actor, topic: str, scheduled_at: dt.datetime, case: Case | None = None,
-    dispute: Dispute | None = None, care_alert: CareAlert | None = None,
-    rooms: Iterable[Room] = (), departments: Iterable[Department] = (),
+    *,
+    by: Actor,
+    topic: str,
+    scheduled_at: dt.datetime,
+    case: Case | None = None,
+    dispute: Dispute | None = None,
+    care_alert: CareAlert | None = None,
+    rooms: Iterable[Room] = (),
+    departments: Iterable[Department] = (),
     staff: Iterable[Staff] = (),
-) -> Consultation:  # fmt: skip
+) -> Consultation:
     """Convene on exactly one of a case, a dispute or an alert. The chosen rooms and
     departments are invited as units; everyone working in them who can sign in, and the staff
     named, get a personal invitation to confirm."""
@@ -157,9 +163,12 @@ def consultation_open(
     ):
         raise ValidationError({"participants": _("只能邀请本辖区综治中心的科室、入驻部门和人员")})
     c = Consultation.objects.create(
-        center=convening_center(by, grid), opened_by=by, topic=topic, scheduled_at=scheduled_at,
+        center=convening_center(by, grid),
+        opened_by=by,
+        topic=topic,
+        scheduled_at=scheduled_at,
         **subject,
-    )  # fmt: skip
+    )
     c.rooms.set(rooms)
     c.departments.set(departments)
     if dispute is not None:  # the dispute's first consultation is the one its page names
@@ -170,9 +179,12 @@ def consultation_open(
     _event(c, by, "consultation_open", topic, scheduled_at=scheduled_at.isoformat())
     when = timezone.localtime(scheduled_at)
     _notify(
-        c, [p.staff.user for p in invited], kind="consultation",
-        title=f"会诊研判邀请:{topic}", body=f"会商时间 {when:%Y-%m-%d %H:%M},请确认是否参加",
-    )  # fmt: skip
+        c,
+        [p.staff.user for p in invited],
+        kind="consultation",
+        title=f"会诊研判邀请:{topic}",
+        body=f"会商时间 {when:%Y-%m-%d %H:%M},请确认是否参加",
+    )
     return c
 
 
@@ -216,9 +228,12 @@ def _event(c: Consultation, by: Actor, action: str, comment: str, **data: Any) -
     """A line on the case's timeline (disputes and alerts show their consultations instead)."""
     if c.case is not None:
         CaseEvent.objects.create(
-            case=c.case, actor=by, action=action, comment=comment,
+            case=c.case,
+            actor=by,
+            action=action,
+            comment=comment,
             data={"consultation": c.pk, **data},
-        )  # fmt: skip
+        )
 
 
 def _notify(
@@ -243,9 +258,11 @@ def consultation_respond(
     c = participant.consultation
     if not confirm and c.opened_by_id:
         _notify(
-            c, [c.opened_by_id], kind="consultation_declined",
+            c,
+            [c.opened_by_id],
+            kind="consultation_declined",
             title=f"{participant.staff.name}不能参加会诊研判:{c.topic}",
-        )  # fmt: skip
+        )
     return participant
 
 
@@ -258,9 +275,14 @@ def _locked_open(consultation: Consultation) -> Consultation:
 
 @transaction.atomic
 def consultation_opinion_record(
-    *, consultation: Consultation, by: Actor, text: str, department: Department | None = None,
-    room: Room | None = None, speaker: str = "",
-) -> ConsultationOpinion:  # fmt: skip
+    *,
+    consultation: Consultation,
+    by: Actor,
+    text: str,
+    department: Department | None = None,
+    room: Room | None = None,
+    speaker: str = "",
+) -> ConsultationOpinion:
     """One invited unit's opinion: given by its own officer, or written down for it by the
     organiser (who then names who spoke). A unit may revise its opinion until the decision."""
     if (department is None) == (room is None):
@@ -287,9 +309,10 @@ def consultation_opinion_record(
     c = _locked_open(consultation)
     lookup = {"department": department} if department is not None else {"room": room}
     opinion, _created = ConsultationOpinion.objects.update_or_create(
-        consultation=c, **lookup,
+        consultation=c,
+        **lookup,
         defaults={"speaker": speaker, "text": text, "recorded_by": by, "recorded_at": clock.now()},
-    )  # fmt: skip
+    )
     _event(c, by, "consultation_opinion", f"{unit.name}({speaker}):{text}")
     return opinion
 
@@ -310,8 +333,10 @@ def consultation_record(
     c.decided_at = c.decided_at or clock.now()
     c.save(update_fields=["minutes", "decision", "decided_at"])
     consultation.minutes, consultation.decision, consultation.decided_at = (
-        c.minutes, c.decision, c.decided_at,
-    )  # fmt: skip
+        c.minutes,
+        c.decision,
+        c.decided_at,
+    )
     _event(c, by, "consultation_decide", decision)
     users: list[int] = [p.staff.user_id for p in c.participants.select_related("staff")]
     if c.dispute is not None:
@@ -340,9 +365,14 @@ def task_assignees(consultation: Consultation) -> QuerySet[Staff]:
 
 @transaction.atomic
 def consultation_task_add(
-    *, consultation: Consultation, by: Actor, title: str, due_date: dt.date, assignee: Staff | None = None,
+    *,
+    consultation: Consultation,
+    by: Actor,
+    title: str,
+    due_date: dt.date,
+    assignee: Staff | None = None,
     department: Department | None = None,
-) -> ConsultationTask:  # fmt: skip
+) -> ConsultationTask:
     """A task for a person (a participant, an invited unit's officer or the center's staff,
     or anyone who works on the subject) or for a whole invited department."""
     _require_organise(by, consultation)
@@ -362,14 +392,20 @@ def consultation_task_add(
             raise ValidationError({"assignee": _("承办人须是参加人员或能办理该事项的工作人员")})
         users = [assignee.user]
     task = ConsultationTask.objects.create(
-        consultation=consultation, title=title, assignee=assignee, department=department,
+        consultation=consultation,
+        title=title,
+        assignee=assignee,
+        department=department,
         due_date=due_date,
-    )  # fmt: skip
+    )
     _event(consultation, by, "consultation_task", f"{task.assignee_label}:{title}")
     _notify(
-        consultation, users, kind="consultation_task", title=title,
+        consultation,
+        users,
+        kind="consultation_task",
+        title=title,
         body=f"完成期限 {due_date:%Y-%m-%d}",
-    )  # fmt: skip
+    )
     return task
 
 
@@ -420,12 +456,13 @@ def consultation_pending_for(user: AnyUser) -> QuerySet[ConsultationParticipant]
         return ConsultationParticipant.objects.none()
     return (
         ConsultationParticipant.objects.filter(
-            Q(staff=staff), status=ConsultationParticipant.Status.INVITED,
+            Q(staff=staff),
+            status=ConsultationParticipant.Status.INVITED,
             consultation__in=consultation_list_for(user).values("pk"),
         )
         .select_related("consultation")
         .order_by("consultation__scheduled_at")
-    )  # fmt: skip
+    )
 
 
 def consultation_tasks_for(user: AnyUser) -> QuerySet[ConsultationTask]:

@@ -136,10 +136,19 @@ def case_insert(case: Case, event: CaseEvent, *, day: dt.date, alias: str = "def
         if conn.vendor == "postgresql":
             cur.execute(
                 _pg_sql(alias, len(paths)),
-                [day_param, replay_guard(case.idempotency_key),
-                 conn.ops.adapt_datetimefield_value(case.created_at), prefix, *case_params,
-                 *row_params(event, _EVENT_FIELDS(), conn), *paths, *paths, *notice, created],
-            )  # fmt: skip
+                [
+                    day_param,
+                    replay_guard(case.idempotency_key),
+                    conn.ops.adapt_datetimefield_value(case.created_at),
+                    prefix,
+                    *case_params,
+                    *row_params(event, _EVENT_FIELDS(), conn),
+                    *paths,
+                    *paths,
+                    *notice,
+                    created,
+                ],
+            )
             row = cur.fetchone()
             if row is None:
                 return False
@@ -160,9 +169,16 @@ def case_insert(case: Case, event: CaseEvent, *, day: dt.date, alias: str = "def
         event.case = case
         insert_row(event, using=alias)
         cur.execute(
-            f"WITH sup AS ({supervisor_sql(len(paths))}) "
-            + _notify_sql(alias, len(paths), "%s"),
-            [*paths, *paths, case.pk, NEW_CASE_KIND, NEW_CASE_TITLE, case.number, case.title,
-             created],
-        )  # fmt: skip
+            f"WITH sup AS ({supervisor_sql(len(paths))}) " + _notify_sql(alias, len(paths), "%s"),
+            [
+                *paths,
+                *paths,
+                case.pk,
+                NEW_CASE_KIND,
+                NEW_CASE_TITLE,
+                case.number,
+                case.title,
+                created,
+            ],
+        )
     return True

@@ -45,9 +45,12 @@ def case_deadlines_compute(*, case: Case, phase: str, start: dt.datetime) -> Cas
     Mutates the instance; the calling service saves it inside its transaction.
     """
     policy = policy_for(
-        category=case.category, urgency=case.urgency, level=case.owning_level, phase=phase,
+        category=case.category,
+        urgency=case.urgency,
+        level=case.owning_level,
+        phase=phase,
         at=start,
-    )  # fmt: skip
+    )
     yellow_field, red_field = _FIELDS[phase]
     setattr(case, yellow_field, calendar.add_limit(start, policy.yellow, policy.unit))
     setattr(case, red_field, calendar.add_limit(start, policy.red, policy.unit))
@@ -165,9 +168,14 @@ def _sweep_one(case_id: int, now: dt.datetime) -> bool:
     case.save()
     kpi_track(before, case, now)
     CaseEvent.objects.create(
-        case=case, actor=None, action=action, from_state=from_state, to_state=case.state, at=now,
+        case=case,
+        actor=None,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        at=now,
         data={"phase": phase, "owning_level": case.owning_level},
-    )  # fmt: skip
+    )
     return True
 
 
@@ -176,10 +184,12 @@ def _yellow(case: Case, phase: str) -> str:
     if case.supervision == Supervision.NONE:
         case.supervision = Supervision.YELLOW
     notify_users(
-        supervisors_of(case.owning_grid), case=case, kind="supervision_yellow",
+        supervisors_of(case.owning_grid),
+        case=case,
+        kind="supervision_yellow",
         title=f"黄牌督办:{case.number}即将超过{Phase(phase).label}时限",
         body=case.title,
-    )  # fmt: skip
+    )
     return "supervise_yellow"
 
 
@@ -189,14 +199,19 @@ def _red(case: Case, phase: str, now: dt.datetime) -> str:
     case.alert_stage = 2
     if phase != Phase.VERIFY and case_move_up(case, now=now):
         notify_users(
-            supervisors_of(case.owning_grid), case=case, kind="escalated",
+            supervisors_of(case.owning_grid),
+            case=case,
+            kind="escalated",
             title=f"红牌督办:{case.number}超时未{Phase(phase).label},已自动上报至"
             f"{OwningLevel(case.owning_level).label}",
             body=case.title,
-        )  # fmt: skip
+        )
         return "auto_escalate"
     notify_users(
-        supervisors_of(case.owning_grid), case=case, kind="supervision_red",
-        title=f"红牌督办:{case.number}已超过{Phase(phase).label}时限", body=case.title,
-    )  # fmt: skip
+        supervisors_of(case.owning_grid),
+        case=case,
+        kind="supervision_red",
+        title=f"红牌督办:{case.number}已超过{Phase(phase).label}时限",
+        body=case.title,
+    )
     return "supervise_red"

@@ -32,10 +32,23 @@ if TYPE_CHECKING:
 
 # Lazy: str() each header before it goes into a cell.
 HEADERS = [
-    _("编号"), _("上报时间"), _("标题"), _("类别"), _("来源"), _("紧急程度"), _("状态"),
-    _("所在网格"), _("地址"), _("报告人"), _("联系电话"), _("主办层级"), _("督办"), _("超时"),
-    _("化解层级"), _("满意度"),
-]  # fmt: skip
+    _("编号"),
+    _("上报时间"),
+    _("标题"),
+    _("类别"),
+    _("来源"),
+    _("紧急程度"),
+    _("状态"),
+    _("所在网格"),
+    _("地址"),
+    _("报告人"),
+    _("联系电话"),
+    _("主办层级"),
+    _("督办"),
+    _("超时"),
+    _("化解层级"),
+    _("满意度"),
+]
 CHUNK = 2000
 
 
@@ -47,14 +60,23 @@ def _rows(qs: QuerySet[Case]) -> Iterator[list]:
     for c in qs.select_related("reporter_resident").iterator(chunk_size=CHUNK):
         reporter = c.reporter_resident.masked_name if c.reporter_resident is not None else ""
         yield [
-            c.number, _local(c.created_at), c.title, str(c.category), c.get_channel_display(),
-            c.get_urgency_display(), c.get_state_display(), c.grid.full_name or c.grid.name,
-            c.address, reporter or c.contact_name_masked, c.contact_phone_masked,
-            OwningLevel(c.owning_level).label, c.get_supervision_display(),
+            c.number,
+            _local(c.created_at),
+            c.title,
+            str(c.category),
+            c.get_channel_display(),
+            c.get_urgency_display(),
+            c.get_state_display(),
+            c.grid.full_name or c.grid.name,
+            c.address,
+            reporter or c.contact_name_masked,
+            c.contact_phone_masked,
+            OwningLevel(c.owning_level).label,
+            c.get_supervision_display(),
             gettext("是") if c.overdue else gettext("否"),
             OwningLevel(c.resolved_level).label if c.resolved_level is not None else "",
             Rating(c.satisfaction).label if c.satisfaction in Rating.values else "",
-        ]  # fmt: skip
+        ]
 
 
 def case_export_workbook(

@@ -119,9 +119,11 @@ class CaseCreateForm(BaseForm):
     )
     grid = forms.ChoiceField(label=_("所在网格"), required=False)
     grid_code = forms.CharField(
-        label=_("或网格编码"), max_length=40, required=False,
+        label=_("或网格编码"),
+        max_length=40,
+        required=False,
         help_text=_("网格较多时可直接输入网格编码"),
-    )  # fmt: skip
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
@@ -212,18 +214,23 @@ class ActionForm(BaseForm):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     comment = forms.CharField(
-        label=_("意见"), required=False, max_length=2000,
+        label=_("意见"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     to = forms.ChoiceField(label=_("派遣对象"), required=False)
     days = forms.IntegerField(label=_("延期(工作日)"), required=False, min_value=1, max_value=30)
     rating = forms.ChoiceField(
         label=_("评价"), required=False, choices=[("", _("请选择")), *Rating.choices]
     )
     stars = forms.TypedChoiceField(
-        label=_("星级"), required=False, coerce=int, empty_value=None,
+        label=_("星级"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", _("请选择"))] + [(str(i), "★" * i) for i in range(1, 6)],
-    )  # fmt: skip
+    )
     into = forms.CharField(label=_("主件编号"), required=False, max_length=20)
     route = forms.ChoiceField(
         label=_("分流去向"), required=False, choices=[("", _("请选择")), *DivertRoute.choices]

@@ -57,9 +57,12 @@ class LogBackend(Backend):
 
         log.info(
             "outbound %s to=%s template=%s params=%s text=%s",
-            message.channel, message.to, message.template, params_for_log(message.params),
+            message.channel,
+            message.to,
+            message.template,
+            params_for_log(message.params),
             sms_text(message.template, message.params or {}),
-        )  # fmt: skip
+        )
 
 
 def backend_for(channel: str) -> Backend:

@@ -159,9 +159,15 @@ def _messages(
         for event, template in wanted:
             title, body, params = _message(case, event, template)
             inbox.append(
-                Notification(user_id=account.user_id, case=case, kind=template, title=title,
-                             body=body, created_at=event.at)
-            )  # fmt: skip
+                Notification(
+                    user_id=account.user_id,
+                    case=case,
+                    kind=template,
+                    title=title,
+                    body=body,
+                    created_at=event.at,
+                )
+            )
             if account.notify_sms:
                 outbound.append(_outbound("sms", account.phone, template, params, event.at))
             if account.notify_wechat and account.wechat_openid:
@@ -216,9 +222,12 @@ def staff_waiting_notify(case: Case, events: Sequence[CaseEvent]) -> int:
     if not any(e.action == "resolve" for e in events):
         return 0
     return notify_users(
-        center_staff_ids(case.grid), case=case, kind="waits_verify",
-        title=_("事件待核查:%(number)s") % {"number": case.number}, body=case.title,
-    )  # fmt: skip
+        center_staff_ids(case.grid),
+        case=case,
+        kind="waits_verify",
+        title=_("事件待核查:%(number)s") % {"number": case.number},
+        body=case.title,
+    )
 
 
 def case_changed_notify(case: Case, events: Sequence[CaseEvent]) -> int:

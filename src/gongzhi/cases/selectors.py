@@ -127,8 +127,10 @@ def inbox_counts(user: AnyUser, qs: QuerySet[Case]) -> dict[str, int]:
 def case_waiting_counts(user: AnyUser) -> dict[str, int]:
     """For the navigation, in one query: the 待办 and 超时 inboxes' sizes, and for those who
     verify, the cases waiting for 核查."""
-    counts = {"todo": Count("pk", filter=inbox_q(user, "todo")),
-              "overdue": Count("pk", filter=inbox_q(user, "overdue"))}  # fmt: skip
+    counts = {
+        "todo": Count("pk", filter=inbox_q(user, "todo")),
+        "overdue": Count("pk", filter=inbox_q(user, "overdue")),
+    }
     if can(user, CASE_SUPERVISE):
         counts["verify"] = Count("pk", filter=Q(state=State.RESOLVED))
     return Case.objects.restrict(user).order_by().aggregate(**counts)
@@ -137,9 +139,13 @@ def case_waiting_counts(user: AnyUser) -> dict[str, int]:
 def case_page_queryset(qs: QuerySet[Case]) -> QuerySet[Case]:
     """What a list row shows, joined up front (no per-row queries)."""
     return qs.select_related(
-        "category__parent", "grid", "owning_grid", "assignee_staff", "assignee_room",
+        "category__parent",
+        "grid",
+        "owning_grid",
+        "assignee_staff",
+        "assignee_room",
         "assignee_department",
-    ).order_by("-created_at", "-pk")  # fmt: skip
+    ).order_by("-created_at", "-pk")
 
 
 def notification_list_for(user: Actor | int) -> QuerySet[Notification]:
@@ -230,10 +236,14 @@ def case_map_points(qs: QuerySet[Case], *, limit: int = MAP_LIMIT) -> tuple[list
     points = []
     for r in rows:
         approx = r["lat"] is None or r["lng"] is None
-        points.append({
-            "number": r["number"], "title": r["title"], "state": r["state"],
-            "lat": r["grid__center_lat"] if approx else r["lat"],
-            "lng": r["grid__center_lng"] if approx else r["lng"],
-            "approx": approx,
-        })  # fmt: skip
+        points.append(
+            {
+                "number": r["number"],
+                "title": r["title"],
+                "state": r["state"],
+                "lat": r["grid__center_lat"] if approx else r["lat"],
+                "lng": r["grid__center_lng"] if approx else r["lng"],
+                "approx": approx,
+            }
+        )
     return points, total, unplaced

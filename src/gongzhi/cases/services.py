@@ -205,21 +205,37 @@ def _case_create(
     level, owning_grid = initial_owner(grid)
     case = Case(
         title=title or description.strip()[:30],
-        description=description, category=category, extra=extra, channel=channel, grid=grid,
-        address=(address or "").strip()[:200], lat=lat, lng=lng,
-        reporter_resident=reporter_resident, reporter_user=reporter_user,
-        created_by=by if by is not None and role_of(by) else None, parties=parties, urgency=urgency,
-        is_public=is_public, state=State.REPORTED, owning_level=level,
-        owning_grid=owning_grid, created_at=now, updated_at=now,
+        description=description,
+        category=category,
+        extra=extra,
+        channel=channel,
+        grid=grid,
+        address=(address or "").strip()[:200],
+        lat=lat,
+        lng=lng,
+        reporter_resident=reporter_resident,
+        reporter_user=reporter_user,
+        created_by=by if by is not None and role_of(by) else None,
+        parties=parties,
+        urgency=urgency,
+        is_public=is_public,
+        state=State.REPORTED,
+        owning_level=level,
+        owning_grid=owning_grid,
+        created_at=now,
+        updated_at=now,
         idempotency_key=idempotency_key,
-    )  # fmt: skip
+    )
     if contact_name or contact_phone:
         case.set_contact((contact_name or "").strip(), contact_phone)
     case_deadlines_compute(case=case, phase=Phase.ACCEPT, start=now)
     event = CaseEvent(
-        actor=by if getattr(by, "pk", None) else None, action="report",
-        to_state=State.REPORTED, at=now, data={"channel": channel},
-    )  # fmt: skip
+        actor=by if getattr(by, "pk", None) else None,
+        action="report",
+        to_state=State.REPORTED,
+        at=now,
+        data={"channel": channel},
+    )
     # Number, case, event and the supervisors' inbox rows: one statement on PostgreSQL.
     if not case_insert(case, event, day=now.astimezone(calendar.LOCAL).date()):
         return None  # a replay: the first case stands
@@ -287,6 +303,12 @@ def _apply(
     if chain := data.pop("_chain", None):
         data["chain"] = chain
     return CaseEvent.objects.create(
-        case=case, actor=by, action=t.action, from_state=from_state, to_state=case.state,
-        comment=comment, data=data, at=now,
-    )  # fmt: skip
+        case=case,
+        actor=by,
+        action=t.action,
+        from_state=from_state,
+        to_state=case.state,
+        comment=comment,
+        data=data,
+        at=now,
+    )

@@ -228,10 +228,19 @@ def reporter_search(request: AuthedRequest) -> HttpResponse:
 
 
 def _case_or_404(user: AnyUser, ref: str) -> Case:
-    qs = case_list_for(user).select_related(
-        "category__parent", "owning_grid", "reporter_resident", "assignee_staff",
-        "assignee_room__center", "assignee_department", "merged_into",
-    ).prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))  # fmt: skip
+    qs = (
+        case_list_for(user)
+        .select_related(
+            "category__parent",
+            "owning_grid",
+            "reporter_resident",
+            "assignee_staff",
+            "assignee_room__center",
+            "assignee_department",
+            "merged_into",
+        )
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+    )
     lookup = {"pk": int(ref)} if ref.isdigit() and len(ref) <= 18 else {"number": ref}
     return get_object_or_404(qs, **lookup)
 

@@ -96,8 +96,11 @@ def _rates_sheet(data):
     headers = [_("网格")]
     for name in s.RATES:
         label = data["labels"][name]
-        headers += [f"{label}(%)", _("%(rate)s分子") % {"rate": label},
-                    _("%(rate)s分母") % {"rate": label}]  # fmt: skip
+        headers += [
+            f"{label}(%)",
+            _("%(rate)s分子") % {"rate": label},
+            _("%(rate)s分母") % {"rate": label},
+        ]
     rows = []
     for r in data["rows"]:
         row = [r["name"]]
@@ -120,8 +123,9 @@ def _grids_sheet(data):
         for r in data["rows"]
     ]
     t = data["total"]
-    rows.append((_("合计"), data["grid"]["code"], t["open"], t["overdue"], t["overdue_rate"],
-                 t["today"]))  # fmt: skip
+    rows.append(
+        (_("合计"), data["grid"]["code"], t["open"], t["overdue"], t["overdue_rate"], t["today"])
+    )
     return headers, rows
 
 

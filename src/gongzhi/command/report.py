@@ -145,10 +145,15 @@ def monthly_report_pdf(user, grid: Grid, month: dt.date) -> bytes:
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-        bottomMargin=16 * mm, title=_("%(name)s综治工作月度报告") % {"name": name},
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=_("%(name)s综治工作月度报告") % {"name": name},
         author=settings.DISTRICT_NAME,
-    )  # fmt: skip
+    )
     doc.build(story)
     return buf.getvalue()
 

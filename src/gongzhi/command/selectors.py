@@ -292,8 +292,10 @@ def grid_table(user: AnyUser, grid: Grid) -> dict:
     for r in counted:
         row = rows.get(r["key"], own)
         row.open, row.overdue, row.today = (
-            row.open + r["n"], row.overdue + r["late"], row.today + r["new"]
-        )  # fmt: skip
+            row.open + r["n"],
+            row.overdue + r["late"],
+            row.today + r["new"],
+        )
     listed = [*rows.values(), own]
     total: dict[str, Any] = {
         "open": sum(r.open for r in listed), "overdue": sum(r.overdue for r in listed),
@@ -314,9 +316,11 @@ def _map_zoom(grid: Grid, children: list[Grid]) -> int | None:
     boxes = [
         (g.min_lng, g.min_lat, g.max_lng, g.max_lat)
         for g in children
-        if g.min_lng is not None and g.min_lat is not None
-        and g.max_lng is not None and g.max_lat is not None
-    ]  # fmt: skip
+        if g.min_lng is not None
+        and g.min_lat is not None
+        and g.max_lng is not None
+        and g.max_lat is not None
+    ]
     if not boxes:
         return None
     west, east = min(b[0] for b in boxes), max(b[2] for b in boxes)
@@ -333,11 +337,15 @@ def grid_map(grid: Grid, children: list[Grid], rows: list[dict]) -> dict:
     figures = {r["id"]: r for r in rows if not r["own"]}
     keys = ("open", "overdue", "overdue_rate", "today", "has_children")
     features = outline_features(
-        children, zoom=_map_zoom(grid, children),
+        children,
+        zoom=_map_zoom(grid, children),
         properties=lambda g: {k: figures[g.pk][k] for k in keys},
-    )  # fmt: skip
-    return {"type": "FeatureCollection", "features": features,
-            "missing": len(children) - len(features)}  # fmt: skip
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "missing": len(children) - len(features),
+    }
 
 
 def top_grids(user: AnyUser, grid: Grid, *, limit: int = TOP_GRIDS) -> list[dict]:
@@ -356,7 +364,7 @@ def top_grids(user: AnyUser, grid: Grid, *, limit: int = TOP_GRIDS) -> list[dict
             "level": r["grid__level"],
             "open": r["open"],
             "overdue": r["overdue"],
-        }  # fmt: skip
+        }
         for r in rows
     ]
 
@@ -445,7 +453,7 @@ def rooms(user: AnyUser, grid: Grid) -> dict:
             "ongoing": d["ongoing"],
             "settled_month": d["settled_month"],
             "success_rate": _pct(d["settled_year"], d["ended_year"]),
-        },  # fmt: skip
+        },
         "care": care,
     }
 

@@ -147,6 +147,10 @@ def report_pdf(request):
 
 def _audit(request, grid, what: str) -> None:
     AuditLog.objects.create(
-        actor=request.user, action=AuditLog.Action.EXPORT, target_type=grid._meta.label_lower,
-        target_id=str(grid.pk), fields=what, ip=client_ip(request),
-    )  # fmt: skip
+        actor=request.user,
+        action=AuditLog.Action.EXPORT,
+        target_type=grid._meta.label_lower,
+        target_id=str(grid.pk),
+        fields=what,
+        ip=client_ip(request),
+    )

@@ -41,15 +41,20 @@ def _kpi_errors() -> list[Error]:
 
     rule = getattr(settings, "KPI_RATED_COUNTS_AT", "deadline")
     if rule not in RATED_RULES:
-        return [Error(f"KPI_RATED_COUNTS_AT={rule!r} must be one of {RATED_RULES}",
-                      id="gongzhi.E002")]  # fmt: skip
+        return [
+            Error(f"KPI_RATED_COUNTS_AT={rule!r} must be one of {RATED_RULES}", id="gongzhi.E002")
+        ]
     weights = settings.KPI_WEIGHTS
     if weights is None:
         return []
     unknown = sorted(set(weights) - set(RATE_LABELS))
     if unknown:
-        return [Error(f"KPI_WEIGHTS names unknown rates {unknown}; known: {sorted(RATE_LABELS)}",
-                      id="gongzhi.E002")]  # fmt: skip
+        return [
+            Error(
+                f"KPI_WEIGHTS names unknown rates {unknown}; known: {sorted(RATE_LABELS)}",
+                id="gongzhi.E002",
+            )
+        ]
     if not any(w > 0 for w in weights.values()):
         return [Error("KPI_WEIGHTS needs at least one weight above 0", id="gongzhi.E002")]
     return []
@@ -61,8 +66,12 @@ def _rate_errors() -> list[Error]:
     try:
         rate()
     except (ValueError, TypeError):
-        return [Error(f"GONGZHI_OPEN311_RATE={settings.OPEN311_RATE!r} must look like 60/60",
-                      id="gongzhi.E004")]  # fmt: skip
+        return [
+            Error(
+                f"GONGZHI_OPEN311_RATE={settings.OPEN311_RATE!r} must look like 60/60",
+                id="gongzhi.E004",
+            )
+        ]
     return []
 
 
@@ -85,8 +94,12 @@ def _map_tile_errors() -> list[Error]:
         return []
     placeholders = all(p in url for p in ("{z}", "{x}")) and ("{y}" in url or "{-y}" in url)
     if not re.match(r"^https?://[^/\s]+/", url) or not placeholders or _CONTROL.search(url):
-        return [Error(f"MAP_TILE_URL={url!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}",
-                      id="gongzhi.E040")]  # fmt: skip
+        return [
+            Error(
+                f"MAP_TILE_URL={url!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}",
+                id="gongzhi.E040",
+            )
+        ]
     return []
 
 
@@ -102,13 +115,18 @@ def integration_settings(
         errors.append(Error(f"MEDIATION_PDF_FONT={font!r} is not a file", id="gongzhi.E003"))
     bad_hosts = [h for h in settings.LIVE_STREAM_ALLOWED_HOSTS if not _HOST.match(h.lower())]
     if bad_hosts:
-        errors.append(Error(f"LIVE_STREAM_ALLOWED_HOSTS wants bare host names, not {bad_hosts}",
-                            id="gongzhi.E005"))  # fmt: skip
+        errors.append(
+            Error(
+                f"LIVE_STREAM_ALLOWED_HOSTS wants bare host names, not {bad_hosts}",
+                id="gongzhi.E005",
+            )
+        )
     from gongzhi.portal.kiosk import MAX_IDLE, MIN_IDLE
 
     if not MIN_IDLE <= settings.KIOSK_IDLE_SECONDS <= MAX_IDLE:
-        errors.append(Error(f"KIOSK_IDLE_SECONDS must be {MIN_IDLE}..{MAX_IDLE}",
-                            id="gongzhi.E007"))  # fmt: skip
+        errors.append(
+            Error(f"KIOSK_IDLE_SECONDS must be {MIN_IDLE}..{MAX_IDLE}", id="gongzhi.E007")
+        )
     errors += _map_tile_errors()
     for name, low, high in (
         ("AUDIT_RETENTION_DAYS", 0, 100 * 366),
@@ -120,8 +138,9 @@ def integration_settings(
     for name, limit in (("OPEN311_JURISDICTION_ID", 50), ("OPEN311_CONTACT", 200)):
         value = getattr(settings, name)
         if len(value) > limit or _CONTROL.search(value):
-            errors.append(Error(f"{name} is longer than {limit} or has control characters",
-                                id="gongzhi.E008"))  # fmt: skip
+            errors.append(
+                Error(f"{name} is longer than {limit} or has control characters", id="gongzhi.E008")
+            )
     return errors
 
 
@@ -146,11 +165,13 @@ def no_demo_accounts(
     found = sorted(u.username for u in users if u.check_password(DEMO_PASSWORD))
     if not found:
         return []
-    return [Error(
-        f"demo accounts with the published password are present: {', '.join(found)}",
-        hint="set new passwords (gongzhi changepassword NAME) or deactivate them",
-        id="gongzhi.E010",
-    )]  # fmt: skip
+    return [
+        Error(
+            f"demo accounts with the published password are present: {', '.join(found)}",
+            hint="set new passwords (gongzhi changepassword NAME) or deactivate them",
+            id="gongzhi.E010",
+        )
+    ]
 
 
 @register(Tags.database)
@@ -169,13 +190,15 @@ def holidays_on_file(
         return []
     if year is None:
         return []
-    return [Warning(
-        f"no holidays or 调休 days on file for {year}: working-day deadlines will count "
-        f"{year}'s holidays as working days",
-        hint=f"gongzhi holidays sync --year {year}, or gongzhi holidays import FILE, "
-        "or enter them in the admin site (节假日)",
-        id="gongzhi.W020",
-    )]  # fmt: skip
+    return [
+        Warning(
+            f"no holidays or 调休 days on file for {year}: working-day deadlines will count "
+            f"{year}'s holidays as working days",
+            hint=f"gongzhi holidays sync --year {year}, or gongzhi holidays import FILE, "
+            "or enter them in the admin site (节假日)",
+            id="gongzhi.W020",
+        )
+    ]
 
 
 ASSETS_STAMP = "package-lock.sha256"  # written last by tools/build_assets.py

@@ -24,9 +24,15 @@ if TYPE_CHECKING:
 
 # Attributes django-csp's decorators put on a response to change or exempt its policy.
 _OVERRIDES = (
-    "_csp_exempt", "_csp_exempt_ro", "_csp_config", "_csp_config_ro",
-    "_csp_update", "_csp_update_ro", "_csp_replace", "_csp_replace_ro",
-)  # fmt: skip
+    "_csp_exempt",
+    "_csp_exempt_ro",
+    "_csp_config",
+    "_csp_config_ro",
+    "_csp_update",
+    "_csp_update_ro",
+    "_csp_replace",
+    "_csp_replace_ro",
+)
 _DEBUG_EXEMPT = (404, 500)  # django-csp leaves Django's debug pages alone
 
 

@@ -199,7 +199,11 @@ class PrimaryAfterWriteMiddleware:
         if writes:
             seconds = int(getattr(settings, "DATABASE_REPLICA_STICKY_SECONDS", 15))
             response.set_cookie(
-                STICKY_COOKIE, "1", max_age=seconds, httponly=True, samesite="Lax",
+                STICKY_COOKIE,
+                "1",
+                max_age=seconds,
+                httponly=True,
+                samesite="Lax",
                 secure=settings.SESSION_COOKIE_SECURE,
-            )  # fmt: skip
+            )
         return response

@@ -97,8 +97,12 @@ def check_pool() -> dict | None:
     size, available = stats.get("pool_size", 0), stats.get("pool_available", 0)
     waiting = stats.get("requests_waiting", 0)
     # Waiting clients on an exhausted pool mean requests queue behind the database.
-    return {"ok": not (waiting and not available), "size": size, "available": available,
-            "waiting": waiting}  # fmt: skip
+    return {
+        "ok": not (waiting and not available),
+        "size": size,
+        "available": available,
+        "waiting": waiting,
+    }
 
 
 def check_replica() -> dict | None:
@@ -109,8 +113,13 @@ def check_replica() -> dict | None:
     state = replica_state(fresh=True)
     if state is None:
         return None
-    result: dict[str, object] = {"ok": True, "up": state.up, "lag_seconds": state.lag, "max_lag": max_lag(),
-              "in_use": state.usable}  # fmt: skip
+    result: dict[str, object] = {
+        "ok": True,
+        "up": state.up,
+        "lag_seconds": state.lag,
+        "max_lag": max_lag(),
+        "in_use": state.usable,
+    }
     if state.error:
         result["error"] = state.error
     return result

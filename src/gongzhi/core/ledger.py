@@ -99,9 +99,11 @@ def per_row(
 
 
 def filtered_list(
-    request: HttpRequest, form_class: type[PeriodFilterForm], qs: models.QuerySet,
+    request: HttpRequest,
+    form_class: type[PeriodFilterForm],
+    qs: models.QuerySet,
     apply: Callable[..., models.QuerySet],
-) -> tuple[PeriodFilterForm, models.QuerySet, QueryDict]:  # fmt: skip
+) -> tuple[PeriodFilterForm, models.QuerySet, QueryDict]:
     """(form, rows, params) for a ledger page or its export: the rows narrowed by the GET
     filter; a junk or foreign filter shows its error and no rows."""
     params = request.GET.copy()
@@ -134,10 +136,16 @@ def export_url(user: AnyUser, name: str, params: QueryDict) -> str:
 
 
 def ledger_response(
-    *, by: Actor, title: str, headers: Sequence[str], rows: Iterable[Sequence],
-    model: type[models.Model], filters: str = "", request: HttpRequest | None = None,
+    *,
+    by: Actor,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    model: type[models.Model],
+    filters: str = "",
+    request: HttpRequest | None = None,
     form: forms.Form | None = None,
-) -> HttpResponse | StreamingHttpResponse:  # fmt: skip
+) -> HttpResponse | StreamingHttpResponse:
     """The ledger as an .xlsx download; `rows` must already be restricted to `by` and masked.
 
     A bad filter `form` is refused with its messages (400): nothing exported, nothing logged."""
@@ -147,9 +155,13 @@ def ledger_response(
     wb = new_streaming_workbook()
     count = write_sheet(wb, title=title, headers=[str(h) for h in headers], rows=rows)
     audit_record(
-        actor=by, action=AuditLog.Action.EXPORT, target=model, fields=f"导出{count}条",
-        reason=filters or "全部", request=request,
-    )  # fmt: skip
+        actor=by,
+        action=AuditLog.Action.EXPORT,
+        target=model,
+        fields=f"导出{count}条",
+        reason=filters or "全部",
+        request=request,
+    )
     return workbook_response(wb, f"{title}_{clock.today():%Y%m%d}.xlsx")
 
 

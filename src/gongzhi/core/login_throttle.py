@@ -86,6 +86,10 @@ def audit_lockout(
     if user is None:
         return  # an unknown username: the log line above is the record
     audit_record(
-        actor=user, action=AuditLog.Action.LOCKOUT, target=user, fields="password",
-        reason=f"连续登录失败,已锁定 (IP {ip_address})", request=request,
-    )  # fmt: skip
+        actor=user,
+        action=AuditLog.Action.LOCKOUT,
+        target=user,
+        fields="password",
+        reason=f"连续登录失败,已锁定 (IP {ip_address})",
+        request=request,
+    )

@@ -142,18 +142,33 @@ class QueueCollector:
             "gongzhi_queue_figures_up", "1 when the database answered the scrape.", value=1
         )
         for name, help_text, value in (
-            ("gongzhi_task_lag_seconds", "Age of the oldest due task not yet started.",
-             figures["task_lag_seconds"]),
+            (
+                "gongzhi_task_lag_seconds",
+                "Age of the oldest due task not yet started.",
+                figures["task_lag_seconds"],
+            ),
             ("gongzhi_tasks_due", "Tasks due and not yet started.", figures["tasks_due"]),
-            ("gongzhi_outbound_queued", "Outbound messages (SMS, WeChat) still queued.",
-             figures["outbound_queued"]),
-            ("gongzhi_onekey_unacknowledged", "One-key calls nobody has acknowledged.",
-             figures["onekey_unacknowledged"]),
-            ("gongzhi_task_workers_up", "Task workers with a fresh heartbeat.",
-             figures["task_workers_up"]),
-            ("gongzhi_task_workers_down", "Task workers down or with a stale heartbeat.",
-             figures["task_workers_down"]),
-        ):  # fmt: skip
+            (
+                "gongzhi_outbound_queued",
+                "Outbound messages (SMS, WeChat) still queued.",
+                figures["outbound_queued"],
+            ),
+            (
+                "gongzhi_onekey_unacknowledged",
+                "One-key calls nobody has acknowledged.",
+                figures["onekey_unacknowledged"],
+            ),
+            (
+                "gongzhi_task_workers_up",
+                "Task workers with a fresh heartbeat.",
+                figures["task_workers_up"],
+            ),
+            (
+                "gongzhi_task_workers_down",
+                "Task workers down or with a stale heartbeat.",
+                figures["task_workers_down"],
+            ),
+        ):
             yield GaugeMetricFamily(name, help_text, value=value)
         yield from _replica_gauges()
 

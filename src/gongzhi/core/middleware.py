@@ -153,9 +153,10 @@ class ApiJsonErrorsMiddleware:
         if response.status_code >= 500:
             detail = _("服务器内部错误,请稍后重试")
         json_response = JsonResponse(
-            {"detail": str(detail)}, status=response.status_code,
+            {"detail": str(detail)},
+            status=response.status_code,
             json_dumps_params={"ensure_ascii": False},
-        )  # fmt: skip
+        )
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:
                 json_response[header] = response[header]

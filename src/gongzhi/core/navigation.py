@@ -69,49 +69,128 @@ class NavEntry:
 # Order is display order. Counts: "waiting" unless the function names its own kinds.
 NAV: tuple[NavEntry, ...] = (
     NavEntry("workbench", _("工作台"), "workbench:index", FIELDWORK, apps=("workbench",)),
-    NavEntry("cases", _("事件"), "cases:inbox", None, apps=("cases",),
-             count="gongzhi.cases.selectors.case_waiting_counts"),
-    NavEntry("calls", _("呼叫响应"), "realtime:staff_console", None,
-             count="gongzhi.realtime.selectors.onekey_waiting_count"),
-    NavEntry("hotline", _("民情热线"), "portal_staff_hotline", HOTLINE,
-             count="gongzhi.hotline.services.hotline_waiting_count"),
+    NavEntry(
+        "cases",
+        _("事件"),
+        "cases:inbox",
+        None,
+        apps=("cases",),
+        count="gongzhi.cases.selectors.case_waiting_counts",
+    ),
+    NavEntry(
+        "calls",
+        _("呼叫响应"),
+        "realtime:staff_console",
+        None,
+        count="gongzhi.realtime.selectors.onekey_waiting_count",
+    ),
+    NavEntry(
+        "hotline",
+        _("民情热线"),
+        "portal_staff_hotline",
+        HOTLINE,
+        count="gongzhi.hotline.services.hotline_waiting_count",
+    ),
     NavEntry("kpis", _("考核指标"), "kpis:home", None, apps=("kpis",)),
     NavEntry("command", _("指挥中心"), "command:dashboard", COMMAND, apps=("command",)),
-    NavEntry("moderation", _("留言审核"), "portal_staff_moderation", MODERATE, REVIEW,
-             count="gongzhi.portal.selectors.moderation_waiting_count"),
-    NavEntry("binds", _("绑定审核"), "portal_staff_binds", BIND_APPROVE, REVIEW,
-             count="gongzhi.portal.selectors.bind_request_waiting_count"),
-    NavEntry("alerts", _("预警"), "intel:alert_list", ALERTS, REVIEW, apps=("intel",),
-             count="gongzhi.intel.selectors.open_alert_count_for"),
-    NavEntry("reviews", _("信息变更审核"), "workbench:change_requests", CHANGE_REVIEW, REVIEW,
-             count="gongzhi.workbench.selectors.change_request_waiting_count"),
+    NavEntry(
+        "moderation",
+        _("留言审核"),
+        "portal_staff_moderation",
+        MODERATE,
+        REVIEW,
+        count="gongzhi.portal.selectors.moderation_waiting_count",
+    ),
+    NavEntry(
+        "binds",
+        _("绑定审核"),
+        "portal_staff_binds",
+        BIND_APPROVE,
+        REVIEW,
+        count="gongzhi.portal.selectors.bind_request_waiting_count",
+    ),
+    NavEntry(
+        "alerts",
+        _("预警"),
+        "intel:alert_list",
+        ALERTS,
+        REVIEW,
+        apps=("intel",),
+        count="gongzhi.intel.selectors.open_alert_count_for",
+    ),
+    NavEntry(
+        "reviews",
+        _("信息变更审核"),
+        "workbench:change_requests",
+        CHANGE_REVIEW,
+        REVIEW,
+        count="gongzhi.workbench.selectors.change_request_waiting_count",
+    ),
     NavEntry("hall", _("群众接待大厅"), "hall:index", HALL, ROOMS, apps=("hall",)),
-    NavEntry("mediation", _("矛盾纠纷调解室"), "mediation:dispute_list", MEDIATE, ROOMS,
-             apps=("mediation",)),
-    NavEntry("counseling", _("心理咨询室"), "counseling:calendar", COUNSELING_SCHEDULE, ROOMS,
-             apps=("counseling",),
-             count="gongzhi.counseling.selectors.appointment_request_waiting_count"),
+    NavEntry(
+        "mediation",
+        _("矛盾纠纷调解室"),
+        "mediation:dispute_list",
+        MEDIATE,
+        ROOMS,
+        apps=("mediation",),
+    ),
+    NavEntry(
+        "counseling",
+        _("心理咨询室"),
+        "counseling:calendar",
+        COUNSELING_SCHEDULE,
+        ROOMS,
+        apps=("counseling",),
+        count="gongzhi.counseling.selectors.appointment_request_waiting_count",
+    ),
     NavEntry("liaison", _("警民联络室"), "liaison:index", HAZARD, ROOMS, apps=("liaison",)),
-    NavEntry("care", _("关爱工作室"), "care:target_list", CARE, ROOMS, apps=("care",),
-             count="gongzhi.care.selectors.overdue_plan_count"),
-    NavEntry("social", _("社会组织工作室"), "social:organisation_list", SOCIAL_MANAGE, ROOMS,
-             apps=("social",)),
+    NavEntry(
+        "care",
+        _("关爱工作室"),
+        "care:target_list",
+        CARE,
+        ROOMS,
+        apps=("care",),
+        count="gongzhi.care.selectors.overdue_plan_count",
+    ),
+    NavEntry(
+        "social",
+        _("社会组织工作室"),
+        "social:organisation_list",
+        SOCIAL_MANAGE,
+        ROOMS,
+        apps=("social",),
+    ),
     NavEntry("departments", _("入驻部门"), "org:department_list", KEEP_DEPARTMENTS, ROOMS),
     NavEntry("case_map", _("事件地图"), "cases:map", None, MORE),
     NavEntry("grids", _("网格"), "grids:tree", None, MORE, apps=("grids",)),
-    NavEntry("people", _("实有人口"), "people:resident_list", None, MORE,
-             apps=("people", "people_io", "dashboards")),
-    NavEntry("workers", pgettext_lazy("plural", "网格员"), "org:worker_list", None, MORE, apps=("org",)),
-    NavEntry("consultations", _("会诊研判"), "consultations:calendar", None, MORE,
-             apps=("consultations",)),
-    NavEntry("deliberation", _("议事会"), "deliberation:list", None, MORE,
-             apps=("deliberation",)),
+    NavEntry(
+        "people",
+        _("实有人口"),
+        "people:resident_list",
+        None,
+        MORE,
+        apps=("people", "people_io", "dashboards"),
+    ),
+    NavEntry(
+        "workers", pgettext_lazy("plural", "网格员"), "org:worker_list", None, MORE, apps=("org",)
+    ),
+    NavEntry(
+        "consultations",
+        _("会诊研判"),
+        "consultations:calendar",
+        None,
+        MORE,
+        apps=("consultations",),
+    ),
+    NavEntry("deliberation", _("议事会"), "deliberation:list", None, MORE, apps=("deliberation",)),
     NavEntry("live", _("网上民情直播间"), "realtime:live_list", None, MORE),
     NavEntry("diaries", _("民情日记"), "workbench:diary_list", DIARY_REVIEW, MORE),
     NavEntry("publicity", _("政策宣传"), "hall:publicity_manage", PUBLICITY, MORE),
     NavEntry("cards", _("连心卡打印"), "cards:print", PRINT_CARDS, MORE, apps=("cards",)),
     NavEntry("admin_site", _("管理后台"), "admin:index", ADMIN_SITE, MORE),
-)  # fmt: skip
+)
 BY_KEY = {e.key: e for e in NAV}
 
 
@@ -225,8 +304,12 @@ def nav_badges(user: AnyUser, nav: list[NavItem | NavMenu]) -> dict[str, list[Ba
             if item.key in counts:
                 out[item.key] = [Badge(k, n) for k, n in counts[item.key].items()]
         if isinstance(node, NavMenu) and any(i.key in counts for i in items):
-            waiting = sum(n for i in items for k, n in counts.get(i.key, {}).items()
-                          if k not in ("overdue", "verify"))  # fmt: skip
+            waiting = sum(
+                n
+                for i in items
+                for k, n in counts.get(i.key, {}).items()
+                if k not in ("overdue", "verify")
+            )
             overdue = sum(counts.get(i.key, {}).get("overdue", 0) for i in items)
             total = [Badge("waiting", waiting), Badge("overdue", overdue)]
             out[f"menu-{node.key}"] = [b for b in total if b.n]

@@ -39,8 +39,13 @@ def _constant(value: str, _group: str, _request: HttpRequest) -> str:
     return value
 
 
-def rate_limit_check(request: HttpRequest, action: str, *, account: str | int | None = None,
-                     device: str | int | None = None) -> None:  # fmt: skip
+def rate_limit_check(
+    request: HttpRequest,
+    action: str,
+    *,
+    account: str | int | None = None,
+    device: str | int | None = None,
+) -> None:
     """Count this request against every limit of `action`; RateLimited when one is exceeded."""
     values = {"account": account, "device": device}
     for kind, rate in limits().get(action, {}).items():

@@ -67,8 +67,10 @@ def fields_reencrypt(*, batch: int = BATCH) -> ReencryptReport:
                 for row in rows:
                     if _row_reencrypt(row, columns, newest, touched):
                         changed.append(row)
-                    elif any(getattr(row, c) and crypto.key_id(getattr(row, c)) != newest
-                             for c in columns):  # fmt: skip
+                    elif any(
+                        getattr(row, c) and crypto.key_id(getattr(row, c)) != newest
+                        for c in columns
+                    ):
                         report.undecryptable[label].append(row.pk)
                 if changed:
                     model.objects.bulk_update(changed, sorted(touched))

@@ -56,6 +56,8 @@ class StateTable:
         except KeyError:
             label = self.states(status).label if status in self.states.values else status
             text = str(self.refusal) % {
-                "status": label, "action": self.actions.get(action, action), **context
-            }  # fmt: skip
+                "status": label,
+                "action": self.actions.get(action, action),
+                **context,
+            }
             raise ValidationError({self.field: text} if self.field else text) from None

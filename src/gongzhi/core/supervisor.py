@@ -169,8 +169,12 @@ class Supervisor:
             child.reasons.append(reason)
             log.error(
                 "task worker %s (pid %s) %s after %.0f s; restarting in %.0f s",
-                child.name, child.proc.pid, reason, ran, delay,
-            )  # fmt: skip
+                child.name,
+                child.proc.pid,
+                reason,
+                ran,
+                delay,
+            )
             mark_down(child.name, reason, pid=child.proc.pid)
             connection.close()  # the supervisor's thread holds no connection between exits
             child.proc = None

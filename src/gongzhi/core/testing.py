@@ -93,50 +93,85 @@ def build_district() -> District:
         password=PASSWORD,
     ).user
     d.users["xifeng_center"] = mk(
-        username="xifeng_center", name="西峰乙", role=Role.CENTER_STAFF, center=xf_center,
+        username="xifeng_center",
+        name="西峰乙",
+        role=Role.CENTER_STAFF,
+        center=xf_center,
         password=PASSWORD,
-    ).user  # fmt: skip
+    ).user
     d.users["gridworker"] = mk(
-        username="gridworker", name="网格员甲", role=Role.GRID_WORKER, grids=[unit_a],
-        password=PASSWORD, full_time=True,
-    ).user  # fmt: skip
+        username="gridworker",
+        name="网格员甲",
+        role=Role.GRID_WORKER,
+        grids=[unit_a],
+        password=PASSWORD,
+        full_time=True,
+    ).user
     d.users["gridworker_b"] = mk(
-        username="gridworker_b", name="网格员乙", role=Role.GRID_WORKER, grids=[unit_b],
+        username="gridworker_b",
+        name="网格员乙",
+        role=Role.GRID_WORKER,
+        grids=[unit_b],
         password=PASSWORD,
-    ).user  # fmt: skip
+    ).user
     d.users["police"] = mk(
-        username="police", name="民警丙", role=Role.POLICE, center=jq_center,
-        room_kind=RoomKind.POLICE_LIAISON, grids=[jinquan], duty=GridAssignment.Duty.POLICE,
+        username="police",
+        name="民警丙",
+        role=Role.POLICE,
+        center=jq_center,
+        room_kind=RoomKind.POLICE_LIAISON,
+        grids=[jinquan],
+        duty=GridAssignment.Duty.POLICE,
         password=PASSWORD,
-    ).user  # fmt: skip
+    ).user
     for username, role, room in (
         ("mediator", Role.MEDIATOR, RoomKind.MEDIATION),
         ("counselor", Role.COUNSELOR, RoomKind.COUNSELING),
     ):
         d.users[username] = mk(
-            username=username, name=username, role=role, center=jq_center, room_kind=room,
+            username=username,
+            name=username,
+            role=role,
+            center=jq_center,
+            room_kind=room,
             password=PASSWORD,
-        ).user  # fmt: skip
+        ).user
 
     admin = d.users["admin"]
     for key, unit in (("a", unit_a), ("b", unit_b), ("x", unit_x)):
         d.households[key] = household_create(by=admin, unit=unit, house_number="101")
     d.residents["a_head"] = resident_create(
-        by=admin, household=d.households["a"], name="茹玉芳", id_number=ids["a_head"],
-        phone="13800001234", relation="head",
-    )  # fmt: skip
+        by=admin,
+        household=d.households["a"],
+        name="茹玉芳",
+        id_number=ids["a_head"],
+        phone="13800001234",
+        relation="head",
+    )
     d.residents["a_spouse"] = resident_create(
-        by=admin, household=d.households["a"], name="欧阳明月", id_number=ids["a_spouse"],
-        phone="13900005678", relation="spouse",
-    )  # fmt: skip
+        by=admin,
+        household=d.households["a"],
+        name="欧阳明月",
+        id_number=ids["a_spouse"],
+        phone="13900005678",
+        relation="spouse",
+    )
     d.residents["b_head"] = resident_create(
-        by=admin, household=d.households["b"], name="周金玉", id_number=ids["b_head"],
-        phone="13700002468", relation="head",
-    )  # fmt: skip
+        by=admin,
+        household=d.households["b"],
+        name="周金玉",
+        id_number=ids["b_head"],
+        phone="13700002468",
+        relation="head",
+    )
     d.residents["x_head"] = resident_create(
-        by=admin, household=d.households["x"], name="陈树林", id_number=ids["x_head"],
-        phone="13600001357", relation="head",
-    )  # fmt: skip
+        by=admin,
+        household=d.households["x"],
+        name="陈树林",
+        id_number=ids["x_head"],
+        phone="13600001357",
+        relation="head",
+    )
     resident_tag_add(by=admin, resident=d.residents["a_head"], tag="elderly_alone")
     resident_tag_add(by=admin, resident=d.residents["a_spouse"], tag="community_correction")
     resident_tag_add(by=admin, resident=d.residents["b_head"], tag="released_prisoner")

@@ -20,9 +20,10 @@ DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 def _when(label):
     return forms.DateTimeField(
-        label=label, input_formats=DATETIME_LOCAL,
+        label=label,
+        input_formats=DATETIME_LOCAL,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL[0]),
-    )  # fmt: skip
+    )
 
 
 class SlotForm(BaseForm):
@@ -65,9 +66,11 @@ class GrantForm(BaseForm):
 class ResidentRequestForm(BaseForm):
     center = forms.ModelChoiceField(label=_("咨询地点"), queryset=Center.objects.none())
     preferred = forms.CharField(
-        label=_("希望时间(可不填)"), max_length=100, required=False,
+        label=_("希望时间(可不填)"),
+        max_length=100,
+        required=False,
         help_text=_("例如:工作日下午、周六上午"),
-    )  # fmt: skip
+    )
     contact_ok = forms.BooleanField(
         label=_("同意咨询室打电话与我约定时间"), required=False, initial=True
     )

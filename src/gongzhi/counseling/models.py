@@ -20,9 +20,11 @@ class CounselorSlot(models.Model):
     scope_paths = ("center__grid__path",)
 
     counselor = models.ForeignKey(
-        "org.Staff", on_delete=models.CASCADE, related_name="counseling_slots",
+        "org.Staff",
+        on_delete=models.CASCADE,
+        related_name="counseling_slots",
         verbose_name=_("心理咨询师"),
-    )  # fmt: skip
+    )
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))
@@ -91,10 +93,11 @@ class Appointment(models.Model):
         constraints = [
             # The database, not only the service, refuses a second live booking of a slot.
             models.UniqueConstraint(
-                fields=["slot"], condition=Q(status__in=["booked", "done"]),
+                fields=["slot"],
+                condition=Q(status__in=["booked", "done"]),
                 name="slot_booked_once",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.slot} {self.resident}"
@@ -116,9 +119,12 @@ class AppointmentRequest(models.Model):
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
     referral = models.OneToOneField(
-        "hall.RoomReferral", null=True, blank=True, on_delete=models.SET_NULL,
+        "hall.RoomReferral",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="counseling_request",
-    )  # fmt: skip
+    )
     preferred = models.CharField(_("希望时间"), max_length=100, blank=True)
     contact_ok = models.BooleanField(_("同意电话联系"), default=True)
     status = models.CharField(
@@ -142,10 +148,11 @@ class AppointmentRequest(models.Model):
         constraints = [
             # One open request per resident and center: a double tap does not queue twice.
             models.UniqueConstraint(
-                fields=["center", "resident"], condition=Q(status="pending"),
+                fields=["center", "resident"],
+                condition=Q(status="pending"),
                 name="counseling_request_open_once",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return _("咨询申请#%(pk)s") % {"pk": self.pk}
@@ -167,10 +174,11 @@ class CounselingSupervisor(models.Model):
         verbose_name_plural = _("督导授权")
         constraints = [
             models.UniqueConstraint(
-                fields=["supervisor", "counselor"], condition=Q(revoked_at__isnull=True),
+                fields=["supervisor", "counselor"],
+                condition=Q(revoked_at__isnull=True),
                 name="supervision_once",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.supervisor_id} → {self.counselor_id}"

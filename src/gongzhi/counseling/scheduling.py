@@ -47,9 +47,15 @@ def slot_cancel(*, by, slot: CounselorSlot) -> CounselorSlot:
 
 @transaction.atomic
 def appointment_request_create(
-    *, by, center: Center, resident, source: str, referral=None, preferred: str = "",
+    *,
+    by,
+    center: Center,
+    resident,
+    source: str,
+    referral=None,
+    preferred: str = "",
     contact_ok: bool = True,
-) -> AppointmentRequest:  # fmt: skip
+) -> AppointmentRequest:
     """A request the room will schedule. `source=resident` comes from the portal, which has
     checked that `by` is that resident; a hall referral is made by the window clerk."""
     if source not in REQUEST_SOURCES:
@@ -62,10 +68,14 @@ def appointment_request_create(
     try:
         with transaction.atomic():
             return AppointmentRequest.objects.create(
-                center=center, resident=resident, source=source, referral=referral,
-                preferred=preferred, contact_ok=bool(contact_ok),
+                center=center,
+                resident=resident,
+                source=source,
+                referral=referral,
+                preferred=preferred,
+                contact_ok=bool(contact_ok),
                 created_by=by if getattr(by, "pk", None) else None,
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError(_("已有一份待安排的咨询申请,咨询室会尽快联系安排")) from None
 

@@ -50,9 +50,12 @@ def session_note_read(
     if note is None:
         raise PermissionDenied(_("咨询记录仅限咨询师本人及其授权督导查阅"))
     audit_record(
-        actor=user, action=AuditLog.Action.READ_SENSITIVE, target=note, fields="content",
+        actor=user,
+        action=AuditLog.Action.READ_SENSITIVE,
+        target=note,
+        fields="content",
         request=request,
-    )  # fmt: skip
+    )
     return note, note.decrypt_content()
 
 
@@ -123,13 +126,15 @@ def free_slots(center: Center, *, days: int = 14) -> QuerySet[CounselorSlot]:
     now = clock.now()
     return (
         CounselorSlot.objects.filter(
-            center=center, cancelled_at__isnull=True, starts_at__gt=now,
+            center=center,
+            cancelled_at__isnull=True,
+            starts_at__gt=now,
             starts_at__lt=now + dt.timedelta(days=days),
         )
         .exclude(appointments__status__in=Appointment.ACTIVE)
         .select_related("counselor")
         .order_by("starts_at")
-    )  # fmt: skip
+    )
 
 
 def counselors_for(user: AnyUser) -> QuerySet[Staff]:

@@ -117,9 +117,13 @@ def appointment_book(
             if locked.appointments.filter(status__in=Appointment.ACTIVE).exists():
                 raise ValidationError({"slot": SLOT_TAKEN})
             return Appointment.objects.create(
-                slot=locked, resident=resident, source=source, case=case, care_visit=care_visit,
+                slot=locked,
+                resident=resident,
+                source=source,
+                case=case,
+                care_visit=care_visit,
                 booked_by=by if getattr(by, "pk", None) else None,
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError({"slot": SLOT_TAKEN}) from None
 
@@ -151,9 +155,11 @@ def supervisor_grant(*, by: Actor, supervisor: Staff, counselor: Staff) -> Couns
     if supervisor.user_id == getattr(by, "pk", None):
         raise ValidationError({"supervisor": _("不能为自己授权督导")})
     grant, _created = CounselingSupervisor.objects.get_or_create(
-        supervisor=supervisor, counselor=counselor, revoked_at=None,
+        supervisor=supervisor,
+        counselor=counselor,
+        revoked_at=None,
         defaults={"granted_by": by},
-    )  # fmt: skip
+    )
     return grant
 
 
@@ -168,9 +174,13 @@ def supervisor_revoke(*, by: Actor, grant: CounselingSupervisor) -> CounselingSu
 
 @transaction.atomic
 def session_note_write(
-    *, by: Actor, content: str, appointment: Appointment | None = None, resident: Resident | None=None,
+    *,
+    by: Actor,
+    content: str,
+    appointment: Appointment | None = None,
+    resident: Resident | None = None,
     risk_flag: str = RiskFlag.NONE,
-) -> SessionNote:  # fmt: skip
+) -> SessionNote:
     """Only a counsellor writes notes, for their own appointments. A risk flag alerts the care
     room and the center's staff without any of the note's text."""
     counselor = staff_of(by)

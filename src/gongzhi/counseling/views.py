@@ -70,9 +70,13 @@ def note_detail(request, pk: int):
 @login_required
 def note_create(request, appointment_pk: int):
     staff = staff_of(request.user)
-    appointment = get_object_or_404(
-        appointment_list_for(request.user).filter(slot__counselor=staff), pk=appointment_pk
-    ) if staff else None  # fmt: skip
+    appointment = (
+        get_object_or_404(
+            appointment_list_for(request.user).filter(slot__counselor=staff), pk=appointment_pk
+        )
+        if staff
+        else None
+    )
     if appointment is None:
         raise PermissionDenied(_("只能为自己的咨询预约填写记录"))
     form = NoteForm(request.POST or None)

@@ -24,9 +24,11 @@ APPOINTMENT_ACTIONS = {
     "write_note": gettext_lazy("填写咨询记录"),
 }
 APPOINTMENT = StateTable(
-    states=A, transitions=APPOINTMENT_TRANSITIONS, actions=APPOINTMENT_ACTIONS,
+    states=A,
+    transitions=APPOINTMENT_TRANSITIONS,
+    actions=APPOINTMENT_ACTIONS,
     refusal=gettext_lazy("该预约当前为「%(status)s」,不能%(action)s"),
-)  # fmt: skip
+)
 
 REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
     (R.PENDING, "schedule"): R.BOOKED,
@@ -37,6 +39,8 @@ REQUEST_ACTIONS = {
     "decline": gettext_lazy("记录未安排"),
 }
 REQUEST = StateTable(
-    states=R, transitions=REQUEST_TRANSITIONS, actions=REQUEST_ACTIONS,
+    states=R,
+    transitions=REQUEST_TRANSITIONS,
+    actions=REQUEST_ACTIONS,
     refusal=gettext_lazy("该咨询申请当前为「%(status)s」,不能%(action)s"),
-)  # fmt: skip
+)

@@ -37,6 +37,14 @@ class CourtyardBodyAdmin(ReadOnly):
     list_display = ("name", "grid", "meeting_schedule")
 
 
-for model in (models.Proposal, models.Meeting, models.Ballot, models.BallotChange,
-              models.LedgerEntry, models.Payment, models.Expenditure, models.WorkTask):  # fmt: skip
+for model in (
+    models.Proposal,
+    models.Meeting,
+    models.Ballot,
+    models.BallotChange,
+    models.LedgerEntry,
+    models.Payment,
+    models.Expenditure,
+    models.WorkTask,
+):
     admin.site.register(model, ReadOnly)

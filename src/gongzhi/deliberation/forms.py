@@ -89,9 +89,11 @@ class MinutesForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     org_kinds = forms.MultipleChoiceField(
-        label=_("参会组织"), required=False, choices=OrgKind.choices,
+        label=_("参会组织"),
+        required=False,
+        choices=OrgKind.choices,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     households = forms.TypedMultipleChoiceField(
         label=_("参会户"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -152,9 +154,10 @@ class ExpenditureForm(BaseForm):
     amount = forms.CharField(label=_("金额(元)"), required=False)
     spent_on = forms.DateField(label=_("支出日期"), widget=forms.DateInput(attrs={"type": "date"}))
     receipt = forms.FileField(
-        label=_("票据(照片或PDF)"), required=False,
+        label=_("票据(照片或PDF)"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
-    )  # fmt: skip
+    )
 
 
 class TaskForm(BaseForm):
@@ -178,9 +181,11 @@ class TaskCompleteForm(BaseForm):
 class BodyForm(GridForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     meeting_schedule = forms.CharField(
-        label=_("例会安排"), max_length=100, required=False,
+        label=_("例会安排"),
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": _("例如:每月第一个周一")}),
-    )  # fmt: skip
+    )
     field_order = ["grid", "name", "meeting_schedule"]
 
 

@@ -21,11 +21,30 @@ from .models import Deliberation, DeliberationStatus, Expenditure, LedgerEntry, 
 FUNDED, UNFUNDED = "yes", "no"
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 HEADERS = [
-    _("序号"), _("议题"), _("议事范围"), _("提议人"), _("发起日期"), _("状态"), _("议事会议(次)"),
-    _("表决事项"), _("应投户数"), _("实投户数"), _("同意"), _("反对"), _("弃权"), _("表决结果"),
-    _("集资用途"), _("每户金额(元)"), _("集资户数"), _("免缴户数"), _("应收金额(元)"),
-    _("已收金额(元)"), _("已支出(元)"), _("结余(元)"), _("结束日期"),
-]  # fmt: skip
+    _("序号"),
+    _("议题"),
+    _("议事范围"),
+    _("提议人"),
+    _("发起日期"),
+    _("状态"),
+    _("议事会议(次)"),
+    _("表决事项"),
+    _("应投户数"),
+    _("实投户数"),
+    _("同意"),
+    _("反对"),
+    _("弃权"),
+    _("表决结果"),
+    _("集资用途"),
+    _("每户金额(元)"),
+    _("集资户数"),
+    _("免缴户数"),
+    _("应收金额(元)"),
+    _("已收金额(元)"),
+    _("已支出(元)"),
+    _("结余(元)"),
+    _("结束日期"),
+]
 
 
 class DeliberationFilterForm(PeriodFilterForm):
@@ -35,15 +54,21 @@ class DeliberationFilterForm(PeriodFilterForm):
         label=_("状态"), required=False, choices=[("", _("全部状态")), *DeliberationStatus.choices]
     )
     funding = forms.ChoiceField(
-        label=_("集资"), required=False,
+        label=_("集资"),
+        required=False,
         choices=[("", _("全部")), (FUNDED, _("有集资")), (UNFUNDED, _("无集资"))],
-    )  # fmt: skip
+    )
 
 
 def deliberation_filter(
-    qs: QuerySet[Deliberation], *, grid=None, start=None, end=None, status: str = "",
+    qs: QuerySet[Deliberation],
+    *,
+    grid=None,
+    start=None,
+    end=None,
+    status: str = "",
     funding: str = "",
-) -> QuerySet[Deliberation]:  # fmt: skip
+) -> QuerySet[Deliberation]:
     qs = period_filter(qs, "created_at", start, end)
     if status:
         qs = qs.filter(status=status)
@@ -76,7 +101,7 @@ def deliberation_rows(qs: QuerySet[Deliberation]) -> Iterator[list]:
         due_total=per_row(entries.filter(exempt=False), link, Sum("due"), MONEY),
         received=per_row(Payment.objects.all(), f"entry__{link}", Sum("amount"), MONEY),
         spent=per_row(Expenditure.objects.all(), link, Sum("amount"), MONEY),
-    )  # fmt: skip
+    )
     for i, d in enumerate(qs, 1):
         p = d.proposal
         proposer = (
@@ -85,15 +110,27 @@ def deliberation_rows(qs: QuerySet[Deliberation]) -> Iterator[list]:
         vote = getattr(d, "vote", None)
         share = getattr(d, "cost_share", None)
         yield [
-            i, d.title, d.grid.full_name or d.grid.name, proposer,
-            timezone.localdate(d.created_at), d.get_status_display(), d.meeting_count,
-            vote.question if vote else "", vote.eligible_count if vote else None,
-            vote.cast_count if vote else None, vote.yes_count if vote else None,
-            vote.no_count if vote else None, vote.abstain_count if vote else None, _passed(vote),
-            share.purpose if share else "", _money(share.amount_per_household) if share else None,
-            d.households if share else None, d.exempt_count if share else None,
-            _money(d.due_total) if share else None, _money(d.received) if share else None,
+            i,
+            d.title,
+            d.grid.full_name or d.grid.name,
+            proposer,
+            timezone.localdate(d.created_at),
+            d.get_status_display(),
+            d.meeting_count,
+            vote.question if vote else "",
+            vote.eligible_count if vote else None,
+            vote.cast_count if vote else None,
+            vote.yes_count if vote else None,
+            vote.no_count if vote else None,
+            vote.abstain_count if vote else None,
+            _passed(vote),
+            share.purpose if share else "",
+            _money(share.amount_per_household) if share else None,
+            d.households if share else None,
+            d.exempt_count if share else None,
+            _money(d.due_total) if share else None,
+            _money(d.received) if share else None,
             _money(d.spent) if share else None,
             _money(d.received - d.spent) if share else None,
             timezone.localdate(d.closed_at) if d.closed_at else None,
-        ]  # fmt: skip
+        ]

@@ -75,9 +75,15 @@ def vote_tally(vote: Vote) -> Tally:
     """The frozen results once closed; before that a live count (for staff only)."""
     if vote.is_closed:
         return Tally(
-            vote.eligible_count or 0, vote.cast_count or 0, vote.yes_count or 0,
-            vote.no_count or 0, vote.abstain_count or 0, vote.quorum_met, vote.passed, frozen=True,
-        )  # fmt: skip
+            vote.eligible_count or 0,
+            vote.cast_count or 0,
+            vote.yes_count or 0,
+            vote.no_count or 0,
+            vote.abstain_count or 0,
+            vote.quorum_met,
+            vote.passed,
+            frozen=True,
+        )
     from .services.common import households_under
 
     counts = Ballot.objects.filter(vote=vote).aggregate(

@@ -21,9 +21,11 @@ ACTION_LABELS = {
 ACTIONS = tuple(ACTION_LABELS)
 
 TABLE = StateTable(
-    states=S, transitions=TRANSITIONS, actions=ACTION_LABELS,
+    states=S,
+    transitions=TRANSITIONS,
+    actions=ACTION_LABELS,
     refusal=gettext_lazy("议事当前状态为「%(status)s」,不能%(action)s"),
-)  # fmt: skip
+)
 
 
 def next_status(status: str, action: str) -> str:

@@ -144,11 +144,15 @@ def boundary_preview(
         out.boundaries[f.code] = as_geojson(shape)
         out.rows.append(
             PreviewRow(
-                number=f.number, code=f.code, name=grid.name, full_name=grid.full_name,
-                level=grid.level, replaces=grid.boundary is not None,
+                number=f.number,
+                code=f.code,
+                name=grid.name,
+                full_name=grid.full_name,
+                level=grid.level,
+                replaces=grid.boundary is not None,
                 area_km2=round(metric[f.code].area / 1e6, 4),
             )
-        )  # fmt: skip
+        )
     return out
 
 
@@ -213,9 +217,12 @@ def _check_siblings(grids, metric, lat0, out: BoundaryPreview) -> None:
                 continue  # each pair once; two stored boundaries are not this file's business
             out.errors.append(
                 _("网格 %(a)s 与 %(b)s 的边界重叠超过容差(%(tol)s 米)。")
-                % {"a": names.get(codes[i], codes[i]), "b": names.get(codes[j], codes[j]),
-                   "tol": tol}
-            )  # fmt: skip
+                % {
+                    "a": names.get(codes[i], codes[i]),
+                    "b": names.get(codes[j], codes[j]),
+                    "tol": tol,
+                }
+            )
 
 
 def _check_children(grids, metric, lat0, out: BoundaryPreview) -> None:

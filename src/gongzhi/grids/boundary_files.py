@@ -90,9 +90,7 @@ def read_geojson(data: bytes, *, code_field: str = "") -> list[SourceFeature]:
     features = []
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or item.get("type") != "Feature":
-            raise BoundaryFileError(
-                _("第%(n)d个要素不是 GeoJSON Feature。") % {"n": number}
-            )  # fmt: skip
+            raise BoundaryFileError(_("第%(n)d个要素不是 GeoJSON Feature。") % {"n": number})
         features.append(_feature(number, item.get("properties"), item.get("geometry"), code_field))
     return features
 
@@ -202,6 +200,4 @@ def read_boundary_file(data: bytes, filename: str, *, code_field: str = "") -> l
         raise BoundaryFileError(
             _("Shapefile 请把同名的 .shp、.shx、.dbf(和 .prj)文件打包成一个 .zip 后上传。")
         )
-    raise BoundaryFileError(
-        _("只能导入 GeoJSON(.geojson 或 .json)或打包成 .zip 的 Shapefile。")
-    )  # fmt: skip
+    raise BoundaryFileError(_("只能导入 GeoJSON(.geojson 或 .json)或打包成 .zip 的 Shapefile。"))

@@ -42,11 +42,13 @@ class BoundaryUploadForm(BootstrapMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,.zip"}),
     )
     tolerance = forms.FloatField(
-        label=gettext_lazy("容差(米)"), initial=TOLERANCE_M,
-        min_value=MIN_TOLERANCE_M, max_value=MAX_TOLERANCE_M,
+        label=gettext_lazy("容差(米)"),
+        initial=TOLERANCE_M,
+        min_value=MIN_TOLERANCE_M,
+        max_value=MAX_TOLERANCE_M,
         help_text=gettext_lazy("超出上级网格或与相邻网格重叠不超过此距离时视为吻合"),
         error_messages={"invalid": gettext_lazy("容差应为数字(米)")},
-    )  # fmt: skip
+    )
     code_field = forms.CharField(
         label=gettext_lazy("网格编码属性名(可不填)"), max_length=40, required=False
     )
@@ -97,10 +99,12 @@ def _upload(request):
     try:
         check_size(upload.size)
         job = boundary_import_create(
-            by=request.user, filename=upload.name, data=upload.read(),
+            by=request.user,
+            filename=upload.name,
+            data=upload.read(),
             tolerance_m=form.cleaned_data["tolerance"],
             code_field=form.cleaned_data["code_field"],
-        )  # fmt: skip
+        )
     except BoundaryFileError as exc:
         return _page(request, form, status=400, errors=[str(exc)])
     except ValidationError as exc:
@@ -128,13 +132,17 @@ def boundary_import_geojson(request, pk: int):
     job = _job(request, pk)
     names = {row["code"]: row["name"] for row in job.report.get("rows", [])}
     features = [
-        {"type": "Feature", "properties": {"code": code, "name": names.get(code, "")},
-         "geometry": geometry}
+        {
+            "type": "Feature",
+            "properties": {"code": code, "name": names.get(code, "")},
+            "geometry": geometry,
+        }
         for code, geometry in job.boundaries.items()
-    ]  # fmt: skip
+    ]
     data = {"type": "FeatureCollection", "features": features}
-    return JsonResponse(data, content_type="application/geo+json",
-                        json_dumps_params={"ensure_ascii": False})  # fmt: skip
+    return JsonResponse(
+        data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @login_required

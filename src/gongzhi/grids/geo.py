@@ -236,8 +236,9 @@ def outline_features(grids, *, zoom: int | None = None, properties=None) -> list
         props = {"id": grid.pk, "code": grid.code, "name": grid.name, "level": grid.level}
         if properties is not None:
             props |= properties(grid)
-        features.append({"type": "Feature", "id": grid.pk, "properties": props,
-                         "geometry": geometry})  # fmt: skip
+        features.append(
+            {"type": "Feature", "id": grid.pk, "properties": props, "geometry": geometry}
+        )
     return features
 
 

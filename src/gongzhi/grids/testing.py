@@ -82,13 +82,19 @@ def build_city(password: str) -> City:
     c = City(city=city, districts={}, townships={}, units={})
     city_center = center_create(grid=city, name="酒泉市综治中心", level=CenterLevel.CITY)
     c.users["city_leader"] = staff_create(
-        username="city_leader", name="市领导", role=Role.LEADER, center=city_center,
+        username="city_leader",
+        name="市领导",
+        role=Role.LEADER,
+        center=city_center,
         password=password,
-    ).user  # fmt: skip
+    ).user
     c.users["city_center"] = staff_create(
-        username="city_center", name="市中心", role=Role.CENTER_STAFF, center=city_center,
+        username="city_center",
+        name="市中心",
+        role=Role.CENTER_STAFF,
+        center=city_center,
         password=password,
-    ).user  # fmt: skip
+    ).user
     for code, name in CITY_DISTRICTS.items():
         district = grid_add_child(parent=city, name=name, code=code)
         township = grid_add_child(parent=district, name="城关社区")
@@ -99,15 +105,24 @@ def build_city(password: str) -> City:
         center = center_create(grid=district, name=f"{name}综治中心", level=CenterLevel.DISTRICT)
         center_create(grid=township, name="城关社区综治中心", level=CenterLevel.COMMUNITY)
         c.users[f"leader_{code}"] = staff_create(
-            username=f"leader_{code}", name=f"{name}领导", role=Role.LEADER, center=center,
+            username=f"leader_{code}",
+            name=f"{name}领导",
+            role=Role.LEADER,
+            center=center,
             password=password,
-        ).user  # fmt: skip
+        ).user
         c.users[f"center_{code}"] = staff_create(
-            username=f"center_{code}", name=f"{name}中心", role=Role.CENTER_STAFF, center=center,
+            username=f"center_{code}",
+            name=f"{name}中心",
+            role=Role.CENTER_STAFF,
+            center=center,
             password=password,
-        ).user  # fmt: skip
+        ).user
         c.users[f"worker_{code}"] = staff_create(
-            username=f"worker_{code}", name=f"{name}网格员", role=Role.GRID_WORKER, grids=[unit],
+            username=f"worker_{code}",
+            name=f"{name}网格员",
+            role=Role.GRID_WORKER,
+            grids=[unit],
             password=password,
-        ).user  # fmt: skip
+        ).user
     return c

@@ -27,9 +27,11 @@ class ServiceForm(BaseForm):
 class WindowForm(BaseForm):
     name = forms.CharField(label=_("窗口名称"), max_length=30, required=False)
     services = forms.ModelMultipleChoiceField(
-        label=_("办理事项"), queryset=Service.objects.none(), required=False,
+        label=_("办理事项"),
+        queryset=Service.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, center, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,41 +48,57 @@ class IssueForm(forms.Form):
 
 class LookupForm(BaseForm):
     q = forms.CharField(
-        label=_("查找居民"), required=False, max_length=50,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
-                                      "placeholder": _("姓名、身份证/手机后4位、完整号码或地址")}),
-    )  # fmt: skip
+        label=_("查找居民"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("姓名、身份证/手机后4位、完整号码或地址"),
+            }
+        ),
+    )
 
 
 class VisitForm(BaseForm):
     """Registration: who (existing or new resident), what, and where it goes."""
 
     resident = forms.ModelChoiceField(
-        label=_("来访居民"), queryset=Resident.objects.none(), required=False,
+        label=_("来访居民"),
+        queryset=Resident.objects.none(),
+        required=False,
         widget=forms.HiddenInput,
-    )  # fmt: skip
+    )
     new_name = forms.CharField(label=_("新居民姓名"), max_length=50, required=False)
     new_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     new_phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     new_household = forms.ModelChoiceField(
-        label=_("所在户(户编号)"), queryset=Household.objects.none(), required=False,
-        widget=forms.NumberInput, help_text=_("在查找结果中点“加入此户”,或先登记新户"),
+        label=_("所在户(户编号)"),
+        queryset=Household.objects.none(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("在查找结果中点“加入此户”,或先登记新户"),
         error_messages={"invalid_choice": _("户编号不存在或不在您的管辖范围内")},
-    )  # fmt: skip
+    )
     window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none(), required=False)
     title = forms.CharField(label=_("事项摘要"), max_length=100, required=False)
     matter = forms.CharField(
-        label=_("诉求内容"), max_length=4000, required=False,
+        label=_("诉求内容"),
+        max_length=4000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-    )  # fmt: skip
+    )
     outcome = forms.ChoiceField(
         label=_("处理方式"), choices=Outcome.choices, required=False, widget=forms.RadioSelect
     )
     room = forms.ModelChoiceField(label=_("转交科室"), queryset=Room.objects.none(), required=False)
     counseling_slot = forms.ModelChoiceField(
-        label=_("心理咨询时段(转交心理咨询室时可当场预约)"), queryset=CounselorSlot.objects.none(),
-        required=False, help_text=_("不选则作为咨询申请转给咨询室安排"),
-    )  # fmt: skip
+        label=_("心理咨询时段(转交心理咨询室时可当场预约)"),
+        queryset=CounselorSlot.objects.none(),
+        required=False,
+        help_text=_("不选则作为咨询申请转给咨询室安排"),
+    )
     category = forms.ModelChoiceField(
         label=_("事件类别"), queryset=Category.objects.none(), required=False
     )
@@ -89,16 +107,20 @@ class VisitForm(BaseForm):
     )
     amount = forms.CharField(label=_("争议金额(元)"), max_length=30, required=False)
     kinds = forms.MultipleChoiceField(
-        label=_("调解方式"), choices=MediationKind.choices, required=False,
+        label=_("调解方式"),
+        choices=MediationKind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     risk_grade = forms.ChoiceField(
         label=_("稳定风险等级"), choices=RiskGrade.choices, required=False
     )
     outcome_note = forms.CharField(
-        label=_("办理结果(当场办结时填写)"), max_length=4000, required=False,
+        label=_("办理结果(当场办结时填写)"),
+        max_length=4000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
     NEW = ("new_name", "new_id_number", "new_phone")
 

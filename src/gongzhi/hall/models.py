@@ -15,9 +15,11 @@ class Service(models.Model):
     scope_paths = ("center__grid__path",)
 
     center = models.ForeignKey(
-        "org.Center", on_delete=models.CASCADE, related_name="hall_services",
+        "org.Center",
+        on_delete=models.CASCADE,
+        related_name="hall_services",
         verbose_name=_("综治中心"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("服务事项"), max_length=50)
     prefix = models.CharField(_("号码字头"), max_length=2, help_text=_("如 A、B"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -43,9 +45,11 @@ class Window(models.Model):
     scope_paths = ("center__grid__path",)
 
     center = models.ForeignKey(
-        "org.Center", on_delete=models.CASCADE, related_name="hall_windows",
+        "org.Center",
+        on_delete=models.CASCADE,
+        related_name="hall_windows",
         verbose_name=_("综治中心"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("窗口名称"), max_length=30, help_text=_("如 1号窗口"))
     services = models.ManyToManyField(Service, related_name="windows", verbose_name=_("办理事项"))
     active = models.BooleanField(_("启用"), default=True)
@@ -99,9 +103,13 @@ class Ticket(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
     window = models.ForeignKey(
-        Window, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets",
+        Window,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
         verbose_name=_("窗口"),
-    )  # fmt: skip
+    )
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -149,16 +157,24 @@ class WindowVisit(models.Model):
         "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("综治中心")
     )
     window = models.ForeignKey(
-        Window, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits",
+        Window,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
         verbose_name=_("窗口"),
-    )  # fmt: skip
+    )
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
     resident = models.ForeignKey(
-        "people.Resident", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="window_visits", verbose_name=_("来访居民"),
-    )  # fmt: skip
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="window_visits",
+        verbose_name=_("来访居民"),
+    )
     title = models.CharField(_("事项摘要"), max_length=100)
     matter = models.TextField(_("诉求内容"), max_length=4000)
     outcome = models.CharField(_("处理方式"), max_length=10, choices=Outcome.choices)
@@ -196,9 +212,11 @@ class RoomReferral(models.Model):
 
     visit = models.OneToOneField(WindowVisit, on_delete=models.CASCADE, related_name="referral")
     room = models.ForeignKey(
-        "org.Room", on_delete=models.PROTECT, related_name="hall_referrals",
+        "org.Room",
+        on_delete=models.PROTECT,
+        related_name="hall_referrals",
         verbose_name=_("转交科室"),
-    )  # fmt: skip
+    )
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -50,9 +50,14 @@ def ticket_issue(*, service: Service, resident=None, by=None) -> Ticket:
     day = clock.today()
     seq = ticket_number_next(service, day)
     return Ticket.objects.create(
-        center_id=service.center_id, service=service, day=day, seq=seq,
-        number=f"{service.prefix}{seq:03d}", resident=resident, issued_at=now,
-    )  # fmt: skip
+        center_id=service.center_id,
+        service=service,
+        day=day,
+        seq=seq,
+        number=f"{service.prefix}{seq:03d}",
+        resident=resident,
+        issued_at=now,
+    )
 
 
 def _finish_current(window: Window, now: dt.datetime) -> None:
@@ -83,9 +88,12 @@ def ticket_call_next(*, window: Window, by) -> Ticket | None:
                 return None
             _finish_current(window, now)
             claimed = Ticket.objects.filter(pk=candidate, status__in=TABLE.sources("call")).update(
-                status=TABLE.target("call"), window=window, called_at=now, announced_at=now,
+                status=TABLE.target("call"),
+                window=window,
+                called_at=now,
+                announced_at=now,
                 called_by=by,
-            )  # fmt: skip
+            )
             if claimed:
                 return Ticket.objects.select_related("window", "service").get(pk=candidate)
         # Another window took it between our read and our update: try the next one.

@@ -53,9 +53,14 @@ def service_create(*, by: Actor, center: Center, name: str, prefix: str, order: 
 
 @transaction.atomic
 def window_save(
-    *, by: Actor, center: Center, name: str, services: Iterable[Service], window: Window | None = None,
+    *,
+    by: Actor,
+    center: Center,
+    name: str,
+    services: Iterable[Service],
+    window: Window | None = None,
     active: bool = True,
-) -> Window:  # fmt: skip
+) -> Window:
     """Create a window, or update one (name, services, active)."""
     require(by, HALL, center.grid)
     name = clean_text(name, field="name", label=_("窗口名称"), max_length=30)
@@ -166,28 +171,50 @@ def window_visit_register(
     visitor = _visitor(by, resident=resident, new_resident=new_resident)
     title, matter = title.strip(), matter.strip()
     visit = WindowVisit(
-        center=center, window=window, ticket=ticket, resident=visitor, title=title,
-        matter=matter, outcome=outcome, outcome_note=(outcome_note or "").strip(), by=by,
+        center=center,
+        window=window,
+        ticket=ticket,
+        resident=visitor,
+        title=title,
+        matter=matter,
+        outcome=outcome,
+        outcome_note=(outcome_note or "").strip(),
+        by=by,
         created_at=clock.now(),
-    )  # fmt: skip
+    )
     if outcome == Outcome.CASE:
         grid = visitor.grid if visitor is not None else center.grid
         if not grid_in_scope(by, grid):
             grid = center.grid
         visit.case = case_create(
-            by=by, title=title, description=matter, category=category,
-            channel=Channel.WINDOW, grid=grid, reporter_resident=visitor,
-        )  # fmt: skip
+            by=by,
+            title=title,
+            description=matter,
+            category=category,
+            channel=Channel.WINDOW,
+            grid=grid,
+            reporter_resident=visitor,
+        )
     elif outcome == Outcome.DISPUTE:
         visit.dispute = dispute_register(
-            by=by, center=center, title=title, facts=matter, dispute_type=dispute_type,
-            amount=amount, kinds=kinds, risk_grade=risk_grade,
-        )  # fmt: skip
+            by=by,
+            center=center,
+            title=title,
+            facts=matter,
+            dispute_type=dispute_type,
+            amount=amount,
+            kinds=kinds,
+            risk_grade=risk_grade,
+        )
         if visitor is not None:
             party_add(
-                by=by, dispute=visit.dispute, side=Party.Side.APPLICANT, resident=visitor,
-                name=visitor.name, gender=visitor.get_gender_display(),
-            )  # fmt: skip
+                by=by,
+                dispute=visit.dispute,
+                side=Party.Side.APPLICANT,
+                resident=visitor,
+                name=visitor.name,
+                gender=visitor.get_gender_display(),
+            )
     visit.save()
     if outcome == Outcome.REFERRED:
         assert room is not None  # a referral names its room (checked above)
@@ -255,9 +282,15 @@ def _require_article(by: Actor, article: PolicyArticle) -> None:
 
 @transaction.atomic
 def article_save(
-    *, by: Actor, title: str, body: str, category: str = "", summary: str = "", published: bool = True,
+    *,
+    by: Actor,
+    title: str,
+    body: str,
+    category: str = "",
+    summary: str = "",
+    published: bool = True,
     article: PolicyArticle | None = None,
-) -> PolicyArticle:  # fmt: skip
+) -> PolicyArticle:
     require(by, PUBLICITY)
     if article is not None:
         _require_article(by, article)
@@ -297,9 +330,14 @@ def article_delete(*, by: Actor, article: PolicyArticle) -> None:
 
 @transaction.atomic
 def faq_save(
-    *, by: Actor, question: str, answer: str, order: int = 0, published: bool = True,
+    *,
+    by: Actor,
+    question: str,
+    answer: str,
+    order: int = 0,
+    published: bool = True,
     faq: FAQ | None = None,
-) -> FAQ:  # fmt: skip
+) -> FAQ:
     require(by, PUBLICITY)
     errors: dict[str, str] = {}
     clean = {}

@@ -140,11 +140,17 @@ def setup(request, center_pk: int):
     service_form = ServiceForm(request.POST if "add_service" in request.POST else None)
     window_form = WindowForm(request.POST if "add_window" in request.POST else None, center=center)
     for form, call, done in (
-        (service_form, lambda cd: svc.service_create(by=request.user, center=center,
-                                                     **cd), _("已添加服务事项")),
-        (window_form, lambda cd: svc.window_save(by=request.user, center=center, **cd),
-         _("已添加窗口")),
-    ):  # fmt: skip
+        (
+            service_form,
+            lambda cd: svc.service_create(by=request.user, center=center, **cd),
+            _("已添加服务事项"),
+        ),
+        (
+            window_form,
+            lambda cd: svc.window_save(by=request.user, center=center, **cd),
+            _("已添加窗口"),
+        ),
+    ):
         if form.is_bound and form.is_valid():
             with service_errors(form):
                 call(form.cleaned_data)
@@ -180,9 +186,11 @@ def visit_create(request, center_pk: int):
         # The hall serves its center's area: a district admin at the 西峰镇 window finds
         # 西峰镇's residents, LOOKUP_LIMIT at a time with a link to the next ones.
         qs = resident_search(
-            resident_list_for(request.user), q=lookup.cleaned_data["q"], user=request.user,
+            resident_list_for(request.user),
+            q=lookup.cleaned_data["q"],
+            user=request.user,
             grid=center.grid,
-        )  # fmt: skip
+        )
         results = Paginator(qs.order_by("pk"), LOOKUP_LIMIT).get_page(request.GET.get("more"))
     initial = {}
     if request.GET.get("resident"):

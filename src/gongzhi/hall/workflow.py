@@ -30,9 +30,12 @@ ACTION_LABELS = {
 }
 
 TABLE = StateTable(
-    states=S, transitions=TRANSITIONS, actions=ACTION_LABELS, field="ticket",
+    states=S,
+    transitions=TRANSITIONS,
+    actions=ACTION_LABELS,
+    field="ticket",
     refusal=gettext_lazy("号码%(number)s当前为「%(status)s」,不能%(action)s"),
-)  # fmt: skip
+)
 
 
 def next_status(ticket: Ticket, action: str) -> str:

@@ -25,15 +25,22 @@ class IncomingCallSerializer(serializers.Serializer):
     }
 
     caller = serializers.CharField(
-        max_length=30, help_text="来电号码(手机或带区号的座机)",
-        error_messages={"required": _("请提供来电号码(caller)"), "blank": _("请提供来电号码(caller)"),
-                        "invalid": _("来电号码(caller)应为文本"), "max_length": _("来电号码过长")},
-    )  # fmt: skip
+        max_length=30,
+        help_text="来电号码(手机或带区号的座机)",
+        error_messages={
+            "required": _("请提供来电号码(caller)"),
+            "blank": _("请提供来电号码(caller)"),
+            "invalid": _("来电号码(caller)应为文本"),
+            "max_length": _("来电号码过长"),
+        },
+    )
     line = serializers.CharField(
-        max_length=30, required=False, allow_blank=True,
+        max_length=30,
+        required=False,
+        allow_blank=True,
         help_text="呼入的热线号码;不填时为令牌用户所在综治中心",
         error_messages={"invalid": _("热线号码(line)应为文本"), "max_length": _("热线号码过长")},
-    )  # fmt: skip
+    )
 
 
 class IncomingCallResultSerializer(serializers.ModelSerializer):
@@ -48,9 +55,10 @@ class IncomingCallResultSerializer(serializers.ModelSerializer):
 
 class HotlineIncomingViewSet(viewsets.ViewSet):
     @extend_schema(
-        request=IncomingCallSerializer, responses={201: IncomingCallResultSerializer},
+        request=IncomingCallSerializer,
+        responses={201: IncomingCallResultSerializer},
         summary="热线来电接入(预填受理页面)",
-    )  # fmt: skip
+    )
     def create(self, request):
         data = IncomingCallSerializer(data=request.data)
         data.is_valid(raise_exception=True)

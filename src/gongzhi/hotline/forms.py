@@ -17,57 +17,78 @@ from .services import MAX_TEXT, OUTCOMES
 
 class HotlineStartForm(BaseForm):
     caller = forms.CharField(
-        label=_("来电号码"), max_length=30,
+        label=_("来电号码"),
+        max_length=30,
         error_messages={"required": _("请填写来电号码")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
 
 
 class HotlineIntakeForm(BaseForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=80)
     matter = forms.CharField(
-        label=_("来电事项"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("来电事项"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请填写来电事项")},
-    )  # fmt: skip
+    )
     resident = forms.TypedChoiceField(
-        label=_("来电居民"), required=False, coerce=int, empty_value=None,
+        label=_("来电居民"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("所选居民与来电号码不符或不在您的管辖范围内")},
-    )  # fmt: skip
+    )
     outcome = forms.ChoiceField(
-        label=_("处理方式"), widget=forms.RadioSelect,
+        label=_("处理方式"),
+        widget=forms.RadioSelect,
         choices=[(OUTCOMES[0].value, _("转为事件")), (OUTCOMES[1].value, _("当场解答"))],
-        error_messages={"required": _("请选择处理方式:转为事件或当场解答"),
-                        "invalid_choice": _("请选择处理方式:转为事件或当场解答")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("请选择处理方式:转为事件或当场解答"),
+            "invalid_choice": _("请选择处理方式:转为事件或当场解答"),
+        },
+    )
     category = forms.ChoiceField(
-        label=_("事件类别"), required=False,
+        label=_("事件类别"),
+        required=False,
         error_messages={"invalid_choice": _("未知的事件类别")},
-    )  # fmt: skip
+    )
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     grid = forms.ChoiceField(
-        label=_("所在网格"), required=False,
+        label=_("所在网格"),
+        required=False,
         help_text=_("不选时按地图上选的位置确定网格;都没有时使用来电居民的住址网格"),
         error_messages={"invalid_choice": _("所选网格不存在或不在您的管辖范围内")},
-    )  # fmt: skip
+    )
     lat = forms.FloatField(
-        required=False, widget=forms.HiddenInput, min_value=-90, max_value=90,
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=-90,
+        max_value=90,
         error_messages={"invalid": _("位置坐标无效,请在地图上重新选择")},
-    )  # fmt: skip
+    )
     lng = forms.FloatField(
-        required=False, widget=forms.HiddenInput, min_value=-180, max_value=180,
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=-180,
+        max_value=180,
         error_messages={"invalid": _("位置坐标无效,请在地图上重新选择")},
-    )  # fmt: skip
+    )
     contact_name = forms.CharField(label=_("来电人称呼"), max_length=50, required=False)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
     answer = forms.CharField(
-        label=_("当场答复"), max_length=MAX_TEXT, required=False,
+        label=_("当场答复"),
+        max_length=MAX_TEXT,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
     notes = forms.CharField(
-        label=_("备注"), max_length=MAX_TEXT, required=False,
+        label=_("备注"),
+        max_length=MAX_TEXT,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, residents, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,13 +47,21 @@ class HotlineCall(models.Model):
     )
     source = models.CharField(max_length=10, default="manual")  # manual / api
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("接听人"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("接听人"),
+    )
     resident = models.ForeignKey(
-        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("匹配居民"),
-    )  # fmt: skip
+    )
     matter = models.TextField(_("来电事项"), blank=True)
     answer = models.TextField(_("当场答复"), blank=True)
     notes = models.TextField(_("备注"), blank=True)

@@ -189,11 +189,23 @@ def _clean_finish(outcome: str, matter: str, answer: str, notes: str) -> dict[st
 
 @transaction.atomic
 def hotline_call_finish(
-    *, by: Actor, call: HotlineCall, outcome: str, matter: str, token: str, resident: Resident | None = None,
-    category: Category | None = None, grid: Grid | None = None, title: str = "", contact_name: str = "",
-    urgency: str = Urgency.NORMAL, answer: str = "", notes: str = "",
-    lat: float | None = None, lng: float | None = None,
-) -> HotlineCall:  # fmt: skip
+    *,
+    by: Actor,
+    call: HotlineCall,
+    outcome: str,
+    matter: str,
+    token: str,
+    resident: Resident | None = None,
+    category: Category | None = None,
+    grid: Grid | None = None,
+    title: str = "",
+    contact_name: str = "",
+    urgency: str = Urgency.NORMAL,
+    answer: str = "",
+    notes: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+) -> HotlineCall:
     """End a call as a case or an on-the-spot answer. A replay of the same intake form
     (same token) returns the call as it was finished; on any error nothing is written."""
     require(by, HOTLINE)
@@ -216,12 +228,21 @@ def hotline_call_finish(
         raise ValidationError({"resident": _("所选居民与来电号码不符或不在您的管辖范围内")})
     if outcome == S.CASE:
         locked.case = case_create(
-            by=by, idempotency_key=f"hotline:{locked.pk}:{token}", category=category,
-            channel=Channel.HOTLINE, title=title, description=clean["matter"], grid=grid,
-            reporter_resident=resident, contact_name=contact_name, contact_phone=locked.caller,
-            urgency=urgency, reporter_user=_caller_account_user(locked),
-            lat=lat if lng is not None else None, lng=lng if lat is not None else None,
-        )  # fmt: skip
+            by=by,
+            idempotency_key=f"hotline:{locked.pk}:{token}",
+            category=category,
+            channel=Channel.HOTLINE,
+            title=title,
+            description=clean["matter"],
+            grid=grid,
+            reporter_resident=resident,
+            contact_name=contact_name,
+            contact_phone=locked.caller,
+            urgency=urgency,
+            reporter_user=_caller_account_user(locked),
+            lat=lat if lng is not None else None,
+            lng=lng if lat is not None else None,
+        )
     locked.status, locked.token, locked.resident = outcome, token, resident
     locked.matter, locked.answer, locked.notes = clean["matter"], clean["answer"], clean["notes"]
     locked.staff = locked.staff or by

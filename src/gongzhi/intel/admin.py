@@ -13,17 +13,38 @@ from .services import model_version_activate
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
     list_display = (
-        "number", "created_at", "active", "accuracy_pct", "leaf_accuracy_pct", "trained_on",
-        "heldout_size", "train_seconds", "size_bytes", "source",
-    )  # fmt: skip
+        "number",
+        "created_at",
+        "active",
+        "accuracy_pct",
+        "leaf_accuracy_pct",
+        "trained_on",
+        "heldout_size",
+        "train_seconds",
+        "size_bytes",
+        "source",
+    )
     list_filter = ("active",)
     actions = ["activate"]
     exclude = ("artefact",)
     readonly_fields = (
-        "number", "created_at", "source", "trained_on", "heldout_size", "accuracy",
-        "leaf_accuracy", "confusion_table", "classes", "params", "train_seconds",
-        "peak_memory_mb", "size_bytes", "active", "activated_at", "activated_by",
-    )  # fmt: skip
+        "number",
+        "created_at",
+        "source",
+        "trained_on",
+        "heldout_size",
+        "accuracy",
+        "leaf_accuracy",
+        "confusion_table",
+        "classes",
+        "params",
+        "train_seconds",
+        "peak_memory_mb",
+        "size_bytes",
+        "active",
+        "activated_at",
+        "activated_by",
+    )
     fields = readonly_fields
 
     def get_queryset(self, request):
@@ -49,10 +70,13 @@ class ModelVersionAdmin(admin.ModelAdmin):
             return "—"
         head = format_html_join("", "<th>{}</th>", ((c,) for c in obj.labels))
         rows = format_html_join(
-            "", "<tr><th>{}</th>{}</tr>",
-            ((label, format_html_join("", "<td>{}</td>", ((n,) for n in row)))
-             for label, row in zip(obj.labels, obj.confusion, strict=False)),
-        )  # fmt: skip
+            "",
+            "<tr><th>{}</th>{}</tr>",
+            (
+                (label, format_html_join("", "<td>{}</td>", ((n,) for n in row)))
+                for label, row in zip(obj.labels, obj.confusion, strict=False)
+            ),
+        )
         return format_html('<table id="confusion"><tr><th></th>{}</tr>{}</table>', head, rows)
 
     @admin.action(description=gettext_lazy("启用所选版本(回滚)"))
@@ -67,9 +91,15 @@ class ModelVersionAdmin(admin.ModelAdmin):
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
     list_display = (
-        "kind", "enabled", "severity", "window_days", "baseline_days", "min_count", "threshold",
+        "kind",
+        "enabled",
+        "severity",
+        "window_days",
+        "baseline_days",
+        "min_count",
+        "threshold",
         "grid_level",
-    )  # fmt: skip
+    )
     readonly_fields = ("kind",)
 
     def has_add_permission(self, request):

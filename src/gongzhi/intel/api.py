@@ -118,9 +118,12 @@ class SuggestView(APIView):
                 )
         s = suggest_category(d["text"])
         dups = duplicates_for(
-            text=d["text"], grid=grid, lat=d.get("lat"), lng=d.get("lng"),
+            text=d["text"],
+            grid=grid,
+            lat=d.get("lat"),
+            lng=d.get("lng"),
             within=case_list_for(request.user),
-        )  # fmt: skip
+        )
         body = {
             "category": _choice(s.category), "confidence": s.confidence,
             "subcategory": _choice(s.subcategory),
@@ -146,9 +149,19 @@ class AlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alert
         fields = [
-            "id", "kind", "severity", "grid", "grid_name", "reason", "cases", "created_at",
-            "state", "note", "acknowledged_at", "closed_at",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "severity",
+            "grid",
+            "grid_name",
+            "reason",
+            "cases",
+            "created_at",
+            "state",
+            "note",
+            "acknowledged_at",
+            "closed_at",
+        ]
         read_only_fields = fields
 
     def get_cases(self, alert: Alert) -> list[str]:

@@ -101,9 +101,12 @@ def train(samples: Iterable[tuple[str, str]], params: TrainParams | None = None)
     Xt = reweight.transform(X)
     del X
     clf = SGDClassifier(
-        loss="log_loss", alpha=params.alpha, max_iter=params.epochs, tol=None,
+        loss="log_loss",
+        alpha=params.alpha,
+        max_iter=params.epochs,
+        tol=None,
         random_state=params.seed,
-    )  # fmt: skip
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # fixed epochs on purpose
         clf.fit(Xt, y)
@@ -114,9 +117,13 @@ def train(samples: Iterable[tuple[str, str]], params: TrainParams | None = None)
     clf.intercept_ = clf.intercept_.astype(np.float32)
     pipeline = Pipeline([("hash", h), ("select", reweight), ("model", clf)])
     result = TrainResult(
-        pipeline=pipeline, classes=[str(c) for c in clf.classes_], trained_on=len(train_idx),
-        heldout_size=len(test), accuracy=None, leaf_accuracy=None,
-    )  # fmt: skip
+        pipeline=pipeline,
+        classes=[str(c) for c in clf.classes_],
+        trained_on=len(train_idx),
+        heldout_size=len(test),
+        accuracy=None,
+        leaf_accuracy=None,
+    )
     if test:
         evaluate_into(result, [texts[i] for i in test], [codes[i] for i in test])
     result.seconds = time.perf_counter() - started

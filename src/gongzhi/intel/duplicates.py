@@ -83,10 +83,16 @@ def _area_q(grid: Grid | None, lat: float | None, lng: float | None) -> Q | None
 
 
 def duplicates_for(
-    *, text: str, grid: Grid | None = None, lat: float | None = None, lng: float | None = None,
-    within: QuerySet[Case] | None = None, exclude: int | None = None,
-    threshold: float | None = None, limit: int = MAX_RESULTS,
-) -> list[Duplicate]:  # fmt: skip
+    *,
+    text: str,
+    grid: Grid | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    within: QuerySet[Case] | None = None,
+    exclude: int | None = None,
+    threshold: float | None = None,
+    limit: int = MAX_RESULTS,
+) -> list[Duplicate]:
     """Open cases likely the same problem, best first. `within` is the reader's scope
     (restrict()); a caller without one sees every case, so only services pass none."""
     area = _area_q(grid, lat, lng)
@@ -116,7 +122,7 @@ def duplicates_for(
                     category_id=row["category_id"],
                     created_at=row["created_at"],
                     state=row["state"],
-                )  # fmt: skip
+                )
             )
     found.sort(key=lambda d: -d.score)
     return found[:limit]

@@ -19,6 +19,8 @@ class AlertFilterForm(BootstrapMixin, forms.Form):
 
 class AlertNoteForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
-        label=_("处理说明"), required=False, max_length=1000,
+        label=_("处理说明"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )

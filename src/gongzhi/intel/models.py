@@ -34,9 +34,13 @@ class ModelVersion(models.Model):
     active = models.BooleanField(_("启用"), default=False)
     activated_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
     activated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("启用人"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("启用人"),
+    )
 
     class Meta:
         verbose_name = _("类别识别模型版本")
@@ -148,14 +152,20 @@ class Alert(models.Model):
     created_at = models.DateTimeField(_("预警时间"), default=clock.now, db_index=True)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

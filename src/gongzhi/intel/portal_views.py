@@ -52,9 +52,13 @@ def duplicates(request):
         community = Case.objects.filter(subtree_q("grid__path", _community_path(account.unit)))
         mine = Q(reporter_user_id=account.user_id) | Q(followers__user_id=account.user_id)
         found = duplicates_for(
-            text=given["text"], grid=account.unit, lat=given["lat"], lng=given["lng"],
-            within=community.exclude(mine), limit=3,
-        )  # fmt: skip
+            text=given["text"],
+            grid=account.unit,
+            lat=given["lat"],
+            lng=given["lng"],
+            within=community.exclude(mine),
+            limit=3,
+        )
     public = {
         c.pk: c
         for c in public_cases().filter(pk__in=[d.case_id for d in found]).select_related("board")
@@ -128,9 +132,13 @@ def rate(request, pk: int):
     d = form.cleaned_data
     try:
         followed_case_rate(
-            account=account, case=case, rating=d["rating"], stars=d["stars"],
-            comment=d["comment"], resolved=d["resolved"],
-        )  # fmt: skip
+            account=account,
+            case=case,
+            rating=d["rating"],
+            stars=d["stars"],
+            comment=d["comment"],
+            resolved=d["resolved"],
+        )
     except (ValidationError, TransitionError, PermissionDenied) as exc:
         text = ";".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         status = 403 if isinstance(exc, PermissionDenied) else 400

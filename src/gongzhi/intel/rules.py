@@ -78,9 +78,15 @@ def repeat_disputes(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     rows = Party.objects.filter(
         dispute__opened_at__gte=since, dispute__opened_at__lte=now, resident__isnull=False
     ).values(
-        "dispute_id", "side", "resident_id", "resident__name", "dispute__number",
-        "dispute__center__grid_id", "dispute__case_id", "resident__household_id",
-    )  # fmt: skip
+        "dispute_id",
+        "side",
+        "resident_id",
+        "resident__name",
+        "dispute__number",
+        "dispute__center__grid_id",
+        "dispute__case_id",
+        "resident__household_id",
+    )
     by_dispute: dict[int, list[dict]] = defaultdict(list)
     for row in cast("Iterable[dict[str, Any]]", rows):
         row["household"] = row["resident__household_id"]
@@ -118,7 +124,7 @@ def repeat_disputes(rule: AlertRule, now: dt.datetime) -> list[Finding]:
                 case_ids=[
                     p[0]["dispute__case_id"] for p in disputes.values() if p[0]["dispute__case_id"]
                 ],
-            )  # fmt: skip
+            )
         )
     return found
 
@@ -157,10 +163,16 @@ def category_surges(rule: AlertRule, now: dt.datetime) -> list[Finding]:
         grid = grids.get(row["area"])
         if grid is None:
             continue
-        cases = Case.objects.filter(
-            grid__path__startswith=row["area"], category__code__startswith=row["top"],
-            created_at__gte=recent_from, created_at__lte=now,
-        ).order_by("-created_at").values_list("pk", flat=True)[:MAX_LINKED]  # fmt: skip
+        cases = (
+            Case.objects.filter(
+                grid__path__startswith=row["area"],
+                category__code__startswith=row["top"],
+                created_at__gte=recent_from,
+                created_at__lte=now,
+            )
+            .order_by("-created_at")
+            .values_list("pk", flat=True)[:MAX_LINKED]
+        )
         subject = f"surge:{row['area']}:{row['top']}"
         found.append(
             Finding(
@@ -183,7 +195,7 @@ def category_surges(rule: AlertRule, now: dt.datetime) -> list[Finding]:
                     "alpha": f"{rule.threshold:g}",
                 },
                 case_ids=list(cases),
-            )  # fmt: skip
+            )
         )
     return found
 
@@ -196,29 +208,42 @@ def stuck_cases(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     reopened = Case.objects.filter(state__in=OPEN_STATES, rehandle_count__gte=rule.min_count)
     for case in reopened.select_related("owning_grid", "grid")[:500]:
         found.append(
-            _stuck(case, f"case_reopen:{case.pk}", f"case_reopen:{case.pk}:{case.rehandle_count}",
-                   _("事件%(number)s已重办%(n)d次仍未解决,请上级督办。")
-                   % {"number": case.number, "n": case.rehandle_count})
-        )  # fmt: skip
+            _stuck(
+                case,
+                f"case_reopen:{case.pk}",
+                f"case_reopen:{case.pk}:{case.rehandle_count}",
+                _("事件%(number)s已重办%(n)d次仍未解决,请上级督办。")
+                % {"number": case.number, "n": case.rehandle_count},
+            )
+        )
     since = now - dt.timedelta(days=rule.window_days)
     overdue = (
         CaseEvent.objects.filter(
-            action__in=("auto_escalate", "supervise_red"), at__gte=since, at__lte=now,
+            action__in=("auto_escalate", "supervise_red"),
+            at__gte=since,
+            at__lte=now,
             case__state__in=OPEN_STATES,
         )
         .values("case_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=rule.min_count)
         .order_by()
-    )  # fmt: skip
+    )
     counts = {row["case_id"]: row["n"] for row in overdue[:500]}
     for case in Case.objects.filter(pk__in=counts).select_related("owning_grid", "grid"):
         found.append(
-            _stuck(case, f"case_overdue:{case.pk}", f"case_overdue:{case.pk}",
-                   _("事件%(number)s已在%(n)d个层级超时(红牌),现由%(level)s主办,请上级督办。")
-                   % {"number": case.number, "n": counts[case.pk],
-                      "level": OwningLevel(case.owning_level).label})
-        )  # fmt: skip
+            _stuck(
+                case,
+                f"case_overdue:{case.pk}",
+                f"case_overdue:{case.pk}",
+                _("事件%(number)s已在%(n)d个层级超时(红牌),现由%(level)s主办,请上级督办。")
+                % {
+                    "number": case.number,
+                    "n": counts[case.pk],
+                    "level": OwningLevel(case.owning_level).label,
+                },
+            )
+        )
     return found
 
 
@@ -230,9 +255,13 @@ def _stuck(case: Case, subject: str, cause: str, reason: str) -> Finding:
         else Grid.objects.get(path=case.owning_grid.district_path or case.owning_grid.path)
     )
     return Finding(
-        kind=AlertKind.CASE_STUCK, subject=subject, cause_key=cause, grid_id=grid.pk,
-        reason=reason, case_ids=[case.pk],
-    )  # fmt: skip
+        kind=AlertKind.CASE_STUCK,
+        subject=subject,
+        cause_key=cause,
+        grid_id=grid.pk,
+        reason=reason,
+        case_ids=[case.pk],
+    )
 
 
 # --- 4. a special-population resident in a new dispute or one-key call → police liaison ----
@@ -255,13 +284,15 @@ def special_people(rule: AlertRule, now: dt.datetime) -> list[Finding]:
         Party.objects.filter(
             dispute__opened_at__gte=since, dispute__opened_at__lte=now, resident_id__in=special
         ).values("resident_id", "dispute_id", "dispute__number", "dispute__case_id")
-    )  # fmt: skip
+    )
     calls = list(
         Case.objects.filter(
-            channel=Channel.CALL_BUTTON, created_at__gte=since, created_at__lte=now,
+            channel=Channel.CALL_BUTTON,
+            created_at__gte=since,
+            created_at__lte=now,
             reporter_resident_id__in=special,
         ).values("reporter_resident_id", "pk", "number")
-    )  # fmt: skip
+    )
     ids = {p["resident_id"] for p in parties} | {c["reporter_resident_id"] for c in calls}
     if not ids:
         return []
@@ -284,7 +315,7 @@ def special_people(rule: AlertRule, now: dt.datetime) -> list[Finding]:
                     "what": what,
                 },
                 case_ids=[case_id] if case_id else [],
-            )  # fmt: skip
+            )
         )
 
     for p in parties:
@@ -316,13 +347,15 @@ def care_calls(rule: AlertRule, now: dt.datetime) -> list[Finding]:
     calls: dict[int, list[tuple[dt.datetime, str, int | None]]] = defaultdict(list)
     channels: dict[str, str] = {Channel.CALL_BUTTON: _("一键呼叫"), Channel.HOTLINE: _("民情热线")}
     for c in Case.objects.filter(
-        channel__in=list(channels), created_at__gte=since, created_at__lte=now,
+        channel__in=list(channels),
+        created_at__gte=since,
+        created_at__lte=now,
         reporter_resident_id__in=list(plans),
-    ).values("reporter_resident_id", "pk", "created_at", "channel"):  # fmt: skip
+    ).values("reporter_resident_id", "pk", "created_at", "channel"):
         calls[c["reporter_resident_id"]].append((c["created_at"], channels[c["channel"]], c["pk"]))
     for h in HotlineCall.objects.filter(
         started_at__gte=since, started_at__lte=now, resident_id__in=list(plans), case__isnull=True
-    ).values("resident_id", "started_at"):  # fmt: skip
+    ).values("resident_id", "started_at"):
         calls[h["resident_id"]].append((h["started_at"], channels[Channel.HOTLINE], None))
     found = []
     for resident_id, made in calls.items():
@@ -346,7 +379,7 @@ def care_calls(rule: AlertRule, now: dt.datetime) -> list[Finding]:
                     "how": how,
                 },
                 case_ids=[pk for _at, _how, pk in made if pk],
-            )  # fmt: skip
+            )
         )
     return found
 

@@ -66,9 +66,12 @@ def follower_accounts_q(case: Case) -> Q:
     return (
         Q(user_id__in=CaseFollower.objects.filter(case_id=case.pk).values("user_id"))
         | Q(user_id__in=merged.filter(reporter_user__isnull=False).values("reporter_user_id"))
-        | Q(resident_id__in=merged.filter(reporter_resident__isnull=False).values(
-            "reporter_resident_id"))
-    )  # fmt: skip
+        | Q(
+            resident_id__in=merged.filter(reporter_resident__isnull=False).values(
+                "reporter_resident_id"
+            )
+        )
+    )
 
 
 def is_follower(case: Case, user: AnyUser) -> bool:

@@ -46,9 +46,12 @@ MAX_NOTE = 1000
 
 
 def model_train(
-    *, samples: Iterable[tuple[str, str]] | None = None, source: str = "",
-    params: TrainParams | None = None, activate: bool = True,
-) -> ModelVersion:  # fmt: skip
+    *,
+    samples: Iterable[tuple[str, str]] | None = None,
+    source: str = "",
+    params: TrainParams | None = None,
+    activate: bool = True,
+) -> ModelVersion:
     """Train on `samples` (default: the newest closed cases) and store a new version.
 
     It becomes active when none is, or when its held-out accuracy is not clearly below the
@@ -63,20 +66,28 @@ def model_train(
     with transaction.atomic():
         number = (ModelVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ModelVersion.objects.create(
-            number=number, source=source[:100], trained_on=result.trained_on,
-            heldout_size=result.heldout_size, accuracy=result.accuracy,
-            leaf_accuracy=result.leaf_accuracy, labels=result.labels,
-            confusion=result.confusion, classes=result.classes,
+            number=number,
+            source=source[:100],
+            trained_on=result.trained_on,
+            heldout_size=result.heldout_size,
+            accuracy=result.accuracy,
+            leaf_accuracy=result.leaf_accuracy,
+            labels=result.labels,
+            confusion=result.confusion,
+            classes=result.classes,
             params=(params or classifier.TrainParams()).as_dict(),
-            train_seconds=round(result.seconds, 2), peak_memory_mb=result.peak_memory_mb,
-            artefact=blob, size_bytes=len(blob),
-        )  # fmt: skip
+            train_seconds=round(result.seconds, 2),
+            peak_memory_mb=result.peak_memory_mb,
+            artefact=blob,
+            size_bytes=len(blob),
+        )
         current = ModelVersion.objects.select_for_update().filter(active=True).first()
         if activate and _better(version, current):
             _activate(version, by=None)
         _prune()
-    log.info("model v%s trained on %s samples, accuracy %s", number, result.trained_on,
-             result.accuracy)  # fmt: skip
+    log.info(
+        "model v%s trained on %s samples, accuracy %s", number, result.trained_on, result.accuracy
+    )
     return version
 
 
@@ -152,9 +163,15 @@ def followed_case_rate(
     if not CaseFollower.objects.filter(case=case, user_id=account.user_id).exists():
         raise PermissionDenied(_("只能评价您关注的问题"))
     return case_act(
-        case=case, by=account.user, action="follow_up", expected_version=case.version,
-        comment=comment, rating=rating, stars=stars, resolved=resolved,
-    )  # fmt: skip
+        case=case,
+        by=account.user,
+        action="follow_up",
+        expected_version=case.version,
+        comment=comment,
+        rating=rating,
+        stars=stars,
+        resolved=resolved,
+    )
 
 
 # --- early warnings ------------------------------------------------------------------------
@@ -186,16 +203,21 @@ def alerts_evaluate(now: dt.datetime | None = None) -> list[Alert]:
         try:
             with transaction.atomic():
                 alert = Alert.objects.create(
-                    kind=f.kind, severity=severity[f.kind], grid_id=f.grid_id,
-                    reason=f.reason[:2000], subject=f.subject[:120], cause_key=f.cause_key[:160],
+                    kind=f.kind,
+                    severity=severity[f.kind],
+                    grid_id=f.grid_id,
+                    reason=f.reason[:2000],
+                    subject=f.subject[:120],
+                    cause_key=f.cause_key[:160],
                     created_at=now,
-                )  # fmt: skip
+                )
                 alert.cases.set(f.case_ids)
                 notify_users(
-                    responsible_user_ids(f.kind, alert.grid), kind="alert",
+                    responsible_user_ids(f.kind, alert.grid),
+                    kind="alert",
                     title=_("预警:%(kind)s") % {"kind": alert.get_kind_display()},
                     body=alert.reason[:500],
-                )  # fmt: skip
+                )
         except IntegrityError:
             continue  # raised by a concurrent evaluation
         raised.add(f.cause_key)
@@ -208,8 +230,9 @@ def _handle(by: Actor, alert: Alert, target: str, note: str, *, required: bool) 
     locked = Alert.objects.select_for_update().select_related("grid").get(pk=alert.pk)
     if not may_handle(by, locked):
         raise PermissionDenied(_("您无权处理该预警"))
-    note = clean_text(note, field="note", label=_("处理说明"), max_length=MAX_NOTE,
-                      required=required)  # fmt: skip
+    note = clean_text(
+        note, field="note", label=_("处理说明"), max_length=MAX_NOTE, required=required
+    )
     if locked.state == AlertState.CLOSED or locked.state == target:
         raise ValidationError(
             {"state": _("该预警已%(state)s") % {"state": locked.get_state_display()}}

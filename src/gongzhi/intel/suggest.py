@@ -105,10 +105,13 @@ def _from_model(text: str, version: int, pipeline) -> Suggestion:
     top, code, p = tops[0]
     sub = cats.get(code) if code != top else None
     return Suggestion(
-        category=cats[top], confidence=round(p, 4), subcategory=sub, source="model",
+        category=cats[top],
+        confidence=round(p, 4),
+        subcategory=sub,
+        source="model",
         version=version,
         alternatives=[Choice(cats[t], round(q, 4)) for t, _c, q in tops[1 : MAX_ALTERNATIVES + 1]],
-    )  # fmt: skip
+    )
 
 
 def _from_keywords(text: str) -> Suggestion:

@@ -17,9 +17,14 @@ from .ngrams import normalize
 
 def hasher(n_features: int) -> HashingVectorizer:
     return HashingVectorizer(
-        analyzer="char_wb", ngram_range=(1, 3), n_features=n_features, alternate_sign=False,
-        norm=None, preprocessor=normalize, dtype=np.float32,
-    )  # fmt: skip
+        analyzer="char_wb",
+        ngram_range=(1, 3),
+        n_features=n_features,
+        alternate_sign=False,
+        norm=None,
+        preprocessor=normalize,
+        dtype=np.float32,
+    )
 
 
 class Reweight(BaseEstimator, TransformerMixin):

@@ -162,10 +162,13 @@ def suggest_panel(request):
     ctx = {
         "suggestion": suggest_category(given["text"]),
         "duplicates": duplicates_for(
-            text=given["text"], grid=given["grid"], lat=given["lat"], lng=given["lng"],
+            text=given["text"],
+            grid=given["grid"],
+            lat=given["lat"],
+            lng=given["lng"],
             within=case_list_for(request.user),
         ),
-    }  # fmt: skip
+    }
     return render(request, "intel/_suggest_panel.html", ctx)
 
 
@@ -178,10 +181,13 @@ def case_duplicates(request, ref: str):
     lookup = {"pk": int(ref)} if ref.isdigit() and len(ref) <= 18 else {"number": ref[:40]}
     case = get_object_or_404(case_list_for(request.user).select_related("grid"), **lookup)
     dups = duplicates_for(
-        text=case_text(case.title, case.description), grid=case.grid, lat=case.lat, lng=case.lng,
+        text=case_text(case.title, case.description),
+        grid=case.grid,
+        lat=case.lat,
+        lng=case.lng,
         within=case_list_for(request.user).filter(created_at__lte=case.created_at),
         exclude=case.pk,
-    )  # fmt: skip
+    )
     may_merge = "merge" in allowed_actions(case, request.user)
     ctx = {"case": case, "duplicates": dups, "may_merge": may_merge}
     return render(request, "intel/_case_duplicates.html", ctx)

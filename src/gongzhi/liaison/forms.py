@@ -30,8 +30,9 @@ def _area(label, rows=3, max_length=4000):
 
 class ReferralForm(BaseForm):
     case = forms.CharField(label=_("事件编号"), max_length=20, required=False)
-    police_unit = forms.CharField(label=_("接收单位"), max_length=100, required=False,
-                                  initial=_("辖区派出所"))  # fmt: skip
+    police_unit = forms.CharField(
+        label=_("接收单位"), max_length=100, required=False, initial=_("辖区派出所")
+    )
     reason = _area(_("移送理由"), max_length=2000)
 
 
@@ -64,9 +65,10 @@ class HazardForm(ServiceErrorsMixin, GridFilterForm):
     location = forms.CharField(label=_("具体位置"), max_length=200, required=False)
     description = _area(_("隐患描述"))
     photos = MultiFileField(
-        label=_("现场照片"), required=False,
+        label=_("现场照片"),
+        required=False,
         widget=MultiFileInput(attrs={"accept": "image/*", "multiple": True}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -105,9 +107,11 @@ class PatrolForm(BaseForm):
     date = _date(_("巡逻日期"))
     route = forms.CharField(label=_("巡逻路线"), max_length=300, required=False)
     staff = forms.ModelMultipleChoiceField(
-        label=_("参加人员"), queryset=Staff.objects.none(), required=False,
+        label=_("参加人员"),
+        queryset=Staff.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
-    )  # fmt: skip
+    )
     other_participants = forms.CharField(label=_("其他参加人员"), max_length=300, required=False)
     findings = _area(_("巡逻发现"))
 

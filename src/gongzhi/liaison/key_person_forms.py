@@ -21,9 +21,11 @@ CHOICE_ERRORS = {"invalid_choice": _("请从列表中选择")}
 
 def _responsible_field():
     return forms.ModelChoiceField(
-        label=_("责任人"), queryset=Staff.objects.none(), required=False,
+        label=_("责任人"),
+        queryset=Staff.objects.none(),
+        required=False,
         error_messages={"invalid_choice": _("责任人须为负责该网格的民警或中心工作人员")},
-    )  # fmt: skip
+    )
 
 
 def _responsible_queryset(grid):
@@ -32,23 +34,27 @@ def _responsible_queryset(grid):
     return (
         Staff.objects.filter(
             Q(grid_assignments__grid__path__in=paths) | Q(center__grid__path__in=paths),
-            role__in=KEY_PERSON_ROLES, active=True,
+            role__in=KEY_PERSON_ROLES,
+            active=True,
         )
         .distinct()
         .order_by("name")
-    )  # fmt: skip
+    )
 
 
 def _interval_field():
     return forms.IntegerField(
-        label=_("见面间隔(天)"), required=False, min_value=1, max_value=180,
+        label=_("见面间隔(天)"),
+        required=False,
+        min_value=1,
+        max_value=180,
         help_text=_("不填则按风险等级:低30天、中14天、高7天"),
         error_messages={
             "invalid": _("见面间隔应为天数(整数)"),
             "min_value": _("见面间隔应在1至180天之间"),
             "max_value": _("见面间隔应在1至180天之间"),
         },
-    )  # fmt: skip
+    )
 
 
 class OpenForm(BaseForm):
@@ -68,15 +74,19 @@ class OpenForm(BaseForm):
 class RecordForm(BaseForm):
     kind = forms.ChoiceField(label=_("类型"), choices=KeyPersonRecord.Kind.choices)
     note = forms.CharField(
-        label=_("情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写情况")},
-    )  # fmt: skip
+    )
     at = forms.DateTimeField(
-        label=_("时间"), required=False, input_formats=DATETIME_LOCAL,
+        label=_("时间"),
+        required=False,
+        input_formats=DATETIME_LOCAL,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL[0]),
         help_text=_("不填则为现在"),
         error_messages={"invalid": _("时间格式不正确,请按 2030-03-04 09:00 的格式填写")},
-    )  # fmt: skip
+    )
 
 
 class RiskForm(BaseForm):
@@ -97,13 +107,15 @@ class ScheduleForm(BaseForm):
 
 class RelocateForm(BaseForm):
     household = forms.ModelChoiceField(
-        label=_("迁入户编号"), queryset=Household.objects.none(), widget=forms.NumberInput,
+        label=_("迁入户编号"),
+        queryset=Household.objects.none(),
+        widget=forms.NumberInput,
         help_text=_("在实有人口中查到新住处的户编号后填写"),
         error_messages={
             "required": _("请填写迁入户编号"),
             "invalid_choice": _("迁入的户不存在或不在您的管辖范围内"),
         },
-    )  # fmt: skip
+    )
     note = forms.CharField(
         label=_("移交说明"), max_length=500, error_messages={"required": _("请填写移交说明")}
     )

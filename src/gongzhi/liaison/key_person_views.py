@@ -119,8 +119,9 @@ def _detail(request, person: KeyPerson, bound=None, status: int = 200):
         forms[bound[0]] = bound[1]
     else:
         forms["schedule"].initial = {
-            "interval_days": person.interval_days, "responsible": person.responsible_id,
-        }  # fmt: skip
+            "interval_days": person.interval_days,
+            "responsible": person.responsible_id,
+        }
     context = {
         "p": person,
         "today": clock.today(),

@@ -89,9 +89,15 @@ def _check_responsible(staff: Staff | None, grid) -> None:
 
 @transaction.atomic
 def key_person_open(
-    *, by, resident: Resident, category: str, risk_level: str = RiskLevel.LOW,
-    responsible: Staff | None = None, interval_days=None, reason: str = "",
-) -> KeyPerson:  # fmt: skip
+    *,
+    by,
+    resident: Resident,
+    category: str,
+    risk_level: str = RiskLevel.LOW,
+    responsible: Staff | None = None,
+    interval_days=None,
+    reason: str = "",
+) -> KeyPerson:
     """建档: a resident carrying the special tag `category` comes under management."""
     require_key_person(by, resident.grid)
     if not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
@@ -105,9 +111,14 @@ def key_person_open(
     _check_responsible(responsible, resident.grid)
     reason = clean_text(reason, field="reason", label=_("建档说明"), max_length=500, required=False)
     person = KeyPerson.objects.create(
-        resident=resident, category=category, risk_level=risk_level, responsible=responsible,
-        interval_days=days, next_due_on=clock.today() + dt.timedelta(days=days), opened_by=by,
-    )  # fmt: skip
+        resident=resident,
+        category=category,
+        risk_level=risk_level,
+        responsible=responsible,
+        interval_days=days,
+        next_due_on=clock.today() + dt.timedelta(days=days),
+        opened_by=by,
+    )
     KeyPersonRiskChange.objects.create(
         person=person, from_level="", to_level=risk_level, reason=reason or _("建档"), by=by
     )
@@ -130,9 +141,10 @@ def key_person_risk_set(*, by, person: KeyPerson, risk_level: str, reason: str) 
     locked.save(update_fields=["risk_level"])
     if risk_level == RiskLevel.HIGH:
         notify_users(
-            watchers_of(locked.resident.grid), kind="key_person_high",
+            watchers_of(locked.resident.grid),
+            kind="key_person_high",
             title=f"重点人员风险等级调为高风险:{locked.resident.masked_name}",
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -209,10 +221,11 @@ def key_person_sweep_overdue(now: dt.datetime | None = None) -> int:
             else watchers_of(person.resident.grid)
         )
         notify_users(
-            users, kind="key_person_overdue",
+            users,
+            kind="key_person_overdue",
             title=f"重点人员逾期未见面:{person.resident.masked_name}"
             f"(应于{person.next_due_on:%m月%d日}前)",
-        )  # fmt: skip
+        )
     return raised
 
 
@@ -272,15 +285,21 @@ def key_person_relocate(
     locked.responsible = to_staff
     locked.save(update_fields=["responsible"])
     handover = KeyPersonHandover.objects.create(
-        person=locked, from_grid=from_grid, to_grid=to_grid, from_staff=from_staff,
-        to_staff=to_staff, note=note, by=by,
-    )  # fmt: skip
+        person=locked,
+        from_grid=from_grid,
+        to_grid=to_grid,
+        from_staff=from_staff,
+        to_staff=to_staff,
+        note=note,
+        by=by,
+    )
     users = [to_staff.user] if to_staff else []
     notify_users(
-        users + watchers_of(to_grid), kind="key_person_handover",
+        users + watchers_of(to_grid),
+        kind="key_person_handover",
         title=f"重点人员移交:{resident.masked_name}迁入{to_grid.full_name or to_grid.name}",
         body=note,
-    )  # fmt: skip
+    )
     person.refresh_from_db()
     return handover
 
@@ -301,9 +320,12 @@ def key_person_get_for(user, pk: int, *, request=None) -> KeyPerson:
     """One file; each opening leaves an audit row (special-population data is sensitive)."""
     person = key_person_list_for(user).get(pk=pk)
     audit_record(
-        actor=user, action=AuditLog.Action.READ_SENSITIVE, target=person,
-        fields="key_person", request=request,
-    )  # fmt: skip
+        actor=user,
+        action=AuditLog.Action.READ_SENSITIVE,
+        target=person,
+        fields="key_person",
+        request=request,
+    )
     return person
 
 

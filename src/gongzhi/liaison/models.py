@@ -21,9 +21,11 @@ class PoliceReferral(models.Model):
     scope_paths = ("case__grid__path",)
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="police_referrals",
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="police_referrals",
         verbose_name=_("事件"),
-    )  # fmt: skip
+    )
     center = models.ForeignKey("org.Center", on_delete=models.PROTECT, related_name="+")
     police_unit = models.CharField(_("接收单位"), max_length=100)
     reason = models.TextField(_("移送理由"), max_length=2000)
@@ -208,17 +210,23 @@ class KeyPerson(models.Model):
     scope_paths = ("resident__grid__path",)
 
     resident = models.OneToOneField(
-        "people.Resident", on_delete=models.PROTECT, related_name="key_person",
+        "people.Resident",
+        on_delete=models.PROTECT,
+        related_name="key_person",
         verbose_name=_("居民"),
-    )  # fmt: skip
+    )
     category = models.CharField(_("人员类别"), max_length=30)  # a special people.Tag value
     risk_level = models.CharField(
         _("风险等级"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW
     )
     responsible = models.ForeignKey(
-        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "org.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("责任人"),
-    )  # fmt: skip
+    )
     interval_days = models.PositiveSmallIntegerField(_("见面间隔(天)"))
     next_due_on = models.DateField(_("下次见面期限"), db_index=True)
     active = models.BooleanField(_("在管"), default=True)

@@ -73,17 +73,25 @@ def police_referral_send(*, by: Actor, case: Case, police_unit: str, reason: str
     if center is None:
         raise ValidationError({"case": _("该事件所在网格没有综治中心")})
     referral = PoliceReferral.objects.create(
-        case=case, center=center, police_unit=police_unit, reason=reason, sent_by=by,
+        case=case,
+        center=center,
+        police_unit=police_unit,
+        reason=reason,
+        sent_by=by,
         sent_at=clock.now(),
-    )  # fmt: skip
+    )
     police = center.departments.filter(kind=DepartmentKind.POLICE).first()
     dispatchable = case.state in (State.ACCEPTED, State.RETURNED, State.ESCALATED)
     # Hand the case itself to the stationed police through the workflow, when allowed.
     if police is not None and dispatchable and "dispatch" in allowed_actions(case, by):
         case_act(
-            case=case, by=by, action="dispatch", expected_version=case.version,
-            comment=f"转公安:{reason}", to_department=police,
-        )  # fmt: skip
+            case=case,
+            by=by,
+            action="dispatch",
+            expected_version=case.version,
+            comment=f"转公安:{reason}",
+            to_department=police,
+        )
     _note(case, by, "police_referral", f"移送{police_unit}:{reason}", referral=referral.pk)
     return referral
 
@@ -194,8 +202,9 @@ def hazard_report(
         photo = HazardPhoto(
             hazard=hazard, original_name=c.name, content_type=c.content_type, size=len(c.data)
         )
-        photo.file.save(f"hazard-{hazard.pk}-{os.urandom(4).hex()}{c.ext}", ContentFile(c.data),
-                        save=False)  # fmt: skip
+        photo.file.save(
+            f"hazard-{hazard.pk}-{os.urandom(4).hex()}{c.ext}", ContentFile(c.data), save=False
+        )
         photo.save()
     return hazard
 
@@ -255,17 +264,28 @@ def duty_set(
 
 @transaction.atomic
 def patrol_record(
-    *, by: Actor, center: Center, date: dt.date, route: str, staff: Iterable[Staff] = (),
-    other_participants: str = "", findings: str = "",
-) -> JointPatrol:  # fmt: skip
+    *,
+    by: Actor,
+    center: Center,
+    date: dt.date,
+    route: str,
+    staff: Iterable[Staff] = (),
+    other_participants: str = "",
+    findings: str = "",
+) -> JointPatrol:
     require(by, HAZARD, center.grid, _("您无权登记该中心的联合巡逻"))
     if date is None:
         raise ValidationError({"date": _("请选择巡逻日期")})
     if date > clock.today():
         raise ValidationError({"date": _("巡逻日期不能晚于今天")})
     route = clean_text(route, field="route", label=_("巡逻路线"), max_length=300)
-    others = clean_text(other_participants, field="other_participants", label=_("其他参加人员"),
-                   max_length=300, required=False)  # fmt: skip
+    others = clean_text(
+        other_participants,
+        field="other_participants",
+        label=_("其他参加人员"),
+        max_length=300,
+        required=False,
+    )
     staff = list(staff)
     if not staff and not others:
         raise ValidationError({"staff": _("请选择或填写参加人员")})
@@ -273,8 +293,12 @@ def patrol_record(
         findings, field="findings", label=_("巡逻发现"), max_length=4000, required=False
     )
     patrol = JointPatrol.objects.create(
-        center=center, date=date, route=route, other_participants=others, findings=findings,
+        center=center,
+        date=date,
+        route=route,
+        other_participants=others,
+        findings=findings,
         by=by,
-    )  # fmt: skip
+    )
     patrol.staff.set(staff)
     return patrol

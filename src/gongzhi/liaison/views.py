@@ -68,9 +68,15 @@ def _referrals(request):
 def referral_export(request):
     form, qs, params = _referrals(request)
     return ledger_response(
-        by=request.user, title=_("转公安台账"), headers=HEADERS, rows=referral_rows(qs),
-        model=PoliceReferral, filters=params.urlencode(), request=request, form=form,
-    )  # fmt: skip
+        by=request.user,
+        title=_("转公安台账"),
+        headers=HEADERS,
+        rows=referral_rows(qs),
+        model=PoliceReferral,
+        filters=params.urlencode(),
+        request=request,
+        form=form,
+    )
 
 
 @login_required
@@ -83,13 +89,16 @@ def referral_create(request):
         else:
             with service_errors(form, denied=True):
                 svc.police_referral_send(
-                    by=request.user, case=case, police_unit=form.cleaned_data["police_unit"],
+                    by=request.user,
+                    case=case,
+                    police_unit=form.cleaned_data["police_unit"],
                     reason=form.cleaned_data["reason"],
-                )  # fmt: skip
+                )
                 messages.success(request, _("已移送公安"))
                 return redirect("liaison:referral_list")
-    return render(request, "liaison/referral_form.html", {"form": form},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request, "liaison/referral_form.html", {"form": form}, status=400 if form.is_bound else 200
+    )
 
 
 REFERRAL_STEPS = {
@@ -125,8 +134,9 @@ def referral_detail(request, pk: int, step: str | None = None):
                 messages.success(request, done)
                 return redirect("liaison:referral_detail", referral.pk)
         status = 400
-    return render(request, "liaison/referral_detail.html",
-                  {"r": referral, "forms": forms}, status=status)  # fmt: skip
+    return render(
+        request, "liaison/referral_detail.html", {"r": referral, "forms": forms}, status=status
+    )
 
 
 # --- hazards -----------------------------------------------------------------------------------
@@ -138,9 +148,11 @@ def hazard_list(request):
     status = request.GET.get("status", "")
     if status in SecurityHazard.Status.values:
         qs = qs.filter(status=status)
-    return render(request, "liaison/hazard_list.html",
-                  {"page": _page(request, qs), "status": status,
-                   "statuses": SecurityHazard.Status.choices})  # fmt: skip
+    return render(
+        request,
+        "liaison/hazard_list.html",
+        {"page": _page(request, qs), "status": status, "statuses": SecurityHazard.Status.choices},
+    )
 
 
 @login_required
@@ -151,8 +163,9 @@ def hazard_create(request):
             svc.hazard_report(by=request.user, **form.cleaned_data)
             messages.success(request, _("已登记治安隐患"))
             return redirect("liaison:hazard_list")
-    return render(request, "liaison/hazard_form.html", {"form": form},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request, "liaison/hazard_form.html", {"form": form}, status=400 if form.is_bound else 200
+    )
 
 
 @login_required
@@ -167,8 +180,12 @@ def hazard_detail(request, pk: int):
             svc.hazard_update(by=request.user, hazard=hazard, **form.cleaned_data)
             messages.success(request, _("已更新隐患整改情况"))
             return redirect("liaison:hazard_detail", hazard.pk)
-    return render(request, "liaison/hazard_detail.html", {"h": hazard, "form": form},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request,
+        "liaison/hazard_detail.html",
+        {"h": hazard, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -192,8 +209,11 @@ def roster(request):
             svc.duty_set(by=request.user, **form.cleaned_data)
             messages.success(request, _("已加入值班表"))
             return redirect("liaison:roster")
-    context = {"form": form, "entries": roster_for(request.user, start=clock.today(),
-                                                   days=ROSTER_DAYS), "days": ROSTER_DAYS}  # fmt: skip
+    context = {
+        "form": form,
+        "entries": roster_for(request.user, start=clock.today(), days=ROSTER_DAYS),
+        "days": ROSTER_DAYS,
+    }
     return render(request, "liaison/roster.html", context, status=400 if form.is_bound else 200)
 
 

@@ -102,9 +102,13 @@ def judicial_confirmation_apply(
 
 @transaction.atomic
 def judicial_confirmation_decide(
-    *, by, confirmation: JudicialConfirmation, result: str, decided_on: dt.date | None = None,
+    *,
+    by,
+    confirmation: JudicialConfirmation,
+    result: str,
+    decided_on: dt.date | None = None,
     note: str = "",
-) -> JudicialConfirmation:  # fmt: skip
+) -> JudicialConfirmation:
     """The court's ruling: confirmed valid, or rejected. Recorded once, by the mediation room
     or by the court's own officer stationed in the center."""
     require_record_ruling(by, confirmation.agreement.dispute.center)

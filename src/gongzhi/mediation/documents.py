@@ -86,9 +86,15 @@ def agreement_content(agreement: Agreement) -> AgreementContent:
         f"{agreement.effective_on:%Y年%m月%d日}",
     ]
     return AgreementContent(
-        title="人民调解协议书", number=d.number, center=d.center.name, parties=parties,
-        sections=sections, closing=closing, signatures=signatures, synthetic=d.is_synthetic,
-    )  # fmt: skip
+        title="人民调解协议书",
+        number=d.number,
+        center=d.center.name,
+        parties=parties,
+        sections=sections,
+        closing=closing,
+        signatures=signatures,
+        synthetic=d.is_synthetic,
+    )
 
 
 # PDF ------------------------------------------------------------------------------------
@@ -120,9 +126,15 @@ def agreement_pdf(agreement: Agreement, *, font: str | None = None) -> bytes:
         story += [Spacer(1, 6 * mm), Paragraph("【演示数据,不对应真实个人】", center)]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=22 * mm,
-        bottomMargin=22 * mm, title=f"{c.title} {c.number}", author=c.center,
-    )  # fmt: skip
+        buf,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=22 * mm,
+        bottomMargin=22 * mm,
+        title=f"{c.title} {c.number}",
+        author=c.center,
+    )
     doc.build(story)
     return buf.getvalue()
 

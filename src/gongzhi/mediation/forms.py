@@ -30,9 +30,11 @@ def _date(label, required=True):
 
 def _text(label, required=False, rows=3, max_length=4000):
     return forms.CharField(
-        label=label, required=required, max_length=max_length,
+        label=label,
+        required=required,
+        max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-    )  # fmt: skip
+    )
 
 
 class DisputeForm(BaseForm):
@@ -44,9 +46,11 @@ class DisputeForm(BaseForm):
     facts = _text(_("主要事实"), rows=4)
     amount = forms.CharField(label=_("争议金额(元)"), required=False, max_length=30)
     kinds = forms.MultipleChoiceField(
-        label=_("调解方式"), choices=MediationKind.choices, required=False,
+        label=_("调解方式"),
+        choices=MediationKind.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     risk_grade = forms.ChoiceField(label=_("稳定风险等级"), choices=RiskGrade.choices)
 
     def __init__(self, *args, user, **kwargs):
@@ -65,9 +69,11 @@ class PartyForm(BaseForm):
     address = forms.CharField(label=_("住址或所在地"), max_length=200, required=False)
     representative = forms.CharField(label=_("代理人或法定代表人"), max_length=100, required=False)
     id_number = forms.CharField(
-        label=_("身份证号"), max_length=40, required=False,
+        label=_("身份证号"),
+        max_length=40,
+        required=False,
         help_text=_("自然人当事人填写;协议书中只显示前6位和后4位"),
-    )  # fmt: skip
+    )
 
 
 class MediatorForm(BaseForm):
@@ -92,9 +98,10 @@ class MediatorForm(BaseForm):
 class ConsentForm(BaseForm):
     party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
     consented = forms.TypedChoiceField(
-        label=_("调解意愿"), choices=[("1", _("同意调解")), ("0", _("不同意调解"))],
+        label=_("调解意愿"),
+        choices=[("1", _("同意调解")), ("0", _("不同意调解"))],
         coerce=lambda v: v == "1",
-    )  # fmt: skip
+    )
     on = _date(_("日期"), required=False)
 
     def __init__(self, *args, dispute, **kwargs):
@@ -104,15 +111,18 @@ class ConsentForm(BaseForm):
 
 class SessionForm(BaseForm):
     held_at = forms.DateTimeField(
-        label=_("调解时间"), input_formats=DATETIME_LOCAL,
+        label=_("调解时间"),
+        input_formats=DATETIME_LOCAL,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL[0]),
-    )  # fmt: skip
+    )
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     notes = _text(_("调解记录"), rows=4, max_length=10000)
     attendees = forms.ModelMultipleChoiceField(
-        label=_("到场当事人"), queryset=Party.objects.none(), required=False,
+        label=_("到场当事人"),
+        queryset=Party.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     other_attendees = forms.CharField(label=_("其他参加人员"), max_length=300, required=False)
 
     def __init__(self, *args, dispute, **kwargs):

@@ -23,10 +23,24 @@ OUTCOME_CHOICES = [
 ]  # fmt: skip
 
 HEADERS = [
-    _("序号"), _("案号"), _("受理日期"), _("受理单位"), _("纠纷类型"), _("纠纷名称"),
-    _("简要情况"), _("当事人"), _("争议金额(元)"), _("调解方式"), _("调解员"),
-    _("稳定风险等级"), _("调解结果"), _("结案日期"), _("履行情况"), _("司法确认"), _("回访"),
-]  # fmt: skip
+    _("序号"),
+    _("案号"),
+    _("受理日期"),
+    _("受理单位"),
+    _("纠纷类型"),
+    _("纠纷名称"),
+    _("简要情况"),
+    _("当事人"),
+    _("争议金额(元)"),
+    _("调解方式"),
+    _("调解员"),
+    _("稳定风险等级"),
+    _("调解结果"),
+    _("结案日期"),
+    _("履行情况"),
+    _("司法确认"),
+    _("回访"),
+]
 
 
 class DisputeFilterForm(PeriodFilterForm):
@@ -42,9 +56,15 @@ class DisputeFilterForm(PeriodFilterForm):
 
 
 def dispute_filter(
-    qs: QuerySet[Dispute], *, grid=None, start=None, end=None, dispute_type: str = "",
-    outcome: str = "", risk_grade: str = "",
-) -> QuerySet[Dispute]:  # fmt: skip
+    qs: QuerySet[Dispute],
+    *,
+    grid=None,
+    start=None,
+    end=None,
+    dispute_type: str = "",
+    outcome: str = "",
+    risk_grade: str = "",
+) -> QuerySet[Dispute]:
     qs = period_filter(qs, "opened_at", start, end)
     if dispute_type:
         qs = qs.filter(dispute_type=dispute_type)
@@ -73,24 +93,33 @@ def _party_label(p: Party) -> str:
 
 
 def ledger_rows(qs: QuerySet[Dispute]) -> Iterator[list]:
-    qs = qs.select_related(
-        "center", "agreement__judicial_confirmation"
-    ).prefetch_related(
+    qs = qs.select_related("center", "agreement__judicial_confirmation").prefetch_related(
         Prefetch("parties", queryset=Party.objects.order_by("side", "pk")),
-        "mediators__staff", "follow_ups",
+        "mediators__staff",
+        "follow_ups",
         Prefetch("agreement__performances", queryset=Performance.objects.order_by("on", "pk")),
-    )  # fmt: skip
+    )
     for n, d in enumerate(qs, 1):
         agreement = getattr(d, "agreement", None) if d.outcome == Outcome.WRITTEN else None
         performances = list(agreement.performances.all()) if agreement else []
         confirmation = getattr(agreement, "judicial_confirmation", None) if agreement else None
         follow_ups = list(d.follow_ups.all())
         yield [
-            n, d.number, _local_day(d.opened_at), d.center.name, d.dispute_type, d.title,
-            d.facts[:200], ";".join(_party_label(p) for p in d.parties.all()), d.amount,
-            "、".join(d.kind_labels()), "、".join(m.display_name for m in d.mediators.all()),
-            d.get_risk_grade_display(), d.get_outcome_display(), _local_day(d.outcome_at),
+            n,
+            d.number,
+            _local_day(d.opened_at),
+            d.center.name,
+            d.dispute_type,
+            d.title,
+            d.facts[:200],
+            ";".join(_party_label(p) for p in d.parties.all()),
+            d.amount,
+            "、".join(d.kind_labels()),
+            "、".join(m.display_name for m in d.mediators.all()),
+            d.get_risk_grade_display(),
+            d.get_outcome_display(),
+            _local_day(d.outcome_at),
             performances[-1].get_status_display() if performances else "",
             confirmation.get_result_display() if confirmation else "",
             f"{len(follow_ups)}次" if follow_ups else "",
-        ]  # fmt: skip
+        ]

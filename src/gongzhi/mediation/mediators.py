@@ -19,9 +19,15 @@ from .workflow import dispute_locked_for
 
 @transaction.atomic
 def mediator_assign(
-    *, by, dispute: Dispute, kind: str, staff: Staff | None = None, volunteer: Member | None = None,
-    volunteer_name: str = "", volunteer_org: str = "",
-) -> Mediator:  # fmt: skip
+    *,
+    by,
+    dispute: Dispute,
+    kind: str,
+    staff: Staff | None = None,
+    volunteer: Member | None = None,
+    volunteer_name: str = "",
+    volunteer_org: str = "",
+) -> Mediator:
     require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "assign_mediator")
     if kind not in MediationKind.values:
@@ -39,9 +45,12 @@ def mediator_assign(
     if staff is not None and volunteer_name:
         raise ValidationError({"staff": _("一次只能指派一名调解员:工作人员和志愿调解员请分别指派")})
     mediator = Mediator.objects.create(
-        dispute=dispute, kind=kind, staff=staff, volunteer_name=volunteer_name[:50],
+        dispute=dispute,
+        kind=kind,
+        staff=staff,
+        volunteer_name=volunteer_name[:50],
         volunteer_org=volunteer_org[:100],
-    )  # fmt: skip
+    )
     if kind not in dispute.kinds:  # convening another kind of mediation widens the dispute's
         dispute.kinds = [k for k in MediationKind.values if k in {*dispute.kinds, kind}]
         dispute.save(update_fields=["kinds"])

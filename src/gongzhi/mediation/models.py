@@ -87,9 +87,13 @@ class Dispute(models.Model):
         "org.Center", on_delete=models.PROTECT, related_name="disputes", verbose_name=_("综治中心")
     )
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="disputes",
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes",
         verbose_name=_("关联事件"),
-    )  # fmt: skip
+    )
     title = models.CharField(_("纠纷名称"), max_length=200)
     facts = models.TextField(_("主要事实"), max_length=4000)
     dispute_type = models.CharField(
@@ -103,9 +107,13 @@ class Dispute(models.Model):
         _("稳定风险等级"), max_length=10, choices=RiskGrade.choices, default=RiskGrade.LOW
     )
     consultation = models.ForeignKey(
-        "cases.Consultation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "cases.Consultation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("会诊研判"),
-    )  # fmt: skip
+    )
     # Set when a high grade could not open a consultation itself (no supervisor acting).
     consultation_requested = models.BooleanField(_("已提请会诊研判"), default=False)
     outcome = models.CharField(

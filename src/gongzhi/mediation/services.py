@@ -148,10 +148,17 @@ def dispute_register(
     now = clock.now()
     dispute = Dispute.objects.create(
         number=dispute_number_next(center, timezone.localdate(now).year),
-        center=center, case=case, title=title.strip(), facts=facts.strip(),
-        dispute_type=dispute_type, amount=parse_amount(amount), kinds=_clean_kinds(kinds),
-        risk_grade=risk_grade, opened_at=now, opened_by=by,
-    )  # fmt: skip
+        center=center,
+        case=case,
+        title=title.strip(),
+        facts=facts.strip(),
+        dispute_type=dispute_type,
+        amount=parse_amount(amount),
+        kinds=_clean_kinds(kinds),
+        risk_grade=risk_grade,
+        opened_at=now,
+        opened_by=by,
+    )
     if risk_grade == RiskGrade.HIGH:
         _raise_consultation(dispute, by=by, now=now)
     return dispute
@@ -187,18 +194,22 @@ def _raise_consultation(dispute: Dispute, *, by: Actor, now: dt.datetime) -> Non
         dispute.consultation_requested = True
         dispute.save(update_fields=["consultation_requested"])
         notify_users(
-            _center_users(dispute.center, roles_with(CENTER_ALERTS)), case=dispute.case,
-            kind="consultation_request", title=f"高风险纠纷请组织会诊研判:{dispute.number}",
+            _center_users(dispute.center, roles_with(CENTER_ALERTS)),
+            case=dispute.case,
+            kind="consultation_request",
+            title=f"高风险纠纷请组织会诊研判:{dispute.number}",
             link=reverse("consultations:new_dispute", args=[dispute.pk]),
-        )  # fmt: skip
+        )
         return
     center = dispute.center
     dispute.consultation = consultation_open(
-        dispute=dispute, by=by, topic=f"高风险矛盾纠纷会诊研判:{dispute.number}",
+        dispute=dispute,
+        by=by,
+        topic=f"高风险矛盾纠纷会诊研判:{dispute.number}",
         scheduled_at=now + dt.timedelta(days=1),
         rooms=list(center.rooms.filter(kind=RoomKind.MEDIATION)),
         departments=list(center.departments.all()),
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -231,17 +242,27 @@ def party_add(
         raise ValidationError({"representative": _("单位当事人请填写法定代表人或代理人")})
     address = clean_text(address, field="address", label=_("住址"), max_length=200, required=False)
     representative = clean_text(
-        representative, field="representative", label=_("代理人或法定代表人"), max_length=100,
+        representative,
+        field="representative",
+        label=_("代理人或法定代表人"),
+        max_length=100,
         required=False,
-    )  # fmt: skip
+    )
     number, born = _party_id(id_number, resident, kind)
     if born is not None and age is None:
         today = clock.today()
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     party = Party(
-        dispute=dispute, side=side, kind=kind, name=name, resident=resident,
-        gender=(gender or "")[:4], age=age, address=address, representative=representative,
-    )  # fmt: skip
+        dispute=dispute,
+        side=side,
+        kind=kind,
+        name=name,
+        resident=resident,
+        gender=(gender or "")[:4],
+        age=age,
+        address=address,
+        representative=representative,
+    )
     party.set_id_number(number)
     party.save()
     return party
@@ -280,9 +301,15 @@ def consent_record(
 
 @transaction.atomic
 def session_record(
-    *, by: Actor, dispute: Dispute, held_at: dt.datetime, notes: str, attendees: Iterable[Party] = (),
-    place: str = "", other_attendees: str = "",
-) -> Session:  # fmt: skip
+    *,
+    by: Actor,
+    dispute: Dispute,
+    held_at: dt.datetime,
+    notes: str,
+    attendees: Iterable[Party] = (),
+    place: str = "",
+    other_attendees: str = "",
+) -> Session:
     require(by, MEDIATE, dispute.center.grid)
     dispute = dispute_locked_for(dispute, "record_session")
     if held_at is None:
@@ -309,17 +336,19 @@ def session_record(
     if any(p.dispute_id != dispute.pk for p in attendees):
         raise ValidationError({"attendees": _("到场当事人必须是本纠纷的当事人")})
     session = Session.objects.create(
-        dispute=dispute, held_at=held_at, notes=notes, place=(place or "").strip()[:100],
-        other_attendees=(other_attendees or "").strip()[:300], recorded_by=by,
-    )  # fmt: skip
+        dispute=dispute,
+        held_at=held_at,
+        notes=notes,
+        place=(place or "").strip()[:100],
+        other_attendees=(other_attendees or "").strip()[:300],
+        recorded_by=by,
+    )
     session.attendees.set(attendees)
     return session
 
 
 def _unconsented(dispute: Dispute) -> list[Party]:
-    return [
-        p for p in dispute.parties.select_related("consent") if not _consented(p)
-    ]  # fmt: skip
+    return [p for p in dispute.parties.select_related("consent") if not _consented(p)]
 
 
 def _consented(party: Party) -> bool:
@@ -394,10 +423,15 @@ def agreement_create(
         m.display_name for m in dispute.mediators.select_related("staff")
     )
     agreement = Agreement.objects.create(
-        dispute=dispute, performance_deadline=performance_deadline, effective_on=effective_on,
-        performance_place=(performance_place or "").strip()[:200], copies=copies,
-        mediator_names=names[:200], created_by=by, **values,
-    )  # fmt: skip
+        dispute=dispute,
+        performance_deadline=performance_deadline,
+        effective_on=effective_on,
+        performance_place=(performance_place or "").strip()[:200],
+        copies=copies,
+        mediator_names=names[:200],
+        created_by=by,
+        **values,
+    )
     _finish(dispute, "agree_written", note="")
     return agreement
 

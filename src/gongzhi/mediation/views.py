@@ -142,9 +142,15 @@ def dispute_list(request):
 def ledger_export(request):
     form, qs, params, _period = _filtered(request)
     return ledger_response(
-        by=request.user, title=_("矛盾纠纷排查化解台账"), headers=HEADERS, rows=ledger_rows(qs),
-        model=Dispute, filters=params.urlencode(), request=request, form=form,
-    )  # fmt: skip
+        by=request.user,
+        title=_("矛盾纠纷排查化解台账"),
+        headers=HEADERS,
+        rows=ledger_rows(qs),
+        model=Dispute,
+        filters=params.urlencode(),
+        request=request,
+        form=form,
+    )
 
 
 @login_required

@@ -36,9 +36,11 @@ ACTION_LABELS = {
 }
 
 DISPUTE = StateTable(
-    states=S, transitions=TRANSITIONS, actions=ACTION_LABELS,
+    states=S,
+    transitions=TRANSITIONS,
+    actions=ACTION_LABELS,
     refusal=gettext_lazy("该纠纷当前为「%(status)s」,不能%(action)s"),
-)  # fmt: skip
+)
 
 
 def dispute_locked_for(dispute: Dispute, action: str) -> Dispute:

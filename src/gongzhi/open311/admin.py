@@ -18,8 +18,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(admin.ModelAdmin):
     list_display = ("case", "api_key", "account_id", "created_at")
-    readonly_fields = ("case", "api_key", "token", "account_id", "device_id", "media_url",
-                       "address_id", "created_at")  # fmt: skip
+    readonly_fields = (
+        "case",
+        "api_key",
+        "token",
+        "account_id",
+        "device_id",
+        "media_url",
+        "address_id",
+        "created_at",
+    )
     exclude = ("email_enc",)
 
     def has_add_permission(self, request):

@@ -15,9 +15,11 @@ class ApiKey(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The account the cases are created "by" (scope check and timeline actor).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="open311_keys",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="open311_keys",
         verbose_name=_("代理账号"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)

@@ -61,9 +61,12 @@ def xml_response(root: str, data, item: str | None = None, status: int = 200) ->
 
 def json_response(data, status: int = 200) -> JsonResponse:
     return JsonResponse(
-        data, safe=False, status=status, content_type=JSON_TYPE,
+        data,
+        safe=False,
+        status=status,
+        content_type=JSON_TYPE,
         json_dumps_params={"ensure_ascii": False},
-    )  # fmt: skip
+    )
 
 
 def respond(fmt: str, data, *, root: str, item: str | None = None, status: int = 200):

@@ -30,8 +30,16 @@ DEFAULT_SPAN = dt.timedelta(days=90)
 # Timeline actions whose comment is addressed to the reporter, so it may be published as
 # status_notes; dispatch/escalation remarks between staff stay internal.
 PUBLIC_NOTE_ACTIONS = (
-    "accept", "reject", "resolve", "close", "follow_up", "reopen", "merge", "divert", "terminate",
-)  # fmt: skip
+    "accept",
+    "reject",
+    "resolve",
+    "close",
+    "follow_up",
+    "reopen",
+    "merge",
+    "divert",
+    "terminate",
+)
 
 
 def service_list() -> QuerySet[Category]:
@@ -115,10 +123,18 @@ def _positive(value: str, name: str, maximum: int) -> int:
 
 def request_query_parse(params: Mapping[str, str]) -> RequestQuery:
     """Spec filters plus page/page_size; empty values are absent. Raises Open311Error."""
-    get = {k: (params.get(k) or "").strip() for k in (
-        "service_request_id", "service_code", "status", "start_date", "end_date", "page",
-        "page_size",
-    )}  # fmt: skip
+    get = {
+        k: (params.get(k) or "").strip()
+        for k in (
+            "service_request_id",
+            "service_code",
+            "status",
+            "start_date",
+            "end_date",
+            "page",
+            "page_size",
+        )
+    }
     q = RequestQuery()
     if get["page"]:
         q.page = _positive(get["page"], "page", 10**6)
@@ -149,9 +165,11 @@ def request_query_parse(params: Mapping[str, str]) -> RequestQuery:
 
 
 def request_list(q: RequestQuery) -> list[Case]:
-    qs = public_cases().select_related(
-        "category", "open311", "assignee_department", "owning_grid", "board"
-    ).order_by("-created_at", "-pk")  # fmt: skip
+    qs = (
+        public_cases()
+        .select_related("category", "open311", "assignee_department", "owning_grid", "board")
+        .order_by("-created_at", "-pk")
+    )
     if q.ids:
         qs = qs.filter(number__in=q.ids)
     else:

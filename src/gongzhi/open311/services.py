@@ -94,21 +94,30 @@ def open311_request_create(
     if fields["media_url"] and not fields["media_url"].lower().startswith(("http://", "https://")):
         raise bad_request("media_url 必须是 http 或 https 链接")
     where = location_resolve(
-        lat=_param(data, "lat", 40), lng=_param(data, "long", 40),
+        lat=_param(data, "lat", 40),
+        lng=_param(data, "long", 40),
         address_string=_param(data, "address_string", 400),
         address_id=_param(data, "address_id", 40),
-    )  # fmt: skip
+    )
     try:
         with transaction.atomic():
             # No savepoint: a lost race rolls this transaction back whole (below).
             case = case_create(
-                by=api_key.user, idempotency_key=scoped_key, savepoint=False, category=category,
-                channel=Channel.OPEN311, title=description.strip()[:30] or category.name,
+                by=api_key.user,
+                idempotency_key=scoped_key,
+                savepoint=False,
+                category=category,
+                channel=Channel.OPEN311,
+                title=description.strip()[:30] or category.name,
                 description=description,
-                grid=where.grid, address=where.address, lat=where.lat, lng=where.lng,
-                contact_name=fields["name"], contact_phone=fields["phone"],
+                grid=where.grid,
+                address=where.address,
+                lat=where.lat,
+                lng=where.lng,
+                contact_name=fields["name"],
+                contact_phone=fields["phone"],
                 extra=attributes_from(data),
-            )  # fmt: skip
+            )
             values = {
                 "api_key": api_key, "token": secrets.token_urlsafe(18),
                 "account_id": fields["account_id"], "device_id": fields["device_id"],

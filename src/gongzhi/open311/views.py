@@ -137,9 +137,10 @@ def _post_request(request, fmt):
         # 429 is outside the spec's list, but it is the honest answer and clients retry it.
         raise Open311Error(429, "请求过于频繁,请稍后再试")
     record = open311_request_create(
-        api_key=key, data=request.POST,
+        api_key=key,
+        data=request.POST,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
-    )  # fmt: skip
+    )
     data = [
         {
             "service_request_id": record.case.number,

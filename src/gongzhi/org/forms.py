@@ -28,19 +28,22 @@ class WorkerFilterForm(GridFilterForm):
 
 class OfficerForm(BootstrapMixin, ServiceErrorsMixin, forms.Form):
     department: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("入驻部门"), queryset=None,
+        label=_("入驻部门"),
+        queryset=None,
         error_messages={
             "required": _("请选择入驻部门"),
             "invalid_choice": _("只能为本中心的入驻部门添加人员"),
         },
-    )  # fmt: skip
+    )
     name = forms.CharField(
         label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名")}
     )
     title = forms.CharField(
-        label=_("职务"), max_length=50, required=False,
+        label=_("职务"),
+        max_length=50,
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": _("如 审判员、检察官、司法所所长")}),
-    )  # fmt: skip
+    )
     phone = forms.CharField(label=_("工作电话"), max_length=20, required=False)
 
     def __init__(self, *args, departments, **kwargs):

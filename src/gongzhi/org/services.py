@@ -168,11 +168,15 @@ def officer_add(
         raise ValidationError(errors)
     police = department.kind == DepartmentKind.POLICE
     staff = staff_create(
-        username=f"officer-{uuid.uuid4().hex[:12]}", name=clean["name"],
-        role=Role.POLICE if police else Role.OFFICER, center=center,
-        room_kind=RoomKind.POLICE_LIAISON if police else None, title=clean["title"], phone=phone,
+        username=f"officer-{uuid.uuid4().hex[:12]}",
+        name=clean["name"],
+        role=Role.POLICE if police else Role.OFFICER,
+        center=center,
+        room_kind=RoomKind.POLICE_LIAISON if police else None,
+        title=clean["title"],
+        phone=phone,
         full_time=True,
-    )  # fmt: skip
+    )
     staff.department = department
     staff.save(update_fields=["department"])
     return staff

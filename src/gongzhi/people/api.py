@@ -98,9 +98,11 @@ class ResidentUpdateSerializer(serializers.Serializer):
     kind = serializers.CharField(max_length=20, required=False, allow_blank=True)
     relation = serializers.CharField(max_length=20, required=False, allow_blank=True)
     version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1,
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
         help_text="编辑所依据的版本号(读取时的 version);已被他人修改时返回 409",
-    )  # fmt: skip
+    )
 
 
 class ResidentCreateSerializer(ResidentUpdateSerializer):

@@ -121,10 +121,21 @@ RESIDENT_HEADERS = (*cols.ALL_HEADERS, "地址", "性别", "出生年份")
 
 
 RESIDENT_COLUMNS = (
-    "name", "gender", "birth_date", "id_prefix", "id_suffix", "phone_prefix", "phone_suffix",
-    "kind", "relation", "is_synthetic", "grid__code", "grid__full_name", "grid__path",
+    "name",
+    "gender",
+    "birth_date",
+    "id_prefix",
+    "id_suffix",
+    "phone_prefix",
+    "phone_suffix",
+    "kind",
+    "relation",
+    "is_synthetic",
+    "grid__code",
+    "grid__full_name",
+    "grid__path",
     "household__house_number",
-)  # fmt: skip
+)
 
 
 def residents_queryset(by, filters: ExportFilters):

@@ -40,9 +40,11 @@ class ResidentFilterForm(GridFilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        visible = Tag.choices if can(user, VIEW_SPECIAL) else [
-            (value, label) for value, label in Tag.choices if value in CARE_TAGS
-        ]  # fmt: skip
+        visible = (
+            Tag.choices
+            if can(user, VIEW_SPECIAL)
+            else [(value, label) for value, label in Tag.choices if value in CARE_TAGS]
+        )
         self.fields["tag"].choices = [("", _("全部标签")), *visible]
 
 
@@ -53,10 +55,13 @@ class RevealForm(BaseForm):
         required=False,
         max_length=200,
         widget=forms.TextInput(
-            attrs={"placeholder": _("例如:办理低保核对身份"), "maxlength": 200,
-                   "list": "reveal-reasons"}
+            attrs={
+                "placeholder": _("例如:办理低保核对身份"),
+                "maxlength": 200,
+                "list": "reveal-reasons",
+            }
         ),
-    )  # fmt: skip
+    )
 
     def reasons(self) -> list[str]:
         from .services import reveal_reasons

@@ -377,9 +377,16 @@ def _repeats(by, plan, taken: dict[int, Resident], errors, choices) -> set[int]:
         if p is not None and (
             resident.name == p.clean.name
             and resident.phone == p.clean.phone
-            and _same(by, resident, unit=p.unit, house=p.house_number, tags=p.tags,
-                      values=_values_of(p), choices=choices)
-        ):  # fmt: skip
+            and _same(
+                by,
+                resident,
+                unit=p.unit,
+                house=p.house_number,
+                tags=p.tags,
+                values=_values_of(p),
+                choices=choices,
+            )
+        ):
             same.add(number)
         elif p is not None:  # a row with problems of its own has them reported already
             errors.append(RowError(number, cols.ID_NUMBER, _differs()))
@@ -412,13 +419,13 @@ def _masked_repeats(by, rows: list[_MaskedRow], errors, choices) -> set[int]:
         values = m.row.values
         house, masked_id = values[cols.HOUSE_NUMBER], values[cols.ID_NUMBER].upper()
         matches = [
-            r for r in registered.get((m.unit.pk, house), [])
+            r
+            for r in registered.get((m.unit.pk, house), [])
             if (r.id_prefix, r.id_suffix) == (masked_id[:6], masked_id[-4:])
             and r.masked_name == values[cols.NAME]
             and r.masked_phone == values[cols.PHONE]
-            and _same(by, r, unit=m.unit, house=house, values=values, tags=m.tags,
-                      choices=choices)
-        ]  # fmt: skip
+            and _same(by, r, unit=m.unit, house=house, values=values, tags=m.tags, choices=choices)
+        ]
         if len(matches) == 1:
             same.add(m.row.number)
         else:
@@ -430,7 +437,7 @@ def _masked_repeats(by, rows: list[_MaskedRow], errors, choices) -> set[int]:
                         "本行是导出的脱敏数据,但与登记信息不一致:脱敏的身份证号只能原样导回"
                         "已登记的居民,新增居民请填写完整的18位身份证号"
                     ),
-                )  # fmt: skip
+                )
             )
     return same
 

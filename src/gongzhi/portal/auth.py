@@ -92,9 +92,11 @@ def login_code_send(*, phone: str, client: str = "") -> LoginCode:
         )
     code = f"{secrets.randbelow(1_000_000):06d}"
     row = LoginCode.objects.create(
-        phone_hash=phone_hash, code_hash=_code_hash(phone, code), created_at=now,
+        phone_hash=phone_hash,
+        code_hash=_code_hash(phone, code),
+        created_at=now,
         expires_at=now + CODE_TTL,
-    )  # fmt: skip
+    )
     outbound_queue(channel="sms", to=phone, template=SMS_TEMPLATE, params={"code": code})
     return row
 

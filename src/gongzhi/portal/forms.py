@@ -21,13 +21,16 @@ class PostForm(forms.Form):
         label=_("类别"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
     is_public = forms.BooleanField(
-        label=_("公开到本社区留言板(匿名显示)"), required=False, initial=True,
+        label=_("公开到本社区留言板(匿名显示)"),
+        required=False,
+        initial=True,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )  # fmt: skip
+    )
     show_name = forms.BooleanField(
-        label=_("显示我的姓氏(已脱敏)"), required=False,
+        label=_("显示我的姓氏(已脱敏)"),
+        required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )  # fmt: skip
+    )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     key = forms.CharField(widget=forms.HiddenInput, max_length=60)
@@ -56,17 +59,25 @@ class RateForm(forms.Form):
         error_messages={"required": _("请选择评价"), "invalid_choice": _("请选择评价")},
     )
     stars = forms.TypedChoiceField(
-        label=_("星级"), coerce=int, choices=_star_choices,
+        label=_("星级"),
+        coerce=int,
+        choices=_star_choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择星级"), "invalid_choice": _("请选择星级")},
-    )  # fmt: skip
+    )
     # Nothing is ticked for her: left unanswered, the rating decides (不满意 = not solved).
     resolved = forms.TypedChoiceField(
         label=_("问题是否已解决"),
-        choices=[("yes", pgettext_lazy("rating", "已解决")), ("no", pgettext_lazy("rating", "未解决"))],
-        coerce=_yes, empty_value=None, required=False, widget=forms.RadioSelect,
+        choices=[
+            ("yes", pgettext_lazy("rating", "已解决")),
+            ("no", pgettext_lazy("rating", "未解决")),
+        ],
+        coerce=_yes,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("请选择问题是否已解决")},
-    )  # fmt: skip
+    )
     comment = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -82,14 +93,20 @@ class BoardSettingForm(forms.Form):
     """One community's board policy, as the moderating staff set it (portal-staff pages)."""
 
     community = forms.IntegerField(
-        min_value=1, max_value=2**63 - 1,
-        error_messages={"required": _("请选择社区"), "invalid": _("社区编号应为正整数"),
-                        "min_value": _("社区编号应为正整数"),
-                        "max_value": _("社区编号应为正整数")},
-    )  # fmt: skip
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "required": _("请选择社区"),
+            "invalid": _("社区编号应为正整数"),
+            "min_value": _("社区编号应为正整数"),
+            "max_value": _("社区编号应为正整数"),
+        },
+    )
     require_approval = forms.TypedChoiceField(
         choices=(("1", _("先审后发")), ("0", _("先发后审"))),
         coerce=lambda v: v == "1",
-        error_messages={"required": _("请选择留言是否先审后发"),
-                        "invalid_choice": _("请选择留言是否先审后发")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("请选择留言是否先审后发"),
+            "invalid_choice": _("请选择留言是否先审后发"),
+        },
+    )

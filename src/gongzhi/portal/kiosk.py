@@ -102,8 +102,11 @@ def start(request):
     # 取号 is offered only on a device registered for this hall (see device_center).
     device = device_center(request)
     ticketing = device is not None and center is not None and device.pk == center.pk
-    ctx = {"account": current_account(request), "center": center,
-           "services": services_of(center) if ticketing else []}  # fmt: skip
+    ctx = {
+        "account": current_account(request),
+        "center": center,
+        "services": services_of(center) if ticketing else [],
+    }
     return render(request, "portal/kiosk_home.html", ctx)
 
 
@@ -160,9 +163,13 @@ def register_device(request, center_pk: int):
         return render(request, "portal/kiosk_register.html", ctx)
     response = redirect(f"{reverse('portal_kiosk')}?center={center.pk}")
     response.set_cookie(
-        DEVICE_COOKIE, device_token(center=center, by=request.user), max_age=DEVICE_MAX_AGE,
-        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
-    )  # fmt: skip
+        DEVICE_COOKIE,
+        device_token(center=center, by=request.user),
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 

@@ -37,9 +37,13 @@ class ResidentAccount(models.Model):
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     unit = models.ForeignKey(
-        "grids.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "grids.Grid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("绑定单元"),
-    )  # fmt: skip
+    )
     household = models.ForeignKey(
         "people.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -60,11 +60,15 @@ def service_worker(request):
     body = render(
         request,
         "portal/sw.js",
-        {"version": SHELL_VERSION, "shell": json.dumps(shell_urls()),
-         "offline_url": reverse("portal_offline"), "logout_url": reverse("portal_logout"),
-         "keep": json.dumps([reverse("portal_card"), reverse("portal_hotline")]),
-         "public_keep": json.dumps([reverse("portal_hotline")])},
-    ).content  # fmt: skip
+        {
+            "version": SHELL_VERSION,
+            "shell": json.dumps(shell_urls()),
+            "offline_url": reverse("portal_offline"),
+            "logout_url": reverse("portal_logout"),
+            "keep": json.dumps([reverse("portal_card"), reverse("portal_hotline")]),
+            "public_keep": json.dumps([reverse("portal_hotline")]),
+        },
+    ).content
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -23,9 +23,24 @@ if TYPE_CHECKING:
 
 # Timeline lines residents may see, and the actions whose comment is a reply to them.
 PUBLIC_ACTIONS = frozenset(
-    {"report", "accept", "reject", "dispatch", "sign", "start", "resolve", "verify", "close",
-     "follow_up", "reopen", "archive", "terminate", "divert", "merge"}
-)  # fmt: skip
+    {
+        "report",
+        "accept",
+        "reject",
+        "dispatch",
+        "sign",
+        "start",
+        "resolve",
+        "verify",
+        "close",
+        "follow_up",
+        "reopen",
+        "archive",
+        "terminate",
+        "divert",
+        "merge",
+    }
+)
 REPLY_ACTIONS = frozenset({"accept", "reject", "resolve", "close", "terminate", "divert"})
 
 

@@ -150,13 +150,16 @@ def bind_request_create(
     if BindRequest.objects.filter(account=account, status=BindRequest.Status.PENDING).exists():
         raise ValidationError({"unit": _("您已有一条待确认的绑定申请,请等待社区工作人员确认")})
     request = BindRequest.objects.create(
-        account=account, unit=unit, house_number=(house_number or "").strip()[:30],
+        account=account,
+        unit=unit,
+        house_number=(house_number or "").strip()[:30],
         note=(note or "").strip()[:200],
-    )  # fmt: skip
+    )
     notify_users(
-        center_staff_ids(unit), kind="waits_bind",
+        center_staff_ids(unit),
+        kind="waits_bind",
         title=_("绑定申请待确认:%(unit)s") % {"unit": unit.full_name[-60:]},
-    )  # fmt: skip
+    )
     return request
 
 
@@ -212,13 +215,20 @@ def post_create(
     # A pin on the map places the case in the grid that contains it; else the home unit.
     pinned = lat is not None and lng is not None
     case = case_create(
-        by=None, title=text[:30], description=text, category=category,
-        channel=Channel.MESSAGE_BOARD, grid=None if pinned else account.unit,
-        lat=lat if pinned else None, lng=lng if pinned else None,
-        reporter_resident=account.resident, reporter_user=account.user,
-        is_public=is_public, attachments=photos,
+        by=None,
+        title=text[:30],
+        description=text,
+        category=category,
+        channel=Channel.MESSAGE_BOARD,
+        grid=None if pinned else account.unit,
+        lat=lat if pinned else None,
+        lng=lng if pinned else None,
+        reporter_resident=account.resident,
+        reporter_user=account.user,
+        is_public=is_public,
+        attachments=photos,
         idempotency_key=f"portal-{account.pk}-{key}" if key else None,
-    )  # fmt: skip
+    )
     setting = BoardSetting.objects.filter(community=community_of(case.grid)).first()
     status = PostModeration.Status.PUBLISHED
     if setting and setting.require_approval:
@@ -231,9 +241,12 @@ def post_create(
     )
     if created and status == PostModeration.Status.PENDING:
         notify_users(
-            center_staff_ids(case.grid), case=case, kind="waits_moderation",
-            title=_("留言待审核:%(number)s") % {"number": case.number}, body=case.title,
-        )  # fmt: skip
+            center_staff_ids(case.grid),
+            case=case,
+            kind="waits_moderation",
+            title=_("留言待审核:%(number)s") % {"number": case.number},
+            body=case.title,
+        )
     return case
 
 
@@ -243,9 +256,13 @@ def _require_moderator(by: Actor, case: Case) -> None:
 
 @transaction.atomic
 def post_moderate(
-    *, by: Actor, case: Case, status: str | None = None, redacted_text: str | None = None,
+    *,
+    by: Actor,
+    case: Case,
+    status: str | None = None,
+    redacted_text: str | None = None,
     reason: str = "",
-) -> PostModeration:  # fmt: skip
+) -> PostModeration:
     """Hide, publish (approve) or redact a post. The case itself is never changed."""
     _require_moderator(by, case)
     row, _created = PostModeration.objects.select_for_update().get_or_create(case=case)
@@ -286,20 +303,32 @@ def post_react(*, account: ResidentAccount, case: Case, kind: str, on: bool = Tr
 
 
 def post_rate(
-    *, account: ResidentAccount, case: Case, rating: str, stars: int | str | None, comment: str = "",
+    *,
+    account: ResidentAccount,
+    case: Case,
+    rating: str,
+    stars: int | str | None,
+    comment: str = "",
     resolved: bool | None = None,
-) -> Case:  # fmt: skip
+) -> Case:
     """The reporter's confirmation and rating (the workflow's follow_up, reporter rule)."""
     mine = case.reporter_user_id == account.user_id or (
-        not case.reporter_user_id and account.resident_id
+        not case.reporter_user_id
+        and account.resident_id
         and case.reporter_resident_id == account.resident_id
-    )  # fmt: skip
+    )
     if not mine:
         raise PermissionDenied(_("只能评价自己的留言"))
     return case_act(
-        case=case, by=account.user, action="follow_up", expected_version=case.version,
-        comment=comment, rating=rating, stars=stars, resolved=resolved,
-    )  # fmt: skip
+        case=case,
+        by=account.user,
+        action="follow_up",
+        expected_version=case.version,
+        comment=comment,
+        rating=rating,
+        stars=stars,
+        resolved=resolved,
+    )
 
 
 @transaction.atomic

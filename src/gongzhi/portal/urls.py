@@ -46,7 +46,7 @@ urlpatterns = [
         "portal-staff/board-settings/",
         views_staff.board_settings,
         name="portal_staff_board_settings",
-    ),  # fmt: skip
+    ),
     path("policies/", views.policies, name="portal_policies"),
     path("policies/<int:pk>/", views.policy_detail, name="portal_policy"),
     path("kiosk/", kiosk.start, name="portal_kiosk"),

@@ -19,9 +19,12 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"account": account, "communities": communities(),
-         "is_staff_user": getattr(request.user, "is_authenticated", False)},
-    )  # fmt: skip
+        {
+            "account": account,
+            "communities": communities(),
+            "is_staff_user": getattr(request.user, "is_authenticated", False),
+        },
+    )
 
 
 def hotline(request):

@@ -75,8 +75,11 @@ def verify(request):
             target = request.session.pop(NEXT_KEY, "/")
             resident_login(request, account)
             return redirect(_safe_next(request, target))
-    ctx = {"form": form, "masked_phone": phone[:3] + "****" + phone[-4:],
-           "demo_code": demo_code_for(phone)}  # fmt: skip
+    ctx = {
+        "form": form,
+        "masked_phone": phone[:3] + "****" + phone[-4:],
+        "demo_code": demo_code_for(phone),
+    }
     return render(request, "portal/verify.html", ctx)
 
 
@@ -122,11 +125,19 @@ def bind_request(request):
         unit = Grid.objects.filter(pk=form.cleaned_data["unit"]).first()
         with service_errors(request=request, sep=";"):
             services.bind_request_create(
-                account=account, unit=unit, house_number=form.cleaned_data["house_number"],
+                account=account,
+                unit=unit,
+                house_number=form.cleaned_data["house_number"],
                 note=form.cleaned_data["note"],
-            )  # fmt: skip
+            )
             messages.success(request, _("已提交绑定申请,社区工作人员确认后生效"))
             return redirect("portal_me")
-    ctx = {"account": account, "communities": communities(), "community": community,
-           "q": query, "units": units, "form": form}  # fmt: skip
+    ctx = {
+        "account": account,
+        "communities": communities(),
+        "community": community,
+        "q": query,
+        "units": units,
+        "form": form,
+    }
     return render(request, "portal/bind_request.html", ctx)

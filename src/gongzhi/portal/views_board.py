@@ -45,8 +45,12 @@ def board(request, community: int):
     grid = get_object_or_404(Grid, pk=community, level=Level.TOWNSHIP)
     posts = list(selectors.board_posts(grid)[:BOARD_PAGE])
     account = current_account(request)
-    ctx = {"community": grid, "posts": posts, "account": account,
-           "mine": selectors.reactions_of(account, posts)}  # fmt: skip
+    ctx = {
+        "community": grid,
+        "posts": posts,
+        "account": account,
+        "mine": selectors.reactions_of(account, posts),
+    }
     return render(request, "portal/board.html", ctx)
 
 
@@ -94,8 +98,11 @@ def post_new(request):
     account = request.resident_account
     categories = services.portal_categories()
     wants_json = request.headers.get("X-Portal-Fetch") == "1"
-    form = PostForm(request.POST or None, categories=categories,
-                    initial={"key": uuid.uuid4().hex, "is_public": True})  # fmt: skip
+    form = PostForm(
+        request.POST or None,
+        categories=categories,
+        initial={"key": uuid.uuid4().hex, "is_public": True},
+    )
     if request.method == "POST":
         try:
             rate_limit_check(request, "board_post", account=account.pk)
@@ -104,20 +111,27 @@ def post_new(request):
                 return JsonResponse({"ok": False, "errors": {"__all__": str(exc)}}, status=429)
             form.is_valid()
             form.add_error(None, str(exc))
-            return render(request, "portal/post_new.html", {"form": form, "account": account},
-                          status=429)  # fmt: skip
+            return render(
+                request, "portal/post_new.html", {"form": form, "account": account}, status=429
+            )
         errors = {}
         if form.is_valid():
             data = form.cleaned_data
-            category = Category.objects.filter(code=data["category"]).first() if data[
-                "category"] else None  # fmt: skip
+            category = (
+                Category.objects.filter(code=data["category"]).first() if data["category"] else None
+            )
             try:
                 case = services.post_create(
-                    account=account, text=data["text"], category=category,
-                    photos=request.FILES.getlist("photos"), lat=data["lat"], lng=data["lng"],
-                    is_public=data["is_public"], show_name=data["show_name"],
+                    account=account,
+                    text=data["text"],
+                    category=category,
+                    photos=request.FILES.getlist("photos"),
+                    lat=data["lat"],
+                    lng=data["lng"],
+                    is_public=data["is_public"],
+                    show_name=data["show_name"],
                     idempotency_key=data["key"],
-                )  # fmt: skip
+                )
             except ValidationError as exc:
                 errors = _errors(exc)
                 for field, text in errors.items():
@@ -127,9 +141,10 @@ def post_new(request):
                 # Shown on the page the post lands on, whether the form was sent by the
                 # script (fetch, then a page load) or by the browser itself.
                 messages.success(
-                    request, _("提交成功!您的留言编号 %(number)s,办理进展会在“消息”里告诉您。")
+                    request,
+                    _("提交成功!您的留言编号 %(number)s,办理进展会在“消息”里告诉您。")
                     % {"number": case.number},
-                )  # fmt: skip
+                )
                 if wants_json:
                     return JsonResponse({"ok": True, "case": case.number, "redirect": target})
                 return redirect(target)
@@ -183,9 +198,13 @@ def rate(request, pk: int):
     data = form.cleaned_data
     try:
         services.post_rate(
-            account=account, case=case, rating=data["rating"], stars=data["stars"],
-            comment=data["comment"], resolved=data["resolved"],
-        )  # fmt: skip
+            account=account,
+            case=case,
+            rating=data["rating"],
+            stars=data["stars"],
+            comment=data["comment"],
+            resolved=data["resolved"],
+        )
     except (ValidationError, TransitionError, PermissionDenied) as exc:
         text = ";".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)

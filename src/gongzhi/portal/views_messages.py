@@ -33,9 +33,10 @@ def settings(request):
     account = request.resident_account
     if request.method == "POST":
         services.account_notify_set(
-            account=account, sms=request.POST.get("sms") == "1",
+            account=account,
+            sms=request.POST.get("sms") == "1",
             wechat=request.POST.get("wechat") == "1",
-        )  # fmt: skip
+        )
         messages.success(request, _("通知设置已保存"))
         return redirect("portal_notify_settings")
     return render(request, "portal/notify_settings.html", {"account": account})

@@ -44,9 +44,12 @@ def moderation(request):
         redacted = request.POST.get("redacted_text")
         with service_errors(request=request, sep=";"):
             services.post_moderate(
-                by=request.user, case=row.case, status=status, redacted_text=redacted,
+                by=request.user,
+                case=row.case,
+                status=status,
+                redacted_text=redacted,
                 reason=request.POST.get("reason", ""),
-            )  # fmt: skip
+            )
             messages.success(request, _("已保存"))
         return redirect("portal_staff_moderation")
     ctx = {"posts": queue[:100], "statuses": PostModeration.Status.choices}

@@ -21,6 +21,8 @@ ACTION_LABELS = {
 }
 
 BIND_REQUEST = StateTable(
-    states=S, transitions=TRANSITIONS, actions=ACTION_LABELS,
+    states=S,
+    transitions=TRANSITIONS,
+    actions=ACTION_LABELS,
     refusal=gettext_lazy("该绑定申请当前为「%(status)s」,不能%(action)s"),
-)  # fmt: skip
+)

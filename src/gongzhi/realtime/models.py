@@ -22,9 +22,12 @@ class OneKeyCall(models.Model):
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="onekey_call")
     created_at = models.DateTimeField(default=clock.now, db_index=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     acknowledged_name = models.CharField(max_length=50, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
@@ -80,9 +83,12 @@ class LiveQuestion(models.Model):
     likes = models.PositiveIntegerField(default=0)
     answer = models.TextField(blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     pinned = models.BooleanField(default=False)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

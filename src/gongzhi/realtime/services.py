@@ -217,13 +217,19 @@ def onekey_call_create(
         assert unit is not None  # checked above (unit_id)
         label = _unit_label(unit)
         case = case_create(
-            by=None, title=f"一键呼叫:{label}"[:200],
+            by=None,
+            title=f"一键呼叫:{label}"[:200],
             description=f"居民通过民情通呼叫键紧急求助。单元:{label}"
             + (f";位置:{lat:.5f},{lng:.5f}" if lat is not None and lng is not None else ""),
-            category=_emergency_category(), channel=Channel.CALL_BUTTON, grid=unit,
-            urgency=Urgency.URGENT, reporter_resident=account.resident,
-            reporter_user=account.user, lat=lat, lng=lng,
-        )  # fmt: skip
+            category=_emergency_category(),
+            channel=Channel.CALL_BUTTON,
+            grid=unit,
+            urgency=Urgency.URGENT,
+            reporter_resident=account.resident,
+            reporter_user=account.user,
+            lat=lat,
+            lng=lng,
+        )
         call = OneKeyCall.objects.create(
             account=account, unit=unit, lat=lat, lng=lng, case=case, created_at=now
         )
@@ -232,9 +238,11 @@ def onekey_call_create(
             publish(group, event)
         for phone in _staff_phones(unit):
             outbound_queue(
-                channel="sms", to=phone, template=SMS_TEMPLATE,
+                channel="sms",
+                to=phone,
+                template=SMS_TEMPLATE,
                 params={"unit": label, "case": case.number},
-            )  # fmt: skip
+            )
         from .tasks import onekey_escalate
 
         onekey_escalate.using(run_after=now + dt.timedelta(seconds=ack_timeout())).enqueue(call.pk)
@@ -278,9 +286,11 @@ def onekey_cancel(*, call: OneKeyCall, account: ResidentAccount) -> OneKeyCall:
         )
         if won:
             CaseEvent.objects.create(
-                case=call.case, action="resident_safe", at=now,
+                case=call.case,
+                action="resident_safe",
+                at=now,
                 comment=_("居民表示已安全,取消了呼叫"),
-            )  # fmt: skip
+            )
             event = call_event(call, "cancelled")
             for group in call_targets(call.unit) + _escalated_groups(call):
                 publish(group, event)
@@ -331,13 +341,18 @@ def onekey_escalate(*, call_id: int) -> OneKeyCall | None:
             phones.append(centers[0].duty_phone)
         for phone in dict.fromkeys(p for p in phones if p):
             outbound_queue(
-                channel="sms", to=phone, template=ESCALATE_TEMPLATE,
+                channel="sms",
+                to=phone,
+                template=ESCALATE_TEMPLATE,
                 params={"unit": label, "case": call.case.number, "level": level},
-            )  # fmt: skip
+            )
         notify_users(
-            _level_user_ids(centers, level), kind="onekey_escalated", case=call.case,
-            title=f"呼叫无人响应,已升级:{call.case.number}", body=label,
-        )  # fmt: skip
+            _level_user_ids(centers, level),
+            kind="onekey_escalated",
+            case=call.case,
+            title=f"呼叫无人响应,已升级:{call.case.number}",
+            body=label,
+        )
         publish(resident_group(call.account_id), event)
         if level < len(centers):
             from .tasks import onekey_escalate as task
@@ -462,12 +477,17 @@ def live_question_to_case(*, question: LiveQuestion, by: Actor) -> LiveQuestion:
         raise PermissionDenied(_("该居民不在您的管辖范围内,不能转为事件"))
     with transaction.atomic():
         case = case_create(
-            by=None, title=question.text[:30], description=question.text,
+            by=None,
+            title=question.text[:30],
+            description=question.text,
             category=Category.objects.filter(parent=None, name="社情民意").first()
             or _emergency_category(),
-            channel=Channel.LIVE_ROOM, grid=account.unit, reporter_resident=account.resident,
-            reporter_user=account.user, idempotency_key=f"live-question-{question.pk}",
-        )  # fmt: skip
+            channel=Channel.LIVE_ROOM,
+            grid=account.unit,
+            reporter_resident=account.resident,
+            reporter_user=account.user,
+            idempotency_key=f"live-question-{question.pk}",
+        )
         question.case = case
         question.save(update_fields=["case"])
         _log(question.session, "update", {"question": question.as_event()})

@@ -52,9 +52,10 @@ def call_page(request):
     if request.method == "POST":
         try:
             call = services.onekey_call_create(
-                account=account, lat=_float(request.POST.get("lat")),
+                account=account,
+                lat=_float(request.POST.get("lat")),
                 lng=_float(request.POST.get("lng")),
-            )  # fmt: skip
+            )
         except services.CallError as exc:
             error = str(exc)
             status = 429 if isinstance(exc, services.CallRateLimited) else 400
@@ -62,10 +63,11 @@ def call_page(request):
             return redirect("realtime:call_status", pk=call.pk)
     last = OneKeyCall.objects.filter(account=account).select_related("case").first()
     return render(
-        request, "realtime/call.html",
+        request,
+        "realtime/call.html",
         {"account": account, "error": error, "last": last},
         status=status,
-    )  # fmt: skip
+    )
 
 
 def _own_call(request, pk: int) -> OneKeyCall:
@@ -86,7 +88,7 @@ def call_status(request, pk: int):
                 "acked_at": call.acknowledged_at.isoformat() if call.acknowledged_at else None,
                 "level": call.escalation_level,
                 "cancelled": call.cancelled_at is not None,
-            }  # fmt: skip
+            }
         )
     return render(request, "realtime/call_status.html", {"call": call})
 
@@ -172,13 +174,18 @@ def live_room(request, pk: int):
     questions = list(session.questions.select_related("case"))
     last_event = session.events.order_by("-pk").values_list("pk", flat=True).first() or 0
     return render(
-        request, "realtime/live_room.html",
+        request,
+        "realtime/live_room.html",
         {
-            "session": session, "questions": questions, "account": account,
-            "is_staff": is_staff, "is_host": is_staff and services._is_host(session, request.user),
-            "embed": embed_kind(session.stream_url), "last_event": last_event,
+            "session": session,
+            "questions": questions,
+            "account": account,
+            "is_staff": is_staff,
+            "is_host": is_staff and services._is_host(session, request.user),
+            "embed": embed_kind(session.stream_url),
+            "last_event": last_event,
         },
-    )  # fmt: skip
+    )
 
 
 @require_GET
@@ -259,17 +266,22 @@ def live_create(request):
         else:
             try:
                 session = services.live_session_create(
-                    by=request.user, topic=data.get("topic", ""), scheduled_at=when,
-                    hosts=[request.user], stream_url=data.get("stream_url", ""),
-                )  # fmt: skip
+                    by=request.user,
+                    topic=data.get("topic", ""),
+                    scheduled_at=when,
+                    hosts=[request.user],
+                    stream_url=data.get("stream_url", ""),
+                )
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
                 return redirect("realtime:live_room", pk=session.pk)
     return render(
-        request, "realtime/live_create.html", {"errors": errors, "data": data},
+        request,
+        "realtime/live_create.html",
+        {"errors": errors, "data": data},
         status=400 if errors else 200,
-    )  # fmt: skip
+    )
 
 
 @require_POST

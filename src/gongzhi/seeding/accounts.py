@@ -52,17 +52,24 @@ DEMO_ACCOUNTS = (
     DemoAccount("mediator", "调解员", Role.MEDIATOR, "center", RoomKind.MEDIATION),
     DemoAccount("counselor", "心理咨询师", Role.COUNSELOR, "center", RoomKind.COUNSELING),
     DemoAccount(
-        "police", "社区民警", Role.POLICE, "center", RoomKind.POLICE_LIAISON,
+        "police",
+        "社区民警",
+        Role.POLICE,
+        "center",
+        RoomKind.POLICE_LIAISON,
         GridAssignment.Duty.POLICE,
     ),
     # 西峰镇's own logins, to walk the seed's straw-fire dispute without admin.
     DemoAccount("xifeng_center", "西峰镇综治中心工作人员", Role.CENTER_STAFF, "xifeng"),
     DemoAccount("xifeng_mediator", "西峰镇人民调解员", Role.MEDIATOR, "xifeng", RoomKind.MEDIATION),
     DemoAccount(
-        "xifeng_judge", "西峰镇法官工作室法官", Role.OFFICER, "xifeng",
+        "xifeng_judge",
+        "西峰镇法官工作室法官",
+        Role.OFFICER,
+        "xifeng",
         department=DepartmentKind.COURT,
     ),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -114,9 +121,11 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
 
 def _ensure(account: DemoAccount, places: _Places, hashed: str) -> Staff:
     center = {
-        "district": places.district_center, "top": places.top_center, "center": places.center,
+        "district": places.district_center,
+        "top": places.top_center,
+        "center": places.center,
         "xifeng": places.xifeng,
-    }.get(account.where)  # fmt: skip
+    }.get(account.where)
     if account.where == "courtyard":
         grids, duty = [places.courtyard], GridAssignment.Duty.WORKER
     elif account.duty:
@@ -126,9 +135,15 @@ def _ensure(account: DemoAccount, places: _Places, hashed: str) -> Staff:
     user = get_user_model().objects.filter(username=account.username).first()
     if user is None:
         staff = staff_create(
-            username=account.username, name=account.name, role=account.role, center=center,
-            room_kind=account.room, grids=grids, duty=duty, synthetic=True,
-        )  # fmt: skip
+            username=account.username,
+            name=account.name,
+            role=account.role,
+            center=center,
+            room_kind=account.room,
+            grids=grids,
+            duty=duty,
+            synthetic=True,
+        )
         if account.department:
             staff.department = Department.objects.get(center=center, kind=account.department)
             staff.save(update_fields=["department"])

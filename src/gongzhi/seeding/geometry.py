@@ -207,8 +207,9 @@ def tree_geometry(tree: Tree, *, seed: int, shift: tuple[float, float] = (0.0, 0
         for parent in parents:
             if not parent.children:
                 continue
-            for child, cell in zip(parent.children, _children(parent, shapes[id(parent)], rng),
-                                   strict=True):  # fmt: skip
+            for child, cell in zip(
+                parent.children, _children(parent, shapes[id(parent)], rng), strict=True
+            ):
                 shapes[id(child)] = cell
                 _assign(child, cell, shift)
     return len(shapes) + 1

@@ -89,15 +89,42 @@ class Volume:
 
 
 VOLUMES = {
-    "demo": Volume(cases=300, onekey_calls=14, live_sessions=12, live_questions=4,
-                   answered_calls=40, diaries=220, disputes=14, care_targets=18, accounts=60),
+    "demo": Volume(
+        cases=300,
+        onekey_calls=14,
+        live_sessions=12,
+        live_questions=4,
+        answered_calls=40,
+        diaries=220,
+        disputes=14,
+        care_targets=18,
+        accounts=60,
+    ),
     # The full district's year is only a little busier: the full seed's 180 s budget holds it.
-    "full": Volume(cases=400, onekey_calls=16, live_sessions=12, live_questions=4,
-                   answered_calls=50, diaries=300, disputes=20, care_targets=24, accounts=120),
-}  # fmt: skip
+    "full": Volume(
+        cases=400,
+        onekey_calls=16,
+        live_sessions=12,
+        live_questions=4,
+        answered_calls=50,
+        diaries=300,
+        disputes=20,
+        care_targets=24,
+        accounts=120,
+    ),
+}
 # A tiny year for tests that only need every kind of row.
-TINY = Volume(cases=120, onekey_calls=6, live_sessions=2, live_questions=4, answered_calls=6,
-              diaries=40, disputes=5, care_targets=6, accounts=30)  # fmt: skip
+TINY = Volume(
+    cases=120,
+    onekey_calls=6,
+    live_sessions=2,
+    live_questions=4,
+    answered_calls=6,
+    diaries=40,
+    disputes=5,
+    care_targets=6,
+    accounts=30,
+)
 
 CHANNEL_WEIGHTS = (
     (Channel.MESSAGE_BOARD, 26), (Channel.PATROL, 24), (Channel.HOTLINE, 16),
@@ -203,9 +230,13 @@ def cast_create(rng: random.Random, volume: Volume) -> Cast:
     def staff(prefix, grid, center, role, room=None) -> Staff:
         found = Staff.objects.filter(user__username=_username(prefix, grid)).first()
         return found or staff_create(
-            username=_username(prefix, grid), name=names.full(rng.choice("MF")), role=role,
-            center=center, room_kind=room, synthetic=True,
-        )  # fmt: skip
+            username=_username(prefix, grid),
+            name=names.full(rng.choice("MF")),
+            role=role,
+            center=center,
+            room_kind=room,
+            synthetic=True,
+        )
 
     district_duty = staff("duty", root, district, Role.CENTER_STAFF).user
     townships = []
@@ -231,7 +262,7 @@ def cast_create(rng: random.Random, volume: Volume) -> Cast:
                 police=[p.user for p in police],
                 rooms={r.kind: r for r in center.rooms.all()},
                 units=units,
-            )  # fmt: skip
+            )
         )
     worker_of_unit, units_of_worker = {}, {}
     assignments = (
@@ -251,11 +282,18 @@ def cast_create(rng: random.Random, volume: Volume) -> Cast:
         user_of_department.setdefault(s.department_id, s.user)
     compounds = dict(Grid.objects.filter(level=Level.COMPOUND).values_list("path", "name"))
     cast = Cast(
-        root=root, district=district, district_duty=district_duty, townships=townships,
-        by_path={t.grid.path: t for t in townships}, worker_of_unit=worker_of_unit,
-        units_of_worker=units_of_worker, compound_name=compounds,
-        user_of_staff={}, user_of_room=user_of_room, user_of_department=user_of_department,
-    )  # fmt: skip
+        root=root,
+        district=district,
+        district_duty=district_duty,
+        townships=townships,
+        by_path={t.grid.path: t for t in townships},
+        worker_of_unit=worker_of_unit,
+        units_of_worker=units_of_worker,
+        compound_name=compounds,
+        user_of_staff={},
+        user_of_room=user_of_room,
+        user_of_department=user_of_department,
+    )
     _residents_and_accounts(cast, rng, volume)
     return cast
 
@@ -430,10 +468,13 @@ class CaseAgents:
         topic = self.pick_topic(channel)
         township = self.rng.choice(self.cast.townships)
         make = {
-            Channel.MESSAGE_BOARD: self._board, Channel.HOTLINE: self._hotline,
-            Channel.WINDOW: self._window, Channel.PATROL: self._patrol,
-            Channel.OPEN311: self._open311, Channel.KIOSK: self._kiosk,
-        }[channel]  # fmt: skip
+            Channel.MESSAGE_BOARD: self._board,
+            Channel.HOTLINE: self._hotline,
+            Channel.WINDOW: self._window,
+            Channel.PATROL: self._patrol,
+            Channel.OPEN311: self._open311,
+            Channel.KIOSK: self._kiosk,
+        }[channel]
         made = make(t, township, topic)
         if made is None:
             return
@@ -488,9 +529,12 @@ class CaseAgents:
             return None
         account = self.rng.choice(township.accounts)
         case = post_create(
-            account=account, text=self.text(topic, account.unit), category=self.category(topic),
-            is_public=self.rng.random() < 0.92, show_name=self.rng.random() < 0.3,
-        )  # fmt: skip
+            account=account,
+            text=self.text(topic, account.unit),
+            category=self.category(topic),
+            is_public=self.rng.random() < 0.92,
+            show_name=self.rng.random() < 0.3,
+        )
         others = [a for a in township.accounts if a.pk != account.pk]
         for other in self.rng.sample(others, min(len(others), self.rng.choice([0, 0, 1, 2, 4]))):
             when = t + dt.timedelta(hours=self.rng.uniform(1, 48))
@@ -507,10 +551,17 @@ class CaseAgents:
             call = hotline_call_start(by=township.duty, caller=resident.phone)
         text = self.text(topic, resident.grid)
         call = hotline_call_finish(
-            by=township.duty, call=call, outcome="case", matter=text, token=f"h{call.pk}",
-            resident=resident, category=self.category(topic), grid=resident.grid,
-            title=text[:30], contact_name=resident.name,
-        )  # fmt: skip
+            by=township.duty,
+            call=call,
+            outcome="case",
+            matter=text,
+            token=f"h{call.pk}",
+            resident=resident,
+            category=self.category(topic),
+            grid=resident.grid,
+            title=text[:30],
+            contact_name=resident.name,
+        )
         return call.case, call.case.reporter_user
 
     def answered_call(self, t, township: Township) -> None:
@@ -523,9 +574,14 @@ class CaseAgents:
         with clock.frozen_at(t - dt.timedelta(minutes=self.rng.randint(2, 6))):
             call = hotline_call_start(by=township.duty, caller=resident.phone)
         hotline_call_finish(
-            by=township.duty, call=call, outcome="answered", token=f"a{call.pk}",
-            matter=self.text(topic, resident.grid), answer=topic.resolve, resident=resident,
-        )  # fmt: skip
+            by=township.duty,
+            call=call,
+            outcome="answered",
+            token=f"a{call.pk}",
+            matter=self.text(topic, resident.grid),
+            answer=topic.resolve,
+            resident=resident,
+        )
 
     def _window(self, t, township: Township, topic):
         from gongzhi.hall.models import Outcome
@@ -536,9 +592,14 @@ class CaseAgents:
             return None
         text = self.text(topic, resident.grid)
         visit = window_visit_register(
-            by=township.duty, center=township.center, title=text[:30], matter=text,
-            outcome=Outcome.CASE, resident=resident, category=self.category(topic),
-        )  # fmt: skip
+            by=township.duty,
+            center=township.center,
+            title=text[:30],
+            matter=text,
+            outcome=Outcome.CASE,
+            resident=resident,
+            category=self.category(topic),
+        )
         return visit.case, None
 
     def _patrol(self, t, township: Township, topic):
@@ -560,11 +621,15 @@ class CaseAgents:
 
         unit = self.rng.choice(township.units)
         data = QueryDict(mutable=True)
-        data.update({
-            "service_code": self.category(topic).code, "description": self.text(topic, unit),
-            "address_id": unit.code, "last_name": NamePool(self.rng).surname(),
-            "first_name": "先生" if self.rng.random() < 0.5 else "女士",
-        })  # fmt: skip
+        data.update(
+            {
+                "service_code": self.category(topic).code,
+                "description": self.text(topic, unit),
+                "address_id": unit.code,
+                "last_name": NamePool(self.rng).surname(),
+                "first_name": "先生" if self.rng.random() < 0.5 else "女士",
+            }
+        )
         for code, value in topic.extra.items():
             data[f"attribute[{code}]"] = str(value)
         request = open311_request_create(api_key=self.api_key, data=data)
@@ -576,10 +641,15 @@ class CaseAgents:
             return None
         text = self.text(topic, resident.grid)
         case = case_create(
-            by=None, title=text[:30], description=text, category=self.category(topic),
-            channel=Channel.KIOSK, grid=resident.grid, reporter_resident=resident,
+            by=None,
+            title=text[:30],
+            description=text,
+            category=self.category(topic),
+            channel=Channel.KIOSK,
+            grid=resident.grid,
+            reporter_resident=resident,
             extra=dict(topic.extra),
-        )  # fmt: skip
+        )
         return case, None
 
     # -- the agent
@@ -695,15 +765,21 @@ class CaseAgents:
             if plan.end in ("divert", "terminate"):
                 params = {"comment": self.rng.choice(texts.TERMINATE_REASONS)}
                 if plan.end == "divert":
-                    params = {"route": self.rng.choice(["litigation", "arbitration", "petition"]),
-                              "comment": "当事人选择通过法定途径解决,已告知办理渠道。"}  # fmt: skip
+                    params = {
+                        "route": self.rng.choice(["litigation", "arbitration", "petition"]),
+                        "comment": "当事人选择通过法定途径解决,已告知办理渠道。",
+                    }
                 return plan.end, self.supervisor(case), params
             if plan.extension and "extension" not in plan.done:
                 plan.done.add("extension")
-                return "request_extension", who, {
-                    "days": self.rng.choice([3, 5, 7]),
-                    "comment": self.rng.choice(texts.EXTENSION_REASONS),
-                }  # fmt: skip
+                return (
+                    "request_extension",
+                    who,
+                    {
+                        "days": self.rng.choice([3, 5, 7]),
+                        "comment": self.rng.choice(texts.EXTENSION_REASONS),
+                    },
+                )
             return "resolve", who, {"comment": topic.resolve}
         if st == S.EXTENSION_REQUESTED:
             return "approve_extension", self.supervisor(case), {}
@@ -722,8 +798,11 @@ class CaseAgents:
                 return None  # nobody answers the (second) follow-up call
             rating = "unsatisfied" if plan.reopen and case.rehandle_count == 0 else plan.rating
             stars = {"satisfied": self.rng.choice([5, 5, 4]), "basic": 3, "unsatisfied": 2}[rating]
-            params = {"rating": rating, "stars": stars,
-                      "comment": self.rng.choice(texts.RATING_COMMENTS[rating])}  # fmt: skip
+            params = {
+                "rating": rating,
+                "stars": stars,
+                "comment": self.rng.choice(texts.RATING_COMMENTS[rating]),
+            }
             if rating == "basic" and plan.unresolved:
                 params["resolved"] = False  # "basically satisfied", yet not solved
             return "follow_up", plan.rater or self.supervisor(case), params
@@ -834,8 +913,12 @@ class Calls:
             ack_at = t + dt.timedelta(seconds=self.rng.randint(15, 150))
         if ack_at is not None:
             self.tl.at(ack_at, self.ack, call, township, kind == "escalate")
-        plan = Plan(topic=texts.Topic("突发事件", "", (), "已响应,工作人员正在赶往现场。",
-                                      "已到达现场处置完毕,居民安全。"), urgent=True)  # fmt: skip
+        plan = Plan(
+            topic=texts.Topic(
+                "突发事件", "", (), "已响应,工作人员正在赶往现场。", "已到达现场处置完毕,居民安全。"
+            ),
+            urgent=True,
+        )
         plan.end, plan.rater = "followed", account.user
         self.agents.follow(call.case, plan)
 
@@ -861,9 +944,13 @@ class Calls:
 
 
 def history_seed(
-    *, scale_name: str, seed: int, log: Callable[[str], None] = lambda _: None,
-    volume: Volume | None = None, now: dt.datetime | None = None,
-) -> HistoryResult:  # fmt: skip
+    *,
+    scale_name: str,
+    seed: int,
+    log: Callable[[str], None] = lambda _: None,
+    volume: Volume | None = None,
+    now: dt.datetime | None = None,
+) -> HistoryResult:
     """Play a year of the district's life up to `now` (the clock's now). Call inside the
     seed's transaction, on a freshly built district."""
     from gongzhi.open311.keys import apikey_create, apikey_revoke

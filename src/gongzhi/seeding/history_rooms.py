@@ -35,9 +35,14 @@ def summary() -> list[str]:
 
 
 def schedule(
-    cast: Cast, agents: CaseAgents, tl: Timeline, rng: random.Random, volume: Volume,
-    start: dt.datetime, end: dt.datetime,
-) -> None:  # fmt: skip
+    cast: Cast,
+    agents: CaseAgents,
+    tl: Timeline,
+    rng: random.Random,
+    volume: Volume,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> None:
     _tally.clear()
     span = (end - start).total_seconds()
 
@@ -78,9 +83,10 @@ def _diary(t, cast: Cast, tl: Timeline, rng: random.Random, within: str | None =
     units = [u for u in township.units if u.pk in cast.worker_of_unit]
     if within:
         units = [
-            u for u in units
+            u
+            for u in units
             if cast.units_of_worker[cast.worker_of_unit[u.pk].pk].path.startswith(within)
-        ]  # fmt: skip
+        ]
     if not units:
         return
     unit = rng.choice(units)
@@ -91,11 +97,15 @@ def _diary(t, cast: Cast, tl: Timeline, rng: random.Random, within: str | None =
     text = rng.choice(texts.DIARY_LINES[duty]).format(place=cast.place(unit), n=rng.randint(2, 30))
     met = [r for r in township.residents if r.grid_id == unit.pk][:2] if rng.random() < 0.4 else []
     entry, _created = diary_entry_create(
-        by=worker, date=timezone.localdate(t), role=role, duty=duty, text=text,
+        by=worker,
+        date=timezone.localdate(t),
+        role=role,
+        duty=duty,
+        text=text,
         minutes_spent=rng.choice([30, 45, 60, 90, 120]),
         is_public=bool(within) or rng.random() < 0.75,
         residents=met,
-    )  # fmt: skip
+    )
     _count("diaries")
     if rng.random() < 0.2:
         tl.at(t + dt.timedelta(hours=rng.uniform(2, 30)), _diary_comment, township, entry, rng)
@@ -112,10 +122,13 @@ def _story_diaries(cast: Cast, tl: Timeline, start: dt.datetime, end: dt.datetim
 
     rng = random.Random(f"story-diaries-{start:%Y%m%d}")
     compound = next(
-        (path for path, name in cast.compound_name.items()
-         if name == JINQUAN_COMPOUNDS[0] and cast.township_of_path(path).grid.name == JINQUAN),
+        (
+            path
+            for path, name in cast.compound_name.items()
+            if name == JINQUAN_COMPOUNDS[0] and cast.township_of_path(path).grid.name == JINQUAN
+        ),
         None,
-    )  # fmt: skip
+    )
     if compound is None:
         return
     span = (end - start).total_seconds()
@@ -235,14 +248,23 @@ class Mediation:
         dispute_type, title, facts, terms = spec
         applicant, respondent = self.rng.sample(township.residents, 2)
         visit = window_visit_register(
-            by=township.duty, center=township.center, title=title, matter=facts,
-            outcome=Outcome.DISPUTE, resident=applicant, dispute_type=dispute_type,
-            kinds=["people"], risk_grade=self.rng.choice(["low", "low", "medium"]),
-        )  # fmt: skip
+            by=township.duty,
+            center=township.center,
+            title=title,
+            matter=facts,
+            outcome=Outcome.DISPUTE,
+            resident=applicant,
+            dispute_type=dispute_type,
+            kinds=["people"],
+            risk_grade=self.rng.choice(["low", "low", "medium"]),
+        )
         party_add(
-            by=township.duty, dispute=visit.dispute, side=Party.Side.RESPONDENT,
-            name=respondent.name, resident=respondent,
-        )  # fmt: skip
+            by=township.duty,
+            dispute=visit.dispute,
+            side=Party.Side.RESPONDENT,
+            name=respondent.name,
+            resident=respondent,
+        )
         _count("disputes")
         self.tl.at(t + dt.timedelta(days=1), self.prepare, township, visit.dispute, terms, None)
 
@@ -252,9 +274,15 @@ class Mediation:
 
         s = texts.STRAW_FIRE
         dispute = dispute_register(
-            by=township.duty, center=township.center, title=s["title"], facts=s["facts"],
-            dispute_type=s["type"], amount=s["amount"], kinds=["people"], risk_grade="medium",
-        )  # fmt: skip
+            by=township.duty,
+            center=township.center,
+            title=s["title"],
+            facts=s["facts"],
+            dispute_type=s["type"],
+            amount=s["amount"],
+            kinds=["people"],
+            risk_grade="medium",
+        )
         for side, (name, address) in (
             (Party.Side.APPLICANT, s["applicant"]),
             (Party.Side.RESPONDENT, s["respondent"]),
@@ -288,10 +316,13 @@ class Mediation:
 
         parties = list(dispute.parties.all())
         session_record(
-            by=township.mediator.user, dispute=dispute, held_at=t, attendees=parties,
+            by=township.mediator.user,
+            dispute=dispute,
+            held_at=t,
+            attendees=parties,
             place=f"{township.center.name}矛盾纠纷调解室",
             notes="调解员分别听取双方陈述,释法析理,引导双方互谅互让。",
-        )  # fmt: skip
+        )
         roll = self.rng.random() if story is None else 0.0
         outcome_at = t + dt.timedelta(hours=self.rng.uniform(2, 40))
         if roll < 0.68:
@@ -307,20 +338,27 @@ class Mediation:
         by = township.mediator.user
         today = timezone.localdate(t)
         agreement = agreement_create(
-            by=by, dispute=dispute, facts=dispute.facts, disputed_matters="赔偿数额及履行方式。",
-            responsibilities="经调解,双方对各自责任予以确认。", terms=terms,
+            by=by,
+            dispute=dispute,
+            facts=dispute.facts,
+            disputed_matters="赔偿数额及履行方式。",
+            responsibilities="经调解,双方对各自责任予以确认。",
+            terms=terms,
             performance_method="现金或转账支付" if story else "按协议约定履行",
             performance_place=township.center.name,
             performance_deadline=today + dt.timedelta(days=self.rng.randint(7, 30)),
-            effective_on=today, compensation=story["compensation"] if story else None,
-        )  # fmt: skip
+            effective_on=today,
+            compensation=story["compensation"] if story else None,
+        )
         for party in dispute.parties.all():
             agreement_sign(by=by, party=party, signed_on=today)
         _count("agreements")
         self.tl.at(
             dt.datetime.combine(agreement.performance_deadline, dt.time(10), tzinfo=t.tzinfo),
-            self.performed, township, agreement,
-        )  # fmt: skip
+            self.performed,
+            township,
+            agreement,
+        )
         if story:
             self.tl.at(t + dt.timedelta(days=3), self.confirm, township, agreement)
 
@@ -354,9 +392,11 @@ class Mediation:
         from gongzhi.mediation.services import dispute_fail
 
         dispute_fail(
-            by=township.mediator.user, dispute=dispute, routes_explained=True,
+            by=township.mediator.user,
+            dispute=dispute,
+            routes_explained=True,
             note="双方分歧较大,未能达成一致;已告知可申请仲裁、行政处理或向人民法院起诉。",
-        )  # fmt: skip
+        )
 
 
 # --- care --------------------------------------------------------------------------------------
@@ -378,8 +418,9 @@ class Care:
             .distinct()
             .order_by("pk")
         )
-        targets = sorted(self.rng.sample(targets, min(volume.care_targets, len(targets))),
-                         key=lambda r: r.pk)  # fmt: skip
+        targets = sorted(
+            self.rng.sample(targets, min(volume.care_targets, len(targets))), key=lambda r: r.pk
+        )
         for resident in targets:
             first = start + dt.timedelta(days=self.rng.uniform(5, 40), hours=2)
             self.tl.at(first, self.plan, resident, end)
@@ -409,10 +450,14 @@ class Care:
         from gongzhi.care.services import visit_record
 
         by = worker if worker is not None and self.rng.random() < 0.7 else township.care
-        note = self.rng.choice((
-            "上门看望,老人身体状况良好,生活用品充足。", "电话联系家属,了解近期就医情况。",
-            "陪同到社区卫生服务站测量血压,叮嘱按时服药。", "检查家中用电用气安全,更换了老化插座。",
-        ))  # fmt: skip
+        note = self.rng.choice(
+            (
+                "上门看望,老人身体状况良好,生活用品充足。",
+                "电话联系家属,了解近期就医情况。",
+                "陪同到社区卫生服务站测量血压,叮嘱按时服药。",
+                "检查家中用电用气安全,更换了老化插座。",
+            )
+        )
         visit_record(by=by, resident=resident, note=note)
         _count("care_visits")
 
@@ -421,10 +466,12 @@ class Care:
 
         goods = self.rng.random() < 0.6
         help_record(
-            by=township.care, resident=resident, kind="goods" if goods else "service",
+            by=township.care,
+            resident=resident,
+            kind="goods" if goods else "service",
             description="米面油等生活物资" if goods else "上门理发和家政保洁服务",
             value="200" if goods else None,
-        )  # fmt: skip
+        )
 
 
 # --- deliberation: the street lights ------------------------------------------------------------
@@ -473,19 +520,27 @@ class StreetLights:
         if len(people) < 3:
             return
         proposal = proposal_create(
-            grid=courtyard, resident=people[0], title="楼院路灯太少,晚上太黑",
+            grid=courtyard,
+            resident=people[0],
+            title="楼院路灯太少,晚上太黑",
             description="公园路46号楼院路灯较少,居民早晚进出存在安全隐患,建议统一安装路灯。",
-        )  # fmt: skip
+        )
         for r in people[1:6]:
             proposal_support(proposal=proposal, resident=r)
         delib = deliberation_open(
-            by=township.duty, proposal=proposal, title="公园路46号楼院统一安装路灯",
+            by=township.duty,
+            proposal=proposal,
+            title="公园路46号楼院统一安装路灯",
             description="议定路灯数量、位置与费用分摊。",
-        )  # fmt: skip
+        )
         meeting = meeting_schedule(
-            by=township.duty, deliberation=delib, title="路灯议事会", place="楼院活动室",
-            agenda="一、路灯位置;二、每户分摊金额", scheduled_at=t + dt.timedelta(days=3),
-        )  # fmt: skip
+            by=township.duty,
+            deliberation=delib,
+            title="路灯议事会",
+            place="楼院活动室",
+            agenda="一、路灯位置;二、每户分摊金额",
+            scheduled_at=t + dt.timedelta(days=3),
+        )
         self.tl.at(
             t + dt.timedelta(days=3, hours=2), self.meet, township, delib, meeting, courtyard
         )
@@ -497,14 +552,21 @@ class StreetLights:
             Household.objects.filter(unit__path__startswith=courtyard.path).order_by("pk")
         )
         meeting_record_minutes(
-            meeting=meeting, by=township.duty, households=households[: max(3, len(households) // 2)],
+            meeting=meeting,
+            by=township.duty,
+            households=households[: max(3, len(households) // 2)],
             minutes="议定增设太阳能路灯,每户集资50元,交户表决。",
             org_kinds=["party", "service_station", "owners_committee", "property"],
-        )  # fmt: skip
+        )
         vote = vote_create(
-            deliberation=delib, by=township.duty, question="是否同意每户集资50元统一安装路灯",
-            opens_at=t, closes_at=t + dt.timedelta(days=5), quorum_pct="50", threshold_pct="50",
-        )  # fmt: skip
+            deliberation=delib,
+            by=township.duty,
+            question="是否同意每户集资50元统一安装路灯",
+            opens_at=t,
+            closes_at=t + dt.timedelta(days=5),
+            quorum_pct="50",
+            threshold_pct="50",
+        )
         for i, h in enumerate(households):
             at = t + dt.timedelta(hours=self.rng.uniform(1, 110))
             choice = "no" if i % 9 == 4 else ("abstain" if i % 13 == 6 else "yes")
@@ -528,9 +590,11 @@ class StreetLights:
         if not vote.passed:
             return
         share = cost_share_create(
-            deliberation=delib, by=township.duty, purpose="统一安装楼院路灯",
+            deliberation=delib,
+            by=township.duty,
+            purpose="统一安装楼院路灯",
             amount_per_household="50",
-        )  # fmt: skip
+        )
         for i, entry in enumerate(share.entries.order_by("pk")):
             if i % 17 == 11:
                 continue  # not paid yet
@@ -555,15 +619,20 @@ class StreetLights:
 
         received = cost_share_totals(share).received
         expenditure_record(
-            cost_share=share, by=township.duty, amount=str(received * 9 // 10 or 1),
-            description="购买并安装太阳能路灯", spent_on=timezone.localdate(t),
+            cost_share=share,
+            by=township.duty,
+            amount=str(received * 9 // 10 or 1),
+            description="购买并安装太阳能路灯",
+            spent_on=timezone.localdate(t),
             receipt=tiny_png("invoice.png", (230, 230, 230)),
-        )  # fmt: skip
+        )
         task = work_task_create(deliberation=delib, by=township.duty, title="安装路灯")
         work_task_complete(
-            task=task, by=township.duty, note="路灯已全部安装并亮灯",
+            task=task,
+            by=township.duty,
+            note="路灯已全部安装并亮灯",
             photos=[tiny_png("before.png", (20, 20, 30)), tiny_png("after.png", (250, 230, 120))],
-        )  # fmt: skip
+        )
 
 
 # --- policy articles ----------------------------------------------------------------------------

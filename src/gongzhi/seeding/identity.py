@@ -21,9 +21,17 @@ HOME_AREA = "620902"  # 肃州区
 OLD_AREAS = ("622102", "622121")  # codes carried by people registered before 2002
 # Where floating residents come from (GB/T 2260 codes of real counties and districts).
 ORIGIN_AREAS = (
-    "620102", "620702", "620921", "620922", "620981",
-    "640104", "610113", "410102", "510107", "630102",
-)  # fmt: skip
+    "620102",
+    "620702",
+    "620921",
+    "620922",
+    "620981",
+    "640104",
+    "610113",
+    "410102",
+    "510107",
+    "630102",
+)
 # 外国人永久居留身份证 (2023 format): 9 + province (62) + ISO 3166 numeric nationality.
 FOREIGN_NATIONS = ("840", "826", "276", "250", "643", "410", "392", "586", "398", "764")
 

@@ -162,9 +162,14 @@ def _other(gender: str) -> str:
 
 
 def residents_create(
-    tree: Tree, scale: Scale, rng: random.Random, *, log: Callable[[str], None],
-    ids: IdAllocator | None = None, defer_indexes: bool = True,
-) -> dict[str, int]:  # fmt: skip
+    tree: Tree,
+    scale: Scale,
+    rng: random.Random,
+    *,
+    log: Callable[[str], None],
+    ids: IdAllocator | None = None,
+    defer_indexes: bool = True,
+) -> dict[str, int]:
     """Fill every level-5 unit with households until exactly scale.residents people exist.
 
     Several districts share one `ids` (ID numbers stay unique across them) and defer the
@@ -207,9 +212,15 @@ class _Identifiers:
     """Takes Resident.set_id_number/set_phone, so encryption and blind index stay in one place."""
 
     __slots__ = (
-        "id_number_enc", "id_hash", "id_prefix", "id_suffix",
-        "phone_enc", "phone_hash", "phone_prefix", "phone_suffix",
-    )  # fmt: skip
+        "id_number_enc",
+        "id_hash",
+        "id_prefix",
+        "id_suffix",
+        "phone_enc",
+        "phone_hash",
+        "phone_prefix",
+        "phone_suffix",
+    )
 
     def __init__(self, person: Person):
         Resident.set_id_number(self, person.id_number)

@@ -103,9 +103,14 @@ def province_seed(
                 log(f"{name} ({code}{',合成' if synthetic else ''}):")
                 district = Grid(
                     path=Grid._get_path(city.path, city.depth + 1, index + 1),
-                    depth=city.depth + 1, numchild=0, code=code, name=name, full_name=name,
-                    level=Level.DISTRICT, is_synthetic=True,
-                )  # fmt: skip
+                    depth=city.depth + 1,
+                    numchild=0,
+                    code=code,
+                    name=name,
+                    full_name=name,
+                    level=Level.DISTRICT,
+                    is_synthetic=True,
+                )
                 ids.home_area = code
                 part = _district_seed(
                     district, scale, index, seed=seed + index, ids=ids, tops=tops, log=log
@@ -130,9 +135,15 @@ def province_seed(
 
 
 def _district_seed(
-    district: Grid, scale: Scale, index: int, *, seed: int, ids: IdAllocator,
-    tops: list[Center], log: Callable[[str], None],
-) -> dict[str, int]:  # fmt: skip
+    district: Grid,
+    scale: Scale,
+    index: int,
+    *,
+    seed: int,
+    ids: IdAllocator,
+    tops: list[Center],
+    log: Callable[[str], None],
+) -> dict[str, int]:
     """One district of the province, as seeding.services.district_seed builds the single one
     (without its history). Usernames after the first district's carry its code."""
     rng = random.Random(seed)
@@ -149,8 +160,11 @@ def _district_seed(
     own = Center.objects.select_related("grid").get(grid_id=tree.root.grid.pk)
     for center in [own, *(tops if index == 0 else [])]:
         leaders.add_staff(
-            f"leader-{center.grid.code}", name=f"{center.grid.name}领导", role=str(Role.LEADER),
-            center_id=center.pk, full_time=True,
-        )  # fmt: skip
+            f"leader-{center.grid.code}",
+            name=f"{center.grid.name}领导",
+            role=str(Role.LEADER),
+            center_id=center.pk,
+            full_time=True,
+        )
     leaders.finish()
     return counts

@@ -61,9 +61,16 @@ def fast_sqlite() -> Iterator[None]:
 
 
 def district_fill(
-    tree: Tree, scale: Scale, rng: random.Random, *, seed: int, log: Callable[[str], None],
-    prefix: str = "", ids: IdAllocator | None = None, defer_indexes: bool = True,
-) -> tuple[dict[str, int], float]:  # fmt: skip
+    tree: Tree,
+    scale: Scale,
+    rng: random.Random,
+    *,
+    seed: int,
+    log: Callable[[str], None],
+    prefix: str = "",
+    ids: IdAllocator | None = None,
+    defer_indexes: bool = True,
+) -> tuple[dict[str, int], float]:
     """A district's centers, staff, halls and residents on its created grid tree: (counts,
     seconds spent on the residents). A province's districts share `ids` and give their staff
     usernames a `prefix`."""
@@ -79,9 +86,13 @@ def district_fill(
     # Its own random stream: the rooms' people do not shift the residents the seed draws.
     rooms_rng = random.Random(f"{seed}-rooms")
     counts |= rooms_staff_create(
-        centers, rooms_rng, writer=staff, names=NamePool(rooms_rng),
-        phones=PhonePool(rooms_rng), log=log,
-    )  # fmt: skip
+        centers,
+        rooms_rng,
+        writer=staff,
+        names=NamePool(rooms_rng),
+        phones=PhonePool(rooms_rng),
+        log=log,
+    )
     staff.finish()
     counts |= halls_create(centers.values())
     log(f"  大厅服务事项: {counts['hall_services']:,}  窗口: {counts['hall_windows']:,}")
@@ -92,9 +103,13 @@ def district_fill(
 
 
 def district_seed(
-    *, scale: Scale, seed: int = 2020, log: Callable[[str], None] = lambda _: None,
-    history: bool = True, history_volume: Volume | None = None,
-) -> SeedResult:  # fmt: skip
+    *,
+    scale: Scale,
+    seed: int = 2020,
+    log: Callable[[str], None] = lambda _: None,
+    history: bool = True,
+    history_volume: Volume | None = None,
+) -> SeedResult:
     """Create the whole district in one transaction; refuses when any grid exists.
 
     With `history` (the default) the district then lives a synthetic year through the real

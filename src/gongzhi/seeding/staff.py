@@ -103,10 +103,14 @@ def workers_create(
     for i, units in enumerate(coverage, start=1):
         full_time = rng.random() < 0.35
         staff_id = writer.add_staff(
-            f"gw{i:05d}", name=names.full(rng.choice("MF")), role=str(Role.GRID_WORKER),
-            phone=phones.mobile(), full_time=full_time,
-            working_hours="工作日 8:30-17:30" if full_time else "兼职,按需入户", **FIVE_ROLES,
-        )  # fmt: skip
+            f"gw{i:05d}",
+            name=names.full(rng.choice("MF")),
+            role=str(Role.GRID_WORKER),
+            phone=phones.mobile(),
+            full_time=full_time,
+            working_hours="工作日 8:30-17:30" if full_time else "兼职,按需入户",
+            **FIVE_ROLES,
+        )
         for unit in units:
             writer.assign(staff_id, unit.grid.pk, GridAssignment.Duty.WORKER)
         village = units[0].parent.parent.parent
@@ -146,10 +150,15 @@ def police_create(
     for i, node in enumerate(grids, start=1):
         home = node.level1.grid.pk
         staff_id = writer.add_staff(
-            f"police{i:04d}", name=names.full("M" if rng.random() < 0.8 else "F"),
-            role=str(Role.POLICE), center_id=centers[home].pk, room_id=rooms[home],
-            department_id=depts[home], phone=phones.mobile(), full_time=True,
-        )  # fmt: skip
+            f"police{i:04d}",
+            name=names.full("M" if rng.random() < 0.8 else "F"),
+            role=str(Role.POLICE),
+            center_id=centers[home].pk,
+            room_id=rooms[home],
+            department_id=depts[home],
+            phone=phones.mobile(),
+            full_time=True,
+        )
         writer.assign(staff_id, node.grid.pk, GridAssignment.Duty.POLICE)
     log(f"  社区民警: {len(grids):,}")
     return len(grids)
@@ -198,26 +207,43 @@ def rooms_staff_create(
             continue
         role, title = ROOM_ROLES[kind]
         writer.add_staff(
-            f"c{number[center_id]:02d}-{kind}", name=names.full(rng.choice("MF")), role=str(role),
-            center_id=center_id, room_id=room_id, title=title, phone=phones.landline(),
-            full_time=True, working_hours="工作日 8:30-12:00, 14:30-18:00",
-        )  # fmt: skip
+            f"c{number[center_id]:02d}-{kind}",
+            name=names.full(rng.choice("MF")),
+            role=str(role),
+            center_id=center_id,
+            room_id=room_id,
+            title=title,
+            phone=phones.landline(),
+            full_time=True,
+            working_hours="工作日 8:30-12:00, 14:30-18:00",
+        )
         room_staff += 1
     for center_id, kind, dept_id in depts:
         if kind == DepartmentKind.POLICE and center_id == district:
             writer.add_staff(
-                f"c{number[center_id]:02d}-police", name=names.full("M"), role=str(Role.POLICE),
-                center_id=center_id, room_id=police_room, department_id=dept_id, title="民警",
-                phone=phones.mobile(), full_time=True,
-            )  # fmt: skip
+                f"c{number[center_id]:02d}-police",
+                name=names.full("M"),
+                role=str(Role.POLICE),
+                center_id=center_id,
+                room_id=police_room,
+                department_id=dept_id,
+                title="民警",
+                phone=phones.mobile(),
+                full_time=True,
+            )
             officers += 1
         if kind not in OFFICER_TITLES:
             continue
         writer.add_staff(
-            f"c{number[center_id]:02d}-{kind}", name=names.full("M" if rng.random() < 0.6 else "F"),
-            role=str(Role.OFFICER), center_id=center_id, department_id=dept_id,
-            title=OFFICER_TITLES[kind], phone=phones.landline(), full_time=True,
-        )  # fmt: skip
+            f"c{number[center_id]:02d}-{kind}",
+            name=names.full("M" if rng.random() < 0.6 else "F"),
+            role=str(Role.OFFICER),
+            center_id=center_id,
+            department_id=dept_id,
+            title=OFFICER_TITLES[kind],
+            phone=phones.landline(),
+            full_time=True,
+        )
         officers += 1
     log(f"  科室工作人员: {room_staff:,}  入驻部门人员: {officers:,}")
     return {"room_staff": room_staff, "officers": officers}

@@ -69,9 +69,11 @@ def story_residents_ensure() -> dict[str, Resident]:
         resident = Resident.objects.filter(id_hash=crypto.blind_index("id", id_number)).first()
         if resident is None:
             clean = clean_resident_fields(
-                name=person.name, id_number=id_number, phone=person.phone,
+                name=person.name,
+                id_number=id_number,
+                phone=person.phone,
                 relation=Relation.HEAD,
-            )  # fmt: skip
+            )
             resident = build_resident(clean, household=household, synthetic=True)
         resident.household, resident.grid_id, resident.is_synthetic = household, unit.pk, True
         resident.save()

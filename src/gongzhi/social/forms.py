@@ -39,13 +39,17 @@ class ActivityForm(BaseForm):
     )
     hours = forms.CharField(label=_("时长(小时)"), max_length=10, required=False)
     participants = forms.ModelMultipleChoiceField(
-        label=_("参加成员"), queryset=Member.objects.none(), required=False,
+        label=_("参加成员"),
+        queryset=Member.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     description = forms.CharField(
-        label=_("活动内容"), max_length=2000, required=False,
+        label=_("活动内容"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,10 +20,21 @@ from .models import Activity, Member, Organisation, OrgKind
 ACTIVE, INACTIVE = "active", "inactive"
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 HEADERS = [
-    _("序号"), _("组织名称"), _("类型"), _("所属综治中心"), _("服务网格"), _("负责人"),
-    _("在册成员"), _("可担任调解员"), _("可参与关爱走访"), _("活动次数"), _("活动时长(小时)"),
-    _("最近活动日期"), _("状态"), _("登记日期"),
-]  # fmt: skip
+    _("序号"),
+    _("组织名称"),
+    _("类型"),
+    _("所属综治中心"),
+    _("服务网格"),
+    _("负责人"),
+    _("在册成员"),
+    _("可担任调解员"),
+    _("可参与关爱走访"),
+    _("活动次数"),
+    _("活动时长(小时)"),
+    _("最近活动日期"),
+    _("状态"),
+    _("登记日期"),
+]
 
 
 class OrganisationFilterForm(PeriodFilterForm):
@@ -33,15 +44,21 @@ class OrganisationFilterForm(PeriodFilterForm):
         label=_("类型"), required=False, choices=[("", _("全部类型")), *OrgKind.choices]
     )
     status = forms.ChoiceField(
-        label=_("状态"), required=False,
+        label=_("状态"),
+        required=False,
         choices=[("", _("全部状态")), (ACTIVE, _("在册")), (INACTIVE, _("已注销"))],
-    )  # fmt: skip
+    )
 
 
 def organisation_filter(
-    qs: QuerySet[Organisation], *, grid=None, start=None, end=None, kind: str = "",
+    qs: QuerySet[Organisation],
+    *,
+    grid=None,
+    start=None,
+    end=None,
+    kind: str = "",
     status: str = "",
-) -> QuerySet[Organisation]:  # fmt: skip
+) -> QuerySet[Organisation]:
     qs = period_filter(qs, "created_at", start, end)
     if kind:
         qs = qs.filter(kind=kind)
@@ -69,11 +86,18 @@ def organisation_rows(qs: QuerySet[Organisation]) -> Iterator[list]:
     )
     for n, o in enumerate(qs, 1):
         yield [
-            n, o.name, o.get_kind_display(), o.center.name, o.grid.full_name or o.grid.name,
+            n,
+            o.name,
+            o.get_kind_display(),
+            o.center.name,
+            o.grid.full_name or o.grid.name,
             mask_name(o.contact) if o.contact else "",
             o.member_count,  # type: ignore[attr-defined]  # annotated by the list's selector
             o.mediators,
-            o.visitors, o.activity_count, float(o.activity_hours), o.last_activity,
+            o.visitors,
+            o.activity_count,
+            float(o.activity_hours),
+            o.last_activity,
             gettext("在册") if o.active else gettext("已注销"),
             timezone.localdate(o.created_at),
-        ]  # fmt: skip
+        ]

@@ -28,14 +28,18 @@ class Organisation(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
     center = models.ForeignKey(
-        "org.Center", on_delete=models.PROTECT, related_name="organisations",
+        "org.Center",
+        on_delete=models.PROTECT,
+        related_name="organisations",
         verbose_name=_("综治中心"),
-    )  # fmt: skip
+    )
     # Where it works: the center's grid or a grid below it.
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="organisations",
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="organisations",
         verbose_name=_("服务网格"),
-    )  # fmt: skip
+    )
     contact = models.CharField(_("负责人"), max_length=50, blank=True)
     description = models.TextField(_("简介"), blank=True, max_length=2000)
     active = models.BooleanField(_("在册"), default=True)
@@ -70,9 +74,13 @@ class Member(models.Model):
         def set_phone(self, phone: str) -> None: ...
 
     resident = models.ForeignKey(
-        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="org_memberships", verbose_name=_("对应居民"),
-    )  # fmt: skip
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="org_memberships",
+        verbose_name=_("对应居民"),
+    )
     can_mediate = models.BooleanField(_("可担任调解员"), default=False)
     can_visit = models.BooleanField(_("可参与关爱走访"), default=False)
     active = models.BooleanField(_("在册"), default=True)

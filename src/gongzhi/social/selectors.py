@@ -35,9 +35,12 @@ def activity_list_for(user: AnyUser) -> QuerySet[Activity]:
 
 
 def volunteer_ranking(
-    user: AnyUser, *, organisation: Organisation | None = None, since: dt.date | None = None,
+    user: AnyUser,
+    *,
+    organisation: Organisation | None = None,
+    since: dt.date | None = None,
     limit: int = 50,
-) -> QuerySet[Member]:  # fmt: skip
+) -> QuerySet[Member]:
     """Members by total volunteer hours, most first: one aggregate query."""
     hours_filter = Q(participations__activity__date__gte=since) if since else Q()
     qs = member_list_for(user).filter(active=True)

@@ -45,9 +45,15 @@ def parse_hours(value: Any, *, field: str = "hours") -> Decimal:
 
 @transaction.atomic
 def organisation_create(
-    *, by: Actor, center: Center, name: str, kind: str, grid: Grid | None = None, contact: str = "",
+    *,
+    by: Actor,
+    center: Center,
+    name: str,
+    kind: str,
+    grid: Grid | None = None,
+    contact: str = "",
     description: str = "",
-) -> Organisation:  # fmt: skip
+) -> Organisation:
     grid = grid or center.grid
     require(by, SOCIAL_MANAGE, grid)
     name = clean_text(name, field="name", label=_("组织名称"), max_length=100)
@@ -58,18 +64,31 @@ def organisation_create(
     if Organisation.objects.filter(center=center, name=name).exists():
         raise ValidationError({"name": _("本中心已有同名组织")})
     return Organisation.objects.create(
-        name=name, kind=kind, center=center, grid=grid,
-        contact=clean_text(contact, field="contact", label=_("负责人"), max_length=50, required=False),
-        description=clean_text(description, field="description", label=_("简介"), max_length=2000,
-                          required=False),
-    )  # fmt: skip
+        name=name,
+        kind=kind,
+        center=center,
+        grid=grid,
+        contact=clean_text(
+            contact, field="contact", label=_("负责人"), max_length=50, required=False
+        ),
+        description=clean_text(
+            description, field="description", label=_("简介"), max_length=2000, required=False
+        ),
+    )
 
 
 @transaction.atomic
 def member_add(
-    *, by: Actor, organisation: Organisation, name: str, phone: str = "", resident: Resident | None = None,
-    can_mediate: bool = False, can_visit: bool = False, joined_on: dt.date | None = None,
-) -> Member:  # fmt: skip
+    *,
+    by: Actor,
+    organisation: Organisation,
+    name: str,
+    phone: str = "",
+    resident: Resident | None = None,
+    can_mediate: bool = False,
+    can_visit: bool = False,
+    joined_on: dt.date | None = None,
+) -> Member:
     require(by, SOCIAL_MANAGE, organisation.grid)
     if resident is not None and not name:
         name = resident.name
@@ -83,9 +102,13 @@ def member_add(
     if resident is not None and not Resident.objects.restrict(by).filter(pk=resident.pk).exists():
         raise ValidationError({"resident": _("居民不存在或不在您的管辖范围内")})
     member = Member(
-        organisation=organisation, name=name, resident=resident, can_mediate=bool(can_mediate),
-        can_visit=bool(can_visit), joined_on=joined_on or clock.today(),
-    )  # fmt: skip
+        organisation=organisation,
+        name=name,
+        resident=resident,
+        can_mediate=bool(can_mediate),
+        can_visit=bool(can_visit),
+        joined_on=joined_on or clock.today(),
+    )
     member.set_phone(clean_phone)
     member.save()
     return member
@@ -93,9 +116,16 @@ def member_add(
 
 @transaction.atomic
 def activity_record(
-    *, by: Actor, organisation: Organisation, title: str, date: dt.date, hours: Any,
-    participants: Iterable[Member], description: str = "", member_hours: dict | None = None,
-) -> Activity:  # fmt: skip
+    *,
+    by: Actor,
+    organisation: Organisation,
+    title: str,
+    date: dt.date,
+    hours: Any,
+    participants: Iterable[Member],
+    description: str = "",
+    member_hours: dict | None = None,
+) -> Activity:
     """An activity and each participant's hours (the activity's length unless given)."""
     require(by, SOCIAL_MANAGE, organisation.grid)
     title = clean_text(title, field="title", label=_("活动名称"), max_length=100)
@@ -111,10 +141,15 @@ def activity_record(
         raise ValidationError({"participants": _("只能选择本组织的成员")})
     own = {m.pk: parse_hours(h, field="participants") for m, h in (member_hours or {}).items()}
     activity = Activity.objects.create(
-        organisation=organisation, title=title, date=date, hours=hours, by=by,
-        description=clean_text(description, field="description", label=_("活动内容"), max_length=2000,
-                          required=False),
-    )  # fmt: skip
+        organisation=organisation,
+        title=title,
+        date=date,
+        hours=hours,
+        by=by,
+        description=clean_text(
+            description, field="description", label=_("活动内容"), max_length=2000, required=False
+        ),
+    )
     Participation.objects.bulk_create(
         Participation(activity=activity, member=m, hours=own.get(m.pk, hours))
         for m in dict.fromkeys(participants)

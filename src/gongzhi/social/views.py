@@ -37,8 +37,9 @@ def organisation_list(request):
         "query": params.urlencode(),
         "export_url": export_url(request.user, "social:organisation_export", params),
     }  # fmt: skip
-    return render(request, "social/organisation_list.html", context,
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request, "social/organisation_list.html", context, status=400 if form.is_bound else 200
+    )
 
 
 def _organisations(request):
@@ -51,9 +52,15 @@ def _organisations(request):
 def organisation_export(request):
     form, qs, params = _organisations(request)
     return ledger_response(
-        by=request.user, title=_("社会组织台账"), headers=HEADERS, rows=organisation_rows(qs),
-        model=Organisation, filters=params.urlencode(), request=request, form=form,
-    )  # fmt: skip
+        by=request.user,
+        title=_("社会组织台账"),
+        headers=HEADERS,
+        rows=organisation_rows(qs),
+        model=Organisation,
+        filters=params.urlencode(),
+        request=request,
+        form=form,
+    )
 
 
 @login_required
@@ -66,11 +73,17 @@ def organisation_detail(request, pk: int):
     member_form = MemberForm(post if "add_member" in request.POST else None)
     activity_form = ActivityForm(post if "add_activity" in request.POST else None, organisation=org)
     for form, call, done in (
-        (member_form, lambda cd: svc.member_add(by=request.user, organisation=org, **cd),
-         _("已添加成员")),
-        (activity_form, lambda cd: svc.activity_record(by=request.user, organisation=org, **cd),
-         _("已登记活动")),
-    ):  # fmt: skip
+        (
+            member_form,
+            lambda cd: svc.member_add(by=request.user, organisation=org, **cd),
+            _("已添加成员"),
+        ),
+        (
+            activity_form,
+            lambda cd: svc.activity_record(by=request.user, organisation=org, **cd),
+            _("已登记活动"),
+        ),
+    ):
         if form.is_bound and form.is_valid():
             with service_errors(form, denied=True):
                 call(form.cleaned_data)
@@ -85,8 +98,12 @@ def organisation_detail(request, pk: int):
         "activity_form": activity_form,
         "can_manage": can(request.user, SOCIAL_MANAGE, org.grid),
     }
-    return render(request, "social/organisation_detail.html", context,
-                  status=400 if request.method == "POST" else 200)  # fmt: skip
+    return render(
+        request,
+        "social/organisation_detail.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -33,13 +33,17 @@ class DiaryEntry(models.Model):
     scope_paths = ("grid__path",)
 
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="diary_entries",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="diary_entries",
         verbose_name=_("网格员"),
-    )  # fmt: skip
+    )
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="diary_entries",
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="diary_entries",
         verbose_name=_("网格"),
-    )  # fmt: skip
+    )
     date = models.DateField(_("日期"))
     role = models.CharField(_("身份"), max_length=20, choices=FiveRole.choices)
     duty = models.CharField(_("工作类别"), max_length=20, choices=Duty.choices)
@@ -108,9 +112,11 @@ class InspectionChecklist(models.Model):
 
     place_type = models.CharField(_("场所类型"), max_length=50, unique=True)
     category_code = models.CharField(
-        _("不合格时的事件类别编码"), max_length=20, blank=True,
+        _("不合格时的事件类别编码"),
+        max_length=20,
+        blank=True,
         help_text=_("留空则使用第一个启用的类别"),
-    )  # fmt: skip
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

@@ -107,14 +107,26 @@ def _case_tasks(user: AnyUser) -> list[Task]:
         .filter(inbox_q(user, "todo") | inbox_q(user, "in_progress"))
         .annotate(deadline=deadline)
         .order_by(F("deadline").asc(nulls_last=True), "pk")
-        .only("number", "title", "state", "accept_red_at", "verify_red_at", "handle_red_at",
-              "extension_until")[:TASK_LIMIT]
-    )  # fmt: skip
+        .only(
+            "number",
+            "title",
+            "state",
+            "accept_red_at",
+            "verify_red_at",
+            "handle_red_at",
+            "extension_until",
+        )[:TASK_LIMIT]
+    )
     return [
-        Task("case", pgettext("task kind", "事件"), f"{c.number} {c.title}", c.deadline,
-             reverse("cases:detail", args=[c.number]))
+        Task(
+            "case",
+            pgettext("task kind", "事件"),
+            f"{c.number} {c.title}",
+            c.deadline,
+            reverse("cases:detail", args=[c.number]),
+        )
         for c in qs
-    ]  # fmt: skip
+    ]
 
 
 def _visit_tasks(user: AnyUser, staff: Staff) -> list[Task]:
@@ -128,10 +140,15 @@ def _visit_tasks(user: AnyUser, staff: Staff) -> list[Task]:
         .order_by("next_due_on", "pk")[:TASK_LIMIT]
     )
     return [
-        Task("visit", _("走访"), _("走访 %(name)s") % {"name": p.resident.masked_name}, _end_of_day(p.next_due_on),
-             reverse("care:target_detail", args=[p.resident_id]))
+        Task(
+            "visit",
+            _("走访"),
+            _("走访 %(name)s") % {"name": p.resident.masked_name},
+            _end_of_day(p.next_due_on),
+            reverse("care:target_detail", args=[p.resident_id]),
+        )
         for p in qs
-    ]  # fmt: skip
+    ]
 
 
 def _hazard_tasks(user: AnyUser) -> list[Task]:
@@ -144,10 +161,15 @@ def _hazard_tasks(user: AnyUser) -> list[Task]:
         .order_by("reported_at", "pk")[:TASK_LIMIT]
     )
     return [
-        Task("hazard", _("隐患"), f"{h.location}:{h.description[:20]}", None,
-             reverse("liaison:hazard_detail", args=[h.pk]))
+        Task(
+            "hazard",
+            _("隐患"),
+            f"{h.location}:{h.description[:20]}",
+            None,
+            reverse("liaison:hazard_detail", args=[h.pk]),
+        )
         for h in qs
-    ]  # fmt: skip
+    ]
 
 
 def _consultation_tasks(staff: Staff) -> list[Task]:
@@ -157,10 +179,15 @@ def _consultation_tasks(staff: Staff) -> list[Task]:
         mine |= Q(department=staff.department_id)
     qs = ConsultationTask.objects.filter(mine, done_at__isnull=True).order_by("due_date", "pk")
     return [
-        Task("consultation", _("会诊任务"), t.title, _end_of_day(t.due_date),
-             reverse("consultations:detail", args=[t.consultation_id]))
+        Task(
+            "consultation",
+            _("会诊任务"),
+            t.title,
+            _end_of_day(t.due_date),
+            reverse("consultations:detail", args=[t.consultation_id]),
+        )
         for t in qs[:TASK_LIMIT]
-    ]  # fmt: skip
+    ]
 
 
 def my_tasks(user: AnyUser) -> list[Task]:

@@ -110,8 +110,15 @@ def _clean_diary(
         errors["location"] = _("位置坐标无效")
     if errors:
         raise ValidationError(errors)
-    return {"date": date, "role": role, "duty": duty, "text": text,
-            "minutes_spent": minutes_spent, "lat": lat, "lng": lng}  # fmt: skip
+    return {
+        "date": date,
+        "role": role,
+        "duty": duty,
+        "text": text,
+        "minutes_spent": minutes_spent,
+        "lat": lat,
+        "lng": lng,
+    }
 
 
 def diary_entry_create(
@@ -136,8 +143,15 @@ def diary_entry_create(
 
     def write() -> DiaryEntry:
         unit = _require_worker_grid(by, grid)
-        fields = _clean_diary(date=date, role=role, duty=duty, text=text,
-                              minutes_spent=minutes_spent, lat=lat, lng=lng)  # fmt: skip
+        fields = _clean_diary(
+            date=date,
+            role=role,
+            duty=duty,
+            text=text,
+            minutes_spent=minutes_spent,
+            lat=lat,
+            lng=lng,
+        )
         checked = _images_only(photos, field="attachments", message=_("日记照片只能是图片"))
         met, met_households = list(residents), list(households)
         if any(not grid_in_scope(by, r.grid) for r in met) or any(
@@ -215,10 +229,18 @@ def field_report_create(
     if found is None:
         raise ValidationError({"category": _("请选择事件类别")})
     return case_create(
-        by=by, category=found, channel=Channel.PATROL, grid=grid, title=found.name,
-        description=description or "", lat=lat, lng=lng,
-        attachments=photos, idempotency_key=key, reporter_user=by,
-    )  # fmt: skip
+        by=by,
+        category=found,
+        channel=Channel.PATROL,
+        grid=grid,
+        title=found.name,
+        description=description or "",
+        lat=lat,
+        lng=lng,
+        attachments=photos,
+        idempotency_key=key,
+        reporter_user=by,
+    )
 
 
 def _failure_category(checklist: InspectionChecklist) -> Category | None:
@@ -279,18 +301,24 @@ def _inspection_create(
         for item in items:
             passed, note, _photo = results[item.pk]
             c = checked.get(item.pk)
-            result = InspectionResult(inspection=inspection, item=item, passed=bool(passed),
-                                      note=(note or "")[:500])  # fmt: skip
+            result = InspectionResult(
+                inspection=inspection, item=item, passed=bool(passed), note=(note or "")[:500]
+            )
             if c:
-                result.photo.save(f"{inspection.pk}-{item.pk}{c.ext}", ContentFile(c.data),
-                                  save=False)  # fmt: skip
+                result.photo.save(
+                    f"{inspection.pk}-{item.pk}{c.ext}", ContentFile(c.data), save=False
+                )
             if not passed:
                 result.case = case_create(
-                    by=by, category=category, channel=Channel.PATROL, grid=grid,
+                    by=by,
+                    category=category,
+                    channel=Channel.PATROL,
+                    grid=grid,
                     title=f"隐患:{place[:40]} {item.text}"[:200],
                     description=f"{checklist.place_type}「{place}」检查不合格:{item.text}。{note or ''}",
-                    attachments=[ContentFile(c.data, name=c.name)] if c else [], reporter_user=by,
-                )  # fmt: skip
+                    attachments=[ContentFile(c.data, name=c.name)] if c else [],
+                    reporter_user=by,
+                )
             result.save()
     return inspection
 
@@ -328,17 +356,26 @@ def resident_collect(
 ) -> Resident:
     """Add a resident (validated by people.services); a replay returns the first one."""
     return keyed(
-        by=by, kind=SubmissionKey.Kind.RESIDENT, key=idempotency_key, model=Resident,
+        by=by,
+        kind=SubmissionKey.Kind.RESIDENT,
+        key=idempotency_key,
+        model=Resident,
         write=lambda: resident_create(by=by, household=household, **fields),
-    )[0]  # fmt: skip
+    )[0]
 
 
 # A phone's clock may run a little ahead of the server's; beyond this the time is refused.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
-def care_visit_submit(*, by: Actor, resident: Resident, note: str, visited_at: str = "",
-                      idempotency_key: str | None=None) -> Visit:  # fmt: skip
+def care_visit_submit(
+    *,
+    by: Actor,
+    resident: Resident,
+    note: str,
+    visited_at: str = "",
+    idempotency_key: str | None = None,
+) -> Visit:
     """A care visit from the field (the offline queue may send it later, with the time the
     worker filled the form in); a replay returns the first visit."""
     from gongzhi.care.models import Visit
@@ -355,11 +392,14 @@ def care_visit_submit(*, by: Actor, resident: Resident, note: str, visited_at: s
         if when <= clock.now() + CLOCK_SKEW:
             when = min(when, clock.now())
     return keyed(
-        by=by, kind=SubmissionKey.Kind.CARE_VISIT, key=idempotency_key, model=Visit,
+        by=by,
+        kind=SubmissionKey.Kind.CARE_VISIT,
+        key=idempotency_key,
+        model=Visit,
         write=lambda: visit_record(
             by=by, resident=resident, note=note, visited_at=when, source=Visit.Source.GRID_WORKER
         ),
-    )  # fmt: skip
+    )
 
 
 def resident_collect_update(
@@ -376,9 +416,12 @@ def resident_collect_update(
     nothing and returns the first answer.
     """
     return keyed(
-        by=by, kind=SubmissionKey.Kind.RESIDENT_EDIT, key=idempotency_key, model=ChangeRequest,
+        by=by,
+        kind=SubmissionKey.Kind.RESIDENT_EDIT,
+        key=idempotency_key,
+        model=ChangeRequest,
         write=lambda: _resident_change(by, resident, special_tags, fields),
-    )[0]  # fmt: skip
+    )[0]
 
 
 @transaction.atomic
@@ -387,8 +430,13 @@ def _resident_change(
 ) -> ChangeRequest | None:
     if not can(by, CHANGE, resident.grid):
         raise PermissionDenied(_("您无权修改该网格的人口信息"))
-    current = {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,
-               "kind": resident.kind, "relation": resident.relation}  # fmt: skip
+    current = {
+        "name": resident.name,
+        "id_number": resident.id_number,
+        "phone": resident.phone,
+        "kind": resident.kind,
+        "relation": resident.relation,
+    }
     wanted = current | {k: v for k, v in fields.items() if k in current}
     clean = clean_resident_fields(**wanted)  # validates all fields before anything is written
     if id_number_taken(clean.id_number, exclude_pk=resident.pk):
@@ -398,16 +446,19 @@ def _resident_change(
     if any(t not in SPECIAL_TAGS for t in tags):
         raise ValidationError({"special_tags": _("未知的重点人员类别")})
     if clean.kind != resident.kind or clean.relation != resident.relation:
-        resident_update(by=by, resident=resident, **(current | {
-            "kind": clean.kind, "relation": clean.relation}))  # fmt: skip
+        resident_update(
+            by=by, resident=resident, **(current | {"kind": clean.kind, "relation": clean.relation})
+        )
     if not changes and not tags:
         return None
     payload = {"fields": changes, "tags": tags}
     return ChangeRequest.objects.create(
-        resident=resident, grid=resident.grid, requested_by=by,
+        resident=resident,
+        grid=resident.grid,
+        requested_by=by,
         payload_enc=crypto.encrypt(json.dumps(payload, ensure_ascii=False)),
         summary=_summary(resident, changes, tags)[:300],
-    )  # fmt: skip
+    )
 
 
 def _require_reviewer(by: Actor, request: ChangeRequest) -> None:

@@ -101,8 +101,14 @@ def index(request):
 def _diary_context(request, data, errors):
     unit = sel.worker_unit(request.user)
     residents = Resident.objects.restrict(request.user).filter(grid=unit) if unit else []
-    return {"data": data, "errors": errors, "roles": FiveRole.choices, "duties": Duty.choices,
-            "residents": residents, "today": clock.today().isoformat()}  # fmt: skip
+    return {
+        "data": data,
+        "errors": errors,
+        "roles": FiveRole.choices,
+        "duties": Duty.choices,
+        "residents": residents,
+        "today": clock.today().isoformat(),
+    }
 
 
 @login_required
@@ -114,12 +120,19 @@ def diary_new(request):
     scoped = Resident.objects.restrict(request.user)
     try:
         entry, created = svc.diary_entry_create(
-            by=request.user, date=p.get("date", ""), role=p.get("role", ""),
-            duty=p.get("duty", ""), text=p.get("text", ""), lat=p.get("lat"), lng=p.get("lng"),
+            by=request.user,
+            date=p.get("date", ""),
+            role=p.get("role", ""),
+            duty=p.get("duty", ""),
+            text=p.get("text", ""),
+            lat=p.get("lat"),
+            lng=p.get("lng"),
             residents=scoped.filter(pk__in=[i for i in p.getlist("residents") if i.isdigit()]),
-            minutes_spent=p.get("minutes_spent") or 0, is_public=p.get("is_public") == "on",
-            photos=request.FILES.getlist("photos"), idempotency_key=_key(request),
-        )  # fmt: skip
+            minutes_spent=p.get("minutes_spent") or 0,
+            is_public=p.get("is_public") == "on",
+            photos=request.FILES.getlist("photos"),
+            idempotency_key=_key(request),
+        )
     except ValidationError as exc:
         return _refused(request, exc, "workbench/diary_form.html", _diary_context(request, p, {}))
     url = reverse("workbench:diary_detail", args=[entry.pk])
@@ -178,8 +191,12 @@ def diary_detail(request, pk: int):
         except ValidationError as exc:
             error = " ".join(_errors(exc).values())
     public = sel.public_text(entry) if entry.is_public else ""
-    ctx = {"entry": entry, "error": error, "public": public,
-           "can_comment": can(request.user, DIARY_REVIEW, entry.grid)}  # fmt: skip
+    ctx = {
+        "entry": entry,
+        "error": error,
+        "public": public,
+        "can_comment": can(request.user, DIARY_REVIEW, entry.grid),
+    }
     return render(request, "workbench/diary_detail.html", ctx)
 
 
@@ -201,10 +218,14 @@ def report_new(request):
     p = request.POST
     try:
         case = svc.field_report_create(
-            by=request.user, category=p.get("category", ""), description=p.get("description", ""),
-            photos=request.FILES.getlist("photos"), lat=p.get("lat"), lng=p.get("lng"),
+            by=request.user,
+            category=p.get("category", ""),
+            description=p.get("description", ""),
+            photos=request.FILES.getlist("photos"),
+            lat=p.get("lat"),
+            lng=p.get("lng"),
             idempotency_key=_key(request),
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return _refused(request, exc, "workbench/report_form.html", ctx)
     message = _("事件已上报,编号 %(number)s") % {"number": case.number}
@@ -230,13 +251,19 @@ def inspection_new(request):
     for item in checklist.items.all():
         verdict = p.get(f"item_{item.pk}")
         if verdict in ("pass", "fail"):
-            results[item.pk] = (verdict == "pass", p.get(f"note_{item.pk}", ""),
-                                request.FILES.get(f"photo_{item.pk}"))  # fmt: skip
+            results[item.pk] = (
+                verdict == "pass",
+                p.get(f"note_{item.pk}", ""),
+                request.FILES.get(f"photo_{item.pk}"),
+            )
     try:
         inspection = svc.inspection_submit(
-            by=request.user, checklist=checklist, place=p.get("place", ""), results=results,
+            by=request.user,
+            checklist=checklist,
+            place=p.get("place", ""),
+            results=results,
             idempotency_key=_key(request),
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
     failed = inspection.results.filter(passed=False).count()
@@ -264,13 +291,18 @@ def household_new(request):
         return render(request, template, ctx)
     try:
         household = svc.household_collect(
-            by=request.user, house_number=request.POST.get("house_number", ""),
+            by=request.user,
+            house_number=request.POST.get("house_number", ""),
             idempotency_key=_key(request),
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
-    return _saved(request, reverse("workbench:collect"), _("已登记新户"),
-                  id=household.pk if household else None)  # fmt: skip
+    return _saved(
+        request,
+        reverse("workbench:collect"),
+        _("已登记新户"),
+        id=household.pk if household else None,
+    )
 
 
 RESIDENT_FIELDS = ("name", "id_number", "phone", "kind", "relation")
@@ -286,13 +318,16 @@ def resident_new(request, household: int):
         return render(request, template, ctx)
     try:
         resident = svc.resident_collect(
-            by=request.user, household=hh, idempotency_key=_key(request),
+            by=request.user,
+            household=hh,
+            idempotency_key=_key(request),
             **{f: request.POST.get(f, "") for f in RESIDENT_FIELDS},
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
-    return _saved(request, reverse("workbench:collect"), _("已登记居民"),
-                  id=resident.pk if resident else None)  # fmt: skip
+    return _saved(
+        request, reverse("workbench:collect"), _("已登记居民"), id=resident.pk if resident else None
+    )
 
 
 @login_required
@@ -302,22 +337,30 @@ def resident_edit(request, pk: int):
     template = "workbench/resident_edit.html"
     tags = [(t.value, t.label) for t in Tag if t in SPECIAL_TAGS]
     data = request.POST or {"kind": resident.kind, "relation": resident.relation}
-    ctx = {"resident": resident, "errors": {}, "data": data, "tags": tags,
-           "relations": Relation.choices}  # fmt: skip
+    ctx = {
+        "resident": resident,
+        "errors": {},
+        "data": data,
+        "tags": tags,
+        "relations": Relation.choices,
+    }
     if request.method != "POST":
         return render(request, template, ctx)
     fields = {f: data[f] for f in RESIDENT_FIELDS if data.get(f, "").strip()}
     try:
         cr = svc.resident_collect_update(
-            by=request.user, resident=resident,
+            by=request.user,
+            resident=resident,
             special_tags=request.POST.getlist("special_tags"),
-            idempotency_key=_key(request), **fields,
-        )  # fmt: skip
+            idempotency_key=_key(request),
+            **fields,
+        )
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
     message = _("敏感信息的修改已提交社区审核,审核通过后生效") if cr else _("已保存")
-    return _saved(request, reverse("workbench:collect"), message,
-                  change_request=cr.pk if cr else None)  # fmt: skip
+    return _saved(
+        request, reverse("workbench:collect"), message, change_request=cr.pk if cr else None
+    )
 
 
 @login_required
@@ -360,14 +403,22 @@ def care_visit_new(request):
         return _refused(request, ValidationError({"resident": message}), template, ctx)
     try:
         visit, created = svc.care_visit_submit(
-            by=request.user, resident=resident, note=request.POST.get("note", ""),
-            visited_at=request.POST.get("visited_at", ""), idempotency_key=_key(request),
-        )  # fmt: skip
+            by=request.user,
+            resident=resident,
+            note=request.POST.get("note", ""),
+            visited_at=request.POST.get("visited_at", ""),
+            idempotency_key=_key(request),
+        )
     except ValidationError as exc:
         return _refused(request, exc, template, ctx)
     message = _("已记录对%(name)s的走访") % {"name": resident.masked_name}
-    return _saved(request, reverse("workbench:index"), message, created=created,
-                  id=visit.pk if visit else None)  # fmt: skip
+    return _saved(
+        request,
+        reverse("workbench:index"),
+        message,
+        created=created,
+        id=visit.pk if visit else None,
+    )
 
 
 # --- how workers are doing ------------------------------------------------------------------
@@ -383,6 +434,10 @@ def stats(request):
     elif staff and staff.center_id:
         community = staff.center.grid
     board = sel.leaderboard(community) if community else []
-    context = {"mine": sel.worker_stats(request.user), "board": board, "community": community,
-               "rules": sel.score_table()}  # fmt: skip
+    context = {
+        "mine": sel.worker_stats(request.user),
+        "board": board,
+        "community": community,
+        "rules": sel.score_table(),
+    }
     return render(request, "workbench/stats.html", context)

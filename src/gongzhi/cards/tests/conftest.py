@@ -29,24 +29,41 @@ def street(district) -> Street:
     """A community with a phoned center, a grid worker on unit 1 and a community police."""
     community = grid_add_child(parent=district.root, name="东关社区")
     center_create(
-        grid=community, name="东关社区综治中心", level=CenterLevel.COMMUNITY,
-        duty_phone="0931-8812345", hotline="12345", address="东关路8号",
-    )  # fmt: skip
+        grid=community,
+        name="东关社区综治中心",
+        level=CenterLevel.COMMUNITY,
+        duty_phone="0931-8812345",
+        hotline="12345",
+        address="东关路8号",
+    )
     group = grid_add_child(parent=community, name="第二居民小组")
     compound = grid_add_child(parent=group, name="东关花园")
     building = grid_add_child(parent=compound, name="3号楼")
     unit_1 = grid_add_child(parent=building, name="1单元")
     unit_2 = grid_add_child(parent=building, name="2单元")
     staff_create(
-        username="dg_worker", name="马晓红", role=Role.GRID_WORKER, grids=[unit_1],
-        phone="13912340001", working_hours="周一至周五 8:30-17:30", password=PASSWORD,
-    )  # fmt: skip
+        username="dg_worker",
+        name="马晓红",
+        role=Role.GRID_WORKER,
+        grids=[unit_1],
+        phone="13912340001",
+        working_hours="周一至周五 8:30-17:30",
+        password=PASSWORD,
+    )
     staff_create(
-        username="dg_leader", name="杨建国", role=Role.GRID_WORKER, grids=[compound],
-        phone="13912340002", duty=GridAssignment.Duty.LEADER,
-    )  # fmt: skip
+        username="dg_leader",
+        name="杨建国",
+        role=Role.GRID_WORKER,
+        grids=[compound],
+        phone="13912340002",
+        duty=GridAssignment.Duty.LEADER,
+    )
     staff_create(
-        username="dg_police", name="李警官", role=Role.POLICE, grids=[group],
-        phone="13912340003", duty=GridAssignment.Duty.POLICE,
-    )  # fmt: skip
+        username="dg_police",
+        name="李警官",
+        role=Role.POLICE,
+        grids=[group],
+        phone="13912340003",
+        duty=GridAssignment.Duty.POLICE,
+    )
     return Street(community, building, unit_1, unit_2)

@@ -41,9 +41,12 @@ def test_the_job_page_shows_the_download_link_when_done(
 
 def test_a_running_job_shows_count_and_percentage_and_keeps_polling(district, login):
     job = CardPrintJob.objects.create(
-        owner=district.users["center"], root=district.jinquan, total=80, done=20,
+        owner=district.users["center"],
+        root=district.jinquan,
+        total=80,
+        done=20,
         status=CardPrintJob.Status.RUNNING,
-    )  # fmt: skip
+    )
     page = login("center").get(reverse("cards:job", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = page.content.decode()
     assert "20 / 80" in html and "25%" in html

@@ -9,7 +9,10 @@ from gongzhi.org.services import staff_create
 @pytest.fixture
 def care_worker(district):
     return staff_create(
-        username="care", name="关爱丁", role=Role.CARE_WORKER,
-        center=Center.objects.get(grid=district.jinquan), room_kind=RoomKind.CARE,
+        username="care",
+        name="关爱丁",
+        role=Role.CARE_WORKER,
+        center=Center.objects.get(grid=district.jinquan),
+        room_kind=RoomKind.CARE,
         password=PASSWORD,
-    )  # fmt: skip
+    )

@@ -140,9 +140,12 @@ def test_the_list_pages_past_the_first(district, login):
     for n in range(51):
         body = f"62090219900101{n:03d}"
         new = resident_create(
-            by=admin, household=district.households["a"], name="关爱人",
-            id_number=body + check_char(body), relation="other",
-        )  # fmt: skip
+            by=admin,
+            household=district.households["a"],
+            name="关爱人",
+            id_number=body + check_char(body),
+            relation="other",
+        )
         resident_tag_add(by=admin, resident=new, tag="hardship")
     client = login("admin")
     page2 = client.get("/care/", {"page": 2, "tag": "hardship"})

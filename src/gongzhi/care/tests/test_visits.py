@@ -31,9 +31,12 @@ def test_a_grid_worker_cannot_record_a_visit_outside_their_unit(district):
 def test_it_rejects_help_with_a_value_that_is_not_a_number(district, care_worker):
     with pytest.raises(ValidationError, match="折合金额应为数字"):
         svc.help_record(
-            by=care_worker.user, resident=district.residents["a_head"], kind="goods",
-            description="米面油", value="两百元",
-        )  # fmt: skip
+            by=care_worker.user,
+            resident=district.residents["a_head"],
+            kind="goods",
+            description="米面油",
+            value="两百元",
+        )
     assert not HelpDelivery.objects.exists()
 
 

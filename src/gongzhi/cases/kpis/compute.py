@@ -289,18 +289,27 @@ def scope_filter(
 
 
 def kpi_row_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
-    department: Department | None=None, now: dt.datetime,
-) -> dict:  # fmt: skip
+    *,
+    period: Period,
+    qs: QuerySet[Case] | None = None,
+    grid: Grid | None = None,
+    room: Room | None = None,
+    department: Department | None = None,
+    now: dt.datetime,
+) -> dict:
     """The raw counters of one scope, read from the cases (one query)."""
     base = _base(qs, period, now).filter(scope_filter(grid=grid, room=room, department=department))
     return base.aggregate(**_aggregates(period, now))
 
 
 def kpi_rows_grouped_live(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
+    *,
+    period: Period,
+    depth: int,
+    qs: QuerySet[Case] | None = None,
+    grid: Grid | None = None,
     now: dt.datetime,
-) -> dict[str, dict]:  # fmt: skip
+) -> dict[str, dict]:
     """{grid path at `depth`: raw counters}, read from the cases in one GROUP BY. Cases
     located above that depth belong to no group."""
     base = _base(qs, period, now).filter(grid__depth__gte=depth)
@@ -316,9 +325,14 @@ def kpi_rows_grouped_live(
 
 
 def kpis_compute_live(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
-    department: Department | None=None, now: dt.datetime | None = None,
-) -> KpiSet:  # fmt: skip
+    *,
+    period: Period,
+    qs: QuerySet[Case] | None = None,
+    grid: Grid | None = None,
+    room: Room | None = None,
+    department: Department | None = None,
+    now: dt.datetime | None = None,
+) -> KpiSet:
     """The KPIs of one scope computed from the cases: the oracle of the daily aggregates, and
     the path for scopes they do not cover (a room, a department, an arbitrary queryset)."""
     now = now or clock.now()
@@ -327,9 +341,13 @@ def kpis_compute_live(
 
 
 def kpis_grouped_live(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
+    *,
+    period: Period,
+    depth: int,
+    qs: QuerySet[Case] | None = None,
+    grid: Grid | None = None,
     now: dt.datetime | None = None,
-) -> dict[str, KpiSet]:  # fmt: skip
+) -> dict[str, KpiSet]:
     now = now or clock.now()
     rows = kpi_rows_grouped_live(period=period, depth=depth, qs=qs, grid=grid, now=now)
     weights = kpi_weights()

@@ -134,9 +134,15 @@ def _aggregated(user: AnyUser | None, grid: Grid | None, *others: Any) -> bool:
 
 
 def kpis_compute(
-    *, period: Period, qs: QuerySet[Case] | None = None, grid: Grid | None=None, room: Room | None=None,
-    department: Department | None=None, now: dt.datetime | None = None, user: AnyUser | None=None,
-) -> KpiSet:  # fmt: skip
+    *,
+    period: Period,
+    qs: QuerySet[Case] | None = None,
+    grid: Grid | None = None,
+    room: Room | None = None,
+    department: Department | None = None,
+    now: dt.datetime | None = None,
+    user: AnyUser | None = None,
+) -> KpiSet:
     """The KPIs of one scope. `user` restricts to the user's subtree; `qs` (a caller's own
     case queryset), `room` and `department` are computed from the cases."""
     now = now or clock.now()
@@ -150,9 +156,14 @@ def kpis_compute(
 
 
 def kpis_grouped(
-    *, period: Period, depth: int, qs: QuerySet[Case] | None = None, grid: Grid | None=None,
-    now: dt.datetime | None = None, user: AnyUser | None=None,
-) -> dict[str, KpiSet]:  # fmt: skip
+    *,
+    period: Period,
+    depth: int,
+    qs: QuerySet[Case] | None = None,
+    grid: Grid | None = None,
+    now: dt.datetime | None = None,
+    user: AnyUser | None = None,
+) -> dict[str, KpiSet]:
     """{grid path: KPIs} for every grid at tree `depth` (under `grid` when given). Cases
     located above that depth belong to no group."""
     now = now or clock.now()

@@ -35,7 +35,7 @@ EXTRA = {
          "values": [{"key": "streetlight", "name": "路灯"}, {"key": "manhole", "name": "井盖"},
                     {"key": "bench", "name": "座椅"}, {"key": "other", "name": "其他"}]},
     ],
-}  # fmt: skip
+}
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -60,7 +60,7 @@ def seed(apps, schema_editor):
             Category.objects.create(
                 parent=parent, code=f"{i:02d}{j:02d}", name=sub, order=j,
                 extra_fields=EXTRA.get((top, sub), []),
-            )  # fmt: skip
+            )
     utilities = Category.objects.get(parent=by_name["民生服务"], name="公共事业")
     emergency = by_name["突发事件"]
     rows = [
@@ -80,7 +80,7 @@ def seed(apps, schema_editor):
         Policy(category=c, urgency=u, phase=p, yellow=y, red=r, unit=unit, version=1,
                effective_from=EPOCH)
         for c, u, p, y, r, unit in rows
-    )  # fmt: skip
+    )
     try:
         from chinese_calendar import constants
     except ImportError:  # the table is the source of truth; admins can enter the days

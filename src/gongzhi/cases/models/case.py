@@ -111,17 +111,23 @@ class Case(models.Model):
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     reporter_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reported_cases",
-    )  # fmt: skip
+    )
     contact_name_masked = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     contact_name_enc = models.TextField(blank=True, editable=False)
     contact_phone_enc = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="created_cases",
-    )  # fmt: skip
+    )
     parties = models.TextField(_("当事人"), blank=True)
     urgency = models.CharField(
         _("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
@@ -132,9 +138,11 @@ class Case(models.Model):
     prior_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     owning_level = models.SmallIntegerField(_("主办层级"), choices=OwningLevel.choices)
     owning_grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="owned_cases",
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
         verbose_name=_("主办网格"),
-    )  # fmt: skip
+    )
     assignee_staff = models.ForeignKey(
         "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
@@ -240,9 +248,12 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="case_events",
-    )  # fmt: skip
+    )
     action = models.CharField(_("动作"), max_length=30)
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)

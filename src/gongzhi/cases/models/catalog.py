@@ -15,9 +15,13 @@ class Category(models.Model):
     """Two-level catalogue (REFERENCE §6). `code` doubles as the Open311 service_code."""
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("上级类别"),
-    )  # fmt: skip
+    )
     code = models.CharField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=50)
     description = models.CharField(_("说明"), max_length=200, blank=True)

@@ -29,20 +29,31 @@ class Consultation(models.Model):
     )
 
     center = models.ForeignKey(
-        "org.Center", null=True, on_delete=models.PROTECT, related_name="consultations",
+        "org.Center",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
         verbose_name=_("组织中心"),
-    )  # fmt: skip
+    )
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="consultations"
     )
     dispute = models.ForeignKey(
-        "mediation.Dispute", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="consultations", verbose_name=_("矛盾纠纷"),
-    )  # fmt: skip
+        "mediation.Dispute",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("矛盾纠纷"),
+    )
     care_alert = models.ForeignKey(
-        "care.CareAlert", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="consultations", verbose_name=_("预警"),
-    )  # fmt: skip
+        "care.CareAlert",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("预警"),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -128,13 +139,21 @@ class ConsultationOpinion(models.Model):
         Consultation, on_delete=models.CASCADE, related_name="opinions"
     )
     department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("部门"),
-    )  # fmt: skip
+    )
     room = models.ForeignKey(
-        "org.Room", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Room",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("科室"),
-    )  # fmt: skip
+    )
     speaker = models.CharField(_("发表意见人"), max_length=50)
     text = models.TextField(_("意见"), max_length=4000)
     recorded_by = models.ForeignKey(
@@ -153,14 +172,16 @@ class ConsultationOpinion(models.Model):
                 | models.Q(department__isnull=True, room__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["consultation", "department"], name="opinion_once_per_department",
+                fields=["consultation", "department"],
+                name="opinion_once_per_department",
                 condition=models.Q(department__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["consultation", "room"], name="opinion_once_per_room",
+                fields=["consultation", "room"],
+                name="opinion_once_per_room",
                 condition=models.Q(room__isnull=False),
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.speaker}"
@@ -179,9 +200,13 @@ class ConsultationTask(models.Model):
         "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("承办部门"),
-    )  # fmt: skip
+    )
     due_date = models.DateField(_("完成期限"))
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

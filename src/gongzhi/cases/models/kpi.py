@@ -6,10 +6,22 @@ from django.db import models
 # deadline's day (the KPI formulas of docs/kpis.md are ratios of their sums).
 ACCEPT_COUNTERS = ("accept_due", "accept_timely", "responded")
 CLOSE_COUNTERS = (
-    "close_due", "closed", "closed_on_time", "closed_once", "followed", "rated_good",
-    "rated_resolved", "rehandled", "reworks", "earlier_resolutions", "standing_resolutions",
-    "handled", "raised_in_grids", "in_grid", "in_community",
-)  # fmt: skip
+    "close_due",
+    "closed",
+    "closed_on_time",
+    "closed_once",
+    "followed",
+    "rated_good",
+    "rated_resolved",
+    "rehandled",
+    "reworks",
+    "earlier_resolutions",
+    "standing_resolutions",
+    "handled",
+    "raised_in_grids",
+    "in_grid",
+    "in_community",
+)
 COUNTERS = ACCEPT_COUNTERS + CLOSE_COUNTERS
 
 

@@ -75,9 +75,11 @@ def test_a_replayed_post_with_the_same_idempotency_key_returns_the_first_case(di
         "/api/v1/cases/", new_case(district), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
     )
     again = client.post(
-        "/api/v1/cases/", new_case(district, title="重试"), format="json",
+        "/api/v1/cases/",
+        new_case(district, title="重试"),
+        format="json",
         HTTP_IDEMPOTENCY_KEY="k-1",
-    )  # fmt: skip
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["number"] == first.json()["number"]
     assert Case.objects.count() == 1
@@ -167,9 +169,12 @@ def test_the_timeline_lists_every_event(district, api):
 def test_the_follow_up_endpoint_records_the_rating(district, api):
     case = report(district)
     for who, action in (
-        ("gridworker", "accept"), ("gridworker", "self_handle"), ("gridworker", "resolve"),
-        ("center", "verify"), ("center", "close"),
-    ):  # fmt: skip
+        ("gridworker", "accept"),
+        ("gridworker", "self_handle"),
+        ("gridworker", "resolve"),
+        ("center", "verify"),
+        ("center", "close"),
+    ):
         act(district, case, who, action)
     response = api("center").post(
         f"/api/v1/cases/{case.number}/follow-up/",

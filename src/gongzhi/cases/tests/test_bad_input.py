@@ -140,8 +140,13 @@ def test_an_invalid_contact_phone_is_rejected(district):
 
 
 def test_an_anonymous_contact_is_stored_masked(district):
-    case = report(district, by=None, channel="message_board", contact_name="张三丰",
-                  contact_phone="13800001111")  # fmt: skip
+    case = report(
+        district,
+        by=None,
+        channel="message_board",
+        contact_name="张三丰",
+        contact_phone="13800001111",
+    )
     assert case.contact_display == "张** 138****1111"
     assert "13800001111" not in case.contact_phone_enc
 

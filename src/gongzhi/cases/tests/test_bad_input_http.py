@@ -119,8 +119,15 @@ def test_a_non_image_renamed_jpg_is_refused_by_the_api(district, api, media):
 
 
 def test_a_non_image_renamed_jpg_is_refused_by_the_form(district, login, media):
-    fields = {"token": "t-1", "channel": "window", "category": "0102", "title": "噪音",
-              "description": "夜间噪音", "grid": district.unit_a.pk, "urgency": "normal"}  # fmt: skip
+    fields = {
+        "token": "t-1",
+        "channel": "window",
+        "category": "0102",
+        "title": "噪音",
+        "description": "夜间噪音",
+        "grid": district.unit_a.pk,
+        "urgency": "normal",
+    }
     response = login("center").post("/cases/new/", fields | {"attachments": fake_jpg()})
     assert response.status_code == 400 and "不是支持的格式" in response.content.decode()
     assert nothing_written()

@@ -21,8 +21,9 @@ def staff_page(browser, base: str, user):
     client.force_login(user)
     # A context that enforces the CSP: wait_for_selector needs no eval.
     context = new_phone_context(browser, viewport=DESKTOP, has_touch=False)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": base}])  # fmt: skip
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
+    )
     return context, context.new_page()
 
 

@@ -42,11 +42,13 @@ def test_cases_are_placed_at_their_point_or_approximately_at_their_grids_center(
     data = login("center").get(DATA).json()
     by_number = {c["number"]: c for c in data["cases"]}
     assert (by_number[pinned.number]["lat"], by_number[pinned.number]["approx"]) == (
-        IN_UNIT_B[0], False,
-    )  # fmt: skip
+        IN_UNIT_B[0],
+        False,
+    )
     assert (by_number[unpinned.number]["lat"], by_number[unpinned.number]["approx"]) == (
-        39.745, True,
-    )  # fmt: skip
+        39.745,
+        True,
+    )
     assert by_number[pinned.number]["url"] == reverse("cases:detail", args=[pinned.number])
     assert by_number[pinned.number]["state_label"] == "上报"
     assert data["total"] == 2 and data["unplaced"] == 0
@@ -80,9 +82,14 @@ def test_the_map_filters_by_state_category_and_time(bounded, login):
 
 @pytest.mark.parametrize(
     "params",
-    [{"state": "nonsense"}, {"category": "zz"}, {"date_from": "yesterday"},
-     {"grid": "99999999"}, {"date_from": "2030-01-02", "date_to": "2030-01-01"}],
-)  # fmt: skip
+    [
+        {"state": "nonsense"},
+        {"category": "zz"},
+        {"date_from": "yesterday"},
+        {"grid": "99999999"},
+        {"date_from": "2030-01-02", "date_to": "2030-01-01"},
+    ],
+)
 def test_a_bad_filter_gets_a_chinese_400_and_no_cases(bounded, login, params):
     report(bounded)
     response = login("center").get(DATA, params)

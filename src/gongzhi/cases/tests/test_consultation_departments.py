@@ -44,9 +44,13 @@ def _dept(center, kind):
 def judge(district, xifeng):
     """A judge stationed in 西峰镇 with a login of their own."""
     staff = staff_create(
-        username="xf_judge", name="法官丁", role=Role.OFFICER, center=xifeng, password=PASSWORD,
+        username="xf_judge",
+        name="法官丁",
+        role=Role.OFFICER,
+        center=xifeng,
+        password=PASSWORD,
         title="审判员",
-    )  # fmt: skip
+    )
     staff.department = _dept(xifeng, DepartmentKind.COURT)
     staff.save()
     return staff
@@ -55,19 +59,24 @@ def judge(district, xifeng):
 @pytest.fixture
 def nursery(district, xifeng):
     return mediation.dispute_register(
-        by=district.users["xifeng_center"], center=xifeng, title="焚烧秸秆引燃苗圃赔偿纠纷",
-        facts="张某焚烧玉米秸秆,引燃陈某苗圃。", dispute_type="损害赔偿",
+        by=district.users["xifeng_center"],
+        center=xifeng,
+        title="焚烧秸秆引燃苗圃赔偿纠纷",
+        facts="张某焚烧玉米秸秆,引燃陈某苗圃。",
+        dispute_type="损害赔偿",
         kinds=[MediationKind.PEOPLE],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def on_nursery(district, xifeng, nursery, judge):
     return svc.consultation_open(
-        dispute=nursery, by=district.users["xifeng_center"], topic="苗圃赔偿会诊",
+        dispute=nursery,
+        by=district.users["xifeng_center"],
+        topic="苗圃赔偿会诊",
         scheduled_at=clock.now() + dt.timedelta(hours=2),
         departments=[_dept(xifeng, DepartmentKind.COURT), _dept(xifeng, DepartmentKind.JUSTICE)],
-    )  # fmt: skip
+    )
 
 
 def test_every_center_has_the_seven_stationed_departments(district, xifeng):
@@ -184,22 +193,30 @@ def test_a_task_for_a_department_is_done_by_its_officer(district, login, xifeng,
 
 def test_a_task_for_an_officer_without_a_login_is_allowed(district, xifeng, on_nursery):
     officer = officer_add(
-        by=district.users["xifeng_center"], department=_dept(xifeng, DepartmentKind.JUSTICE),
-        name="司法所长王", title="所长",
-    )  # fmt: skip
+        by=district.users["xifeng_center"],
+        department=_dept(xifeng, DepartmentKind.JUSTICE),
+        name="司法所长王",
+        title="所长",
+    )
     task = svc.consultation_task_add(
-        consultation=on_nursery, by=district.users["xifeng_center"], title="参与调解",
-        assignee=officer, due_date=clock.today(),
-    )  # fmt: skip
+        consultation=on_nursery,
+        by=district.users["xifeng_center"],
+        title="参与调解",
+        assignee=officer,
+        due_date=clock.today(),
+    )
     assert task.assignee == officer
 
 
 def test_a_task_for_another_centers_person_is_refused(district, on_nursery):
     with pytest.raises(ValidationError, match="承办人须是参加人员"):
         svc.consultation_task_add(
-            consultation=on_nursery, by=district.users["xifeng_center"], title="越界",
-            assignee=district.users["counselor"].staff, due_date=clock.today(),
-        )  # fmt: skip
+            consultation=on_nursery,
+            by=district.users["xifeng_center"],
+            title="越界",
+            assignee=district.users["counselor"].staff,
+            due_date=clock.today(),
+        )
     assert not ConsultationTask.objects.exists()
 
 
@@ -216,10 +233,12 @@ def test_the_task_form_refuses_another_centers_department(district, login, on_nu
 
 def test_an_overdue_task_is_shown_in_red(district, login, xifeng, on_nursery):
     svc.consultation_task_add(
-        consultation=on_nursery, by=district.users["xifeng_center"], title="迟交的任务",
+        consultation=on_nursery,
+        by=district.users["xifeng_center"],
+        title="迟交的任务",
         department=_dept(xifeng, DepartmentKind.COURT),
         due_date=clock.today() - dt.timedelta(days=1),
-    )  # fmt: skip
+    )
     page = login("xifeng_center").get(f"/consultations/{on_nursery.pk}/").content.decode()
     assert "已逾期" in page
 
@@ -228,17 +247,25 @@ def test_the_decision_goes_back_to_the_dispute_page_and_its_mediators(
     district, login, xifeng, nursery, on_nursery
 ):
     mediator = staff_create(
-        username="xf_mediator", name="调解员戊", role=Role.MEDIATOR, center=xifeng,
-        room_kind=RoomKind.MEDIATION, password=PASSWORD,
-    )  # fmt: skip
+        username="xf_mediator",
+        name="调解员戊",
+        role=Role.MEDIATOR,
+        center=xifeng,
+        room_kind=RoomKind.MEDIATION,
+        password=PASSWORD,
+    )
     mediation.mediator_assign(
-        by=district.users["xifeng_center"], dispute=nursery, kind=MediationKind.PEOPLE,
+        by=district.users["xifeng_center"],
+        dispute=nursery,
+        kind=MediationKind.PEOPLE,
         staff=mediator,
-    )  # fmt: skip
+    )
     svc.consultation_record(
-        consultation=on_nursery, by=district.users["xifeng_center"], minutes="各方发言",
+        consultation=on_nursery,
+        by=district.users["xifeng_center"],
+        minutes="各方发言",
         decision="由人民调解委员会调解,法院指导司法确认",
-    )  # fmt: skip
+    )
     notice = Notification.objects.get(user=mediator.user, kind="consultation_decided")
     assert notice.link == f"/consultations/{on_nursery.pk}/"
     page = login("xf_mediator").get(f"/mediation/{nursery.pk}/").content.decode()
@@ -263,9 +290,14 @@ def test_the_center_convenes_from_a_dispute_without_a_case(district, login, xife
 def test_a_mediators_high_risk_dispute_links_the_center_to_the_convening_page(district, login):
     jq = Center.objects.get(grid=district.jinquan)
     dispute = mediation.dispute_register(
-        by=district.users["mediator"], center=jq, title="高风险", facts="f",
-        dispute_type="邻里纠纷", kinds=["people"], risk_grade="high",
-    )  # fmt: skip
+        by=district.users["mediator"],
+        center=jq,
+        title="高风险",
+        facts="f",
+        dispute_type="邻里纠纷",
+        kinds=["people"],
+        risk_grade="high",
+    )
     notice = Notification.objects.get(user=district.users["center"], kind="consultation_request")
     assert notice.link == f"/consultations/new/dispute/{dispute.pk}/"
     inbox = login("center").get("/cases/notifications/").content.decode()
@@ -311,9 +343,12 @@ def test_another_centers_department_cannot_be_invited(district, login, nursery):
     assert not Consultation.objects.exists()
     with pytest.raises(ValidationError):
         svc.consultation_open(
-            dispute=nursery, by=district.users["xifeng_center"], topic="会诊",
-            scheduled_at=clock.now(), departments=[jinquan_court],
-        )  # fmt: skip
+            dispute=nursery,
+            by=district.users["xifeng_center"],
+            topic="会诊",
+            scheduled_at=clock.now(),
+            departments=[jinquan_court],
+        )
     assert not Consultation.objects.exists()
 
 
@@ -326,27 +361,34 @@ def test_a_bad_topic_gets_a_chinese_message_and_writes_nothing(
 ):
     with pytest.raises(ValidationError, match=message):
         svc.consultation_open(
-            dispute=nursery, by=district.users["xifeng_center"], topic=topic,
-            scheduled_at=clock.now(), departments=[_dept(xifeng, DepartmentKind.COURT)],
-        )  # fmt: skip
+            dispute=nursery,
+            by=district.users["xifeng_center"],
+            topic=topic,
+            scheduled_at=clock.now(),
+            departments=[_dept(xifeng, DepartmentKind.COURT)],
+        )
     assert not Consultation.objects.exists()
 
 
 def test_a_grid_worker_cannot_convene_on_a_dispute(district, nursery):
     with pytest.raises(PermissionDenied):
         svc.consultation_open(
-            dispute=nursery, by=district.users["gridworker"], topic="x",
-            scheduled_at=clock.now(), departments=[],
-        )  # fmt: skip
+            dispute=nursery,
+            by=district.users["gridworker"],
+            topic="x",
+            scheduled_at=clock.now(),
+            departments=[],
+        )
 
 
 def test_the_center_convenes_from_a_care_alert(district, login, monkeypatch):
     real_now = clock.now()
     monkeypatch.setattr(clock, "now", lambda: real_now - dt.timedelta(days=200))
     visit_plan_create(
-        by=district.users["center"], resident=district.residents["a_head"],
+        by=district.users["center"],
+        resident=district.residents["a_head"],
         worker=district.users["gridworker"].staff,
-    )  # fmt: skip
+    )
     monkeypatch.setattr(clock, "now", lambda: real_now)
     care_sweep_overdue()
     alert = CareAlert.objects.get()
@@ -371,18 +413,27 @@ def test_a_case_consultation_writes_opinions_and_tasks_on_the_case_timeline(dist
     jq = Center.objects.get(grid=district.jinquan)
     police = _dept(jq, DepartmentKind.POLICE)
     c = svc.consultation_open(
-        case=case, by=district.users["center"], topic="会商", scheduled_at=clock.now(),
+        case=case,
+        by=district.users["center"],
+        topic="会商",
+        scheduled_at=clock.now(),
         departments=[police],
-    )  # fmt: skip
+    )
     assert c.center == jq
     svc.consultation_opinion_record(
-        consultation=c, by=district.users["center"], department=police, text="加强巡逻",
+        consultation=c,
+        by=district.users["center"],
+        department=police,
+        text="加强巡逻",
         speaker="民警丙",
-    )  # fmt: skip
+    )
     svc.consultation_task_add(
-        consultation=c, by=district.users["center"], title="夜间巡逻", department=police,
+        consultation=c,
+        by=district.users["center"],
+        title="夜间巡逻",
+        department=police,
         due_date=clock.today(),
-    )  # fmt: skip
+    )
     actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
     assert actions[-3:] == ["consultation_open", "consultation_opinion", "consultation_task"]
     assert "加强巡逻" in login("center").get(f"/cases/{case.number}/").content.decode()

@@ -19,9 +19,12 @@ from .conftest import mediation_room, report
 @pytest.fixture
 def consultation(district):
     return consultation_open(
-        case=report(district), by=district.users["center"], topic="楼院环境整治会商",
-        scheduled_at=clock.now() + dt.timedelta(days=2), rooms=[mediation_room(district)],
-    )  # fmt: skip
+        case=report(district),
+        by=district.users["center"],
+        topic="楼院环境整治会商",
+        scheduled_at=clock.now() + dt.timedelta(days=2),
+        rooms=[mediation_room(district)],
+    )
 
 
 def _participant(district, consultation, username):
@@ -90,9 +93,12 @@ def test_a_decision_becomes_a_task_with_assignee_and_due_date(district, login, c
 def test_the_assignee_marks_the_task_done(district, login, consultation):
     staff = district.users["mediator"].staff
     task = consultation_task_add(
-        consultation=consultation, by=district.users["center"], title="联系物业",
-        assignee=staff, due_date=clock.today(),
-    )  # fmt: skip
+        consultation=consultation,
+        by=district.users["center"],
+        title="联系物业",
+        assignee=staff,
+        due_date=clock.today(),
+    )
     login("mediator").post(f"/consultations/{consultation.pk}/tasks/{task.pk}/done/")
     task.refresh_from_db()
     assert task.done_at is not None
@@ -107,9 +113,12 @@ def test_staff_outside_the_cases_scope_get_404(district, login, consultation):
 def test_it_rejects_a_task_due_in_the_past_and_writes_nothing(district, login, consultation):
     response = login("center").post(
         f"/consultations/{consultation.pk}/tasks/",
-        {"title": "补办", "assignee": f"staff:{district.users['mediator'].staff.pk}",
-         "due_date": (clock.today() - dt.timedelta(days=1)).isoformat()},
-    )  # fmt: skip
+        {
+            "title": "补办",
+            "assignee": f"staff:{district.users['mediator'].staff.pk}",
+            "due_date": (clock.today() - dt.timedelta(days=1)).isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert "完成期限不能早于今天" in response.content.decode()
     assert not ConsultationTask.objects.exists()

@@ -134,8 +134,10 @@ def test_a_rolled_back_change_leaves_no_check_no_notification_and_no_event(distr
     case = report(district)
     check_before = fresh(case).next_check_at
     counts = lambda: (  # noqa: E731
-        Notification.objects.count(), CaseEvent.objects.count(), DBTaskResult.objects.count()
-    )  # fmt: skip
+        Notification.objects.count(),
+        CaseEvent.objects.count(),
+        DBTaskResult.objects.count(),
+    )
     before = counts()
     with pytest.raises(RuntimeError), transaction.atomic():
         act(district, case, "center", "accept")

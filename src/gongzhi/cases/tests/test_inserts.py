@@ -17,12 +17,22 @@ AT = dt.datetime(2030, 3, 4, 1, 2, 3, 456789, tzinfo=dt.UTC)
 
 def _case(district, number):
     case = Case(
-        number=number, title="标题", description="<b>描述</b>", channel=Channel.HOTLINE,
-        category=Category.objects.get(code=NEIGHBOURS), grid=district.unit_a,
-        owning_grid=district.unit_a, owning_level=5, extra={"层": 3, "list": ["a"]},
-        lat=39.7321, lng=98.4942, created_at=AT, updated_at=AT, accept_red_at=AT,
+        number=number,
+        title="标题",
+        description="<b>描述</b>",
+        channel=Channel.HOTLINE,
+        category=Category.objects.get(code=NEIGHBOURS),
+        grid=district.unit_a,
+        owning_grid=district.unit_a,
+        owning_level=5,
+        extra={"层": 3, "list": ["a"]},
+        lat=39.7321,
+        lng=98.4942,
+        created_at=AT,
+        updated_at=AT,
+        accept_red_at=AT,
         idempotency_key=f"k-{number}",
-    )  # fmt: skip
+    )
     case.set_contact("王先生", "13800001234")
     return case
 

@@ -61,11 +61,17 @@ def _cases_insert(rng, n) -> list[Case]:
         created = T0 + rng.uniform(-60, 20) * D
         rows.append(
             Case(
-                number=f"R{i:06d}", title="随机", description="", category=category,
-                channel=Channel.HOTLINE, owning_level=5, created_at=created,
-                updated_at=created, **_random_fields(rng, grids, created),
+                number=f"R{i:06d}",
+                title="随机",
+                description="",
+                category=category,
+                channel=Channel.HOTLINE,
+                owning_level=5,
+                created_at=created,
+                updated_at=created,
+                **_random_fields(rng, grids, created),
             )
-        )  # fmt: skip
+        )
     return Case.objects.bulk_create(rows)
 
 

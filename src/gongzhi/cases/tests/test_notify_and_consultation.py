@@ -40,8 +40,12 @@ def test_an_sms_is_stored_queued_then_sent_by_the_default_backend(district):
 
 def test_outside_demo_mode_a_sent_code_is_blanked_and_masked_in_the_log(district, settings, caplog):
     settings.DEMO_MODE = False
-    msg = outbound_queue(channel="sms", to="13800001234", template="login_code",
-                         params={"code": "482913", "minutes": 5})  # fmt: skip
+    msg = outbound_queue(
+        channel="sms",
+        to="13800001234",
+        template="login_code",
+        params={"code": "482913", "minutes": 5},
+    )
     with caplog.at_level("INFO", logger="gongzhi.notify"):
         outbound_send(msg)
     assert OutboundMessage.objects.get(pk=msg.pk).params == {"code": "", "minutes": 5}
@@ -49,8 +53,9 @@ def test_outside_demo_mode_a_sent_code_is_blanked_and_masked_in_the_log(district
 
 
 def test_in_demo_mode_the_code_stays_for_the_banner(district):
-    msg = outbound_queue(channel="sms", to="13800001234", template="login_code",
-                         params={"code": "482913"})  # fmt: skip
+    msg = outbound_queue(
+        channel="sms", to="13800001234", template="login_code", params={"code": "482913"}
+    )
     outbound_send(msg)
     assert OutboundMessage.objects.get(pk=msg.pk).params == {"code": "482913"}
 
@@ -92,11 +97,13 @@ def test_a_consultation_gathers_rooms_and_departments_and_tracks_tasks(district)
     case = report(district)
     center = district.users["center"].staff.center
     c = consultation_open(
-        case=case, by=district.users["center"], topic="楼院环境整治会商",
+        case=case,
+        by=district.users["center"],
+        topic="楼院环境整治会商",
         scheduled_at=clock.now() + dt.timedelta(days=1),
         rooms=[center.rooms.get(kind=RoomKind.MEDIATION)],
         departments=list(center.departments.all()[:2]),
-    )  # fmt: skip
+    )
     assert Notification.objects.filter(
         user=district.users["mediator"], kind="consultation"
     ).exists()
@@ -104,15 +111,21 @@ def test_a_consultation_gathers_rooms_and_departments_and_tracks_tasks(district)
         consultation=c, by=district.users["center"], minutes="…", decision="物业清理"
     )
     task = consultation_task_add(
-        consultation=c, by=district.users["center"], title="联系物业",
-        assignee=district.users["mediator"].staff, due_date=dt.date(2030, 3, 10),
-    )  # fmt: skip
+        consultation=c,
+        by=district.users["center"],
+        title="联系物业",
+        assignee=district.users["mediator"].staff,
+        due_date=dt.date(2030, 3, 10),
+    )
     consultation_task_done(task=task, by=district.users["mediator"])
     assert task.done_at is not None
     assert fresh_actions(case) == [
-        "report", "consultation_open", "consultation_decide", "consultation_task",
+        "report",
+        "consultation_open",
+        "consultation_decide",
+        "consultation_task",
         "consultation_task_done",
-    ]  # fmt: skip
+    ]
     assert case.state == "reported"  # a consultation never moves the case
 
 
@@ -123,9 +136,12 @@ def fresh_actions(case):
 def test_a_grid_worker_cannot_open_a_consultation(district):
     with pytest.raises(PermissionDenied):
         consultation_open(
-            case=report(district), by=district.users["gridworker"], topic="x",
-            scheduled_at=clock.now(), rooms=[mediation_room(district)],
-        )  # fmt: skip
+            case=report(district),
+            by=district.users["gridworker"],
+            topic="x",
+            scheduled_at=clock.now(),
+            rooms=[mediation_room(district)],
+        )
 
 
 def test_only_one_sweep_chain_wins_the_lease_per_period(district):

@@ -65,9 +65,11 @@ def test_it_rejects_a_stale_version_and_writes_nothing(district):
     events = CaseEvent.objects.filter(case=case).count()
     with pytest.raises(StaleCase, match="已被其他人更新"):
         services.case_act(
-            case=case, by=district.users["center"], action="self_handle",
+            case=case,
+            by=district.users["center"],
+            action="self_handle",
             expected_version=seen_version,
-        )  # fmt: skip
+        )
     assert CaseEvent.objects.filter(case=case).count() == events
     assert Case.objects.get(pk=case.pk).state == "accepted"
 

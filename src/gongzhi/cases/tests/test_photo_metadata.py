@@ -23,8 +23,9 @@ def photo_with_gps(fmt="JPEG", orientation=6) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("fmt", "ctype"), [("JPEG", "image/jpeg"), ("PNG", "image/png"),
-                                            ("WEBP", "image/webp")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fmt", "ctype"), [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")]
+)
 def test_an_uploaded_photo_loses_its_gps_and_is_turned_upright(fmt, ctype):
     data = photo_with_gps(fmt)
     with Image.open(io.BytesIO(data)) as before:

@@ -19,9 +19,13 @@ def _lookup(at=MONDAY):
 
 def _new_version(effective_from, hours=2):
     return TimeLimitPolicy.objects.create(
-        phase=Phase.ACCEPT, yellow=1, red=hours, unit=LimitUnit.HOURS, version=2,
+        phase=Phase.ACCEPT,
+        yellow=1,
+        red=hours,
+        unit=LimitUnit.HOURS,
+        version=2,
         effective_from=effective_from,
-    )  # fmt: skip
+    )
 
 
 def test_a_repeated_lookup_reads_no_policy_rows(district):

@@ -32,9 +32,11 @@ def test_a_create_folds_number_case_event_and_notifications(district, django_ass
     # (cases.resident_notify; this resident has none, so nothing more is written).
     with django_assert_num_queries(_create_queries() + 1):
         case = report(
-            district, category=category, reporter_resident=district.residents["a_head"],
+            district,
+            category=category,
+            reporter_resident=district.residents["a_head"],
             idempotency_key="budget-1",
-        )  # fmt: skip
+        )
     # Everything the folded statement(s) wrote is there and belongs to this case.
     assert Case.objects.get(pk=case.pk).number == case.number
     assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == ["report"]

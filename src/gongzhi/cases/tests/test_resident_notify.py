@@ -26,8 +26,9 @@ def post(account, text="公园路46号楼院杂草清除不及时,希望能及�
 
 
 def act(case, user, action, **params):
-    return case_act(case=case, by=user, action=action, expected_version=fresh(case).version,
-                    **params)  # fmt: skip
+    return case_act(
+        case=case, by=user, action=action, expected_version=fresh(case).version, **params
+    )
 
 
 def kinds(account):
@@ -44,8 +45,9 @@ def test_a_post_is_acknowledged_on_all_three_channels(district):
     assert kinds(account) == ["case_received"]
     sent = OutboundMessage.objects.filter(params__case=case.number)
     assert sorted(sent.values_list("channel", "to")) == [
-        ("sms", "13800001234"), ("wechat", "o-test-openid-1")
-    ]  # fmt: skip
+        ("sms", "13800001234"),
+        ("wechat", "o-test-openid-1"),
+    ]
 
 
 def test_each_step_that_matters_reaches_the_reporter(district):
@@ -60,8 +62,12 @@ def test_each_step_that_matters_reaches_the_reporter(district):
     act(case, d.users["center"], "close")
 
     assert kinds(account) == [
-        "case_received", "case_accepted", "case_in_hand", "case_resolved", "case_closed",
-    ]  # fmt: skip
+        "case_received",
+        "case_accepted",
+        "case_in_hand",
+        "case_resolved",
+        "case_closed",
+    ]
     in_hand = Notification.objects.get(user=account.user, kind="case_in_hand")
     assert "网格员甲" in in_hand.body and "办结期限" in in_hand.body
     assert OutboundMessage.objects.filter(channel="sms").count() == 5
@@ -72,8 +78,13 @@ def test_an_unsatisfied_rating_tells_the_resident_the_case_is_reopened(district)
     d = district
     account = account_with_all_channels(d)
     case = post(account)
-    for user, action in (("center", "accept"), ("gridworker", "self_handle"),
-                         ("gridworker", "resolve"), ("center", "verify"), ("center", "close")):  # fmt: skip
+    for user, action in (
+        ("center", "accept"),
+        ("gridworker", "self_handle"),
+        ("gridworker", "resolve"),
+        ("center", "verify"),
+        ("center", "close"),
+    ):
         act(case, d.users[user], action)
 
     portal.post_rate(account=account, case=fresh(case), rating="unsatisfied", stars=1)
@@ -110,16 +121,22 @@ def test_sms_opt_out_and_no_wechat_leave_only_the_message_centre(district):
 def test_a_rolled_back_change_sends_nothing(district):
     d = district
     case = post(account_with_all_channels(d))
-    before = (Notification.objects.count(), OutboundMessage.objects.count(),
-              DBTaskResult.objects.count())  # fmt: skip
+    before = (
+        Notification.objects.count(),
+        OutboundMessage.objects.count(),
+        DBTaskResult.objects.count(),
+    )
 
     with pytest.raises(RuntimeError), transaction.atomic():
         act(case, d.users["center"], "accept")
         assert OutboundMessage.objects.count() == before[1] + 2  # written inside the change
         raise RuntimeError("the surrounding work failed")
 
-    after = (Notification.objects.count(), OutboundMessage.objects.count(),
-             DBTaskResult.objects.count())  # fmt: skip
+    after = (
+        Notification.objects.count(),
+        OutboundMessage.objects.count(),
+        DBTaskResult.objects.count(),
+    )
     assert after == before
     assert fresh(case).state == State.REPORTED
 
@@ -179,7 +196,8 @@ def test_the_delivery_task_sends_every_message_of_a_change_through_the_backend(d
 
 
 def test_sms_texts_are_short_and_filled():
-    text = sms_text("case_in_hand", {"case": "SJ20300304-0001", "who": "网格员甲",
-                                     "deadline": "03-11 09:00"})  # fmt: skip
+    text = sms_text(
+        "case_in_hand", {"case": "SJ20300304-0001", "who": "网格员甲", "deadline": "03-11 09:00"}
+    )
     assert text == "【金泉之窗】您反映的问题SJ20300304-0001由网格员甲办理,03-11 09:00前办结。"
     assert len(text) <= 70  # one SMS segment

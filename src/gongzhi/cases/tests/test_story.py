@@ -16,8 +16,9 @@ from .conftest import MONDAY, act, report
 def test_weeds_are_settled_in_the_grid_and_a_stuck_case_climbs_to_the_community(district):
     d = district
     with time_machine.travel(MONDAY, tick=False) as clock:
-        weeds = report(d, by="gridworker", reporter_resident=d.residents["a_head"],
-                       channel="patrol")  # fmt: skip
+        weeds = report(
+            d, by="gridworker", reporter_resident=d.residents["a_head"], channel="patrol"
+        )
         stuck = report(d, title="楼道灯坏了", description="1号楼2单元楼道灯不亮")
         act(d, weeds, "gridworker", "accept")
         act(d, weeds, "gridworker", "self_handle")

@@ -22,9 +22,16 @@ from gongzhi.core.testing import fresh
 from .conftest import act, mediation_room, report
 
 PERSONAS = (
-    "admin", "leader", "center", "xifeng_center", "gridworker", "gridworker_b", "police",
-    "mediator", "counselor",
-)  # fmt: skip
+    "admin",
+    "leader",
+    "center",
+    "xifeng_center",
+    "gridworker",
+    "gridworker_b",
+    "police",
+    "mediator",
+    "counselor",
+)
 S = State
 DISPATCHED_PATH = [("center", "accept"), ("center", "dispatch")]
 IN_PROGRESS_PATH = [*DISPATCHED_PATH, ("mediator", "sign"), ("mediator", "start")]
@@ -93,9 +100,18 @@ EXPECTED = {
     (S.FOLLOWED_UP, "archive"): SUPERVISORS,
 }
 OPEN = [
-    S.REPORTED, S.ACCEPTED, S.SELF_HANDLING, S.DISPATCHED, S.ESCALATED, S.SIGNED,
-    S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.RETURNED, S.RESOLVED, S.VERIFIED,
-]  # fmt: skip
+    S.REPORTED,
+    S.ACCEPTED,
+    S.SELF_HANDLING,
+    S.DISPATCHED,
+    S.ESCALATED,
+    S.SIGNED,
+    S.IN_PROGRESS,
+    S.EXTENSION_REQUESTED,
+    S.RETURNED,
+    S.RESOLVED,
+    S.VERIFIED,
+]
 for _state in OPEN:
     for _action, _who in OPEN_EXPECT.items():
         EXPECTED[(_state, _action)] = UP_ONE if _state == S.ESCALATED and _who is OWNERS else _who

@@ -16,9 +16,13 @@ PANELS = 9
 
 def _report(d, grid, title):
     return case_create(
-        by=d.users["admin"], title=title, description=title, channel=Channel.HOTLINE,
-        grid=grid, category=Category.objects.get(code="0102"),
-    )  # fmt: skip
+        by=d.users["admin"],
+        title=title,
+        description=title,
+        channel=Channel.HOTLINE,
+        grid=grid,
+        category=Category.objects.get(code="0102"),
+    )
 
 
 @pytest.fixture
@@ -29,12 +33,15 @@ def wall_page(browser, live_server_url, district):
     client = Client()
     client.force_login(district.users["leader"])
     context = browser.new_context(
-        viewport={"width": 1920, "height": 1080}, locale="zh-CN", timezone_id="Asia/Shanghai",
+        viewport={"width": 1920, "height": 1080},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
         bypass_csp=False,
-    )  # fmt: skip
+    )
     context.set_default_timeout(20_000)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server_url}])  # fmt: skip
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_url}]
+    )
     page = context.new_page()
     page.requests, page.csp = [], []
     page.on("request", lambda r: page.requests.append(r.url))
@@ -62,8 +69,11 @@ def _click_area(page, grid_id: int) -> None:
 
 
 def _cell(page, grid_id: int, col: str) -> int:
-    return int(page.locator(f"[data-panel='grids'] tr[data-grid='{grid_id}'] [data-col='{col}']")
-               .inner_text())  # fmt: skip
+    return int(
+        page.locator(
+            f"[data-panel='grids'] tr[data-grid='{grid_id}'] [data-col='{col}']"
+        ).inner_text()
+    )
 
 
 def _total(page, col: str) -> int:
@@ -116,8 +126,9 @@ def test_the_wall_fits_1920x1080_stays_local_and_drills_down_one_level(
     expect(page.locator("[data-panel='events'] li").first).to_contain_text(case.number)
 
     ws = f"ws://{live_server_url.split('://', 1)[1]}"
-    foreign = [u for u in page.requests
-               if not u.startswith((live_server_url, ws, "data:", "blob:"))]  # fmt: skip
+    foreign = [
+        u for u in page.requests if not u.startswith((live_server_url, ws, "data:", "blob:"))
+    ]
     assert foreign == []
     assert page.csp == []
 
@@ -149,8 +160,13 @@ def test_a_leader_drills_from_the_district_to_a_unit_grid_and_each_level_adds_up
     _report(district, district.group1, "小组办公室门前积水")  # located on a level-2 grid
     page = wall_page
     page.goto(f"{live_server_url}{where}")
-    chain = [district.jinquan, district.group1, district.courtyard, district.building,
-             district.unit_a]  # fmt: skip
+    chain = [
+        district.jinquan,
+        district.group1,
+        district.courtyard,
+        district.building,
+        district.unit_a,
+    ]
     expected, grid = 5, district.root  # every case of the district
     for level, child in enumerate([*chain, None], start=0):
         _loaded(page)
@@ -179,7 +195,8 @@ def test_a_leader_drills_from_the_district_to_a_unit_grid_and_each_level_adds_up
     assert expected == 2  # 1单元 holds two of the district's five cases
 
     ws = f"ws://{live_server_url.split('://', 1)[1]}"
-    foreign = [u for u in page.requests
-               if not u.startswith((live_server_url, ws, "data:", "blob:"))]  # fmt: skip
+    foreign = [
+        u for u in page.requests if not u.startswith((live_server_url, ws, "data:", "blob:"))
+    ]
     assert foreign == []
     assert page.csp == []

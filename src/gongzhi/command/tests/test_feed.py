@@ -20,9 +20,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def _report(d, grid, title="楼道堆放杂物"):
     return case_create(
-        by=d.users["admin"], title=title, description=title, channel=Channel.HOTLINE,
-        grid=grid, category=Category.objects.get(code="0102"),
-    )  # fmt: skip
+        by=d.users["admin"],
+        title=title,
+        description=title,
+        channel=Channel.HOTLINE,
+        grid=grid,
+        category=Category.objects.get(code="0102"),
+    )
 
 
 def test_a_new_case_event_goes_once_to_the_sockets_watching_its_grid(district):

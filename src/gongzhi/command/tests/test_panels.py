@@ -56,9 +56,12 @@ def year(django_db_setup, django_db_blocker, tmp_path_factory):
             jinquan = Grid.objects.get(name="金泉路社区")
             staff_create(username="cc-leader", name="区领导", role=Role.LEADER, password=PASSWORD)
             staff_create(
-                username="cc-jinquan", name="金泉路值班", role=Role.CENTER_STAFF,
-                center=Center.objects.get(grid=jinquan), password=PASSWORD,
-            )  # fmt: skip
+                username="cc-jinquan",
+                name="金泉路值班",
+                role=Role.CENTER_STAFF,
+                center=Center.objects.get(grid=jinquan),
+                password=PASSWORD,
+            )
             staff_create(username="cc-viewer", name="民警", role=Role.POLICE, password=PASSWORD)
             yield Year(Grid.objects.get(depth=1), jinquan, Grid.objects.get(name="西峰镇"))
         finally:
@@ -97,8 +100,11 @@ def _panel(client, name: str, grid: Grid | None = None, **params) -> dict:
 
 
 def _under(grid: Grid):
-    return [c for c in Case.objects.select_related("grid", "category__parent")
-            if c.grid.path.startswith(grid.path)]  # fmt: skip
+    return [
+        c
+        for c in Case.objects.select_related("grid", "category__parent")
+        if c.grid.path.startswith(grid.path)
+    ]
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -120,11 +126,14 @@ def test_live_counts_equal_the_cases_and_calls_counted_one_by_one(y, leader, whe
         c for c in OneKeyCall.objects.select_related("unit") if c.unit.path.startswith(grid.path)
     ]
     hotline = [
-        h for h in HotlineCall.objects.select_related("center__grid", "case__grid")
+        h
+        for h in HotlineCall.objects.select_related("center__grid", "case__grid")
         if h.started_at >= _midnight(TODAY)
-        and (h.center.grid.path.startswith(grid.path)
-             or (h.case_id and h.case.grid.path.startswith(grid.path)))
-    ]  # fmt: skip
+        and (
+            h.center.grid.path.startswith(grid.path)
+            or (h.case_id and h.case.grid.path.startswith(grid.path))
+        )
+    ]
     assert data == {
         "today": sum(c.created_at >= _midnight(TODAY) for c in cases),
         "open": sum(c.state in OPEN_STATES for c in cases),
@@ -143,8 +152,10 @@ def test_the_30_day_trend_equals_the_kpi_counters_computed_live_day_by_day(y, le
         row = kpi_row_live(period=period_custom(day, day), grid=y.jinquan, now=NOW)
         kpis = kpiset_from_row(row)
         assert (point["accept_due"], point["close_due"], point["closed"]) == (
-            row["accept_due"], row["close_due"], row["closed"]
-        ), day  # fmt: skip
+            row["accept_due"],
+            row["close_due"],
+            row["closed"],
+        ), day
         assert point["on_time_closure"] == kpis.on_time_closure.percent
         assert point["satisfaction"] == kpis.satisfaction.percent
     assert sum(p["accept_due"] for p in points) > 0
@@ -192,9 +203,10 @@ def test_the_rates_per_township_equal_the_live_kpis(y, leader):
         for name in ("response", "resolution", "satisfaction", "in_grid", "in_community"):
             rate = getattr(kpis, name)
             assert row[name] == {
-                "percent": rate.percent, "numerator": rate.numerator,
+                "percent": rate.percent,
+                "numerator": rate.numerator,
                 "denominator": rate.denominator,
-            }, (child.name, name)  # fmt: skip
+            }, (child.name, name)
     assert any(r["in_grid"]["denominator"] for r in data["rows"])
 
 
@@ -233,9 +245,10 @@ def test_the_rooms_figures_count_disputes_and_care_work(y, leader):
 def test_recent_events_are_the_latest_timeline_lines_of_the_subtree(y, leader):
     events = _panel(leader, "events", y.jinquan)["events"]
     truth = [
-        e.pk for e in CaseEvent.objects.select_related("case__grid").order_by("-at", "-pk")
+        e.pk
+        for e in CaseEvent.objects.select_related("case__grid").order_by("-at", "-pk")
         if e.case.grid.path.startswith(y.jinquan.path)
-    ][:20]  # fmt: skip
+    ][:20]
     assert [e["id"] for e in events] == truth
     newest = truth[0]
     assert _panel(leader, "events", y.jinquan, after=newest)["events"] == []
@@ -257,16 +270,24 @@ def test_each_levels_rows_add_up_to_the_level_above_from_district_to_unit(y, lea
             if not r["own"]:  # a child's row is that child's own total one level down
                 child = _panel(leader, "grids", Grid.objects.get(pk=r["id"]))["total"]
                 assert (child["open"], child["overdue"], child["today"]) == (
-                    r["open"], r["overdue"], r["today"]
-                )  # fmt: skip
+                    r["open"],
+                    r["overdue"],
+                    r["today"],
+                )
         seen.append(grid.level)
         children = [r for r in rows if not r["own"]]
         if not children:
             break
         busiest = max(children, key=lambda r: (r["open"], -r["id"]))
         grid = Grid.objects.get(pk=busiest["id"])
-    assert seen == [Level.DISTRICT, Level.TOWNSHIP, Level.VILLAGE, Level.COMPOUND, Level.BUILDING,
-                    Level.UNIT]  # fmt: skip
+    assert seen == [
+        Level.DISTRICT,
+        Level.TOWNSHIP,
+        Level.VILLAGE,
+        Level.COMPOUND,
+        Level.BUILDING,
+        Level.UNIT,
+    ]
 
 
 def test_the_dashboard_links_each_child_for_drilling_down(y, leader):

@@ -43,9 +43,12 @@ def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gongzhi", *args], env=env, stdout=log.open("ab"),
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "gongzhi", *args],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:

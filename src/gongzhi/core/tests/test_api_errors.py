@@ -24,9 +24,13 @@ def test_json_nested_100000_deep_is_a_400_json_answer(center_api, opener, closer
 
 @pytest.mark.parametrize(
     "method,path",
-    [("get", "/api/v1/no-such-thing/"), ("get", "/api/v1/cases/NOPE-0/"), ("delete", "/api/v1/cases/"),
-     ("get", "/api/nowhere")],
-)  # fmt: skip
+    [
+        ("get", "/api/v1/no-such-thing/"),
+        ("get", "/api/v1/cases/NOPE-0/"),
+        ("delete", "/api/v1/cases/"),
+        ("get", "/api/nowhere"),
+    ],
+)
 def test_api_errors_are_json(center_api, method, path):
     response = getattr(center_api, method)(path)
 

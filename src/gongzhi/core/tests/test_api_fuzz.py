@@ -22,9 +22,11 @@ from gongzhi.wsgi import application
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
 CHECKS = [
-    not_a_server_error, status_code_conformance, content_type_conformance,
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
     response_schema_conformance,
-]  # fmt: skip
+]
 
 
 # Generating the schema reads no rows, so it loads at collection time.
@@ -52,8 +54,10 @@ def token(district) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=True,
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=list(HealthCheck),
-)  # fmt: skip
+)
 def test_the_api_answers_generated_requests_within_its_schema(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)

@@ -14,8 +14,9 @@ def test_staff_pages_raise_no_csp_violation(browser, live_server_url, district):
     client = Client()
     client.force_login(district.users["admin"])
     context = new_phone_context(browser)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server_url}])  # fmt: skip
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_url}]
+    )
     violations = []
     try:
         page = context.new_page()

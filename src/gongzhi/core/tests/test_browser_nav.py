@@ -17,8 +17,9 @@ def _signed_in(browser, live_server_url, user, **options):
     client.force_login(user)
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(15_000)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server_url}])  # fmt: skip
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_url}]
+    )
     return context
 
 
@@ -80,8 +81,9 @@ def test_the_staff_bar_is_one_line_on_a_1366_pixel_laptop(
 
 
 def test_on_a_phone_the_more_menu_opens_and_leads_to_its_pages(browser, live_server_url, district):
-    context = _signed_in(browser, live_server_url, district.users["center"],
-                         viewport=PHONE_VIEWPORT, has_touch=True)  # fmt: skip
+    context = _signed_in(
+        browser, live_server_url, district.users["center"], viewport=PHONE_VIEWPORT, has_touch=True
+    )
     try:
         page = context.new_page()
         page.goto(live_server_url + "/cases/")

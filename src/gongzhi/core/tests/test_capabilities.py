@@ -58,9 +58,19 @@ alerts_handle_any       x     .      .      .        .        .     .     .     
 alerts_mediation        .     .      .      x        .        .     .     .     .     .
 alerts_center           .     .      x      .        .        .     .     .     .     .
 alerts_police           .     .      .      .        .        x     .     .     .     .
-alerts_care             .     .      .      .        .        .     x     .     .     ."""  # fmt: skip
-COLUMNS = ["admin", "leader", "center_staff", "mediator", "counselor", "police", "care_worker",
-           "social_worker", "grid_worker", "officer"]  # fmt: skip
+alerts_care             .     .      .      .        .        .     x     .     .     ."""
+COLUMNS = [
+    "admin",
+    "leader",
+    "center_staff",
+    "mediator",
+    "counselor",
+    "police",
+    "care_worker",
+    "social_worker",
+    "grid_worker",
+    "officer",
+]
 ROWS = {line.split()[0]: line.split()[1:] for line in MATRIX.strip().splitlines()}
 EXPECTED = {
     (role, cap): mark == "x"
@@ -165,9 +175,10 @@ def _is_role_literal(node) -> bool:
 
 def _is_role_member(node) -> bool:
     return (
-        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
         and node.value.id == "Role"
-    )  # fmt: skip
+    )
 
 
 def _elements(node) -> list:
@@ -215,10 +226,7 @@ def python_violations(source: str) -> list[str]:
                 found.append(f"{line}: a role named as a string in a query")
         elif isinstance(node, ast.Set | ast.List | ast.Tuple) and _all_roles(node.elts):
             found.append(f"{line}: a set of roles: name a capability in core/roles.py")
-        if (
-            isinstance(node, ast.Constant) and node.value in ONLY_ROLES
-            and id(node) not in allowed
-        ):  # fmt: skip
+        if isinstance(node, ast.Constant) and node.value in ONLY_ROLES and id(node) not in allowed:
             found.append(f"{line}: the role {node.value!r} as a string")
     return sorted(set(found))
 

@@ -109,8 +109,12 @@ def test_a_board_post_with_nul_is_refused_and_nothing_is_written(district, clien
 
 
 def test_the_api_cleans_json_strings_and_refuses_nul(district, center_api):
-    body = {"category": "0102", "title": "噪\u000b音", "description": "夜间\u001f噪音",
-            "grid": district.unit_a.pk}  # fmt: skip
+    body = {
+        "category": "0102",
+        "title": "噪\u000b音",
+        "description": "夜间\u001f噪音",
+        "grid": district.unit_a.pk,
+    }
 
     created = center_api.post("/api/v1/cases/", body, format="json")
     refused = center_api.post("/api/v1/cases/", body | {"title": "噪\u0000音"}, format="json")
@@ -126,9 +130,14 @@ def test_open311_post_with_nul_is_a_400_and_writes_nothing(district, client):
     key = apikey_create(name="市民App")[1]
     response = client.post(
         "/open311/v2/requests.json",
-        {"api_key": key, "service_code": "0102", "description": "噪音\x00", "lat": "39.7",
-         "long": "98.5"},
-    )  # fmt: skip
+        {
+            "api_key": key,
+            "service_code": "0102",
+            "description": "噪音\x00",
+            "lat": "39.7",
+            "long": "98.5",
+        },
+    )
 
     assert response.status_code == 400 and not Case.objects.exists()
 

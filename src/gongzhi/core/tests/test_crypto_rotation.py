@@ -43,9 +43,18 @@ def test_values_written_before_key_ids_are_still_read(old_key):
 
 
 @pytest.mark.parametrize(
-    "token", ["x", "abc$", "$$$", "zzzzzzzz$" + "A" * 40, "!!!", "\x00", base64.b64encode(b"short").decode(),
-              "k" * 10000],
-)  # fmt: skip
+    "token",
+    [
+        "x",
+        "abc$",
+        "$$$",
+        "zzzzzzzz$" + "A" * 40,
+        "!!!",
+        "\x00",
+        base64.b64encode(b"short").decode(),
+        "k" * 10000,
+    ],
+)
 def test_garbage_or_foreign_ciphertext_is_undecryptable_never_another_error(old_key, token):
     with pytest.raises(crypto.Undecryptable):
         crypto.decrypt(token)
@@ -94,9 +103,11 @@ def test_reencrypt_reports_values_no_key_opens_and_rewrites_the_rest(old_key, di
 
 def test_every_encrypted_column_is_rewritten_by_reencrypt():
     found = {
-        f"{m._meta.app_label}.{m.__name__}": {f.name for f in m._meta.fields if f.name.endswith("_enc")}
+        f"{m._meta.app_label}.{m.__name__}": {
+            f.name for f in m._meta.fields if f.name.endswith("_enc")
+        }
         for m in apps.get_models()
-    }  # fmt: skip
+    }
     found = {label: cols for label, cols in found.items() if cols}
     assert found == {label: set(cols) for label, cols in ENCRYPTED.items()}
 
@@ -112,8 +123,11 @@ def test_reveal_of_an_undecryptable_value_answers_a_clear_message_not_500(
     page = client.post(
         reverse("people:resident_reveal", args=[resident.pk]), {"reason": "核实身份信息"}
     )
-    api = client.post(f"/api/v1/residents/{resident.pk}/reveal/", {"reason": "核实身份信息"},
-                      content_type="application/json")  # fmt: skip
+    api = client.post(
+        f"/api/v1/residents/{resident.pk}/reveal/",
+        {"reason": "核实身份信息"},
+        content_type="application/json",
+    )
 
     assert page.status_code == 200 and "无法解密" in page.content.decode()
     assert api.status_code == 400 and "无法解密" in api.content.decode()

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 # The administrator sees nearly every staff page; the grid worker has the workbench.
 PERSONAS = [None, "resident", "admin", "gridworker"]
 NOT_HTML = ("/api/v1/", "/open311/", "/media/")
-EXTRA = ["/api/docs/", "/admin/", "/admin/cases/holiday/", "/admin/cases/holiday/import/",
-         "/admin/cases/holiday/add/", "/accounts/login/"]  # fmt: skip
+EXTRA = [
+    "/api/docs/",
+    "/admin/",
+    "/admin/cases/holiday/",
+    "/admin/cases/holiday/import/",
+    "/admin/cases/holiday/add/",
+    "/accounts/login/",
+]
 TAG = re.compile(r"<([a-zA-Z][\w-]*)(\s[^<>]*)?>", re.S)
 HANDLER = re.compile(r"""\son[a-z]+\s*=""", re.I)
 JSON_SCRIPT = re.compile(r"""type\s*=\s*["']?application/(ld\+)?json""", re.I)

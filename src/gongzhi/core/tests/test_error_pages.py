@@ -50,9 +50,13 @@ def test_a_refusal_is_a_chinese_403_with_its_reason(district, login):
     from gongzhi.mediation import services as svc
 
     dispute = svc.dispute_register(
-        by=district.users["center"], center=court, title="t", facts="f",
-        dispute_type="邻里纠纷", kinds=["people"],
-    )  # fmt: skip
+        by=district.users["center"],
+        center=court,
+        title="t",
+        facts="f",
+        dispute_type="邻里纠纷",
+        kinds=["people"],
+    )
     response = login("police").post(f"/mediation/{dispute.pk}/follow_up/", {"note": "x"})
     body = response.content.decode()
     assert response.status_code == 403

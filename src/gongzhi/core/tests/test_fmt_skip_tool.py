@@ -12,12 +12,12 @@ TABLE = """ROWS = [
     ("a",  1, "first"),
     ("bb", 2, "second"),
     ("c",  3, "third"),
-]  # fmt: skip
+]
 """
 CALL = """result = function(
     a=1,   b=2,
     c=3,
-)  # fmt: skip
+)
 """
 SHORT = 'x = {"a": 1}  # fmt: skip\n'
 

@@ -11,18 +11,30 @@ import pytest
 from gongzhi.core.checks import integration_settings
 from gongzhi.env import env_weights
 
-NAMES = ["NOTIFY_SMS_BACKEND", "NOTIFY_WECHAT_BACKEND", "KPI_WEIGHTS", "MEDIATION_PDF_FONT",
-         "OPEN311_JURISDICTION_ID", "OPEN311_CONTACT", "LIVE_STREAM_ALLOWED_HOSTS",
-         "ONE_KEY_DUTY_PHONE", "KIOSK_IDLE_SECONDS", "OPEN311_RATE",
-         "KPI_RATED_COUNTS_AT"]  # fmt: skip
+NAMES = [
+    "NOTIFY_SMS_BACKEND",
+    "NOTIFY_WECHAT_BACKEND",
+    "KPI_WEIGHTS",
+    "MEDIATION_PDF_FONT",
+    "OPEN311_JURISDICTION_ID",
+    "OPEN311_CONTACT",
+    "LIVE_STREAM_ALLOWED_HOSTS",
+    "ONE_KEY_DUTY_PHONE",
+    "KIOSK_IDLE_SECONDS",
+    "OPEN311_RATE",
+    "KPI_RATED_COUNTS_AT",
+]
 
 
 def _gongzhi(args: list[str], env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in NAMES}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "gongzhi", *args],
-        env={**clean, "GONGZHI_MODE": "test", **env}, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env={**clean, "GONGZHI_MODE": "test", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_each_setting_is_read_from_the_environment(tmp_path):

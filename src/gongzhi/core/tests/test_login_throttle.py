@@ -77,8 +77,11 @@ def test_an_administrator_unlocks_with_a_gongzhi_command(client, district, comma
         _sign_in(client, f"wrong-{i}")
     assert _sign_in(client, PASSWORD).status_code == 429
 
-    args = {"axes_reset_username": ["center"], "axes_reset_ip_username": [ATTACKER, "center"],
-            "axes_reset": []}[command]  # fmt: skip
+    args = {
+        "axes_reset_username": ["center"],
+        "axes_reset_ip_username": [ATTACKER, "center"],
+        "axes_reset": [],
+    }[command]
     call_command(command, *args)
 
     assert _sign_in(client, PASSWORD).status_code == 302 and _signed_in(client)

@@ -25,15 +25,36 @@ from gongzhi.portal.services import (
 from gongzhi.workbench.services import resident_collect_update
 
 # The bar of each role, written out (not derived from core.navigation).
-SHARED_MORE = {"/cases/map/", "/grids/", "/people/residents/", "/org/workers/", "/consultations/",
-               "/deliberation/", "/realtime/live/"}  # fmt: skip
+SHARED_MORE = {
+    "/cases/map/",
+    "/grids/",
+    "/people/residents/",
+    "/org/workers/",
+    "/consultations/",
+    "/deliberation/",
+    "/realtime/live/",
+}
 EVERYONE = {"/cases/", "/realtime/staff/", "/kpis/"}
 COMMAND = "/command/"
 ALERTS = "/intel/alerts/"
-ROOMS = {"/hall/", "/mediation/", "/counseling/", "/liaison/", "/care/", "/social/",
-         "/org/departments/"}  # fmt: skip
-CENTER_WORK = {"/portal-staff/hotline/", "/portal-staff/moderation/", "/portal-staff/binds/",
-               "/workbench/reviews/", "/hall/publicity/manage/", "/workbench/diary/", "/cards/"}  # fmt: skip
+ROOMS = {
+    "/hall/",
+    "/mediation/",
+    "/counseling/",
+    "/liaison/",
+    "/care/",
+    "/social/",
+    "/org/departments/",
+}
+CENTER_WORK = {
+    "/portal-staff/hotline/",
+    "/portal-staff/moderation/",
+    "/portal-staff/binds/",
+    "/workbench/reviews/",
+    "/hall/publicity/manage/",
+    "/workbench/diary/",
+    "/cards/",
+}
 EXPECTED_LINKS = {
     "admin": EVERYONE | ROOMS | SHARED_MORE | CENTER_WORK | {"/admin/", COMMAND, ALERTS},
     "leader": EVERYONE | SHARED_MORE | {"/workbench/diary/", "/cards/", COMMAND, ALERTS},
@@ -59,13 +80,19 @@ def everyone(district):
     """The personas plus a care worker, a social-organisation worker and a stationed
     department's officer (one per role)."""
     center = district.users["center"].staff.center
-    for username, role, room in (("care", Role.CARE_WORKER, RoomKind.CARE),
-                                 ("social", Role.SOCIAL_WORKER, RoomKind.SOCIAL_ORGS),
-                                 ("officer", Role.OFFICER, None)):  # fmt: skip
+    for username, role, room in (
+        ("care", Role.CARE_WORKER, RoomKind.CARE),
+        ("social", Role.SOCIAL_WORKER, RoomKind.SOCIAL_ORGS),
+        ("officer", Role.OFFICER, None),
+    ):
         district.users[username] = staff_create(
-            username=username, name=username, role=role, center=center, room_kind=room,
+            username=username,
+            name=username,
+            role=role,
+            center=center,
+            room_kind=room,
             password=PASSWORD,
-        ).user  # fmt: skip
+        ).user
     return district
 
 
@@ -150,16 +177,21 @@ def test_the_current_page_is_marked_in_the_bar(everyone):
 
 def _report(d, **extra) -> Case:
     return case_create(
-        by=d.users["center"], title="楼院杂草无人清理", description="公园路46号楼院杂草丛生。",
-        category=Category.objects.get(code="0301"), channel=Channel.HOTLINE, grid=d.unit_a,
+        by=d.users["center"],
+        title="楼院杂草无人清理",
+        description="公园路46号楼院杂草丛生。",
+        category=Category.objects.get(code="0301"),
+        channel=Channel.HOTLINE,
+        grid=d.unit_a,
         **extra,
-    )  # fmt: skip
+    )
 
 
 def _act(d, case, who, action, **params):
     case.refresh_from_db()
-    return case_act(case=case, by=d.users[who], action=action, expected_version=case.version,
-                    **params)  # fmt: skip
+    return case_act(
+        case=case, by=d.users[who], action=action, expected_version=case.version, **params
+    )
 
 
 SERIAL = itertools.count()

@@ -38,15 +38,24 @@ def _gongzhi(args: list[str], env: dict, tmp_path) -> subprocess.CompletedProces
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "gongzhi", *args],
         env={**clean, "GONGZHI_MODE": "production", "GONGZHI_VAR_DIR": str(tmp_path), **env},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize(
     "secret",
-    ["", "x", "x" * 64, "gongzhi-demo-not-secret-production", "django-insecure-" + GOOD_SECRET,
-     "abcdefghij", "changeme" + GOOD_SECRET],
-)  # fmt: skip
+    [
+        "",
+        "x",
+        "x" * 64,
+        "gongzhi-demo-not-secret-production",
+        "django-insecure-" + GOOD_SECRET,
+        "abcdefghij",
+        "changeme" + GOOD_SECRET,
+    ],
+)
 def test_weak_or_demo_secret_keys_are_refused(secret):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         require_strong_keys(secret, [GOOD_FIELD_KEY])

@@ -245,8 +245,12 @@ def test_readyz_warns_when_the_replica_lags(client, replica_on, settings, monkey
     body = client.get("/readyz").json()
     assert body["status"] == "ok"
     assert body["checks"]["replica"] == {
-        "ok": True, "up": True, "lag_seconds": 42.0, "max_lag": 5, "in_use": False,
-    }  # fmt: skip
+        "ok": True,
+        "up": True,
+        "lag_seconds": 42.0,
+        "max_lag": 5,
+        "in_use": False,
+    }
     assert "replica: 42.0 s behind (more than 5 s); heavy reads use the primary" in body["warnings"]
 
 

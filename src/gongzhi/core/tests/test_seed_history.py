@@ -35,10 +35,19 @@ def _signature() -> dict:
 
     cases = sorted(
         Case.objects.values_list(
-            "channel", "state", "created_at", "grid__path", "category__code", "title", "overdue",
-            "satisfaction", "rehandle_count", "escalation_count", "closed_at",
+            "channel",
+            "state",
+            "created_at",
+            "grid__path",
+            "category__code",
+            "title",
+            "overdue",
+            "satisfaction",
+            "rehandle_count",
+            "escalation_count",
+            "closed_at",
         )
-    )  # fmt: skip
+    )
     diaries = sorted(
         DiaryEntry.objects.values_list("worker__username", "date", "role", "duty", "text")
     )
@@ -102,8 +111,10 @@ def test_the_year_spans_twelve_months_up_to_now(year):
     assert NOW - first > dt.timedelta(days=HISTORY_DAYS - 60)
     assert NOW - last < dt.timedelta(days=1)
     assert last < NOW
-    months = {c.astimezone(CST).strftime("%Y-%m") for c in Case.objects.values_list(
-        "created_at", flat=True)}  # fmt: skip
+    months = {
+        c.astimezone(CST).strftime("%Y-%m")
+        for c in Case.objects.values_list("created_at", flat=True)
+    }
     assert len(months) >= 12
 
 

@@ -33,8 +33,11 @@ def province(db, monkeypatch):
 
 def test_districts_take_jiuquans_real_codes_first_then_synthetic_ones():
     names = district_names(9)
-    assert names[:3] == [("620902", "肃州区", False), ("620981", "玉门市", False),
-                         ("620982", "敦煌市", False)]  # fmt: skip
+    assert names[:3] == [
+        ("620902", "肃州区", False),
+        ("620981", "玉门市", False),
+        ("620982", "敦煌市", False),
+    ]
     assert names[7] == ("620960", "合成区60(演示)", True)
     assert len({code for code, _n, _s in names}) == 9
     for bad in (0, MAX_DISTRICTS + 1):
@@ -48,8 +51,9 @@ def test_it_builds_a_province_a_city_and_the_districts_each_at_the_scale_asked(p
     assert Grid.objects.find_problems() == ([], [], [], [], [])
     districts = list(Grid.objects.filter(level=Level.DISTRICT))
     assert [(d.code, d.name, d.depth) for d in districts] == [
-        ("620902", "肃州区", 3), ("620981", "玉门市", 3),
-    ]  # fmt: skip
+        ("620902", "肃州区", 3),
+        ("620981", "玉门市", 3),
+    ]
     for district in districts:
         under = Grid.objects.filter(path__startswith=district.path)
         assert under.filter(level=Level.UNIT).count() == TINY.grids[-1]

@@ -53,9 +53,10 @@ def test_a_whole_response_is_sent_as_one_body_with_its_status_and_headers():
     sent = _serve(app)
 
     assert sent[0] == {
-        "type": "http.response.start", "status": 201,
+        "type": "http.response.start",
+        "status": 201,
         "headers": [(b"content-type", b"text/plain"), (b"x-one", b"1")],
-    }  # fmt: skip
+    }
     assert sent[1:] == [{"type": "http.response.body", "body": b"made it"}]
 
 
@@ -68,20 +69,29 @@ def test_the_environ_carries_path_query_client_and_headers_as_wsgi_expects():
         return [b""]
 
     _serve(
-        app, method="POST", path="/案件/", query=b"a=1&b=%E4%B8%AD",
-        headers=[(b"content-type", b"application/x-www-form-urlencoded"),
-                 (b"content-length", b"3"), (b"x-forwarded-for", b"1.2.3.4"),
-                 (b"accept", b"text/html"), (b"accept", b"application/json"),
-                 (b"cookie", b"a=1"), (b"cookie", b"b=2")],
+        app,
+        method="POST",
+        path="/案件/",
+        query=b"a=1&b=%E4%B8%AD",
+        headers=[
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"3"),
+            (b"x-forwarded-for", b"1.2.3.4"),
+            (b"accept", b"text/html"),
+            (b"accept", b"application/json"),
+            (b"cookie", b"a=1"),
+            (b"cookie", b"b=2"),
+        ],
         body_chunks=[b"x=", b"1"],
-    )  # fmt: skip
+    )
 
     assert seen["REQUEST_METHOD"] == "POST"
     assert seen["PATH_INFO"] == "/案件/".encode().decode("latin-1")  # PEP 3333
     assert seen["QUERY_STRING"] == "a=1&b=%E4%B8%AD"
     assert (seen["CONTENT_TYPE"], seen["CONTENT_LENGTH"]) == (
-        "application/x-www-form-urlencoded", "3",
-    )  # fmt: skip
+        "application/x-www-form-urlencoded",
+        "3",
+    )
     assert seen["HTTP_X_FORWARDED_FOR"] == "1.2.3.4"
     assert seen["HTTP_ACCEPT"] == "text/html,application/json"
     assert seen["HTTP_COOKIE"] == "a=1; b=2"

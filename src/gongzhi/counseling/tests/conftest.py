@@ -26,26 +26,36 @@ def counselor(district):
 @pytest.fixture
 def other_counselor(jq_center):
     return staff_create(
-        username="counselor2", name="咨询师乙", role=Role.COUNSELOR, center=jq_center,
-        room_kind=RoomKind.COUNSELING, password=PASSWORD,
-    )  # fmt: skip
+        username="counselor2",
+        name="咨询师乙",
+        role=Role.COUNSELOR,
+        center=jq_center,
+        room_kind=RoomKind.COUNSELING,
+        password=PASSWORD,
+    )
 
 
 @pytest.fixture
 def care_worker(jq_center):
     return staff_create(
-        username="care", name="关爱丁", role=Role.CARE_WORKER, center=jq_center,
-        room_kind=RoomKind.CARE, password=PASSWORD,
-    )  # fmt: skip
+        username="care",
+        name="关爱丁",
+        role=Role.CARE_WORKER,
+        center=jq_center,
+        room_kind=RoomKind.CARE,
+        password=PASSWORD,
+    )
 
 
 @pytest.fixture
 def slot(district, counselor):
     start = clock.now() + dt.timedelta(days=1)
     return svc.slot_create(
-        by=district.users["counselor"], counselor=counselor, starts_at=start,
+        by=district.users["counselor"],
+        counselor=counselor,
+        starts_at=start,
         ends_at=start + dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from .conftest import NOTE_TEXT, after_start
 def test_it_rejects_a_double_booking_of_a_slot_with_a_clear_message(district, appointment):
     with pytest.raises(ValidationError, match="该咨询时段已被预约"):
         svc.appointment_book(
-            by=district.users["center"], slot=appointment.slot,
+            by=district.users["center"],
+            slot=appointment.slot,
             resident=district.residents["b_head"],
-        )  # fmt: skip
+        )
     assert Appointment.objects.count() == 1
 
 
@@ -41,9 +42,11 @@ def test_a_risk_flag_alerts_the_care_room_and_the_center_without_the_note(
 ):
     with after_start(appointment):
         svc.session_note_write(
-            by=district.users["counselor"], appointment=appointment, content=NOTE_TEXT,
+            by=district.users["counselor"],
+            appointment=appointment,
+            content=NOTE_TEXT,
             risk_flag=RiskFlag.SELF_HARM,
-        )  # fmt: skip
+        )
     alerts = Notification.objects.filter(kind="counseling_risk")
     assert {n.user.username for n in alerts} == {"center", "care"}
     for n in alerts:

@@ -13,9 +13,12 @@ def test_a_care_visit_refers_the_resident_to_a_counselor(district, slot):
         by=district.users["gridworker"], resident=district.residents["a_head"], note="情绪低落"
     )
     appt = svc.appointment_book(
-        by=district.users["gridworker"], slot=slot, resident=visit.resident,
-        source=Source.CARE_VISIT, care_visit=visit,
-    )  # fmt: skip
+        by=district.users["gridworker"],
+        slot=slot,
+        resident=visit.resident,
+        source=Source.CARE_VISIT,
+        care_visit=visit,
+    )
     assert (appt.source, appt.care_visit) == (Source.CARE_VISIT, visit)
 
 
@@ -25,9 +28,12 @@ def test_a_referral_from_someone_elses_visit_is_refused(district, slot):
     )
     with pytest.raises(ValidationError, match="关爱走访转介"):
         svc.appointment_book(
-            by=district.users["center"], slot=slot, resident=district.residents["b_head"],
-            source=Source.CARE_VISIT, care_visit=visit,
-        )  # fmt: skip
+            by=district.users["center"],
+            slot=slot,
+            resident=district.residents["b_head"],
+            source=Source.CARE_VISIT,
+            care_visit=visit,
+        )
     assert not Appointment.objects.exists()
 
 

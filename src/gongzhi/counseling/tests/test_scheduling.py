@@ -70,10 +70,11 @@ def test_a_free_slot_is_cancelled_and_a_booked_one_is_not(district, login, slot,
     client.post(f"/counseling/slots/{slot.pk}/cancel/")
     assert CounselorSlot.objects.get().cancelled_at is not None
     other = svc.slot_create(
-        by=district.users["counselor"], counselor=counselor,
+        by=district.users["counselor"],
+        counselor=counselor,
         starts_at=clock.now() + dt.timedelta(days=3),
         ends_at=clock.now() + dt.timedelta(days=3, hours=1),
-    )  # fmt: skip
+    )
     svc.appointment_book(
         by=district.users["center"], slot=other, resident=district.residents["a_head"]
     )
@@ -90,10 +91,12 @@ def test_an_appointment_is_cancelled_from_the_calendar(district, login, appointm
 def _hall_visit(client, district, **over):
     center = Center.objects.get(grid=district.jinquan)
     data = {
-        "resident": district.residents["a_head"].pk, "title": "情绪低落想找人聊聊",
-        "matter": "近期失眠", "outcome": "referred",
+        "resident": district.residents["a_head"].pk,
+        "title": "情绪低落想找人聊聊",
+        "matter": "近期失眠",
+        "outcome": "referred",
         "room": Room.objects.get(center=center, kind=RoomKind.COUNSELING).pk,
-    } | over  # fmt: skip
+    } | over
     return client.post(f"/hall/{center.pk}/visits/new/", data)
 
 

@@ -20,9 +20,11 @@ def test_a_hall_booking_and_its_note_after_the_session_started(live_server_url, 
     counselor = Staff.objects.get(user=district.users["counselor"])
     start = (clock.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
     slot = svc.slot_create(
-        by=district.users["counselor"], counselor=counselor, starts_at=start,
+        by=district.users["counselor"],
+        counselor=counselor,
+        starts_at=start,
         ends_at=start + dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
     resident = district.residents["a_head"]
     context = browser.new_context(locale="zh-CN")
     hall = context.new_page()

@@ -51,9 +51,11 @@ def test_the_appointment_services_follow_the_table(district, appointment, status
 @pytest.fixture
 def request_(district):
     return svc.appointment_request_create(
-        by=district.users["center"], center=Center.objects.get(grid=district.jinquan),
-        resident=district.residents["a_head"], source=Source.RESIDENT,
-    )  # fmt: skip
+        by=district.users["center"],
+        center=Center.objects.get(grid=district.jinquan),
+        resident=district.residents["a_head"],
+        source=Source.RESIDENT,
+    )
 
 
 REQUEST_CALLS = {

@@ -25,33 +25,46 @@ def story(district):
     jq = Center.objects.get(grid=district.jinquan)
     a_head = district.residents["a_head"]
     case = case_create(
-        by=center_user, title="楼上漏水", description="楼上漏水到我家", channel=Channel.WINDOW,
+        by=center_user,
+        title="楼上漏水",
+        description="楼上漏水到我家",
+        channel=Channel.WINDOW,
         category=Category.objects.get(parent__name="矛盾纠纷", name="邻里纠纷"),
         reporter_resident=a_head,
-    )  # fmt: skip
+    )
     dispute = mediation.dispute_register(
-        by=center_user, center=jq, title="漏水赔偿纠纷", facts="楼上漏水损坏吊顶",
-        dispute_type="邻里纠纷", kinds=["people"],
-    )  # fmt: skip
+        by=center_user,
+        center=jq,
+        title="漏水赔偿纠纷",
+        facts="楼上漏水损坏吊顶",
+        dispute_type="邻里纠纷",
+        kinds=["people"],
+    )
     mediation.party_add(
         by=center_user, dispute=dispute, side=Party.Side.APPLICANT, resident=a_head, name=""
     )
     counselor = Staff.objects.get(user=district.users["counselor"])
     start = clock.now() + dt.timedelta(days=1)
     slot = counseling.slot_create(
-        by=district.users["counselor"], counselor=counselor, starts_at=start,
+        by=district.users["counselor"],
+        counselor=counselor,
+        starts_at=start,
         ends_at=start + dt.timedelta(hours=1),
-    )  # fmt: skip
+    )
     appt = counseling.appointment_book(by=center_user, slot=slot, resident=a_head)
     with time_machine.travel(start + dt.timedelta(minutes=5)):  # notes follow the session
         counseling.session_note_write(
-            by=district.users["counselor"], appointment=appt, content=NOTE_TEXT,
+            by=district.users["counselor"],
+            appointment=appt,
+            content=NOTE_TEXT,
             risk_flag="self_harm",
-        )  # fmt: skip
+        )
     hazard = hazard_report(
-        by=district.users["gridworker"], grid=district.unit_a, location="1单元楼道口",
+        by=district.users["gridworker"],
+        grid=district.unit_a,
+        location="1单元楼道口",
         description="电动车楼道充电",
-    )  # fmt: skip
+    )
     return {"case": case, "dispute": dispute, "slot": slot, "hazard": hazard}
 
 
@@ -74,8 +87,10 @@ def test_a_township_center_cannot_open_another_townships_resident(district, logi
 
 @pytest.mark.parametrize("username", PERSONAS)
 def test_no_persona_ever_sees_counselling_note_text(district, story, login, username):
-    for kind, pk in (("resident", district.residents["a_head"].pk),
-                     ("household", district.households["a"].pk)):  # fmt: skip
+    for kind, pk in (
+        ("resident", district.residents["a_head"].pk),
+        ("household", district.households["a"].pk),
+    ):
         response = _page(login, username, pk, kind)
         if response.status_code == 404:
             continue  # out of scope entirely

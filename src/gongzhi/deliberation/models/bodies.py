@@ -22,9 +22,11 @@ class CourtyardBody(models.Model):
     scope_paths = ("grid__path",)
 
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="courtyard_bodies",
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="courtyard_bodies",
         verbose_name=_("所在网格"),
-    )  # fmt: skip
+    )
     name = models.CharField(_("名称"), max_length=100)
     meeting_schedule = models.CharField(_("例会安排"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=clock.now)

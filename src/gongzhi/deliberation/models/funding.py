@@ -146,9 +146,13 @@ class WorkTask(models.Model):
     description = models.TextField(_("说明"), max_length=4000, blank=True)
     # The work may also be tracked as a case (事件); optional.
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("关联事件"),
-    )  # fmt: skip
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="open")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

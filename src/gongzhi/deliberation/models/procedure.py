@@ -92,15 +92,21 @@ class Deliberation(models.Model):
     scope_paths = ("grid__path",)
 
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="deliberations",
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="deliberations",
         verbose_name=_("议事范围"),
-    )  # fmt: skip
+    )
     title = models.CharField(_("议题"), max_length=200)
     description = models.TextField(_("说明"), max_length=4000, blank=True)
     proposal = models.OneToOneField(
-        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliberation",
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliberation",
         verbose_name=_("来源提议"),
-    )  # fmt: skip
+    )
     status = models.CharField(_("状态"), max_length=10, choices=DeliberationStatus.choices)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,9 +137,12 @@ class Meeting(models.Model):
         Deliberation, null=True, blank=True, on_delete=models.CASCADE, related_name="meetings"
     )
     body = models.ForeignKey(
-        "deliberation.CourtyardBody", null=True, blank=True, on_delete=models.CASCADE,
+        "deliberation.CourtyardBody",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="meetings",
-    )  # fmt: skip
+    )
     # The owner's grid, copied so the scope filter needs no join through either owner.
     grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("会议名称"), max_length=200)

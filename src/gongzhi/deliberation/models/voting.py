@@ -71,10 +71,18 @@ class Vote(models.Model):
         verbose_name = _("表决")
         verbose_name_plural = _("表决")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_open"),
-            models.CheckConstraint(condition=models.Q(quorum_pct__gte=0, quorum_pct__lte=100), name="vote_quorum_pct"),
-            models.CheckConstraint(condition=models.Q(threshold_pct__gte=0, threshold_pct__lte=100), name="vote_threshold_pct"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="vote_closes_after_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quorum_pct__gte=0, quorum_pct__lte=100), name="vote_quorum_pct"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold_pct__gte=0, threshold_pct__lte=100),
+                name="vote_threshold_pct",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.question

@@ -30,7 +30,7 @@ def body_create(*, by: Actor, grid: Grid, name: str, meeting_schedule: str = "")
             label=_("例会安排"),
             max_length=100,
             required=False,
-        ),  # fmt: skip
+        ),
         created_by=by,
     )
 

@@ -105,9 +105,12 @@ def payment_record(
             }
         )
     return Payment.objects.create(
-        entry=locked, amount=amount, method=method, recorded_by=by,
+        entry=locked,
+        amount=amount,
+        method=method,
+        recorded_by=by,
         note=clean_text(note, field="note", label=_("备注"), max_length=200, required=False),
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -157,9 +160,13 @@ def expenditure_record(
         raise ValidationError({"receipt": _("请上传票据")})
     checked = check_upload(receipt, field="receipt", images_only=False)
     exp = Expenditure(
-        cost_share=share, amount=amount, description=description, spent_on=spent_on,
-        receipt_type=checked.content_type, recorded_by=by,
-    )  # fmt: skip
+        cost_share=share,
+        amount=amount,
+        description=description,
+        spent_on=spent_on,
+        receipt_type=checked.content_type,
+        recorded_by=by,
+    )
     _store(exp.receipt, checked, f"receipt-{share.pk}")
     exp.save()
     return exp
@@ -212,8 +219,10 @@ def work_task_complete(*, task: WorkTask, by: Actor, photos: Sequence, note: str
         _store(photo.file, item, f"task-{locked.pk}")
         photo.save()
     locked.status, locked.completed_at, locked.completed_by = (
-        WorkTask.Status.COMPLETED, clock.now(), by,
-    )  # fmt: skip
+        WorkTask.Status.COMPLETED,
+        clock.now(),
+        by,
+    )
     locked.completion_note = clean_text(
         note, field="note", label=_("完成情况"), max_length=4000, required=False
     )

@@ -85,9 +85,14 @@ def proposal_support(
 
 @transaction.atomic
 def deliberation_open(
-    *, by: Actor, title: str, description: str = "", grid: Grid | None=None, proposal: Proposal | None = None,
+    *,
+    by: Actor,
+    title: str,
+    description: str = "",
+    grid: Grid | None = None,
+    proposal: Proposal | None = None,
     draft: bool = False,
-) -> Deliberation:  # fmt: skip
+) -> Deliberation:
     """Open a deliberation for the households under `grid` (by default the proposal's grid)."""
     if proposal is not None:
         proposal = Proposal.objects.select_for_update().select_related("grid").get(pk=proposal.pk)
@@ -146,9 +151,15 @@ def deliberation_close(*, deliberation: Deliberation, by: Actor) -> Deliberation
 
 @transaction.atomic
 def meeting_schedule(
-    *, by: Actor, title: str, agenda: str, place: str, scheduled_at: dt.datetime,
-    deliberation: Deliberation | None = None, body: CourtyardBody | None = None,
-) -> Meeting:  # fmt: skip
+    *,
+    by: Actor,
+    title: str,
+    agenda: str,
+    place: str,
+    scheduled_at: dt.datetime,
+    deliberation: Deliberation | None = None,
+    body: CourtyardBody | None = None,
+) -> Meeting:
     if (deliberation is None) == (body is None):
         raise ValidationError(_("会议须属于一项议事或一个楼院自治组织"))
     grid = deliberation.grid if deliberation is not None else body.grid  # type: ignore[union-attr]  # one of the two (checked above)
@@ -174,9 +185,14 @@ def meeting_schedule(
 
 @transaction.atomic
 def meeting_record_minutes(
-    *, meeting: Meeting, by: Actor, minutes: str, households: Iterable[Household] = (),
-    org_kinds: Iterable[str] = (), representatives: dict[int, str] | None = None,
-) -> Meeting:  # fmt: skip
+    *,
+    meeting: Meeting,
+    by: Actor,
+    minutes: str,
+    households: Iterable[Household] = (),
+    org_kinds: Iterable[str] = (),
+    representatives: dict[int, str] | None = None,
+) -> Meeting:
     """Record that the meeting was held: minutes and attendees. Recorded once."""
     locked = Meeting.objects.select_for_update().select_related("grid").get(pk=meeting.pk)
     require_staff_in(by, locked.grid)
@@ -208,7 +224,7 @@ def meeting_record_minutes(
                     max_length=50,
                     required=False,
                 ),
-            )  # fmt: skip
+            )
             for h in households
         ]
         + [MeetingAttendance(meeting=locked, org_kind=k) for k in org_kinds]

@@ -46,10 +46,17 @@ def _clean_pct(value: Any, *, field: str, label: StrOrPromise) -> Decimal:
 
 @transaction.atomic
 def vote_create(
-    *, deliberation: Deliberation, by: Actor, question: str, opens_at: dt.datetime, closes_at: dt.datetime,
-    quorum_pct: Any, threshold_pct: Any, threshold_base: str = ThresholdBase.CAST,
+    *,
+    deliberation: Deliberation,
+    by: Actor,
+    question: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    quorum_pct: Any,
+    threshold_pct: Any,
+    threshold_base: str = ThresholdBase.CAST,
     threshold_inclusive: bool = False,
-) -> Vote:  # fmt: skip
+) -> Vote:
     locked = locked_deliberation(deliberation)
     require_staff_in(by, locked.grid)
     question = clean_text(question, field="question", label=_("表决事项"), max_length=300)
@@ -66,10 +73,16 @@ def vote_create(
     deliberation_move(locked, "start_vote")
     deliberation.status = locked.status
     vote = Vote.objects.create(
-        deliberation=locked, question=question, opens_at=opens_at, closes_at=closes_at,
-        quorum_pct=quorum, threshold_pct=threshold, threshold_base=threshold_base,
-        threshold_inclusive=bool(threshold_inclusive), created_by=by,
-    )  # fmt: skip
+        deliberation=locked,
+        question=question,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        quorum_pct=quorum,
+        threshold_pct=threshold,
+        threshold_base=threshold_base,
+        threshold_inclusive=bool(threshold_inclusive),
+        created_by=by,
+    )
     from ..tasks import vote_count_at_close
 
     vote_count_at_close.using(run_after=closes_at).enqueue(vote.pk)
@@ -104,9 +117,15 @@ def _ballot_put(
     previous = ballot.choice if ballot else ""
     if ballot is None:
         ballot = Ballot.objects.create(
-            vote=locked, household=household, choice=choice, channel=channel,
-            cast_by_resident=resident, recorded_by=user, cast_at=now, updated_at=now,
-        )  # fmt: skip
+            vote=locked,
+            household=household,
+            choice=choice,
+            channel=channel,
+            cast_by_resident=resident,
+            recorded_by=user,
+            cast_at=now,
+            updated_at=now,
+        )
     elif ballot.choice == choice:
         return ballot  # the same choice again changes nothing
     else:
@@ -115,9 +134,14 @@ def _ballot_put(
         ballot.updated_at, ballot.revisions = now, ballot.revisions + 1
         ballot.save()
     BallotChange.objects.create(
-        ballot=ballot, from_choice=previous, to_choice=choice, channel=channel,
-        by_resident=resident, by_user=user, at=now,
-    )  # fmt: skip
+        ballot=ballot,
+        from_choice=previous,
+        to_choice=choice,
+        channel=channel,
+        by_resident=resident,
+        by_user=user,
+        at=now,
+    )
     return ballot
 
 

@@ -43,9 +43,12 @@ def d(district, clock):
     """The district plus a grid worker for the whole courtyard and two more households there,
     so the courtyard (公园路46号楼院) has four households: a, b, a2, b2."""
     district.users["courtyard_worker"] = staff_create(
-        username="courtyard_worker", name="网格员丁", role=Role.GRID_WORKER,
-        grids=[district.courtyard], password=PASSWORD,
-    ).user  # fmt: skip
+        username="courtyard_worker",
+        name="网格员丁",
+        role=Role.GRID_WORKER,
+        grids=[district.courtyard],
+        password=PASSWORD,
+    ).user
     admin = district.users["admin"]
     district.households["a2"] = household_create(by=admin, unit=district.unit_a, house_number="102")
     district.households["b2"] = household_create(by=admin, unit=district.unit_b, house_number="202")
@@ -70,9 +73,11 @@ def open_deliberation(d, by="courtyard_worker", **fields):
     defaults = {"title": "楼院增设路灯", "description": "楼院夜间照明不足,议定增设路灯。"}
     if proposal is None:
         proposal = proposal_create(
-            grid=d.courtyard, title="楼院路灯太少", description="晚上回家太黑,建议增设路灯。",
+            grid=d.courtyard,
+            title="楼院路灯太少",
+            description="晚上回家太黑,建议增设路灯。",
             resident=d.residents["a_head"],
-        )  # fmt: skip
+        )
     return deliberation_open(by=d.users[by], proposal=proposal, **(defaults | fields))
 
 

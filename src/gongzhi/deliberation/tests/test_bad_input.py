@@ -39,14 +39,17 @@ def share(d, clock):
     delib = open_deliberation(d)
     vote = open_vote(d, delib)
     for key in ("a", "b", "a2"):
-        vote_record_paper(vote=vote, household=d.households[key], by=d.users["courtyard_worker"],
-                          choice="yes")  # fmt: skip
+        vote_record_paper(
+            vote=vote, household=d.households[key], by=d.users["courtyard_worker"], choice="yes"
+        )
     clock.shift(dt.timedelta(days=3))
     vote_close(vote=vote)
     return cost_share_create(
-        deliberation=delib, by=d.users["courtyard_worker"], purpose="增设路灯",
+        deliberation=delib,
+        by=d.users["courtyard_worker"],
+        purpose="增设路灯",
         amount_per_household="50",
-    )  # fmt: skip
+    )
 
 
 def _entry(share, d, key="a"):
@@ -103,13 +106,18 @@ def test_it_rejects_a_cost_share_with_a_bad_amount_per_household(d, clock, amoun
     delib = open_deliberation(d)
     vote = open_vote(d, delib)
     for key in ("a", "b", "a2"):
-        vote_record_paper(vote=vote, household=d.households[key], by=d.users["courtyard_worker"],
-                          choice="yes")  # fmt: skip
+        vote_record_paper(
+            vote=vote, household=d.households[key], by=d.users["courtyard_worker"], choice="yes"
+        )
     clock.shift(dt.timedelta(days=3))
     vote_close(vote=vote)
     with pytest.raises(ValidationError) as exc:
-        cost_share_create(deliberation=delib, by=d.users["courtyard_worker"], purpose="路灯",
-                          amount_per_household=amount)  # fmt: skip
+        cost_share_create(
+            deliberation=delib,
+            by=d.users["courtyard_worker"],
+            purpose="路灯",
+            amount_per_household=amount,
+        )
     assert "amount_per_household" in exc.value.message_dict
     assert not CostShare.objects.exists()
     assert not LedgerEntry.objects.exists()
@@ -118,17 +126,25 @@ def test_it_rejects_a_cost_share_with_a_bad_amount_per_household(d, clock, amoun
 def test_it_refuses_a_cost_share_without_a_passed_vote(d):
     delib = open_deliberation(d)
     with pytest.raises(ValidationError, match="表决通过"):
-        cost_share_create(deliberation=delib, by=d.users["courtyard_worker"], purpose="路灯",
-                          amount_per_household="50")  # fmt: skip
+        cost_share_create(
+            deliberation=delib,
+            by=d.users["courtyard_worker"],
+            purpose="路灯",
+            amount_per_household="50",
+        )
     assert not CostShare.objects.exists()
 
 
 def test_it_rejects_a_completion_photo_that_is_not_an_image(d, share):
-    task = work_task_create(deliberation=share.deliberation, by=d.users["courtyard_worker"],
-                            title="安装路灯")  # fmt: skip
+    task = work_task_create(
+        deliberation=share.deliberation, by=d.users["courtyard_worker"], title="安装路灯"
+    )
     with pytest.raises(ValidationError) as exc:
-        work_task_complete(task=task, by=d.users["courtyard_worker"],
-                           photos=[png("ok.png"), not_an_image("fake.png")])  # fmt: skip
+        work_task_complete(
+            task=task,
+            by=d.users["courtyard_worker"],
+            photos=[png("ok.png"), not_an_image("fake.png")],
+        )
     assert "photos" in exc.value.message_dict
     assert "fake.png" in exc.value.message_dict["photos"][0]
     assert not WorkPhoto.objects.exists()
@@ -139,8 +155,9 @@ def test_it_rejects_a_pdf_as_a_completion_photo(d, share):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     pdf = SimpleUploadedFile("done.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n")
-    task = work_task_create(deliberation=share.deliberation, by=d.users["courtyard_worker"],
-                            title="安装路灯")  # fmt: skip
+    task = work_task_create(
+        deliberation=share.deliberation, by=d.users["courtyard_worker"], title="安装路灯"
+    )
     with pytest.raises(ValidationError, match="不是图片"):
         work_task_complete(task=task, by=d.users["courtyard_worker"], photos=[pdf])
     assert not WorkPhoto.objects.exists()
@@ -148,9 +165,14 @@ def test_it_rejects_a_pdf_as_a_completion_photo(d, share):
 
 def test_it_rejects_a_receipt_that_is_neither_an_image_nor_a_pdf(d, share):
     with pytest.raises(ValidationError) as exc:
-        expenditure_record(cost_share=share, by=d.users["courtyard_worker"], amount="100",
-                           description="购买灯具", spent_on=dt.date(2030, 5, 9),
-                           receipt=not_an_image("receipt.jpg"))  # fmt: skip
+        expenditure_record(
+            cost_share=share,
+            by=d.users["courtyard_worker"],
+            amount="100",
+            description="购买灯具",
+            spent_on=dt.date(2030, 5, 9),
+            receipt=not_an_image("receipt.jpg"),
+        )
     assert "receipt" in exc.value.message_dict
     assert not Expenditure.objects.exists()
 
@@ -177,8 +199,9 @@ def test_a_grid_worker_may_record_a_payment_in_their_own_unit(d, share):
 def test_it_rejects_a_support_from_a_resident_outside_the_proposal_grid(d):
     from gongzhi.deliberation.services import proposal_create
 
-    proposal = proposal_create(grid=d.courtyard, title="增设路灯", description="太黑",
-                               resident=d.residents["a_head"])  # fmt: skip
+    proposal = proposal_create(
+        grid=d.courtyard, title="增设路灯", description="太黑", resident=d.residents["a_head"]
+    )
     with pytest.raises(ValidationError, match="只有该网格内的居民"):
         proposal_support(proposal=proposal, resident=d.residents["x_head"])
     assert not ProposalSupport.objects.exists()
@@ -187,8 +210,9 @@ def test_it_rejects_a_support_from_a_resident_outside_the_proposal_grid(d):
 def test_it_rejects_a_second_support_by_the_same_resident(d):
     from gongzhi.deliberation.services import proposal_create
 
-    proposal = proposal_create(grid=d.courtyard, title="增设路灯", description="太黑",
-                               resident=d.residents["a_head"])  # fmt: skip
+    proposal = proposal_create(
+        grid=d.courtyard, title="增设路灯", description="太黑", resident=d.residents["a_head"]
+    )
     proposal_support(proposal=proposal, resident=d.residents["b_head"])
     with pytest.raises(ValidationError, match="已经附议"):
         proposal_support(proposal=proposal, resident=d.residents["b_head"])

@@ -34,15 +34,21 @@ def _both_in(html: str) -> bool:
 def test_the_minutes_form_and_the_attendee_list_name_the_building(d, login, twin):
     delib = open_deliberation(d)
     meeting = meeting_schedule(
-        by=d.users["courtyard_worker"], title="议事会", agenda="路灯", place="活动室",
-        scheduled_at=T0, deliberation=delib,
-    )  # fmt: skip
+        by=d.users["courtyard_worker"],
+        title="议事会",
+        agenda="路灯",
+        place="活动室",
+        scheduled_at=T0,
+        deliberation=delib,
+    )
     client = login("courtyard_worker")
     assert _both_in(client.get(f"/deliberation/meetings/{meeting.pk}/").content.decode())
     meeting_record_minutes(
-        meeting=meeting, by=d.users["courtyard_worker"], minutes="同意安装",
+        meeting=meeting,
+        by=d.users["courtyard_worker"],
+        minutes="同意安装",
         households=[d.households["a"], twin],
-    )  # fmt: skip
+    )
     assert _both_in(client.get(f"/deliberation/meetings/{meeting.pk}/").content.decode())
 
 
@@ -58,9 +64,11 @@ def test_the_voted_households_and_the_ledger_name_the_building(d, login, clock, 
     clock.shift(dt.timedelta(days=3))
     vote_close(vote=vote)
     share = cost_share_create(
-        deliberation=delib, by=d.users["courtyard_worker"], purpose="增设路灯",
+        deliberation=delib,
+        by=d.users["courtyard_worker"],
+        purpose="增设路灯",
         amount_per_household="50",
-    )  # fmt: skip
+    )
     assert _both_in(client.get(f"/deliberation/cost-shares/{share.pk}/").content.decode())
     public = client.get(f"/deliberation/public/notice/{share.public_token}/").content.decode()
     assert ">1号楼-1单元-1*1<" in public and ">2号楼-1单元-1*1<" in public

@@ -83,8 +83,11 @@ def test_the_export_reads_back_with_the_vote_and_funding_totals_and_the_proposer
     assert (row["应投户数"], row["实投户数"], row["同意"], row["表决结果"]) == (4, 3, 3, "通过")
     assert (row["集资用途"], row["每户金额(元)"], row["集资户数"]) == ("增设路灯", 50, 4)
     assert (row["应收金额(元)"], row["已收金额(元)"], row["已支出(元)"], row["结余(元)"]) == (
-        200, 50, 0, 50,
-    )  # fmt: skip
+        200,
+        50,
+        0,
+        50,
+    )
     assert "茹玉芳" not in str(rows) and "茹" in row["提议人"] and "*" in row["提议人"]
     assert AuditLog.objects.filter(
         action=AuditLog.Action.EXPORT, target_type="deliberation.deliberation"

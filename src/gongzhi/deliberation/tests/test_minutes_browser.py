@@ -14,9 +14,13 @@ from .conftest import T0, open_deliberation
 @pytest.mark.parametrize("width", [1366, 360])
 def test_the_minutes_checkboxes_can_be_clicked(live_server_url, d, browser, width):
     meeting = meeting_schedule(
-        by=d.users["courtyard_worker"], title="议事会", agenda="路灯", place="活动室",
-        scheduled_at=T0, deliberation=open_deliberation(d),
-    )  # fmt: skip
+        by=d.users["courtyard_worker"],
+        title="议事会",
+        agenda="路灯",
+        place="活动室",
+        scheduled_at=T0,
+        deliberation=open_deliberation(d),
+    )
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
     _sign_in(page, live_server_url, "courtyard_worker")

@@ -32,12 +32,17 @@ def passed(d, clock):
     delib = open_deliberation(d)
     vote = open_vote(d, delib)
     for key in ("a", "b", "a2"):
-        vote_record_paper(vote=vote, household=d.households[key], by=d.users["courtyard_worker"],
-                          choice="yes")  # fmt: skip
+        vote_record_paper(
+            vote=vote, household=d.households[key], by=d.users["courtyard_worker"], choice="yes"
+        )
     clock.shift(dt.timedelta(days=3))
     vote_close(vote=vote)
-    share = cost_share_create(deliberation=delib, by=d.users["courtyard_worker"],
-                              purpose="增设路灯", amount_per_household="50")  # fmt: skip
+    share = cost_share_create(
+        deliberation=delib,
+        by=d.users["courtyard_worker"],
+        purpose="增设路灯",
+        amount_per_household="50",
+    )
     return delib, vote, share
 
 
@@ -63,14 +68,21 @@ def test_every_staff_page_renders_for_the_grid_worker(d, login, passed):
     task = work_task_create(deliberation=delib, by=d.users["courtyard_worker"], title="安装路灯")
     web = login("courtyard_worker")
     urls = [
-        "/deliberation/", "/deliberation/new/", "/deliberation/proposals/",
-        "/deliberation/proposals/new/", f"/deliberation/proposals/{delib.proposal_id}/",
-        f"/deliberation/{delib.pk}/", f"/deliberation/{delib.pk}/meetings/new/",
-        f"/deliberation/votes/{vote.pk}/", f"/deliberation/cost-shares/{share.pk}/",
+        "/deliberation/",
+        "/deliberation/new/",
+        "/deliberation/proposals/",
+        "/deliberation/proposals/new/",
+        f"/deliberation/proposals/{delib.proposal_id}/",
+        f"/deliberation/{delib.pk}/",
+        f"/deliberation/{delib.pk}/meetings/new/",
+        f"/deliberation/votes/{vote.pk}/",
+        f"/deliberation/cost-shares/{share.pk}/",
         f"/deliberation/cost-shares/{share.pk}/expenditures/new/",
-        f"/deliberation/{delib.pk}/tasks/new/", f"/deliberation/tasks/{task.pk}/",
-        "/deliberation/bodies/", "/deliberation/bodies/new/",
-    ]  # fmt: skip
+        f"/deliberation/{delib.pk}/tasks/new/",
+        f"/deliberation/tasks/{task.pk}/",
+        "/deliberation/bodies/",
+        "/deliberation/bodies/new/",
+    ]
     for url in urls:
         assert web.get(url).status_code == 200, url
 
@@ -94,8 +106,9 @@ def test_a_non_numeric_amount_per_household_is_refused_on_the_page(d, login, clo
     delib = open_deliberation(d)
     vote = open_vote(d, delib)
     for key in ("a", "b", "a2"):
-        vote_record_paper(vote=vote, household=d.households[key], by=d.users["courtyard_worker"],
-                          choice="yes")  # fmt: skip
+        vote_record_paper(
+            vote=vote, household=d.households[key], by=d.users["courtyard_worker"], choice="yes"
+        )
     clock.shift(dt.timedelta(days=3))
     vote_close(vote=vote)
     response = login("courtyard_worker").post(
@@ -136,8 +149,9 @@ def test_a_unit_worker_cannot_open_the_courtyard_vote_page(d, login, passed):
 
 def test_the_public_vote_page_hides_the_split_until_the_count(d, client):
     vote = open_vote(d, open_deliberation(d))
-    vote_record_paper(vote=vote, household=d.households["a"], by=d.users["courtyard_worker"],
-                      choice="no")  # fmt: skip
+    vote_record_paper(
+        vote=vote, household=d.households["a"], by=d.users["courtyard_worker"], choice="no"
+    )
     html = client.get(f"/deliberation/public/votes/{vote.public_token}/").content.decode()
     assert "投票进行中" in html
     assert 'data-tally="no"' not in html
@@ -167,13 +181,20 @@ def test_a_courtyard_body_is_run_from_its_pages(d, login):
         "/deliberation/bodies/new/", {"grid": d.courtyard.pk, "name": "公园路46号楼院自治组织"}
     )
     body = CourtyardBody.objects.get()
-    web.post(f"/deliberation/bodies/{body.pk}/members/new/",
-             {"name": "李建国", "org_kind": "party", "role": "支部书记"})  # fmt: skip
+    web.post(
+        f"/deliberation/bodies/{body.pk}/members/new/",
+        {"name": "李建国", "org_kind": "party", "role": "支部书记"},
+    )
     web.post(f"/deliberation/bodies/{body.pk}/issues/new/", {"title": "楼道堆放杂物"})
-    web.post(f"/deliberation/bodies/{body.pk}/meetings/new/", {
-        "title": "三月例会", "scheduled_at": "2030-05-07T19:00", "place": "服务站",
-        "agenda": "楼道杂物清理",
-    })  # fmt: skip
+    web.post(
+        f"/deliberation/bodies/{body.pk}/meetings/new/",
+        {
+            "title": "三月例会",
+            "scheduled_at": "2030-05-07T19:00",
+            "place": "服务站",
+            "agenda": "楼道杂物清理",
+        },
+    )
     assert BodyMember.objects.get(body=body).org_kind == "party"
     assert BodyIssue.objects.get(body=body).status == BodyIssue.Status.OPEN
     assert Meeting.objects.get(body=body).grid == d.courtyard

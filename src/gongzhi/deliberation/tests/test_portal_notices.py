@@ -29,12 +29,17 @@ def lights(d, clock):
     delib = open_deliberation(d)
     vote = open_vote(d, delib)
     for key in ("a", "b", "a2"):
-        vote_record_paper(vote=vote, household=d.households[key], by=d.users["courtyard_worker"],
-                          choice="yes")  # fmt: skip
+        vote_record_paper(
+            vote=vote, household=d.households[key], by=d.users["courtyard_worker"], choice="yes"
+        )
     clock.shift(dt.timedelta(days=3))
     vote_close(vote=vote)
-    share = cost_share_create(deliberation=delib, by=d.users["courtyard_worker"],
-                              purpose="增设路灯", amount_per_household="50")  # fmt: skip
+    share = cost_share_create(
+        deliberation=delib,
+        by=d.users["courtyard_worker"],
+        purpose="增设路灯",
+        amount_per_household="50",
+    )
     return share
 
 
@@ -65,8 +70,10 @@ def test_a_resident_of_another_community_does_not_see_it(d, lights, client):
 
 def test_a_resident_elsewhere_in_the_same_community_sees_it(d, lights):
     village = grid_add_child(parent=d.jinquan, name="第二居民小组")
-    unit = grid_add_child(parent=grid_add_child(parent=grid_add_child(
-        parent=village, name="花园小区"), name="3号楼"), name="1单元")  # fmt: skip
+    unit = grid_add_child(
+        parent=grid_add_child(parent=grid_add_child(parent=village, name="花园小区"), name="3号楼"),
+        name="1单元",
+    )
     notices = public_notices_for_unit(unit)
     assert [n.cost_share for n in notices] == [lights]
 

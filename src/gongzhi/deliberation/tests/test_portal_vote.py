@@ -117,8 +117,12 @@ def test_a_vote_after_the_close_is_refused(d, vote, client, clock):
 def test_a_vote_before_the_opening_is_refused(d, client, clock):
     from .conftest import T0
 
-    vote = open_vote(d, open_deliberation(d), opens_at=T0 + dt.timedelta(days=1),
-                     closes_at=T0 + dt.timedelta(days=3))  # fmt: skip
+    vote = open_vote(
+        d,
+        open_deliberation(d),
+        opens_at=T0 + dt.timedelta(days=1),
+        closes_at=T0 + dt.timedelta(days=3),
+    )
     signed_in(client, A_HEAD_PHONE)
     assert "投票尚未开始" in client.get(url(vote)).content.decode()
     response = client.post(url(vote), {"choice": "yes"})

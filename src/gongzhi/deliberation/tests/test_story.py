@@ -44,20 +44,31 @@ def test_the_street_light_story_runs_end_to_end(d, login, client, clock):
     hh = d.households
     # 1. Residents raise the street lights; neighbours support the proposal.
     proposal = proposal_create(
-        grid=d.courtyard, title="楼院路灯太少,晚上太黑", resident=d.residents["a_head"],
+        grid=d.courtyard,
+        title="楼院路灯太少,晚上太黑",
+        resident=d.residents["a_head"],
         description="公园路46号楼院只有一盏路灯,老人晚上出门不安全,建议增设路灯。",
-    )  # fmt: skip
+    )
     proposal_support(proposal=proposal, resident=d.residents["b_head"])
     web = login("courtyard_worker")
-    _ok(web.post(f"/deliberation/proposals/{proposal.pk}/",
-                 {"resident": d.residents["a_spouse"].pk}))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/proposals/{proposal.pk}/", {"resident": d.residents["a_spouse"].pk}
+        )
+    )
     assert proposal.supports.count() == 2
 
     # 2. The grid worker opens a deliberation from the proposal.
-    _ok(web.post(f"/deliberation/new/?proposal={proposal.pk}", {
-        "grid": d.courtyard.pk, "title": "公园路46号楼院增设路灯",
-        "description": "议定路灯数量、位置与费用分摊。",
-    }))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/new/?proposal={proposal.pk}",
+            {
+                "grid": d.courtyard.pk,
+                "title": "公园路46号楼院增设路灯",
+                "description": "议定路灯数量、位置与费用分摊。",
+            },
+        )
+    )
     delib = Deliberation.objects.get()
     assert (delib.status, delib.grid, delib.opened_by) == (
         DeliberationStatus.OPEN,
@@ -68,25 +79,45 @@ def test_the_street_light_story_runs_end_to_end(d, login, client, clock):
     assert proposal.status == ProposalStatus.ADOPTED
 
     # 3. A meeting is held: agenda, the four organisations and households attend, minutes.
-    _ok(web.post(f"/deliberation/{delib.pk}/meetings/new/", {
-        "title": "路灯议事会", "scheduled_at": (T0 + dt.timedelta(hours=2)).strftime(LOCAL),
-        "place": "楼院活动室", "agenda": "一、路灯位置;二、每户分摊金额",
-    }))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/{delib.pk}/meetings/new/",
+            {
+                "title": "路灯议事会",
+                "scheduled_at": (T0 + dt.timedelta(hours=2)).strftime(LOCAL),
+                "place": "楼院活动室",
+                "agenda": "一、路灯位置;二、每户分摊金额",
+            },
+        )
+    )
     meeting = Meeting.objects.get(deliberation=delib)
-    _ok(web.post(f"/deliberation/meetings/{meeting.pk}/", {
-        "minutes": "议定增设6盏太阳能路灯,每户集资50元,交户表决。",
-        "org_kinds": ["party", "service_station", "owners_committee", "property"],
-        "households": [hh["a"].pk, hh["b"].pk, hh["a2"].pk],
-    }))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/meetings/{meeting.pk}/",
+            {
+                "minutes": "议定增设6盏太阳能路灯,每户集资50元,交户表决。",
+                "org_kinds": ["party", "service_station", "owners_committee", "property"],
+                "households": [hh["a"].pk, hh["b"].pk, hh["a2"].pk],
+            },
+        )
+    )
     meeting.refresh_from_db()
     assert meeting.held and meeting.attendances.count() == 7
 
     # 4. The households vote: online by their members, on paper through staff.
-    _ok(web.post(f"/deliberation/{delib.pk}/vote/new/", {
-        "question": "是否同意每户集资50元增设路灯", "opens_at": T0.strftime(LOCAL),
-        "closes_at": (T0 + dt.timedelta(days=3)).strftime(LOCAL), "quorum_pct": "50",
-        "threshold_pct": "50", "threshold_base": "cast",
-    }))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/{delib.pk}/vote/new/",
+            {
+                "question": "是否同意每户集资50元增设路灯",
+                "opens_at": T0.strftime(LOCAL),
+                "closes_at": (T0 + dt.timedelta(days=3)).strftime(LOCAL),
+                "quorum_pct": "50",
+                "threshold_pct": "50",
+                "threshold_base": "cast",
+            },
+        )
+    )
     vote = delib.vote
     vote_cast(vote=vote, household=hh["a"], by_resident=d.residents["a_spouse"], choice="yes")
     vote_cast(vote=vote, household=hh["b"], by_resident=d.residents["b_head"], choice="yes")
@@ -99,20 +130,35 @@ def test_the_street_light_story_runs_end_to_end(d, login, client, clock):
     assert vote.passed is True
 
     # 5. Each household pays 50 元 (one of them in two instalments).
-    _ok(web.post(f"/deliberation/{delib.pk}/cost-share/new/",
-                 {"purpose": "增设楼院路灯", "amount_per_household": "50"}))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/{delib.pk}/cost-share/new/",
+            {"purpose": "增设楼院路灯", "amount_per_household": "50"},
+        )
+    )
     share = CostShare.objects.get(deliberation=delib)
     entries = {e.household_id: e for e in LedgerEntry.objects.filter(cost_share=share)}
     assert len(entries) == 4
     for key in ("a", "b", "a2"):
-        _ok(web.post(f"/deliberation/ledger/{entries[hh[key].pk].pk}/pay/",
-                     {"amount": "50", "method": "cash"}))  # fmt: skip
+        _ok(
+            web.post(
+                f"/deliberation/ledger/{entries[hh[key].pk].pk}/pay/",
+                {"amount": "50", "method": "cash"},
+            )
+        )
     payment_record(entry=entries[hh["b2"].pk], by=worker, amount="20")
     payment_record(entry=entries[hh["b2"].pk], by=worker, amount="30.00", method="transfer")
-    _ok(web.post(f"/deliberation/cost-shares/{share.pk}/expenditures/new/", {
-        "description": "购买太阳能路灯6盏", "amount": "180", "spent_on": "2030-05-09",
-        "receipt": png("invoice.png"),
-    }))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/cost-shares/{share.pk}/expenditures/new/",
+            {
+                "description": "购买太阳能路灯6盏",
+                "amount": "180",
+                "spent_on": "2030-05-09",
+                "receipt": png("invoice.png"),
+            },
+        )
+    )
     totals = cost_share_totals(share)
     assert (totals.due, totals.received, totals.outstanding) == (Decimal(200), Decimal(200), 0)
     assert (totals.paid_in_full, totals.spent, totals.balance) == (4, Decimal(180), Decimal(20))
@@ -120,9 +166,15 @@ def test_the_street_light_story_runs_end_to_end(d, login, client, clock):
     # 6. The installation task is completed with photos.
     _ok(web.post(f"/deliberation/{delib.pk}/tasks/new/", {"title": "安装路灯"}))
     task = WorkTask.objects.get(deliberation=delib)
-    _ok(web.post(f"/deliberation/tasks/{task.pk}/", {
-        "photos": [png("before.png"), png("after.png", (10, 10, 10))], "note": "6盏路灯已安装并亮灯",
-    }))  # fmt: skip
+    _ok(
+        web.post(
+            f"/deliberation/tasks/{task.pk}/",
+            {
+                "photos": [png("before.png"), png("after.png", (10, 10, 10))],
+                "note": "6盏路灯已安装并亮灯",
+            },
+        )
+    )
     task.refresh_from_db()
     assert task.status == WorkTask.Status.COMPLETED and task.photos.count() == 2
 

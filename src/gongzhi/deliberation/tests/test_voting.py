@@ -66,8 +66,9 @@ def test_the_database_refuses_a_second_ballot_row_for_a_household(d, vote):
 def test_it_rejects_a_vote_after_the_close(d, vote, clock):
     clock.shift(CLOSE)
     with pytest.raises(ValidationError, match="投票已截止"):
-        vote_cast(vote=vote, household=d.households["a"], by_resident=d.residents["a_head"],
-                  choice="yes")  # fmt: skip
+        vote_cast(
+            vote=vote, household=d.households["a"], by_resident=d.residents["a_head"], choice="yes"
+        )
     assert not Ballot.objects.filter(vote=vote).exists()
 
 
@@ -159,16 +160,18 @@ def test_a_threshold_over_eligible_households_counts_those_who_did_not_vote(d, c
 
 def test_it_rejects_a_resident_voting_for_a_household_they_do_not_belong_to(d, vote):
     with pytest.raises(ValidationError, match="不是该户成员"):
-        vote_cast(vote=vote, household=d.households["b"], by_resident=d.residents["a_head"],
-                  choice="yes")  # fmt: skip
+        vote_cast(
+            vote=vote, household=d.households["b"], by_resident=d.residents["a_head"], choice="yes"
+        )
     assert not Ballot.objects.exists()
     assert not BallotChange.objects.exists()
 
 
 def test_it_rejects_a_household_outside_the_deliberation_grid(d, vote):
     with pytest.raises(ValidationError, match="不在本次表决范围"):
-        vote_cast(vote=vote, household=d.households["x"], by_resident=d.residents["x_head"],
-                  choice="yes")  # fmt: skip
+        vote_cast(
+            vote=vote, household=d.households["x"], by_resident=d.residents["x_head"], choice="yes"
+        )
     assert not Ballot.objects.exists()
 
 

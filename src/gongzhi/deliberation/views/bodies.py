@@ -29,9 +29,13 @@ def body_create_view(request):
         return reverse("deliberation:body_detail", args=[body.pk])
 
     return form_page(
-        request, form, title=_("新建楼院自治组织"), back_url=reverse("deliberation:body_list"),
-        save=save, success=_("已新建楼院自治组织"),
-    )  # fmt: skip
+        request,
+        form,
+        title=_("新建楼院自治组织"),
+        back_url=reverse("deliberation:body_list"),
+        save=save,
+        success=_("已新建楼院自治组织"),
+    )
 
 
 @login_required
@@ -58,9 +62,14 @@ def member_create_view(request, pk: int):
         return reverse("deliberation:body_detail", args=[pk])
 
     return form_page(
-        request, form, title=_("添加成员"), back_url=reverse("deliberation:body_detail", args=[pk]),
-        save=save, success=_("已添加成员"), intro=body.name,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("添加成员"),
+        back_url=reverse("deliberation:body_detail", args=[pk]),
+        save=save,
+        success=_("已添加成员"),
+        intro=body.name,
+    )
 
 
 @login_required
@@ -74,9 +83,14 @@ def issue_create_view(request, pk: int):
         return reverse("deliberation:body_detail", args=[pk])
 
     return form_page(
-        request, form, title=_("登记问题"), back_url=reverse("deliberation:body_detail", args=[pk]),
-        save=save, success=_("已登记问题"), intro=body.name,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("登记问题"),
+        back_url=reverse("deliberation:body_detail", args=[pk]),
+        save=save,
+        success=_("已登记问题"),
+        intro=body.name,
+    )
 
 
 @login_required
@@ -93,6 +107,11 @@ def issue_resolve_view(request, pk: int):
         return back
 
     return form_page(
-        request, form, title=_("登记解决情况"), back_url=back, save=save,
-        success=_("问题已标记为解决"), intro=issue.title,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("登记解决情况"),
+        back_url=back,
+        save=save,
+        success=_("问题已标记为解决"),
+        intro=issue.title,
+    )

@@ -24,9 +24,16 @@ def require_change(user, grid) -> None:
 
 
 def form_page(
-    request, form, *, title: str, back_url: str, save: Callable, success: str,
-    multipart: bool = False, intro: str = "",
-):  # fmt: skip
+    request,
+    form,
+    *,
+    title: str,
+    back_url: str,
+    save: Callable,
+    success: str,
+    multipart: bool = False,
+    intro: str = "",
+):
     """GET shows the form; POST validates, calls `save(cleaned_data)` → redirect target.
     A service's ValidationError is shown next to its field and what was typed stays."""
     if request.method == "POST" and form.is_valid():

@@ -36,9 +36,14 @@ def cost_share_create_view(request, pk: int):
         return reverse("deliberation:cost_share_detail", args=[share.pk])
 
     return form_page(
-        request, form, title=_("发起集资"), back_url=reverse("deliberation:detail", args=[pk]),
-        save=save, success=_("已发起集资,已为范围内每户生成台账"), intro=delib.title,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("发起集资"),
+        back_url=reverse("deliberation:detail", args=[pk]),
+        save=save,
+        success=_("已发起集资,已为范围内每户生成台账"),
+        intro=delib.title,
+    )
 
 
 def _share_or_404(user, pk: int) -> CostShare:
@@ -81,10 +86,14 @@ def payment_create_view(request, pk: int):
         return reverse("deliberation:cost_share_detail", args=[entry.cost_share_id])
 
     return form_page(
-        request, form, title=_("登记缴款"),
+        request,
+        form,
+        title=_("登记缴款"),
         back_url=reverse("deliberation:cost_share_detail", args=[entry.cost_share_id]),
-        save=save, success=_("已登记缴款"), intro=entry.household.address,
-    )  # fmt: skip
+        save=save,
+        success=_("已登记缴款"),
+        intro=entry.household.address,
+    )
 
 
 @login_required
@@ -97,10 +106,14 @@ def exempt_create_view(request, pk: int):
         return reverse("deliberation:cost_share_detail", args=[entry.cost_share_id])
 
     return form_page(
-        request, form, title=_("办理免缴"),
+        request,
+        form,
+        title=_("办理免缴"),
         back_url=reverse("deliberation:cost_share_detail", args=[entry.cost_share_id]),
-        save=save, success=_("已办理免缴"), intro=entry.household.address,
-    )  # fmt: skip
+        save=save,
+        success=_("已办理免缴"),
+        intro=entry.household.address,
+    )
 
 
 @login_required
@@ -114,10 +127,14 @@ def expenditure_create_view(request, pk: int):
         return reverse("deliberation:cost_share_detail", args=[pk])
 
     return form_page(
-        request, form, title=_("登记支出"),
-        back_url=reverse("deliberation:cost_share_detail", args=[pk]), save=save,
-        success=_("已登记支出"), multipart=True,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("登记支出"),
+        back_url=reverse("deliberation:cost_share_detail", args=[pk]),
+        save=save,
+        success=_("已登记支出"),
+        multipart=True,
+    )
 
 
 @login_required
@@ -136,15 +153,23 @@ def task_create_view(request, pk: int):
 
                 raise ValidationError({"case_number": _("未找到该事件,或不在您的管辖范围内")})
         task = services.work_task_create(
-            deliberation=delib, by=request.user, title=data["title"],
-            description=data["description"], case=case,
-        )  # fmt: skip
+            deliberation=delib,
+            by=request.user,
+            title=data["title"],
+            description=data["description"],
+            case=case,
+        )
         return reverse("deliberation:task_detail", args=[task.pk])
 
     return form_page(
-        request, form, title=_("新建实施任务"), back_url=reverse("deliberation:detail", args=[pk]),
-        save=save, success=_("已新建实施任务"), intro=delib.title,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("新建实施任务"),
+        back_url=reverse("deliberation:detail", args=[pk]),
+        save=save,
+        success=_("已新建实施任务"),
+        intro=delib.title,
+    )
 
 
 @login_required
@@ -157,15 +182,23 @@ def task_detail(request, pk: int):
 
         def save(data):
             services.work_task_complete(
-                task=task, by=request.user, photos=request.FILES.getlist("photos"),
+                task=task,
+                by=request.user,
+                photos=request.FILES.getlist("photos"),
                 note=data["note"],
-            )  # fmt: skip
+            )
             return reverse("deliberation:task_detail", args=[pk])
 
         return form_page(
-            request, form, title=_("登记完工"), back_url=request.path, save=save,
-            success=_("已登记完工"), multipart=True, intro=task.title,
-        )  # fmt: skip
+            request,
+            form,
+            title=_("登记完工"),
+            back_url=request.path,
+            save=save,
+            success=_("已登记完工"),
+            multipart=True,
+            intro=task.title,
+        )
     context = {
         "task": task,
         "photos": task.photos.order_by("id"),

@@ -53,9 +53,15 @@ def _deliberations(request):
 def ledger_export(request):
     form, qs, params = _deliberations(request)
     return ledger_response(
-        by=request.user, title=_("议事台账"), headers=HEADERS, rows=deliberation_rows(qs),
-        model=Deliberation, filters=params.urlencode(), request=request, form=form,
-    )  # fmt: skip
+        by=request.user,
+        title=_("议事台账"),
+        headers=HEADERS,
+        rows=deliberation_rows(qs),
+        model=Deliberation,
+        filters=params.urlencode(),
+        request=request,
+        form=form,
+    )
 
 
 @login_required
@@ -76,9 +82,13 @@ def proposal_create_view(request):
         return reverse("deliberation:proposal_detail", args=[p.pk])
 
     return form_page(
-        request, form, title=_("提出议事提议"), back_url=reverse("deliberation:proposal_list"),
-        save=save, success=_("已提交提议"),
-    )  # fmt: skip
+        request,
+        form,
+        title=_("提出议事提议"),
+        back_url=reverse("deliberation:proposal_list"),
+        save=save,
+        success=_("已提交提议"),
+    )
 
 
 def _supporters_choices(user, proposal):
@@ -105,9 +115,13 @@ def proposal_detail(request, pk: int):
             return reverse("deliberation:proposal_detail", args=[pk])
 
         return form_page(
-            request, form, title=_("登记附议"), back_url=request.path, save=save,
+            request,
+            form,
+            title=_("登记附议"),
+            back_url=request.path,
+            save=save,
             success=_("已登记附议"),
-        )  # fmt: skip
+        )
     supports = proposal.supports.select_related("resident").order_by("created_at")
     context = {"proposal": proposal, "supports": supports, "form": form, "can_act": can_act}
     return render(request, "deliberation/proposal_detail.html", context)
@@ -120,22 +134,33 @@ def deliberation_create_view(request):
         proposal = get_object_or_404(proposal_list_for(request.user), pk=pid)
     initial = {}
     if proposal is not None:
-        initial = {"grid": proposal.grid_id, "title": proposal.title,
-                   "description": proposal.description}  # fmt: skip
+        initial = {
+            "grid": proposal.grid_id,
+            "title": proposal.title,
+            "description": proposal.description,
+        }
     form = DeliberationForm(request.POST or None, user=request.user, initial=initial)
 
     def save(data):
         d = services.deliberation_open(
-            by=request.user, grid=data["grid"], title=data["title"],
-            description=data["description"], proposal=proposal, draft=data["draft"],
-        )  # fmt: skip
+            by=request.user,
+            grid=data["grid"],
+            title=data["title"],
+            description=data["description"],
+            proposal=proposal,
+            draft=data["draft"],
+        )
         return reverse("deliberation:detail", args=[d.pk])
 
     return form_page(
-        request, form, title=_("发起议事"), back_url=reverse("deliberation:list"), save=save,
+        request,
+        form,
+        title=_("发起议事"),
+        back_url=reverse("deliberation:list"),
+        save=save,
         success=_("已发起议事"),
         intro=_("来源提议:%(t)s") % {"t": proposal.title} if proposal else "",
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -162,9 +187,11 @@ def deliberation_action(request, pk: int, action: str):
     if action not in do:
         raise Http404
     return post_action(
-        request, lambda: do[action](deliberation=delib, by=request.user),
-        success=_("已更新议事状态"), target=reverse("deliberation:detail", args=[pk]),
-    )  # fmt: skip
+        request,
+        lambda: do[action](deliberation=delib, by=request.user),
+        success=_("已更新议事状态"),
+        target=reverse("deliberation:detail", args=[pk]),
+    )
 
 
 def _meeting_form(request, *, owner, back_url: str, **owner_kw):
@@ -176,9 +203,14 @@ def _meeting_form(request, *, owner, back_url: str, **owner_kw):
         return reverse("deliberation:meeting_detail", args=[m.pk])
 
     return form_page(
-        request, form, title=_("安排会议"), back_url=back_url, save=save, success=_("已安排会议"),
+        request,
+        form,
+        title=_("安排会议"),
+        back_url=back_url,
+        save=save,
+        success=_("已安排会议"),
         intro=str(owner),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -216,15 +248,22 @@ def meeting_detail(request, pk: int):
         def save(data):
             chosen = list(households.filter(pk__in=data["households"]))
             services.meeting_record_minutes(
-                meeting=meeting, by=request.user, minutes=data["minutes"], households=chosen,
+                meeting=meeting,
+                by=request.user,
+                minutes=data["minutes"],
+                households=chosen,
                 org_kinds=data["org_kinds"],
-            )  # fmt: skip
+            )
             return reverse("deliberation:meeting_detail", args=[pk])
 
         return form_page(
-            request, form, title=_("记录会议纪要"), back_url=request.path, save=save,
+            request,
+            form,
+            title=_("记录会议纪要"),
+            back_url=request.path,
+            save=save,
             success=_("已记录会议纪要"),
-        )  # fmt: skip
+        )
     attendances = list(
         meeting.attendances.select_related("household__unit").order_by("org_kind", "id")
     )

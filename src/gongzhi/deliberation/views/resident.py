@@ -71,9 +71,11 @@ def resident_vote(request, pk: int):
     if request.method == "POST":
         try:
             ballot = vote_cast(
-                vote=vote, household=household, by_resident=account.resident,
+                vote=vote,
+                household=household,
+                by_resident=account.resident,
                 choice=request.POST.get("choice", ""),
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             error = _error_text(exc)
         else:

@@ -30,9 +30,14 @@ def vote_create_view(request, pk: int):
         return reverse("deliberation:vote_detail", args=[vote.pk])
 
     return form_page(
-        request, form, title=_("发起户表决"), back_url=reverse("deliberation:detail", args=[pk]),
-        save=save, success=_("已发起表决"), intro=delib.title,
-    )  # fmt: skip
+        request,
+        form,
+        title=_("发起户表决"),
+        back_url=reverse("deliberation:detail", args=[pk]),
+        save=save,
+        success=_("已发起表决"),
+        intro=delib.title,
+    )
 
 
 def _vote_or_404(user, pk: int) -> Vote:
@@ -65,15 +70,22 @@ def vote_detail(request, pk: int):
 
         def save(data):
             services.vote_record_paper(
-                vote=vote, household=households.get(pk=data["household"]), by=request.user,
+                vote=vote,
+                household=households.get(pk=data["household"]),
+                by=request.user,
                 choice=data["choice"],
-            )  # fmt: skip
+            )
             return reverse("deliberation:vote_detail", args=[pk])
 
         return form_page(
-            request, form, title=_("录入纸质票"), back_url=request.path, save=save,
-            success=_("已录入纸质票"), intro=vote.question,
-        )  # fmt: skip
+            request,
+            form,
+            title=_("录入纸质票"),
+            back_url=request.path,
+            save=save,
+            success=_("已录入纸质票"),
+            intro=vote.question,
+        )
     now = clock.now()
     context = {
         "vote": vote,
@@ -96,7 +108,8 @@ def vote_close_view(request, pk: int):
     vote = _vote_or_404(request.user, pk)
     require_change(request.user, vote.deliberation.grid)
     return post_action(
-        request, lambda: services.vote_close(vote=vote, by=request.user),
+        request,
+        lambda: services.vote_close(vote=vote, by=request.user),
         success=_("已计票,结果已公示且不可更改"),
         target=reverse("deliberation:vote_detail", args=[pk]),
-    )  # fmt: skip
+    )

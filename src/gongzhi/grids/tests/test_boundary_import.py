@@ -91,8 +91,13 @@ def test_the_grid_code_may_sit_under_another_property_name(bounded):
         create(bounded, data)
     job = create(bounded, collection(feature(bounded.unit_a.code, GOOD_A)))
     assert job.report["rows"][0]["code"] == bounded.unit_a.code
-    data = collection({"type": "Feature", "properties": {"GB": int(bounded.unit_b.code)},
-                       "geometry": box(98.51, 39.74, 98.52, 39.749)})  # fmt: skip
+    data = collection(
+        {
+            "type": "Feature",
+            "properties": {"GB": int(bounded.unit_b.code)},
+            "geometry": box(98.51, 39.74, 98.52, 39.749),
+        }
+    )
     assert create(bounded, data, code_field="GB").report["rows"][0]["code"] == bounded.unit_b.code
 
 
@@ -111,8 +116,9 @@ def test_a_zipped_shapefile_in_gbk_is_imported(bounded):
 
 def shapefile_zip(rows, *, prj: str | None = 'GEOGCS["GCS_WGS_1984"]', encoding="gbk") -> bytes:
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
-    writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON,
-                              encoding=encoding)  # fmt: skip
+    writer = shapefile.Writer(
+        shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding=encoding
+    )
     writer.field("code", "C", size=40)
     writer.field("name", "C", size=40)
     for code, name, geometry in rows:
@@ -132,8 +138,12 @@ def shapefile_zip(rows, *, prj: str | None = 'GEOGCS["GCS_WGS_1984"]', encoding=
 # --- bad files: a Chinese message, nothing written -----------------------------------------
 
 OPEN_RING = {"type": "Polygon", "coordinates": [box(*UNIT_A)["coordinates"][0][:-1]]}
-BOWTIE = {"type": "Polygon", "coordinates": [
-    [[98.50, 39.74], [98.51, 39.75], [98.51, 39.74], [98.50, 39.75], [98.50, 39.74]]]}  # fmt: skip
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[98.50, 39.74], [98.51, 39.75], [98.51, 39.74], [98.50, 39.75], [98.50, 39.74]]
+    ],
+}
 
 
 def bad_files(d) -> dict:
@@ -148,12 +158,12 @@ def bad_files(d) -> dict:
             collection(feature(a, {"type": "Point", "coordinates": [98.5, 39.7]})),
             "x.geojson",
             "只支持面",
-        ),  # fmt: skip
+        ),
         "swapped coordinates": (
             collection(feature(a, box(39.74, 98.50, 39.75, 98.51))),
             "x.geojson",
             "超出经纬度范围",
-        ),  # fmt: skip
+        ),
         "a polygon outside its parent": (
             collection(feature(a, box(98.40, 39.74, 98.51, 39.75))),
             "x.geojson",
@@ -176,12 +186,12 @@ def bad_files(d) -> dict:
             collection(feature("999999", GOOD_A)),
             "x.geojson",
             "没有这个编码的网格",
-        ),  # fmt: skip
+        ),
         "a repeated grid code": (
             collection(feature(a, GOOD_A), feature(a, GOOD_A)),
             "x.geojson",
             "出现了多次",
-        ),  # fmt: skip
+        ),
         "a missing code": (collection(feature("", GOOD_A)), "x.geojson", "缺少网格编码"),
         "a null geometry": (collection(feature(a, None)), "x.geojson", "缺少几何图形"),
         "a spreadsheet": (b"PK\x03\x04", "x.xlsx", "只能导入 GeoJSON"),
@@ -192,12 +202,12 @@ def bad_files(d) -> dict:
             shapefile_zip([(a, "x", GOOD_A)], prj='PROJCS["Xian 1980"]'),
             "x.zip",
             "投影坐标系",
-        ),  # fmt: skip
+        ),
         "a damaged shapefile": (
             zip_of({"u.shp": b"x", "u.shx": b"y", "u.dbf": b"z"}),
             "x.zip",
             "无法读取",
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -210,12 +220,27 @@ def zip_of(members: dict) -> bytes:
 
 
 CASES = [
-    "not JSON", "JSON but not GeoJSON", "an empty collection", "an open ring",
-    "a self-intersecting ring", "a point", "swapped coordinates", "a polygon outside its parent",
-    "overlapping siblings", "overlapping siblings in the file", "an unknown grid code",
-    "a repeated grid code", "a missing code", "a null geometry", "a spreadsheet", "a lone .shp",
-    "a broken zip", "a zip without a .dbf", "a projected shapefile", "a damaged shapefile",
-]  # fmt: skip
+    "not JSON",
+    "JSON but not GeoJSON",
+    "an empty collection",
+    "an open ring",
+    "a self-intersecting ring",
+    "a point",
+    "swapped coordinates",
+    "a polygon outside its parent",
+    "overlapping siblings",
+    "overlapping siblings in the file",
+    "an unknown grid code",
+    "a repeated grid code",
+    "a missing code",
+    "a null geometry",
+    "a spreadsheet",
+    "a lone .shp",
+    "a broken zip",
+    "a zip without a .dbf",
+    "a projected shapefile",
+    "a damaged shapefile",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -246,9 +271,14 @@ def test_a_tolerance_lets_a_slightly_loose_boundary_through(bounded):
 def test_a_confirmation_checks_again_against_todays_boundaries(bounded):
     job = create(bounded, collection(feature(bounded.unit_a.code, GOOD_A)))
     # Meanwhile the building shrank: the waiting boundary no longer fits inside it.
-    other = create(bounded, collection(feature(bounded.building.code, box(98.51, 39.74, 98.52, 39.75)),
-                                       feature(bounded.unit_a.code, box(98.51, 39.74, 98.515, 39.75)),
-                                       feature(bounded.unit_b.code, box(98.515, 39.74, 98.52, 39.75))))  # fmt: skip
+    other = create(
+        bounded,
+        collection(
+            feature(bounded.building.code, box(98.51, 39.74, 98.52, 39.75)),
+            feature(bounded.unit_a.code, box(98.51, 39.74, 98.515, 39.75)),
+            feature(bounded.unit_b.code, box(98.515, 39.74, 98.52, 39.75)),
+        ),
+    )
     boundary_import_apply(by=bounded.users["admin"], job=other)
     with pytest.raises(ValidationError, match="超出上级网格"):
         boundary_import_apply(by=bounded.users["admin"], job=job)
@@ -259,8 +289,11 @@ def test_a_confirmation_checks_again_against_todays_boundaries(bounded):
 @pytest.mark.parametrize("who", ["center", "leader", "gridworker"])
 def test_only_the_district_admin_may_import(bounded, who):
     with pytest.raises(PermissionDenied):
-        boundary_import_create(by=bounded.users[who], filename="x.geojson",
-                               data=collection(feature(bounded.unit_a.code, GOOD_A)))  # fmt: skip
+        boundary_import_create(
+            by=bounded.users[who],
+            filename="x.geojson",
+            data=collection(feature(bounded.unit_a.code, GOOD_A)),
+        )
 
 
 def test_a_waiting_import_is_confirmed_only_by_its_owner(bounded):
@@ -289,8 +322,9 @@ def test_the_command_previews_without_writing_and_writes_with_apply(bounded, tmp
     assert BoundaryImport.objects.get().owner is None
 
 
-@pytest.mark.parametrize("case", ["an open ring", "a polygon outside its parent", "not JSON",
-                                  "an unknown grid code"])  # fmt: skip
+@pytest.mark.parametrize(
+    "case", ["an open ring", "a polygon outside its parent", "not JSON", "an unknown grid code"]
+)
 def test_the_command_refuses_a_bad_file_and_writes_nothing(bounded, tmp_path, case):
     data, filename, message = bad_files(bounded)[case]
     path = tmp_path / filename
@@ -335,8 +369,16 @@ def test_the_admin_reaches_the_import_from_the_grid_page_and_confirms_a_preview(
     assert stored(bounded.unit_a) == GOOD_A
 
 
-@pytest.mark.parametrize("case", ["not JSON", "an open ring", "a polygon outside its parent",
-                                  "an unknown grid code", "overlapping siblings"])  # fmt: skip
+@pytest.mark.parametrize(
+    "case",
+    [
+        "not JSON",
+        "an open ring",
+        "a polygon outside its parent",
+        "an unknown grid code",
+        "overlapping siblings",
+    ],
+)
 def test_the_page_shows_why_a_bad_file_was_refused(bounded, login, case):
     data, filename, message = bad_files(bounded)[case]
     response = upload(login("admin"), data, filename)

@@ -40,10 +40,14 @@ def city(db):
         for code, n in CASES.items():
             for i in range(n):
                 case_create(
-                    by=c.users[f"center_{code}"], title=f"楼道灯坏了{i}",
-                    description="楼道灯不亮", channel=Channel.HOTLINE, grid=c.units[code],
-                    category=Category.objects.get(code="0102"), address="1号楼",
-                )  # fmt: skip
+                    by=c.users[f"center_{code}"],
+                    title=f"楼道灯坏了{i}",
+                    description="楼道灯不亮",
+                    channel=Channel.HOTLINE,
+                    grid=c.units[code],
+                    category=Category.objects.get(code="0102"),
+                    address="1号楼",
+                )
             household_create(by=c.users[f"center_{code}"], unit=c.units[code], house_number="101")
     return c
 

@@ -27,22 +27,30 @@ def test_a_configured_tile_server_reaches_the_maps(settings, district, login):
     assert 'data-tile-url="https://tiles.example.gov.cn/{z}/{x}/{y}.png"' in page
 
 
-@pytest.mark.parametrize("url, source", [
-    ("https://tiles.example.gov.cn/{z}/{x}/{y}.png", ["https://tiles.example.gov.cn"]),
-    (TIANDITU, ["https://*.tianditu.gov.cn"]),
-    ("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png", ["http://10.1.2.3:8080"]),
-    ("https://a.{s}.example.cn/{z}/{x}/{y}.png", ["https:"]),
-    ("", []),
-    ("ftp://x/{z}/{x}/{y}", []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url, source",
+    [
+        ("https://tiles.example.gov.cn/{z}/{x}/{y}.png", ["https://tiles.example.gov.cn"]),
+        (TIANDITU, ["https://*.tianditu.gov.cn"]),
+        ("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png", ["http://10.1.2.3:8080"]),
+        ("https://a.{s}.example.cn/{z}/{x}/{y}.png", ["https:"]),
+        ("", []),
+        ("ftp://x/{z}/{x}/{y}", []),
+    ],
+)
 def test_the_csp_allows_the_tile_servers_origin(url, source):
     assert _tile_source(url) == source
 
 
-@pytest.mark.parametrize("url", [
-    "tiles.example.gov.cn/{z}/{x}/{y}.png", "https://tiles.example.gov.cn/tiles.png",
-    "javascript:alert(1)//{z}{x}{y}", "https://x.cn/{z}/{x}/{y}.png\n",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "tiles.example.gov.cn/{z}/{x}/{y}.png",
+        "https://tiles.example.gov.cn/tiles.png",
+        "javascript:alert(1)//{z}{x}{y}",
+        "https://x.cn/{z}/{x}/{y}.png\n",
+    ],
+)
 def test_a_bad_tile_url_stops_the_start(settings, url):
     settings.MAP_TILE_URL = url
     assert [e.id for e in integration_settings()] == ["gongzhi.E040"]
@@ -61,8 +69,11 @@ def test_the_tile_server_is_read_from_the_environment():
     env = {**os.environ, "GONGZHI_MODE": "test", "MAP_TILE_URL": TIANDITU}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "gongzhi", "shell", "-c", code],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     url, img_src = json.loads(result.stdout.splitlines()[-1])
     assert url == TIANDITU and "https://*.tianditu.gov.cn" in img_src

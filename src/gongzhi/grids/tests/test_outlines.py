@@ -75,10 +75,20 @@ def test_grid_gives_that_grid_alone(bounded, login):
 
 @pytest.mark.parametrize(
     "params",
-    [{"zoom": "x"}, {"zoom": "99"}, {"zoom": "nan"}, {"bbox": "1,2,3"}, {"bbox": "a,b,c,d"},
-     {"bbox": "10,10,5,5"}, {"bbox": "0,0,0,inf"}, {"parent": "-1"}, {"parent": "9" * 30},
-     {"grid": "1e400"}, {"level": "7"}],
-)  # fmt: skip
+    [
+        {"zoom": "x"},
+        {"zoom": "99"},
+        {"zoom": "nan"},
+        {"bbox": "1,2,3"},
+        {"bbox": "a,b,c,d"},
+        {"bbox": "10,10,5,5"},
+        {"bbox": "0,0,0,inf"},
+        {"parent": "-1"},
+        {"parent": "9" * 30},
+        {"grid": "1e400"},
+        {"level": "7"},
+    ],
+)
 def test_garbage_parameters_get_a_chinese_400(bounded, login, params):
     response = login("leader").get(URL, params)
     assert response.status_code == 400

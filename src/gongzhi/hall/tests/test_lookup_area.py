@@ -12,10 +12,12 @@ def _people(district, unit, count, surname, start):
     household = household_create(by=admin, unit=unit, house_number=f"{start}")
     for i in range(count):
         resident_create(
-            by=admin, household=household, name=f"{surname}{chr(0x4E00 + start + i)}",
+            by=admin,
+            household=household,
+            name=f"{surname}{chr(0x4E00 + start + i)}",
             id_number=make_id_number("620902", dt.date(1970, 1, 1), 2 * (start + i) + 1),
             relation="other",
-        )  # fmt: skip
+        )
 
 
 def test_the_xifeng_hall_finds_only_xifeng_residents_and_pages_on(district, login):

@@ -7,9 +7,17 @@ from gongzhi.hall.models import Service, Ticket, Window
 
 @pytest.mark.parametrize(
     "path",
-    ["/hall/{c}/", "/hall/{c}/setup/", "/hall/{c}/visits/new/", "/hall/visits/",
-     "/hall/referrals/", "/hall/{c}/display/", "/hall/publicity/", "/hall/publicity/manage/"],
-)  # fmt: skip
+    [
+        "/hall/{c}/",
+        "/hall/{c}/setup/",
+        "/hall/{c}/visits/new/",
+        "/hall/visits/",
+        "/hall/referrals/",
+        "/hall/{c}/display/",
+        "/hall/publicity/",
+        "/hall/publicity/manage/",
+    ],
+)
 def test_the_hall_pages_render(hall, login, path):
     response = login("center").get(path.format(c=hall["w1"].center_id))
     assert response.status_code == 200

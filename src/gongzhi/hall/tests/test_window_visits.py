@@ -13,15 +13,23 @@ from gongzhi.people.models import Resident
 
 def _register(district, center, **over):
     fields = {
-        "by": district.users["center"], "center": center, "title": "楼道堆物",
-        "matter": "邻居在楼道堆放杂物,影响通行。", "resident": district.residents["a_head"],
-    } | over  # fmt: skip
+        "by": district.users["center"],
+        "center": center,
+        "title": "楼道堆物",
+        "matter": "邻居在楼道堆放杂物,影响通行。",
+        "resident": district.residents["a_head"],
+    } | over
     return window_visit_register(**fields)
 
 
 def _counts():
-    return (WindowVisit.objects.count(), RoomReferral.objects.count(), Case.objects.count(),
-            Dispute.objects.count(), Resident.objects.count())  # fmt: skip
+    return (
+        WindowVisit.objects.count(),
+        RoomReferral.objects.count(),
+        Case.objects.count(),
+        Dispute.objects.count(),
+        Resident.objects.count(),
+    )
 
 
 def test_it_hands_the_visitor_to_a_room(district, center):
@@ -50,9 +58,13 @@ def test_it_creates_a_window_case_reported_by_the_visitor(district, center):
 
 def test_it_opens_a_dispute_with_the_visitor_as_applicant(district, center):
     visit = _register(
-        district, center, outcome=Outcome.DISPUTE, dispute_type="邻里纠纷", kinds=["people"],
+        district,
+        center,
+        outcome=Outcome.DISPUTE,
+        dispute_type="邻里纠纷",
+        kinds=["people"],
         amount="1200",
-    )  # fmt: skip
+    )
     dispute = Dispute.objects.get()
     assert visit.dispute == dispute and dispute.center == center
     party = dispute.parties.get()
@@ -67,15 +79,23 @@ def test_it_settles_the_matter_at_the_window(district, center):
 
 
 def test_it_adds_a_new_resident_for_a_visitor_not_yet_registered(district, center):
-    new = {"name": "李新来", "id_number": "620902200001011239", "phone": "13500001111",
-           "household": district.households["b"]}  # fmt: skip
+    new = {
+        "name": "李新来",
+        "id_number": "620902200001011239",
+        "phone": "13500001111",
+        "household": district.households["b"],
+    }
     from gongzhi.core.idcard import check_char
 
     new["id_number"] = new["id_number"][:17] + check_char(new["id_number"][:17])
     visit = _register(
-        district, center, resident=None, new_resident=new, outcome=Outcome.SETTLED,
+        district,
+        center,
+        resident=None,
+        new_resident=new,
+        outcome=Outcome.SETTLED,
         outcome_note="已解答",
-    )  # fmt: skip
+    )
     assert visit.resident.name == "李新来"
     assert visit.resident.household == district.households["b"]
 
@@ -133,9 +153,14 @@ def test_the_registration_page_settles_a_matter(district, center, login):
     client = login("center")
     response = client.post(
         f"/hall/{center.pk}/visits/new/",
-        {"resident": district.residents["a_head"].pk, "title": "咨询低保政策",
-         "matter": "咨询低保申请条件", "outcome": "settled", "outcome_note": "已解答并发放材料"},
-    )  # fmt: skip
+        {
+            "resident": district.residents["a_head"].pk,
+            "title": "咨询低保政策",
+            "matter": "咨询低保申请条件",
+            "outcome": "settled",
+            "outcome_note": "已解答并发放材料",
+        },
+    )
     assert response.status_code == 302
     assert WindowVisit.objects.get().resident == district.residents["a_head"]
 

@@ -69,16 +69,22 @@ def test_a_call_becomes_a_hotline_case_for_the_callers_unit(district, login):
     call = HotlineCall.objects.get()
 
     finish(
-        client, call, outcome="case", matter="楼道灯坏了", category="09",
+        client,
+        call,
+        outcome="case",
+        matter="楼道灯坏了",
+        category="09",
         resident=district.residents["a_head"].pk,
-    )  # fmt: skip
+    )
 
     call.refresh_from_db()
     case = Case.objects.get()
     assert (call.status, call.case, call.resident) == ("case", case, district.residents["a_head"])
     assert (case.channel, case.grid, case.contact_phone_masked) == (
-        Channel.HOTLINE, district.unit_a, "138****1234",
-    )  # fmt: skip
+        Channel.HOTLINE,
+        district.unit_a,
+        "138****1234",
+    )
 
 
 def test_a_resubmitted_intake_form_creates_one_case(district, login):
@@ -87,8 +93,14 @@ def test_a_resubmitted_intake_form_creates_one_case(district, login):
     call = HotlineCall.objects.get()
     url = reverse("portal_staff_hotline_call", args=[call.pk])
     token = intake_page(client, call).context["form"].initial["token"]
-    data = {"token": token, "urgency": "normal", "outcome": "case", "matter": "噪音扰民",
-            "category": "09", "resident": district.residents["a_head"].pk}  # fmt: skip
+    data = {
+        "token": token,
+        "urgency": "normal",
+        "outcome": "case",
+        "matter": "噪音扰民",
+        "category": "09",
+        "resident": district.residents["a_head"].pk,
+    }
 
     responses = [client.post(url, data) for _ in range(2)]
 
@@ -142,15 +154,23 @@ def test_a_case_without_a_location_gets_a_clear_message(district, login):
 def test_a_finished_call_cannot_be_finished_again_with_another_form(district):
     call = hotline.hotline_call_start(by=district.users["center"], caller=A_HEAD_PHONE)
     hotline.hotline_call_finish(
-        by=district.users["center"], call=call, outcome="answered", matter="a", answer="b",
+        by=district.users["center"],
+        call=call,
+        outcome="answered",
+        matter="a",
+        answer="b",
         token="first",
-    )  # fmt: skip
+    )
 
     with pytest.raises(ValidationError, match="已处理完毕"):
         hotline.hotline_call_finish(
-            by=district.users["center"], call=call, outcome="answered", matter="a",
-            answer="c", token="second",
-        )  # fmt: skip
+            by=district.users["center"],
+            call=call,
+            outcome="answered",
+            matter="a",
+            answer="c",
+            token="second",
+        )
 
 
 def test_a_resident_outside_the_callers_number_cannot_be_attached(district):
@@ -159,9 +179,14 @@ def test_a_resident_outside_the_callers_number_cannot_be_attached(district):
 
     with pytest.raises(ValidationError, match="与来电号码不符"):
         hotline.hotline_call_finish(
-            by=user, call=call, outcome="answered", matter="a", answer="b", token="t",
+            by=user,
+            call=call,
+            outcome="answered",
+            matter="a",
+            answer="b",
+            token="t",
             resident=district.residents["b_head"],
-        )  # fmt: skip
+        )
 
 
 def test_grid_workers_cannot_open_the_intake_screen(district, login):
@@ -192,9 +217,13 @@ def test_the_call_log_masks_the_callers_number(district, login):
     client = login("center")
     call = hotline.hotline_call_start(by=district.users["center"], caller=A_HEAD_PHONE)
     hotline.hotline_call_finish(
-        by=district.users["center"], call=call, outcome="answered", matter="a", answer="b",
+        by=district.users["center"],
+        call=call,
+        outcome="answered",
+        matter="a",
+        answer="b",
         token="t",
-    )  # fmt: skip
+    )
 
     page = client.get(reverse("portal_staff_hotline")).content.decode()
 
@@ -208,13 +237,20 @@ def test_a_pending_call_is_claimed_by_whoever_finishes_it(district):
     )
 
     done = hotline.hotline_call_finish(
-        by=district.users["center"], call=call, outcome="case", matter="井盖丢了",
-        category=Category.objects.get(code="04"), grid=district.unit_a, token="t",
-    )  # fmt: skip
+        by=district.users["center"],
+        call=call,
+        outcome="case",
+        matter="井盖丢了",
+        category=Category.objects.get(code="04"),
+        grid=district.unit_a,
+        token="t",
+    )
 
     assert (done.staff, done.status, done.case.grid) == (
-        district.users["center"], "case", district.unit_a,
-    )  # fmt: skip
+        district.users["center"],
+        "case",
+        district.unit_a,
+    )
 
 
 def test_only_hotline_staff_may_receive_calls(district):

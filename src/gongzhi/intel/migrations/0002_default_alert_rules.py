@@ -27,7 +27,7 @@ def seed(apps, schema_editor):
                 "min_count": min_count, "threshold": threshold or 0.001,
                 "grid_level": level or 3, "note": note,
             },
-        )  # fmt: skip
+        )
 
 
 class Migration(migrations.Migration):

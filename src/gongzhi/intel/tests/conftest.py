@@ -49,18 +49,22 @@ def trained(db, monkeypatch):
     from ..services import model_train
 
     monkeypatch.setattr(
-        classifier, "train",
+        classifier,
+        "train",
         lambda s, p=None: _trained_once() if s is generated() else _real_train(s, p),
-    )  # fmt: skip
+    )
     return model_train(samples=generated(), source="generator")
 
 
 def report(d, by="center", *, text="楼院杂草无人清理,长期没人管", code="0301", **fields):
     user = d.users[by] if isinstance(by, str) else by
     values = {
-        "title": text[:30], "description": text, "channel": Channel.HOTLINE, "grid": d.unit_a,
+        "title": text[:30],
+        "description": text,
+        "channel": Channel.HOTLINE,
+        "grid": d.unit_a,
         "category": Category.objects.get(code=code),
-    } | fields  # fmt: skip
+    } | fields
     return case_create(by=user, **values)
 
 
@@ -73,9 +77,12 @@ def close(d, case):
     """Accept, handle in the grid, resolve, verify and close: the whole workflow."""
     worker = "gridworker" if case.grid_id == d.unit_a.pk else "gridworker_b"
     for who, action in (
-        ("center", "accept"), (worker, "self_handle"), (worker, "resolve"), ("center", "verify"),
+        ("center", "accept"),
+        (worker, "self_handle"),
+        (worker, "resolve"),
+        ("center", "verify"),
         ("center", "close"),
-    ):  # fmt: skip
+    ):
         act(d, case, who, action)
     return case
 

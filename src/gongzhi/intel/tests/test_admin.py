@@ -35,5 +35,8 @@ def test_the_rules_are_rows_with_their_defaults(db):
     assert set(rules) == {"repeat_dispute", "surge", "case_stuck", "special_person", "care_call"}
     surge = rules["surge"]
     assert (surge.window_days, surge.baseline_days, surge.min_count, surge.threshold) == (
-        7, 56, 5, 0.001,
-    )  # fmt: skip
+        7,
+        56,
+        5,
+        0.001,
+    )

@@ -79,8 +79,10 @@ def test_the_navigation_links_alerts_with_the_open_count(surge_alert, login, cli
 
 def test_the_list_filters_by_state_and_kind_and_refuses_junk(surge_alert, login):
     client = login("center")
-    assert f'data-alert="{surge_alert.pk}"' in client.get(
-        "/intel/alerts/?state=open&kind=surge").content.decode()  # fmt: skip
+    assert (
+        f'data-alert="{surge_alert.pk}"'
+        in client.get("/intel/alerts/?state=open&kind=surge").content.decode()
+    )
     assert "data-alert=" not in client.get("/intel/alerts/?kind=care_call").content.decode()
     junk = client.get("/intel/alerts/?kind=%E2%80%AEboom&state=x" + "y" * 300)
     assert junk.status_code == 200 and "data-alert=" not in junk.content.decode()

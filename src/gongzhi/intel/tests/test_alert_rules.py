@@ -39,17 +39,26 @@ def neighbour(district):
     from gongzhi.people.services import resident_create
 
     district.residents["b_son"] = resident_create(
-        by=district.users["admin"], household=district.households["b"], name="周小强",
-        id_number="620902200101010018", relation="child",
-    )  # fmt: skip
+        by=district.users["admin"],
+        household=district.households["b"],
+        name="周小强",
+        id_number="620902200101010018",
+        relation="child",
+    )
     return district.residents["b_son"]
 
 
 def dispute(d, *parties, title="邻里噪音纠纷"):
     by = d.users["mediator"]
     center = by.staff.center
-    made = dispute_register(by=by, center=center, title=title, facts="双方因噪音问题多次争吵。",
-                            dispute_type="邻里纠纷", kinds=["people"])  # fmt: skip
+    made = dispute_register(
+        by=by,
+        center=center,
+        title=title,
+        facts="双方因噪音问题多次争吵。",
+        dispute_type="邻里纠纷",
+        kinds=["people"],
+    )
     for side, who in zip(("applicant", "respondent"), parties, strict=False):
         party_add(by=by, dispute=made, side=side, name="", resident=d.residents[who])
     return made
@@ -103,8 +112,11 @@ def test_a_case_reopened_twice_warns_the_supervisor_above(district):
     for round_ in range(2):
         act(d, case, "center", "reopen")
         if round_ == 0:
-            for who, action in (("gridworker", "resolve"), ("center", "verify"),
-                                ("center", "close")):  # fmt: skip
+            for who, action in (
+                ("gridworker", "resolve"),
+                ("center", "verify"),
+                ("center", "close"),
+            ):
                 act(d, case, who, action)
     evaluate_twice()
     alert = only_alert(AlertKind.CASE_STUCK)
@@ -154,8 +166,13 @@ def test_a_special_population_resident_pressing_the_call_button_warns_police_lia
 @pytest.fixture
 def care_worker(district):
     center = district.users["center"].staff.center
-    return staff_create(username="care", name="关爱丁", role=Role.CARE_WORKER, center=center,
-                        room_kind=RoomKind.CARE).user  # fmt: skip
+    return staff_create(
+        username="care",
+        name="关爱丁",
+        role=Role.CARE_WORKER,
+        center=center,
+        room_kind=RoomKind.CARE,
+    ).user
 
 
 def test_a_care_target_overdue_for_a_visit_who_calls_the_hotline_warns_the_care_room(
@@ -167,9 +184,14 @@ def test_a_care_target_overdue_for_a_visit_who_calls_the_hotline_warns_the_care_
     with time_machine.travel(clock.now() + dt.timedelta(days=9)):
         call = hotline.hotline_call_start(by=d.users["center"], caller="13800001234")
         hotline.hotline_call_finish(
-            by=d.users["center"], call=call, outcome="answered", matter="家里暖气不热",
-            answer="已联系供热公司", token="t1", resident=target,
-        )  # fmt: skip
+            by=d.users["center"],
+            call=call,
+            outcome="answered",
+            matter="家里暖气不热",
+            answer="已联系供热公司",
+            token="t1",
+            resident=target,
+        )
         evaluate_twice()
     alert = only_alert(AlertKind.CARE_CALL)
     assert "走访已逾期" in alert.reason and "民情热线" in alert.reason

@@ -15,8 +15,13 @@ def api(user) -> APIClient:
 
 def test_suggest_answers_the_category_alternatives_and_duplicates(trained, district, center_api):
     d = district
-    old = report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", grid=d.unit_b,
-                 extra={"facility": "streetlight"})  # fmt: skip
+    old = report(
+        d,
+        text="3号楼门口路灯不亮,晚上黑乎乎的",
+        code="0401",
+        grid=d.unit_b,
+        extra={"facility": "streetlight"},
+    )
     body = {"text": "3号楼前面的路灯坏了好几天了,晚上很黑", "grid": d.unit_a.code}
     response = center_api.post("/api/v1/cases/suggest/", body, format="json")
     assert response.status_code == 200
@@ -32,8 +37,13 @@ def test_suggest_answers_the_category_alternatives_and_duplicates(trained, distr
 
 def test_suggest_keeps_duplicates_to_the_callers_scope(trained, district):
     d = district
-    report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", grid=d.unit_b,
-           extra={"facility": "streetlight"})  # fmt: skip
+    report(
+        d,
+        text="3号楼门口路灯不亮,晚上黑乎乎的",
+        code="0401",
+        grid=d.unit_b,
+        extra={"facility": "streetlight"},
+    )
     body = {"text": "3号楼前面的路灯坏了好几天了,晚上很黑", "lat": None, "lng": None}
     data = api(d.users["gridworker"]).post("/api/v1/cases/suggest/", body, format="json").json()
     assert data["duplicates"] == []  # no grid or point given, and unit b is not theirs anyway

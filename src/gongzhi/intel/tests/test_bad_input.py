@@ -105,8 +105,13 @@ def test_the_resident_look_up_and_join_refuse_bad_input(district, client):
     sign_in(client, account)
     closed = close(d, report(d))
     before = snapshot()
-    for body in ({"text": ""}, {"text": BIG}, {"text": "路灯\x85坏了"},
-                 {"text": "路灯", "lat": "100", "lng": "98"}, {"text": "路灯", "lat": "1"}):  # fmt: skip
+    for body in (
+        {"text": ""},
+        {"text": BIG},
+        {"text": "路灯\x85坏了"},
+        {"text": "路灯", "lat": "100", "lng": "98"},
+        {"text": "路灯", "lat": "1"},
+    ):
         response = client.post("/intel/me/duplicates/", body)
         assert response.status_code == 400, body
     assert client.post("/intel/me/duplicates/", {"text": "a\x00"}).status_code == 400

@@ -18,8 +18,13 @@ def numbers(found) -> list[str]:
 
 def test_an_open_case_in_a_sibling_unit_that_reads_alike_is_found(trained, district):
     d = district
-    old = report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", grid=d.unit_b,
-                 extra={"facility": "streetlight"})  # fmt: skip
+    old = report(
+        d,
+        text="3号楼门口路灯不亮,晚上黑乎乎的",
+        code="0401",
+        grid=d.unit_b,
+        extra={"facility": "streetlight"},
+    )
     found = duplicates_for(text=LAMP, grid=d.unit_a)
     assert numbers(found) == [old.number]
     assert 0.4 <= found[0].score <= 1
@@ -44,8 +49,13 @@ def test_closed_cases_other_communities_and_old_cases_are_left_out(trained, dist
 
 def test_the_readers_scope_limits_what_is_offered(trained, district):
     d = district
-    report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", grid=d.unit_b,
-           extra={"facility": "streetlight"})  # fmt: skip
+    report(
+        d,
+        text="3号楼门口路灯不亮,晚上黑乎乎的",
+        code="0401",
+        grid=d.unit_b,
+        extra={"facility": "streetlight"},
+    )
     from gongzhi.cases.selectors import case_list_for
 
     mine = duplicates_for(text=LAMP, grid=d.unit_a, within=case_list_for(d.users["gridworker"]))
@@ -71,9 +81,11 @@ def test_a_point_finds_cases_nearby_without_a_grid(trained, district):
 
 def test_a_merged_case_is_no_longer_offered(trained, district):
     d = district
-    first = report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401",
-                   extra={"facility": "streetlight"})  # fmt: skip
-    second = report(d, text="3号楼门口路灯不亮,晚上很黑", code="0401",
-                    extra={"facility": "streetlight"})  # fmt: skip
+    first = report(
+        d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", extra={"facility": "streetlight"}
+    )
+    second = report(
+        d, text="3号楼门口路灯不亮,晚上很黑", code="0401", extra={"facility": "streetlight"}
+    )
     act(d, second, "center", "merge", into=first)
     assert numbers(duplicates_for(text=LAMP, grid=d.unit_a)) == [first.number]

@@ -76,8 +76,14 @@ def test_the_reporter_of_a_merged_duplicate_hears_of_the_main_case_and_may_rate_
     first.refresh_from_db()
     from gongzhi.cases.services import case_act
 
-    case_act(case=first, by=dup_author.user, action="follow_up", expected_version=first.version,
-             rating="basic", stars=4)  # fmt: skip
+    case_act(
+        case=first,
+        by=dup_author.user,
+        action="follow_up",
+        expected_version=first.version,
+        rating="basic",
+        stars=4,
+    )
     first.refresh_from_db()
     assert first.state == State.FOLLOWED_UP
 

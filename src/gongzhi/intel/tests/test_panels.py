@@ -29,8 +29,13 @@ def test_every_staff_form_carries_the_suggestion_panel(district, login):
 
 def test_the_staff_panel_names_the_category_and_the_open_duplicates(trained, district, login):
     d = district
-    old = report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", grid=d.unit_b,
-                 extra={"facility": "streetlight"})  # fmt: skip
+    old = report(
+        d,
+        text="3号楼门口路灯不亮,晚上黑乎乎的",
+        code="0401",
+        grid=d.unit_b,
+        extra={"facility": "streetlight"},
+    )
     page = login("center").post("/intel/suggest/", {"description": LAMP, "grid": d.unit_a.pk})
     html = page.content.decode()
     assert page.status_code == 200
@@ -40,12 +45,19 @@ def test_the_staff_panel_names_the_category_and_the_open_duplicates(trained, dis
 
 def test_a_duplicate_is_merged_from_the_case_page(trained, district, login):
     d = district
-    old = report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", grid=d.unit_b,
-                 extra={"facility": "streetlight"})  # fmt: skip
+    old = report(
+        d,
+        text="3号楼门口路灯不亮,晚上黑乎乎的",
+        code="0401",
+        grid=d.unit_b,
+        extra={"facility": "streetlight"},
+    )
     new = report(d, text=LAMP, code="0401", extra={"facility": "streetlight"})
     client = login("center")
-    assert f'hx-get="/intel/cases/{new.number}/duplicates/"' in client.get(
-        f"/cases/{new.number}/").content.decode()  # fmt: skip
+    assert (
+        f'hx-get="/intel/cases/{new.number}/duplicates/"'
+        in client.get(f"/cases/{new.number}/").content.decode()
+    )
     panel = client.get(f"/intel/cases/{new.number}/duplicates/").content.decode()
     assert old.number in panel and "作为重复件合并到此件" in panel
     form = re.search(r'action="(/cases/[^"]+/act/merge/)"', panel).group(1)
@@ -61,8 +73,9 @@ def test_a_resident_sees_similar_posts_and_joins_one_instead_of_posting(trained,
     d = district
     author = resident("13700002468", d.unit_b)
     post = portal.post_create(account=author, text="3号楼门口路灯不亮,晚上黑乎乎的")
-    private = report(d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401",
-                     extra={"facility": "streetlight"})  # fmt: skip
+    private = report(
+        d, text="3号楼门口路灯不亮,晚上黑乎乎的", code="0401", extra={"facility": "streetlight"}
+    )
     me = resident("13511112222", d.unit_a)
     sign_in(client, me)
     assert 'hx-post="/intel/me/duplicates/"' in client.get("/post/new/").content.decode()
@@ -87,8 +100,10 @@ def test_a_follower_rates_the_closed_case_from_the_following_page(district, clie
     client.post(f"/intel/me/join/{case.pk}/")
     close(d, case)
     assert "提交评价" in client.get("/intel/me/following/").content.decode()
-    response = client.post(f"/intel/me/following/{case.pk}/rate/",
-                           {"rating": "satisfied", "stars": "5", "resolved": "yes"})  # fmt: skip
+    response = client.post(
+        f"/intel/me/following/{case.pk}/rate/",
+        {"rating": "satisfied", "stars": "5", "resolved": "yes"},
+    )
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).state == State.FOLLOWED_UP
 

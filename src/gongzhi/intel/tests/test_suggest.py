@@ -80,11 +80,17 @@ def test_a_resident_gets_a_category_without_required_questions(trained):
 def test_a_generic_open311_code_takes_the_confident_suggestion(trained, district):
     key, _raw = apikey_create(name="311", user=district.users["center"])
     data = QueryDict(mutable=True)
-    data.update({"service_code": "12", "description": "路面塌陷出现大坑,车辆无法通行",
-                 "address_id": str(district.unit_a.pk)})  # fmt: skip
+    data.update(
+        {
+            "service_code": "12",
+            "description": "路面塌陷出现大坑,车辆无法通行",
+            "address_id": str(district.unit_a.pk),
+        }
+    )
     with mock.patch("gongzhi.open311.services.location_resolve") as where:
-        where.return_value = mock.Mock(grid=district.unit_a, address="", lat=None, lng=None,
-                                       address_id="")  # fmt: skip
+        where.return_value = mock.Mock(
+            grid=district.unit_a, address="", lat=None, lng=None, address_id=""
+        )
         record = open311_request_create(api_key=key, data=data)
         assert record.case.category.code == "0402"
         data["service_code"] = "0301"

@@ -26,10 +26,13 @@ from gongzhi.people.models import Resident
 def corrected(district):
     """欧阳明月 (社区矫正) under management by the community police officer."""
     return svc.key_person_open(
-        by=district.users["police"], resident=district.residents["a_spouse"],
-        category="community_correction", risk_level="medium",
-        responsible=district.users["police"].staff, reason="社区矫正期间",
-    )  # fmt: skip
+        by=district.users["police"],
+        resident=district.residents["a_spouse"],
+        category="community_correction",
+        risk_level="medium",
+        responsible=district.users["police"].staff,
+        reason="社区矫正期间",
+    )
 
 
 def _url(person, step=""):
@@ -90,8 +93,10 @@ def test_opening_a_file_is_audited(district, login, corrected):
     login("center").get(_url(corrected))
     entry = AuditLog.objects.get(action=AuditLog.Action.READ_SENSITIVE)
     assert (entry.actor, entry.target_type, entry.target_id) == (
-        district.users["center"], "liaison.keyperson", str(corrected.pk),
-    )  # fmt: skip
+        district.users["center"],
+        "liaison.keyperson",
+        str(corrected.pk),
+    )
 
 
 def test_a_check_in_moves_the_next_date_and_clears_the_alert(district, login, corrected):
@@ -195,9 +200,11 @@ def test_the_schedule_takes_a_responsible_officer_of_the_area_only(district, log
 
 def test_moving_grid_hands_the_file_over(district, login):
     person = svc.key_person_open(
-        by=district.users["center"], resident=district.residents["b_head"],
-        category="released_prisoner", responsible=district.users["center"].staff,
-    )  # fmt: skip
+        by=district.users["center"],
+        resident=district.residents["b_head"],
+        category="released_prisoner",
+        responsible=district.users["center"].staff,
+    )
     target = district.households["a"]  # another unit of the courtyard
     response = login("center").post(
         _url(person, "relocate"), {"household": target.pk, "note": "搬到1单元与亲属同住"}
@@ -215,9 +222,10 @@ def test_moving_grid_hands_the_file_over(district, login):
 
 def test_a_move_into_another_areas_household_is_refused(district, login):
     person = svc.key_person_open(
-        by=district.users["center"], resident=district.residents["b_head"],
+        by=district.users["center"],
+        resident=district.residents["b_head"],
         category="released_prisoner",
-    )  # fmt: skip
+    )
     response = login("center").post(
         _url(person, "relocate"), {"household": district.households["x"].pk, "note": "迁往西峰"}
     )
@@ -230,8 +238,10 @@ def test_a_move_into_another_areas_household_is_refused(district, login):
 def test_the_police_may_not_move_a_resident(district, corrected):
     with pytest.raises(PermissionDenied):
         svc.key_person_relocate(
-            by=district.users["police"], person=corrected, household=district.households["b"],
+            by=district.users["police"],
+            person=corrected,
+            household=district.households["b"],
             note="迁移",
-        )  # fmt: skip
+        )
     assert Resident.objects.get(pk=district.residents["a_spouse"].pk).grid == district.unit_a
     assert not KeyPersonHandover.objects.exists()

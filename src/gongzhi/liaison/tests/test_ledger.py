@@ -19,10 +19,14 @@ def _refer(district, title, grid, unit, when, **contact):
     by = district.users["center"]
     with time_machine.travel(when, tick=False):
         c = case_create(
-            by=by, title=title, description="居民反映", channel=Channel.WINDOW, grid=grid,
+            by=by,
+            title=title,
+            description="居民反映",
+            channel=Channel.WINDOW,
+            grid=grid,
             category=Category.objects.get(parent__name="治安防控", name="治安隐患或线索"),
             **contact,
-        )  # fmt: skip
+        )
         c = case_act(case=c, by=by, action="accept", expected_version=c.version)
         return svc.police_referral_send(by=by, case=c, police_unit=unit, reason="涉嫌盗窃")
 
@@ -30,14 +34,21 @@ def _refer(district, title, grid, unit, when, **contact):
 @pytest.fixture
 def referrals(district):
     march = _refer(
-        district, "三月撬门线索", district.unit_a, "东关派出所",
+        district,
+        "三月撬门线索",
+        district.unit_a,
+        "东关派出所",
         dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC),
-        contact_name="欧阳明月", contact_phone="13900005678",
-    )  # fmt: skip
+        contact_name="欧阳明月",
+        contact_phone="13900005678",
+    )
     june = _refer(
-        district, "六月电诈线索", district.unit_b, "西关派出所",
+        district,
+        "六月电诈线索",
+        district.unit_b,
+        "西关派出所",
         dt.datetime(2026, 6, 10, 2, tzinfo=dt.UTC),
-    )  # fmt: skip
+    )
     svc.police_referral_receive(by=district.users["police"], referral=june, receipt_number="HZ-9")
     return march, june
 

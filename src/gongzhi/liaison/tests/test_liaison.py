@@ -20,10 +20,13 @@ from gongzhi.org.models import Center, Staff
 def case(district):
     by = district.users["center"]
     c = case_create(
-        by=by, title="入室盗窃线索", description="居民反映夜间有人撬门", channel=Channel.WINDOW,
+        by=by,
+        title="入室盗窃线索",
+        description="居民反映夜间有人撬门",
+        channel=Channel.WINDOW,
         category=Category.objects.get(parent__name="治安防控", name="治安隐患或线索"),
         grid=district.unit_a,
-    )  # fmt: skip
+    )
     return case_act(case=c, by=by, action="accept", expected_version=c.version)
 
 
@@ -83,9 +86,12 @@ def test_a_gridworker_cannot_refer_a_case_to_the_police(district, case):
 
 def test_a_gridworker_reports_a_hazard_with_a_photo(district):
     h = svc.hazard_report(
-        by=district.users["gridworker"], grid=district.unit_a, location="1单元楼道",
-        description="电动车楼道充电", photos=[_png()],
-    )  # fmt: skip
+        by=district.users["gridworker"],
+        grid=district.unit_a,
+        location="1单元楼道",
+        description="电动车楼道充电",
+        photos=[_png()],
+    )
     assert h.status == SecurityHazard.Status.OPEN
     assert h.photos.get().content_type == "image/png"
 
@@ -94,9 +100,12 @@ def test_a_hazard_with_a_non_image_photo_is_refused(district):
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
     with pytest.raises(ValidationError) as err:
         svc.hazard_report(
-            by=district.users["gridworker"], grid=district.unit_a, location="楼道",
-            description="堆物", photos=[fake],
-        )  # fmt: skip
+            by=district.users["gridworker"],
+            grid=district.unit_a,
+            location="楼道",
+            description="堆物",
+            photos=[fake],
+        )
     assert "不是图片" in str(err.value)
     assert SecurityHazard.objects.count() == 0 and HazardPhoto.objects.count() == 0
 
@@ -133,9 +142,13 @@ def test_the_hazard_page_refuses_a_non_image_and_keeps_the_text(district, login)
     fake = SimpleUploadedFile("a.png", b"not an image at all", content_type="image/png")
     response = client.post(
         "/liaison/hazards/new/",
-        {"grid": district.unit_a.pk, "location": "2号楼后门", "description": "消防通道被占",
-         "photos": [fake]},
-    )  # fmt: skip
+        {
+            "grid": district.unit_a.pk,
+            "location": "2号楼后门",
+            "description": "消防通道被占",
+            "photos": [fake],
+        },
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "2号楼后门" in text and "JPEG" in text
@@ -148,15 +161,22 @@ def test_the_roster_takes_only_police_officers(district):
     from gongzhi.core import clock
 
     entry = svc.duty_set(
-        by=district.users["center"], center=center, date=clock.today(), officer=officer,
-        shift="day", phone="0937-1234567",
-    )  # fmt: skip
+        by=district.users["center"],
+        center=center,
+        date=clock.today(),
+        officer=officer,
+        shift="day",
+        phone="0937-1234567",
+    )
     assert entry.officer == officer
     with pytest.raises(ValidationError):
         svc.duty_set(
-            by=district.users["center"], center=center, date=clock.today(),
-            officer=Staff.objects.get(user=district.users["mediator"]), shift="day",
-        )  # fmt: skip
+            by=district.users["center"],
+            center=center,
+            date=clock.today(),
+            officer=Staff.objects.get(user=district.users["mediator"]),
+            shift="day",
+        )
 
 
 def test_a_joint_patrol_is_recorded_with_its_participants(district):
@@ -165,9 +185,14 @@ def test_a_joint_patrol_is_recorded_with_its_participants(district):
     center = Center.objects.get(grid=district.jinquan)
     police = Staff.objects.get(user=district.users["police"])
     p = svc.patrol_record(
-        by=district.users["center"], center=center, date=clock.today(), route="公园路—金泉路",
-        staff=[police], other_participants="和事佬协会 2 人", findings="路灯损坏一处",
-    )  # fmt: skip
+        by=district.users["center"],
+        center=center,
+        date=clock.today(),
+        route="公园路—金泉路",
+        staff=[police],
+        other_participants="和事佬协会 2 人",
+        findings="路灯损坏一处",
+    )
     assert list(p.staff.all()) == [police]
 
 

@@ -7,9 +7,16 @@ from gongzhi.liaison.models import JointPatrol, PoliceDutyRoster
 
 @pytest.mark.parametrize(
     "path",
-    ["/liaison/", "/liaison/referrals/", "/liaison/referrals/new/", "/liaison/hazards/",
-     "/liaison/hazards/new/", "/liaison/roster/", "/liaison/patrols/"],
-)  # fmt: skip
+    [
+        "/liaison/",
+        "/liaison/referrals/",
+        "/liaison/referrals/new/",
+        "/liaison/hazards/",
+        "/liaison/hazards/new/",
+        "/liaison/roster/",
+        "/liaison/patrols/",
+    ],
+)
 @pytest.mark.parametrize("username", ["center", "police", "gridworker"])
 def test_the_liaison_pages_render(district, login, path, username):
     assert login(username).get(path).status_code == 200

@@ -18,18 +18,29 @@ def nursery(district, xifeng):
     """The seed's story: 张某 burned corn straw and set fire to 陈某's tree nursery."""
     by = district.users["xifeng_center"]
     dispute = svc.dispute_register(
-        by=by, center=xifeng, title="焚烧秸秆引燃苗圃赔偿纠纷",
+        by=by,
+        center=xifeng,
+        title="焚烧秸秆引燃苗圃赔偿纠纷",
         facts="张某在自家承包地焚烧玉米秸秆,火势蔓延引燃相邻陈某的苗圃,烧毁树苗约两千株。",
-        dispute_type="损害赔偿", amount="86000", kinds=[MediationKind.PEOPLE],
-    )  # fmt: skip
+        dispute_type="损害赔偿",
+        amount="86000",
+        kinds=[MediationKind.PEOPLE],
+    )
     applicant = svc.party_add(
-        by=by, dispute=dispute, side=Party.Side.APPLICANT, name="陈树林",
-        resident=district.residents["x_head"], address="西峰镇西峰村一组",
-    )  # fmt: skip
-    respondent = svc.party_add(
-        by=by, dispute=dispute, side=Party.Side.RESPONDENT, name="张德福",
+        by=by,
+        dispute=dispute,
+        side=Party.Side.APPLICANT,
+        name="陈树林",
+        resident=district.residents["x_head"],
         address="西峰镇西峰村一组",
-    )  # fmt: skip
+    )
+    respondent = svc.party_add(
+        by=by,
+        dispute=dispute,
+        side=Party.Side.RESPONDENT,
+        name="张德福",
+        address="西峰镇西峰村一组",
+    )
     return dispute, applicant, respondent
 
 

@@ -47,9 +47,14 @@ def test_it_rejects_a_session_dated_before_the_dispute(district, nursery):
 def test_it_rejects_an_amount_that_is_not_a_number_in_the_service(district, xifeng, amount):
     with pytest.raises(ValidationError) as exc:
         svc.dispute_register(
-            by=district.users["xifeng_center"], center=xifeng, title="t", facts="f",
-            dispute_type="邻里纠纷", amount=amount, kinds=["people"],
-        )  # fmt: skip
+            by=district.users["xifeng_center"],
+            center=xifeng,
+            title="t",
+            facts="f",
+            dispute_type="邻里纠纷",
+            amount=amount,
+            kinds=["people"],
+        )
     assert "争议金额" in exc.value.message_dict["amount"][0]
     assert not Dispute.objects.exists() and not MediationCounter.objects.exists()
 
@@ -57,10 +62,18 @@ def test_it_rejects_an_amount_that_is_not_a_number_in_the_service(district, xife
 def test_it_rejects_an_amount_that_is_not_a_number_in_the_form_and_keeps_what_was_typed(
     district, xifeng, login
 ):
-    response = login("xifeng_center").post("/mediation/new/", {
-        "center": xifeng.pk, "title": "邻里漏水纠纷", "dispute_type": "邻里纠纷",
-        "facts": "楼上漏水", "amount": "八万元", "kinds": ["people"], "risk_grade": "low",
-    })  # fmt: skip
+    response = login("xifeng_center").post(
+        "/mediation/new/",
+        {
+            "center": xifeng.pk,
+            "title": "邻里漏水纠纷",
+            "dispute_type": "邻里纠纷",
+            "facts": "楼上漏水",
+            "amount": "八万元",
+            "kinds": ["people"],
+            "risk_grade": "low",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "争议金额应为数字" in html and 'value="八万元"' in html and "邻里漏水纠纷" in html

@@ -142,11 +142,27 @@ def test_the_agreement_shows_age_address_masked_id_and_each_partys_signing_date(
     )
     x = district.residents["x_head"]
     base = f"/mediation/{dispute.pk}/"
-    r = client.post(base + "party/", {"side": "applicant", "kind": "person", "name": "张德福",
-                                      "id_number": "620902199003071234", "address": "西峰村"})  # fmt: skip
+    r = client.post(
+        base + "party/",
+        {
+            "side": "applicant",
+            "kind": "person",
+            "name": "张德福",
+            "id_number": "620902199003071234",
+            "address": "西峰村",
+        },
+    )
     assert r.status_code == 400 and "校验位" in r.content.decode() and not Party.objects.exists()
-    client.post(base + "party/", {"side": "applicant", "kind": "person", "name": "张德福",
-                                  "id_number": "620902199003071233", "address": "西峰村一组"})  # fmt: skip
+    client.post(
+        base + "party/",
+        {
+            "side": "applicant",
+            "kind": "person",
+            "name": "张德福",
+            "id_number": "620902199003071233",
+            "address": "西峰村一组",
+        },
+    )
     svc.party_add(
         by=by, dispute=dispute, side="respondent", resident=x, name="", address="西峰村二组"
     )

@@ -31,8 +31,10 @@ def test_kpis_count_agreements_performance_and_confirmation(district, xifeng, nu
 
     kpis = mediation_kpis(by)
     assert (kpis.success_rate, kpis.performance_rate, kpis.confirmation_rate) == (
-        Decimal("50.00"), Decimal("0.00"), Decimal("100.00"),
-    )  # fmt: skip
+        Decimal("50.00"),
+        Decimal("0.00"),
+        Decimal("100.00"),
+    )
     assert mediation_kpis(district.users["center"]).accepted == 0  # another center's scope
 
 

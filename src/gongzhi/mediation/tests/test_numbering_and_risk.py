@@ -24,9 +24,11 @@ def test_numbers_name_the_committee_count_per_center_and_restart_each_year(distr
     with time_machine.travel(dt.datetime(2027, 1, 1, 8, tzinfo=dt.UTC), tick=False):
         d = _register(district.users["xifeng_center"], xifeng)
     assert [a.number, b.number, c.number, d.number] == [
-        "西峰镇调〔2026〕第0001号", "西峰镇调〔2026〕第0002号", "金泉路社区调〔2026〕第0001号",
+        "西峰镇调〔2026〕第0001号",
+        "西峰镇调〔2026〕第0002号",
+        "金泉路社区调〔2026〕第0001号",
         "西峰镇调〔2027〕第0001号",
-    ]  # fmt: skip
+    ]
 
 
 def test_two_committees_with_the_same_area_name_get_different_numbers(district, xifeng):

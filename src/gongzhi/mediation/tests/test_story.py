@@ -27,18 +27,27 @@ def test_the_nursery_fire_is_settled_and_confirmed_through_the_services(district
         by=by, dispute=dispute, kind=MediationKind.PEOPLE, staff=Staff.objects.get(user=by)
     )
     svc.mediator_assign(
-        by=by, dispute=dispute, kind=MediationKind.PROFESSIONAL, volunteer_name="林业站李工",
+        by=by,
+        dispute=dispute,
+        kind=MediationKind.PROFESSIONAL,
+        volunteer_name="林业站李工",
         volunteer_org="西峰镇林业站",
-    )  # fmt: skip
+    )
     svc.mediator_assign(
-        by=by, dispute=dispute, kind=MediationKind.LAWYER, volunteer_name="王律师",
+        by=by,
+        dispute=dispute,
+        kind=MediationKind.LAWYER,
+        volunteer_name="王律师",
         volunteer_org="法律援助工作站",
-    )  # fmt: skip
+    )
     consent_both(by, applicant, respondent)
     svc.session_record(
-        by=by, dispute=dispute, held_at=clock.now(), notes="双方陈述,林业站评估树苗损失。",
+        by=by,
+        dispute=dispute,
+        held_at=clock.now(),
+        notes="双方陈述,林业站评估树苗损失。",
         attendees=[applicant, respondent],
-    )  # fmt: skip
+    )
     agreement = svc.agreement_create(by=by, dispute=dispute, **agreement_fields())
     svc.performance_record(by=by, agreement=agreement, status=Performance.Status.PERFORMED)
     svc.follow_up_record(by=by, dispute=dispute, note="回访双方,赔偿已付清,邻里和睦。")

@@ -19,11 +19,19 @@ def _post(client, url, data):
 def test_the_township_center_settles_the_nursery_fire_through_the_pages(district, login):
     client = login("xifeng_center")
     center = Center.objects.get(grid=district.xifeng)
-    _post(client, "/mediation/new/", {
-        "center": center.pk, "title": "焚烧秸秆引燃苗圃赔偿纠纷", "dispute_type": "损害赔偿",
-        "facts": "张某焚烧玉米秸秆,引燃陈某苗圃。", "amount": "86000",
-        "kinds": ["people", "professional", "lawyer"], "risk_grade": "medium",
-    })  # fmt: skip
+    _post(
+        client,
+        "/mediation/new/",
+        {
+            "center": center.pk,
+            "title": "焚烧秸秆引燃苗圃赔偿纠纷",
+            "dispute_type": "损害赔偿",
+            "facts": "张某焚烧玉米秸秆,引燃陈某苗圃。",
+            "amount": "86000",
+            "kinds": ["people", "professional", "lawyer"],
+            "risk_grade": "medium",
+        },
+    )
     dispute = Dispute.objects.get()
     base = f"/mediation/{dispute.pk}/"
     for side, name in (("applicant", "陈树林"), ("respondent", "张德福")):
@@ -36,16 +44,30 @@ def test_the_township_center_settles_the_nursery_fire_through_the_pages(district
     for party in dispute.parties.all():
         _post(client, base + "consent/", {"party": party.pk, "consented": "1", "on": today})
     held = (clock.now() + dt.timedelta(minutes=5)).astimezone().strftime("%Y-%m-%dT%H:%M")
-    _post(client, base + "session/", {
-        "held_at": held, "notes": "双方到场,林业站评估损失。",
-        "attendees": [p.pk for p in dispute.parties.all()],
-    })  # fmt: skip
-    _post(client, base + "agreement/", {
-        "facts": "张某焚烧秸秆引燃陈某苗圃。", "disputed_matters": "赔偿数额。",
-        "responsibilities": "张某负全部责任。", "terms": "张某赔偿陈某树苗损失。",
-        "compensation": "60000", "performance_method": "现金支付",
-        "performance_deadline": today + dt.timedelta(days=10), "effective_on": today, "copies": 3,
-    })  # fmt: skip
+    _post(
+        client,
+        base + "session/",
+        {
+            "held_at": held,
+            "notes": "双方到场,林业站评估损失。",
+            "attendees": [p.pk for p in dispute.parties.all()],
+        },
+    )
+    _post(
+        client,
+        base + "agreement/",
+        {
+            "facts": "张某焚烧秸秆引燃陈某苗圃。",
+            "disputed_matters": "赔偿数额。",
+            "responsibilities": "张某负全部责任。",
+            "terms": "张某赔偿陈某树苗损失。",
+            "compensation": "60000",
+            "performance_method": "现金支付",
+            "performance_deadline": today + dt.timedelta(days=10),
+            "effective_on": today,
+            "copies": 3,
+        },
+    )
     dispute.refresh_from_db()
     pdf = client.get(f"/mediation/agreements/{dispute.agreement.pk}/download.pdf")
     assert pdf["Content-Type"] == "application/pdf"

@@ -63,9 +63,11 @@ def _chen(xifeng: Center):
     unit = Grid.objects.filter(path__startswith=xifeng.grid.path, level=Level.UNIT).first()
     household = Household.objects.create(unit=unit, house_number="6", is_synthetic=True)
     clean = clean_resident_fields(
-        name="陈育林", id_number=make_id_number("620902", dt.date(1968, 5, 2), 311),
-        phone="13609370001", relation="head",
-    )  # fmt: skip
+        name="陈育林",
+        id_number=make_id_number("620902", dt.date(1968, 5, 2), 311),
+        phone="13609370001",
+        relation="head",
+    )
     resident = build_resident(clean, household=household, synthetic=True)
     resident.save()
     return resident
@@ -189,12 +191,15 @@ def test_the_straw_fire_dispute_from_the_window_to_the_courts_ruling(live_server
     agreement = _step(med, "制作调解协议书")
     today = clock.today()
     for field, value in {
-        "facts": "张某焚烧秸秆引燃陈某树苗。", "disputed_matters": "树苗损失赔偿数额。",
-        "responsibilities": "张某负全部责任。", "terms": "张某赔偿陈某树苗损失六万元。",
-        "compensation": "60000", "performance_method": "现金一次性支付",
+        "facts": "张某焚烧秸秆引燃陈某树苗。",
+        "disputed_matters": "树苗损失赔偿数额。",
+        "responsibilities": "张某负全部责任。",
+        "terms": "张某赔偿陈某树苗损失六万元。",
+        "compensation": "60000",
+        "performance_method": "现金一次性支付",
         "performance_deadline": (today + dt.timedelta(days=10)).isoformat(),
         "effective_on": today.isoformat(),
-    }.items():  # fmt: skip
+    }.items():
         agreement.locator(f"[name={field}]").fill(value)
     _save(agreement, med)
     judicial = _step(med, "申请司法确认")

@@ -21,9 +21,11 @@ def test_a_volunteer_mediator_from_a_social_organisation_can_be_assigned(
 ):
     dispute = nursery[0]
     m = svc.mediator_assign(
-        by=district.users["xifeng_center"], dispute=dispute, kind=MediationKind.PEOPLE,
+        by=district.users["xifeng_center"],
+        dispute=dispute,
+        kind=MediationKind.PEOPLE,
         volunteer=heshilao,
-    )  # fmt: skip
+    )
     assert (m.volunteer_name, m.volunteer_org) == ("老周", "西峰和事佬协会")
 
 

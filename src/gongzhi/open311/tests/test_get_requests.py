@@ -26,8 +26,13 @@ def numbers(response) -> list[str]:
 
 
 def act(district, case, who, action, **params):
-    return case_act(case=case, by=district.users[who], action=action,
-                    expected_version=fresh(case).version, **params)  # fmt: skip
+    return case_act(
+        case=case,
+        by=district.users[who],
+        action=action,
+        expected_version=fresh(case).version,
+        **params,
+    )
 
 
 def test_a_case_handled_through_the_case_services_shows_closed_and_its_notes(client, key, district):
@@ -71,8 +76,15 @@ def test_codes_are_strings_and_dates_carry_a_time_zone(client, key):
 
 def test_service_request_id_overrides_every_other_filter(client, key):
     a, b = created(client, key), created(client, key)
-    found = numbers(get(client, "requests", service_request_id=f"{a.number},{b.number}",
-                        service_code="9999", status="closed"))  # fmt: skip
+    found = numbers(
+        get(
+            client,
+            "requests",
+            service_request_id=f"{a.number},{b.number}",
+            service_code="9999",
+            status="closed",
+        )
+    )
     assert sorted(found) == sorted([a.number, b.number])
 
 
@@ -101,8 +113,14 @@ def test_a_date_range_selects_by_requested_datetime(client, key):
         inside = created(client, key)
     with time_machine.travel(dt.datetime(2030, 2, 10, 9, tzinfo=dt.UTC), tick=False):
         created(client, key)
-    found = numbers(get(client, "requests", start_date="2030-01-01T00:00:00+08:00",
-                        end_date="2030-01-31T00:00:00Z"))  # fmt: skip
+    found = numbers(
+        get(
+            client,
+            "requests",
+            start_date="2030-01-01T00:00:00+08:00",
+            end_date="2030-01-31T00:00:00Z",
+        )
+    )
     assert found == [inside.number]
 
 
@@ -115,8 +133,19 @@ def test_it_pages_with_page_and_page_size(client, key):
 
 def test_empty_filters_behave_as_absent(client, key):
     case = created(client, key)
-    empty = dict.fromkeys(["service_request_id", "service_code", "status", "start_date",
-                           "end_date", "page", "page_size", "jurisdiction_id"], "")  # fmt: skip
+    empty = dict.fromkeys(
+        [
+            "service_request_id",
+            "service_code",
+            "status",
+            "start_date",
+            "end_date",
+            "page",
+            "page_size",
+            "jurisdiction_id",
+        ],
+        "",
+    )
     assert numbers(get(client, "requests", **empty)) == [case.number]
 
 
@@ -134,8 +163,15 @@ def test_bad_filters_are_400(client, key):
 
 def test_staff_cases_are_listed_only_when_public(client, key, district):
     def staff_case(**extra):
-        return case_create(by=district.users["center"], title="楼道灯坏了", description="不亮",
-                           category=NEIGHBOURS, channel="hotline", grid=district.unit_a, **extra)  # fmt: skip
+        return case_create(
+            by=district.users["center"],
+            title="楼道灯坏了",
+            description="不亮",
+            category=NEIGHBOURS,
+            channel="hotline",
+            grid=district.unit_a,
+            **extra,
+        )
 
     private, public = staff_case(), staff_case(is_public=True)
     listed = numbers(get(client, "requests"))
@@ -161,8 +197,9 @@ def test_a_service_definition_lists_its_attributes_with_values(client, key):
     assert doc.tag == "service_definition" and doc.find("service_code").text == FACILITIES
     attribute = doc.find("attributes/attribute")
     assert (attribute.find("datatype").text, attribute.find("required").text) == (
-        "singlevaluelist", "true",
-    )  # fmt: skip
+        "singlevaluelist",
+        "true",
+    )
     assert [v.text for v in attribute.findall("values/value/key")][:2] == ["streetlight", "manhole"]
 
 
@@ -176,8 +213,12 @@ def test_a_token_resolves_to_its_request(client, key):
     response = post(client, key=key)
     token = response.headers["Open311-Token"]
     body = parse("json", get(client, f"tokens/{token}").content)
-    assert body == [{"service_request_id": parse("json", response.content)[0]["service_request_id"],
-                     "token": token}]  # fmt: skip
+    assert body == [
+        {
+            "service_request_id": parse("json", response.content)[0]["service_request_id"],
+            "token": token,
+        }
+    ]
 
 
 def test_an_unknown_token_is_404(client, key):

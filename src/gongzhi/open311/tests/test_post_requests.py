@@ -215,8 +215,16 @@ def test_an_unknown_address_id_is_400(client, key):
 
 
 def test_the_reporter_contact_is_stored_masked_and_encrypted(client, key):
-    case = created(post(client, key=key, first_name="玉芳", last_name="茹", phone="13800001234",
-                        email="ru@example.com"))  # fmt: skip
+    case = created(
+        post(
+            client,
+            key=key,
+            first_name="玉芳",
+            last_name="茹",
+            phone="13800001234",
+            email="ru@example.com",
+        )
+    )
     assert case.contact_phone_masked != "13800001234" and "1234" in case.contact_phone_masked
     assert crypto.decrypt(case.contact_name_enc) == "茹 玉芳"
     assert crypto.decrypt(case.open311.email_enc) == "ru@example.com"
@@ -235,8 +243,20 @@ def test_a_media_url_that_is_not_http_is_400(client, key):
 
 def test_empty_optional_parameters_behave_as_absent(client, key):
     empty = dict.fromkeys(
-        ["email", "device_id", "account_id", "first_name", "last_name", "phone", "media_url",
-         "address_string", "address_id", "jurisdiction_id"], "")  # fmt: skip
+        [
+            "email",
+            "device_id",
+            "account_id",
+            "first_name",
+            "last_name",
+            "phone",
+            "media_url",
+            "address_string",
+            "address_id",
+            "jurisdiction_id",
+        ],
+        "",
+    )
     case = created(post(client, key=key, **empty))
     assert (case.contact_display, case.open311.media_url) == ("", "")
 

@@ -19,9 +19,12 @@ def _dept(center, kind):
 
 def test_the_page_lists_the_centers_departments_and_officers(district, login, jq):
     officer_add(
-        by=district.users["center"], department=_dept(jq, DepartmentKind.COURT), name="法官丁",
-        title="审判员", phone="0937-2612345",
-    )  # fmt: skip
+        by=district.users["center"],
+        department=_dept(jq, DepartmentKind.COURT),
+        name="法官丁",
+        title="审判员",
+        phone="0937-2612345",
+    )
     page = login("center").get("/org/departments/").content.decode()
     for d in Department.objects.filter(center=jq):
         assert d.name in page

@@ -81,9 +81,11 @@ def test_searching_by_name(district, login):
 
 def test_a_worker_with_two_grids_in_the_filtered_subtree_is_listed_once(district, login):
     extra = staff_create(
-        username="two_grids", name="网格员丙", role=Role.GRID_WORKER,
+        username="two_grids",
+        name="网格员丙",
+        role=Role.GRID_WORKER,
         grids=[district.unit_a, district.unit_b],
-    )  # fmt: skip
+    )
     body = login("center").get(workers(grid=district.building.pk)).content.decode()
     assert body.count(f'data-staff="{extra.pk}"') == 1
 
@@ -99,7 +101,9 @@ def test_the_directory_query_count_does_not_grow_with_workers(district, login):
     before = _directory_queries(client)
     for n in range(4):
         staff_create(
-            username=f"extra{n}", name=f"新网格员{n}", role=Role.GRID_WORKER,
+            username=f"extra{n}",
+            name=f"新网格员{n}",
+            role=Role.GRID_WORKER,
             grids=[district.unit_a, district.unit_b],
-        )  # fmt: skip
+        )
     assert _directory_queries(client) == before

@@ -24,10 +24,20 @@ def _export(client) -> bytes:
 def _registry() -> list[tuple]:
     residents = Resident.objects.order_by("pk")
     return [
-        (r.pk, r.name, r.id_hash, r.phone_hash, r.grid_id, r.household_id, r.kind, r.relation,
-         r.version, sorted(ResidentTag.objects.filter(resident=r).values_list("tag", flat=True)))
+        (
+            r.pk,
+            r.name,
+            r.id_hash,
+            r.phone_hash,
+            r.grid_id,
+            r.household_id,
+            r.kind,
+            r.relation,
+            r.version,
+            sorted(ResidentTag.objects.filter(resident=r).values_list("tag", flat=True)),
+        )
         for r in residents
-    ] + [("households", Household.objects.count())]  # fmt: skip
+    ] + [("households", Household.objects.count())]
 
 
 def _edit(data: bytes, change) -> bytes:
@@ -61,8 +71,18 @@ def test_a_row_added_to_an_export_is_imported_and_the_rest_left_alone(district, 
     data = _export(login("center"))
 
     def add_neighbour(ws):
-        ws.append([district.unit_a.code, "102", "王小明", new_id(7), "13511112222", "户籍人口",
-                   "户主", ""])  # fmt: skip
+        ws.append(
+            [
+                district.unit_a.code,
+                "102",
+                "王小明",
+                new_id(7),
+                "13511112222",
+                "户籍人口",
+                "户主",
+                "",
+            ]
+        )
 
     report = _import(tmp_path, district.users["center"], _edit(data, add_neighbour))
     assert report.ok, report.lines()
@@ -105,8 +125,14 @@ def test_a_full_row_repeating_a_registered_resident_is_skipped(district, tmp_pat
     from gongzhi.people.tests.io_helpers import row, xlsx_bytes
 
     a = district.residents["a_head"]
-    same = row(district.unit_a, 门牌号="101", 姓名=a.name, 身份证号=a.id_number, 手机号=a.phone,
-               标签="独居/空巢老人")  # fmt: skip
+    same = row(
+        district.unit_a,
+        门牌号="101",
+        姓名=a.name,
+        身份证号=a.id_number,
+        手机号=a.phone,
+        标签="独居/空巢老人",
+    )
     before = _registry()
     report = _import(tmp_path, district.users["admin"], xlsx_bytes([same]))
     assert report.ok and report.unchanged_count == 1 and report.created_count == 0

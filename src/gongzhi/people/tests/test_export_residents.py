@@ -45,9 +45,18 @@ def test_the_export_starts_with_a_title_row_marking_demo_data(district, login):
     assert values[0][0].startswith("实有人口") and SYNTHETIC_MARK in values[0][0]
     # The import template's columns, in its order (an export re-imports), then more facts.
     assert values[1] == [
-        "网格编码", "门牌号", "姓名", "身份证号", "手机号", "人口类型", "与户主关系", "标签",
-        "地址", "性别", "出生年份",
-    ]  # fmt: skip
+        "网格编码",
+        "门牌号",
+        "姓名",
+        "身份证号",
+        "手机号",
+        "人口类型",
+        "与户主关系",
+        "标签",
+        "地址",
+        "性别",
+        "出生年份",
+    ]
 
 
 def test_the_export_is_scoped_to_the_users_subtree(district, login):

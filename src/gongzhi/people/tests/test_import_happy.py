@@ -15,10 +15,16 @@ pytestmark = pytest.mark.django_db
 def family(unit):
     return [
         row(unit, 门牌号="301", 姓名="王大山", 身份证号=new_id(11), 与户主关系="户主"),
-        row(unit, 门牌号="301", 姓名="李秀兰", 身份证号=new_id(12), 与户主关系="配偶",
-            标签="残疾人、困难家庭"),
+        row(
+            unit,
+            门牌号="301",
+            姓名="李秀兰",
+            身份证号=new_id(12),
+            与户主关系="配偶",
+            标签="残疾人、困难家庭",
+        ),
         row(unit, 门牌号="302", 姓名="赵六", 身份证号=new_id(13), 手机号="", 人口类型="流动人口"),
-    ]  # fmt: skip
+    ]
 
 
 def check_family_created(unit, report):

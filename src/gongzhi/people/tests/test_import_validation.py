@@ -156,8 +156,11 @@ def test_it_reports_every_bad_row_with_excel_row_numbers_and_headers(district, t
     ]
     report = run(tmp_path, district.users["admin"], rows)
     assert [(e.row, e.column) for e in report.errors] == [
-        (3, "姓名"), (3, "身份证号"), (4, "门牌号"), (4, "人口类型"),
-    ]  # fmt: skip
+        (3, "姓名"),
+        (3, "身份证号"),
+        (4, "门牌号"),
+        (4, "人口类型"),
+    ]
     assert report.errors[0].message == "姓名不能为空"
     assert counts() == before
 

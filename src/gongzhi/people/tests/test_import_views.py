@@ -126,9 +126,14 @@ def test_the_error_report_download_lists_every_error(
 
 def test_the_job_page_shows_progress_and_polls_while_running(district, login):
     job = ImportJob.objects.create(
-        owner=district.users["center"], filename="p.xlsx", file_path="imports/x.xlsx",
-        status="running", stage="validating", total_rows=200, processed_rows=50,
-    )  # fmt: skip
+        owner=district.users["center"],
+        filename="p.xlsx",
+        file_path="imports/x.xlsx",
+        status="running",
+        stage="validating",
+        total_rows=200,
+        processed_rows=50,
+    )
     client = login("center")
     url = reverse("people_io:import_job", args=[job.pk])
     page = client.get(url).content.decode()

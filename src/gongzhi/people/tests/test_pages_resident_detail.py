@@ -141,9 +141,11 @@ def test_a_junk_reveal_reason_is_refused_by_page_and_api(district, login, reason
     response = login("center").post(reveal(district, "a_head"), {"reason": reason})
     token = Token.objects.create(user=district.users["center"]).key
     api = login("center").post(
-        f"/api/v1/residents/{district.residents['a_head'].pk}/reveal/", {"reason": reason},
-        content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}",
-    )  # fmt: skip
+        f"/api/v1/residents/{district.residents['a_head'].pk}/reveal/",
+        {"reason": reason},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
 
     assert response.status_code in (200, 400) and api.status_code == 400
     assert AuditLog.objects.count() == 0

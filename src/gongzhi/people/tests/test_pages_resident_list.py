@@ -168,9 +168,12 @@ def test_the_list_is_paginated_fifty_a_page(district, login):
     household = district.households["a"]
     for seq in range(51):
         resident_create(
-            by=admin, household=household, name=f"测试{seq}", relation="child",
+            by=admin,
+            household=household,
+            name=f"测试{seq}",
+            relation="child",
             id_number=make_id_number("620902", dt.date(2001, 1, 1), 100 + seq),
-        )  # fmt: skip
+        )
     client = login("admin")
     first = client.get(list_url())
     second = client.get(list_url(page=2))
@@ -192,8 +195,11 @@ def test_the_list_query_count_does_not_grow_with_rows(district, login):
     household = household_create(by=admin, unit=district.unit_b, house_number="202")
     for seq in range(5):
         resident = resident_create(
-            by=admin, household=household, name=f"新户{seq}", relation="child",
+            by=admin,
+            household=household,
+            name=f"新户{seq}",
+            relation="child",
             id_number=make_id_number("620902", dt.date(2002, 2, 2), 300 + seq),
-        )  # fmt: skip
+        )
         resident_tag_add(by=admin, resident=resident, tag="disabled")
     assert _list_queries(client) == before

@@ -14,16 +14,25 @@ FIELDS = {"name": "茹玉芳", "id_number": "", "phone": "", "kind": "", "relati
 
 
 def current(resident) -> dict:
-    return {"name": resident.name, "id_number": resident.id_number, "phone": resident.phone,
-            "kind": resident.kind, "relation": resident.relation}  # fmt: skip
+    return {
+        "name": resident.name,
+        "id_number": resident.id_number,
+        "phone": resident.phone,
+        "kind": resident.kind,
+        "relation": resident.relation,
+    }
 
 
 def test_an_edit_is_recorded_with_who_and_which_fields(district):
     resident = district.residents["a_head"]
     version = resident.version
 
-    resident_update(by=district.users["center"], resident=resident,
-                    expected_version=version, **(current(resident) | {"phone": "13900001111"}))  # fmt: skip
+    resident_update(
+        by=district.users["center"],
+        resident=resident,
+        expected_version=version,
+        **(current(resident) | {"phone": "13900001111"}),
+    )
 
     entry = AuditLog.objects.get(action="change")
     assert (entry.actor, entry.target_id, entry.fields) == (
@@ -38,13 +47,20 @@ def test_an_edit_is_recorded_with_who_and_which_fields(district):
 def test_a_stale_edit_is_refused_and_keeps_the_first_one(district):
     resident = district.residents["a_head"]
     version = resident.version
-    resident_update(by=district.users["center"], resident=resident, expected_version=version,
-                    **(current(resident) | {"phone": "13900001111"}))  # fmt: skip
+    resident_update(
+        by=district.users["center"],
+        resident=resident,
+        expected_version=version,
+        **(current(resident) | {"phone": "13900001111"}),
+    )
 
     with pytest.raises(StaleResident):
-        resident_update(by=district.users["gridworker"], resident=fresh(resident),
-                        expected_version=version,
-                        **(current(fresh(resident)) | {"phone": "13900002222"}))  # fmt: skip
+        resident_update(
+            by=district.users["gridworker"],
+            resident=fresh(resident),
+            expected_version=version,
+            **(current(fresh(resident)) | {"phone": "13900002222"}),
+        )
 
     assert fresh(resident).phone == "13900001111"
 
@@ -52,8 +68,13 @@ def test_a_stale_edit_is_refused_and_keeps_the_first_one(district):
 def test_the_edit_page_answers_409_and_keeps_the_input_on_a_stale_version(district, login):
     resident = district.residents["a_head"]
     url = reverse("people:resident_edit", args=[resident.pk])
-    post = {"name": "", "id_number": "", "phone": "13900003333", "kind": resident.kind,
-            "relation": resident.relation}  # fmt: skip
+    post = {
+        "name": "",
+        "id_number": "",
+        "phone": "13900003333",
+        "kind": resident.kind,
+        "relation": resident.relation,
+    }
     client = login("center")
     assert client.post(url, post | {"version": resident.version}).status_code == 302
 
@@ -69,9 +90,13 @@ def test_the_edit_page_refuses_a_garbage_version(district, login, version):
     resident = district.residents["a_head"]
     response = login("center").post(
         reverse("people:resident_edit", args=[resident.pk]),
-        {"phone": "13900005555", "kind": resident.kind, "relation": resident.relation,
-         "version": version},
-    )  # fmt: skip
+        {
+            "phone": "13900005555",
+            "kind": resident.kind,
+            "relation": resident.relation,
+            "version": version,
+        },
+    )
 
     assert response.status_code in (200, 400, 409)
     assert fresh(resident).phone != "13900005555"

@@ -79,8 +79,9 @@ def world(district, settings, tmp_path):
     def closed(text, key):
         case = services.post_create(account=account, text=text, idempotency_key=key)
         for user, action, comment in steps:
-            case = case_act(case=case, by=user, action=action, expected_version=case.version,
-                            comment=comment)  # fmt: skip
+            case = case_act(
+                case=case, by=user, action=action, expected_version=case.version, comment=comment
+            )
         return case
 
     to_rate = closed("公园路46号楼院杂草清除不及时,希望能及时清除。", "world-1")
@@ -88,27 +89,47 @@ def world(district, settings, tmp_path):
     services.post_rate(account=account, case=rated, rating="satisfied", stars=5, resolved=True)
 
     admin = d.users["admin"]
-    article = hall.article_save(by=admin, title="城乡最低生活保障申请办理指南",
-                                body="申请低保需要准备身份证、户口簿和收入证明。" * 5,
-                                category="民生保障")  # fmt: skip
+    article = hall.article_save(
+        by=admin,
+        title="城乡最低生活保障申请办理指南",
+        body="申请低保需要准备身份证、户口簿和收入证明。" * 5,
+        category="民生保障",
+    )
     hall.faq_save(by=admin, question="低保多久审批?", answer="20个工作日")
-    live = realtime.live_session_create(by=center, topic="物业费答疑",
-                                        scheduled_at=timezone.now(), hosts=[center])  # fmt: skip
+    live = realtime.live_session_create(
+        by=center, topic="物业费答疑", scheduled_at=timezone.now(), hosts=[center]
+    )
     call = realtime.onekey_call_create(account=account)
 
-    worker = staff_create(username="courtyard_worker", name="网格员丁", role=Role.GRID_WORKER,
-                          grids=[d.courtyard], password=PASSWORD).user  # fmt: skip
-    proposal = proposal_create(grid=d.courtyard, title="楼院路灯太少",
-                               description="晚上回家太黑,建议增设路灯。",
-                               resident=account.resident)  # fmt: skip
-    deliberation = deliberation_open(by=worker, proposal=proposal, title="楼院增设路灯",
-                                     description="楼院夜间照明不足,议定增设路灯。")  # fmt: skip
+    worker = staff_create(
+        username="courtyard_worker",
+        name="网格员丁",
+        role=Role.GRID_WORKER,
+        grids=[d.courtyard],
+        password=PASSWORD,
+    ).user
+    proposal = proposal_create(
+        grid=d.courtyard,
+        title="楼院路灯太少",
+        description="晚上回家太黑,建议增设路灯。",
+        resident=account.resident,
+    )
+    deliberation = deliberation_open(
+        by=worker,
+        proposal=proposal,
+        title="楼院增设路灯",
+        description="楼院夜间照明不足,议定增设路灯。",
+    )
     now = timezone.now()
-    vote = vote_create(deliberation=deliberation, by=worker,
-                       question="是否同意每户集资50元增设路灯",
-                       opens_at=now - dt.timedelta(minutes=5),
-                       closes_at=now + dt.timedelta(days=3),
-                       quorum_pct="50", threshold_pct="50")  # fmt: skip
+    vote = vote_create(
+        deliberation=deliberation,
+        by=worker,
+        question="是否同意每户集资50元增设路灯",
+        opens_at=now - dt.timedelta(minutes=5),
+        closes_at=now + dt.timedelta(days=3),
+        quorum_pct="50",
+        threshold_pct="50",
+    )
     return {
         "account": account, "to_rate": to_rate, "rated": rated, "article": article,
         "live": live, "call": call, "vote": vote, "community": d.jinquan,

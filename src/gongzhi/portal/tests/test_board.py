@@ -23,11 +23,15 @@ def closed_post(d, account):
     case = services.post_create(account=account, text="路灯坏了")
     gw, center = d.users["gridworker"], d.users["center"]
     for user, action, comment in (
-        (gw, "accept", ""), (gw, "self_handle", ""), (gw, "resolve", "已更换灯泡"),
-        (center, "verify", ""), (center, "close", ""),
-    ):  # fmt: skip
-        case = case_act(case=case, by=user, action=action, expected_version=case.version,
-                        comment=comment)  # fmt: skip
+        (gw, "accept", ""),
+        (gw, "self_handle", ""),
+        (gw, "resolve", "已更换灯泡"),
+        (center, "verify", ""),
+        (center, "close", ""),
+    ):
+        case = case_act(
+            case=case, by=user, action=action, expected_version=case.version, comment=comment
+        )
     return case
 
 
@@ -163,8 +167,9 @@ def test_a_case_that_is_not_closed_cannot_be_rated_and_says_why(district, client
     case = services.post_create(account=account, text="路灯坏了")
 
     response = sign_in(client, account).post(
-        reverse("portal_rate", args=[case.pk]), {"rating": "satisfied", "stars": "5"},
+        reverse("portal_rate", args=[case.pk]),
+        {"rating": "satisfied", "stars": "5"},
         follow=True,
-    )  # fmt: skip
+    )
 
     assert "不能执行「回访评价」" in response.content.decode() and not FollowUp.objects.exists()

@@ -83,22 +83,47 @@ def axe_serious(page, axe_source: str) -> list[dict]:
 
 def signed_out_pages(w) -> list[str]:
     return [
-        "/", "/login/", "/hotline/", "/policies/", f"/policies/{w['article'].pk}/", "/board/",
-        f"/board/{w['community'].pk}/", f"/board/post/{w['to_rate'].pk}/", "/offline/",
-        "/realtime/live/", f"/realtime/live/{w['live'].pk}/",
-    ]  # fmt: skip
+        "/",
+        "/login/",
+        "/hotline/",
+        "/policies/",
+        f"/policies/{w['article'].pk}/",
+        "/board/",
+        f"/board/{w['community'].pk}/",
+        f"/board/post/{w['to_rate'].pk}/",
+        "/offline/",
+        "/realtime/live/",
+        f"/realtime/live/{w['live'].pk}/",
+    ]
 
 
 def signed_in_pages(w) -> list[str]:
     return [
-        "/", "/post/new/", "/me/", "/me/posts/", "/me/messages/", "/me/notify/", "/card/",
-        "/diary/", f"/bind/?community={w['community'].pk}&q=1", f"/bind/{w['token']}/",
-        "/realtime/call/", f"/realtime/call/{w['call'].pk}/", "/counseling/ask/",
-        "/deliberation/public/for-me/", f"/deliberation/public/vote/{w['vote'].pk}/",
-        "/board/", f"/board/{w['community'].pk}/", f"/board/post/{w['to_rate'].pk}/",
-        "/policies/", f"/policies/{w['article'].pk}/", "/hotline/", "/realtime/live/",
-        f"/realtime/live/{w['live'].pk}/", "/intel/me/following/",
-    ]  # fmt: skip
+        "/",
+        "/post/new/",
+        "/me/",
+        "/me/posts/",
+        "/me/messages/",
+        "/me/notify/",
+        "/card/",
+        "/diary/",
+        f"/bind/?community={w['community'].pk}&q=1",
+        f"/bind/{w['token']}/",
+        "/realtime/call/",
+        f"/realtime/call/{w['call'].pk}/",
+        "/counseling/ask/",
+        "/deliberation/public/for-me/",
+        f"/deliberation/public/vote/{w['vote'].pk}/",
+        "/board/",
+        f"/board/{w['community'].pk}/",
+        f"/board/post/{w['to_rate'].pk}/",
+        "/policies/",
+        f"/policies/{w['article'].pk}/",
+        "/hotline/",
+        "/realtime/live/",
+        f"/realtime/live/{w['live'].pk}/",
+        "/intel/me/following/",
+    ]
 
 
 def sign_in(page, base: str, phone: str, check=None) -> None:
@@ -178,8 +203,9 @@ def test_no_portal_page_has_a_serious_accessibility_violation_signed_in(
             problems["/login/verify/"] = found
 
     sign_in(page, live_server_url, DEMO_PHONE, on_sign_in)
-    problems |= visit_all(page, live_server_url, signed_in_pages(world),
-                          lambda p: axe_serious(p, axe_source))  # fmt: skip
+    problems |= visit_all(
+        page, live_server_url, signed_in_pages(world), lambda p: axe_serious(p, axe_source)
+    )
     assert problems == {}, report(problems)
 
 
@@ -195,13 +221,15 @@ def test_no_portal_page_has_a_serious_accessibility_violation_in_big_font_and_en
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     paths = ["/", "/me/posts/", "/post/new/", "/me/notify/", "/realtime/call/", "/card/"]
-    problems = visit_all(page, live_server_url, paths,
-                         lambda p: axe_serious(p, axe_source) + too_wide(p))  # fmt: skip
+    problems = visit_all(
+        page, live_server_url, paths, lambda p: axe_serious(p, axe_source) + too_wide(p)
+    )
     assert problems == {}, report(problems)
 
 
-def test_the_accessibility_check_notices_a_serious_violation(live_server_url, phone_page,
-                                                             world, axe_source):  # fmt: skip
+def test_the_accessibility_check_notices_a_serious_violation(
+    live_server_url, phone_page, world, axe_source
+):
     """The check can fail: an image without alt text and an unlabelled field are caught."""
     page = phone_page
     page.goto(live_server_url + "/hotline/")
@@ -226,9 +254,19 @@ def test_every_control_on_the_main_portal_pages_is_at_least_44_px(
     small = lambda p: p.evaluate(CONTROLS_JS, MIN_TARGET)  # noqa: E731
     problems |= visit_all(page, live_server_url, ["/", "/login/", "/hotline/", "/policies/"], small)
     sign_in(page, live_server_url, DEMO_PHONE)
-    main = ["/", "/post/new/", "/me/", "/me/posts/", "/me/messages/", "/me/notify/", "/card/",
-            f"/bind/?community={world['community'].pk}&q=1", "/realtime/call/",
-            f"/board/{world['community'].pk}/", f"/board/post/{world['to_rate'].pk}/"]  # fmt: skip
+    main = [
+        "/",
+        "/post/new/",
+        "/me/",
+        "/me/posts/",
+        "/me/messages/",
+        "/me/notify/",
+        "/card/",
+        f"/bind/?community={world['community'].pk}&q=1",
+        "/realtime/call/",
+        f"/board/{world['community'].pk}/",
+        f"/board/post/{world['to_rate'].pk}/",
+    ]
     problems |= visit_all(page, live_server_url, main, small)
     big_font(page, live_server_url)
     problems |= {f"{p} (大字)": v for p, v in visit_all(page, live_server_url, main, small).items()}

@@ -9,9 +9,11 @@ pytestmark = [pytest.mark.browser]
 
 def test_policy_search_fits_a_360px_phone_in_big_font_mode(live_server_url, phone_page, district):
     hall_services.article_save(
-        by=district.users["admin"], title="城乡最低生活保障申请办理指南(2026年修订版)",
-        body="申请低保需要准备身份证、户口簿和收入证明。" * 20, category="民生保障",
-    )  # fmt: skip
+        by=district.users["admin"],
+        title="城乡最低生活保障申请办理指南(2026年修订版)",
+        body="申请低保需要准备身份证、户口簿和收入证明。" * 20,
+        category="民生保障",
+    )
     hall_services.faq_save(
         by=district.users["admin"], question="低保多久审批?", answer="20个工作日"
     )

@@ -62,9 +62,12 @@ def test_a_post_with_a_photo_is_handled_by_staff_and_rated_by_the_resident(
     assert (case.category.code, case.attachments.count()) == ("04", 1)
     gridworker, center = district.users["gridworker"], district.users["center"]
     for user, action, comment in (
-        (gridworker, "accept", ""), (gridworker, "self_handle", ""),
-        (gridworker, "resolve", "路灯已更换"), (center, "verify", ""), (center, "close", "已办结"),
-    ):  # fmt: skip
+        (gridworker, "accept", ""),
+        (gridworker, "self_handle", ""),
+        (gridworker, "resolve", "路灯已更换"),
+        (center, "verify", ""),
+        (center, "close", "已办结"),
+    ):
         case = act(case, user, action, comment=comment)
 
     page.reload()

@@ -40,8 +40,9 @@ def test_ru_yufang_is_told_called_back_and_rates_on_a_phone(live_server_url, bro
 
     # The grid worker, holding the case, taps 回电 on their phone.
     worker = new_phone_context(browser)
-    worker.add_cookies([{"name": "sessionid", "value": staff_session(d.users["gridworker"]),
-                         "url": base}])  # fmt: skip
+    worker.add_cookies(
+        [{"name": "sessionid", "value": staff_session(d.users["gridworker"]), "url": base}]
+    )
     wpage = worker.new_page()
     wpage.goto(f"{base}/cases/{case.number}/")
     wpage.get_by_role("button", name="回电").click()

@@ -93,9 +93,11 @@ def test_the_posting_limit_answers_json_to_the_offline_queue(client, district):
         _post(client, f"第{i}条反映")
 
     response = client.post(
-        reverse("portal_post_new"), {"text": "再来一条", "key": uuid.uuid4().hex},
-        HTTP_X_PORTAL_FETCH="1", REMOTE_ADDR=ATTACKER,
-    )  # fmt: skip
+        reverse("portal_post_new"),
+        {"text": "再来一条", "key": uuid.uuid4().hex},
+        HTTP_X_PORTAL_FETCH="1",
+        REMOTE_ADDR=ATTACKER,
+    )
     assert response.status_code == 429 and "操作过于频繁" in response.json()["errors"]["__all__"]
 
 
@@ -125,10 +127,25 @@ def test_an_anonymous_browser_gets_no_ticket_even_in_kiosk_mode(client, hall):
 
 @pytest.mark.parametrize(
     "cookie",
-    ["", "garbage", "x" * 5000, "\x00", "eyJjIjoxfQ:forged:signature",
-     signing.dumps({"c": 1, "by": 1}, salt="another-salt"), signing.dumps({"c": "x"}, salt=DEVICE_SALT)],
-    ids=["empty", "garbage", "oversized", "nul", "forged", "other-salt", "bad-center"],  # stable for xdist
-)  # fmt: skip
+    [
+        "",
+        "garbage",
+        "x" * 5000,
+        "\x00",
+        "eyJjIjoxfQ:forged:signature",
+        signing.dumps({"c": 1, "by": 1}, salt="another-salt"),
+        signing.dumps({"c": "x"}, salt=DEVICE_SALT),
+    ],
+    ids=[
+        "empty",
+        "garbage",
+        "oversized",
+        "nul",
+        "forged",
+        "other-salt",
+        "bad-center",
+    ],  # stable for xdist
+)
 def test_forged_or_garbage_device_tokens_are_refused(client, hall, cookie):
     client.cookies[DEVICE_COOKIE] = cookie
     assert _ticket(client, hall[1]).status_code == 403

@@ -10,9 +10,14 @@ from .conftest import resident, sign_in
 
 def _entry(d, *, by, text, public=True, residents=()):
     entry, _ = diary_entry_create(
-        by=d.users[by], date=clock.today() - dt.timedelta(days=1), role="info_collector",
-        duty="info_collection", text=text, is_public=public, residents=residents,
-    )  # fmt: skip
+        by=d.users[by],
+        date=clock.today() - dt.timedelta(days=1),
+        role="info_collector",
+        duty="info_collection",
+        text=text,
+        is_public=public,
+        residents=residents,
+    )
     return entry
 
 

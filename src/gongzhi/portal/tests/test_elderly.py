@@ -108,8 +108,9 @@ def test_a_garbage_reaction_is_refused_and_not_confirmed(client, district, kind)
     case = services.post_create(account=resident(district), text="路灯坏了")
     sign_in(client, resident(district, phone="13900005678"))
 
-    response = client.post(reverse("portal_post_react", args=[case.pk]), {"kind": kind},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("portal_post_react", args=[case.pk]), {"kind": kind}, follow=True
+    )
 
     page = shown(response)
     if "\x00" in kind:  # refused at the door, as everywhere (issue 12)
@@ -140,11 +141,17 @@ def test_nothing_is_ticked_for_her_on_the_rating_form(client, district):
 
 @pytest.mark.parametrize(
     ("rating", "answer", "resolved"),
-    [("satisfied", None, True), ("unsatisfied", None, False), ("satisfied", "no", False),
-     ("basic", "yes", True), ("satisfied", "", True)],
-)  # fmt: skip
-def test_an_unanswered_solved_question_follows_the_rating(client, district, rating, answer,
-                                                           resolved):  # fmt: skip
+    [
+        ("satisfied", None, True),
+        ("unsatisfied", None, False),
+        ("satisfied", "no", False),
+        ("basic", "yes", True),
+        ("satisfied", "", True),
+    ],
+)
+def test_an_unanswered_solved_question_follows_the_rating(
+    client, district, rating, answer, resolved
+):
     account = resident(district)
     case = closed_post(district, account)
     data = {"rating": rating, "stars": "4"} | ({} if answer is None else {"resolved": answer})
@@ -172,8 +179,9 @@ def test_a_garbage_rating_says_what_to_choose_and_writes_nothing(client, distric
     account = resident(district)
     case = closed_post(district, account)
 
-    response = sign_in(client, account).post(reverse("portal_rate", args=[case.pk]), data,
-                                             follow=True)  # fmt: skip
+    response = sign_in(client, account).post(
+        reverse("portal_rate", args=[case.pk]), data, follow=True
+    )
 
     nul = any("\x00" in value for value in data.values())  # refused at the door (issue 12)
     assert response.status_code == (400 if nul else 200)
@@ -190,8 +198,14 @@ def test_the_post_form_styles_its_select_and_checkboxes_as_large_controls(client
     page = shown(client.get(reverse("portal_post_new")))
 
     assert re.search(r'<select name="category" class="form-select"', page)
-    assert len(re.findall(r'type="checkbox" name="(is_public|show_name)" class="form-check-input"',
-                          page)) == 2  # fmt: skip
+    assert (
+        len(
+            re.findall(
+                r'type="checkbox" name="(is_public|show_name)" class="form-check-input"', page
+            )
+        )
+        == 2
+    )
 
 
 # --- the language control ----------------------------------------------------------------------
@@ -222,8 +236,9 @@ def test_a_garbage_language_leaves_the_portal_in_chinese(client, district, langu
 
 
 def test_the_language_switch_never_sends_her_off_the_site(client):
-    response = client.post(reverse("set_language"),
-                           {"language": "en", "next": "https://evil.example/"})  # fmt: skip
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
 
     assert not response["Location"].startswith("https://evil.example")
 

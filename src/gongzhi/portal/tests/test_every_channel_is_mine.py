@@ -14,8 +14,13 @@ from gongzhi.realtime import services as live
 
 from .conftest import resident, sign_in
 
-CLOSE = (("center", "accept"), ("gridworker", "self_handle"), ("gridworker", "resolve"),
-         ("center", "verify"), ("center", "close"))  # fmt: skip
+CLOSE = (
+    ("center", "accept"),
+    ("gridworker", "self_handle"),
+    ("gridworker", "resolve"),
+    ("center", "verify"),
+    ("center", "close"),
+)
 
 
 def close(d, case):
@@ -34,10 +39,15 @@ def live_case(d, account):
 def hotline_case(d, caller, resident=None):
     call = hotline.hotline_call_start(by=d.users["center"], caller=caller)
     call = hotline.hotline_call_finish(
-        by=d.users["center"], call=call, outcome="case", matter="公园路46号楼院杂草无人清理",
-        token="t-1", resident=resident, category=Category.objects.get(code="0403"),
+        by=d.users["center"],
+        call=call,
+        outcome="case",
+        matter="公园路46号楼院杂草无人清理",
+        token="t-1",
+        resident=resident,
+        category=Category.objects.get(code="0403"),
         grid=d.unit_a,
-    )  # fmt: skip
+    )
     return call.case
 
 

@@ -54,8 +54,10 @@ def test_a_pin_outside_the_district_is_refused_and_writes_nothing(bounded, clien
     assert not Case.objects.exists()
 
 
-@pytest.mark.parametrize("lat, lng", [("abc", "98.5"), ("91", "98.5"), ("nan", "98.5"),
-                                      ("39.7", "inf"), ("39.7\x00", "98.5")])  # fmt: skip
+@pytest.mark.parametrize(
+    "lat, lng",
+    [("abc", "98.5"), ("91", "98.5"), ("nan", "98.5"), ("39.7", "inf"), ("39.7\x00", "98.5")],
+)
 def test_a_garbage_pin_is_refused_and_writes_nothing(bounded, client, lat, lng):
     sign_in(client, resident(bounded, unit=bounded.unit_a))
     response = post(client, lat=lat, lng=lng)
@@ -86,8 +88,15 @@ def test_a_hotline_case_with_a_pin_and_no_grid_lands_in_the_grid_of_the_pin(boun
     client = login("center")
     start(client)
     call = HotlineCall.objects.get()
-    response = finish(client, call, matter="楼道灯坏了", outcome="case", category="0102",
-                      lat=IN_UNIT_B[0], lng=IN_UNIT_B[1])  # fmt: skip
+    response = finish(
+        client,
+        call,
+        matter="楼道灯坏了",
+        outcome="case",
+        category="0102",
+        lat=IN_UNIT_B[0],
+        lng=IN_UNIT_B[1],
+    )
     assert response.status_code == 302
     case = HotlineCall.objects.get().case
     assert case.grid == bounded.unit_b and (case.lat, case.lng) == IN_UNIT_B
@@ -97,22 +106,34 @@ def test_a_chosen_grid_wins_over_the_pin(bounded, login):
     client = login("center")
     start(client)
     call = HotlineCall.objects.get()
-    finish(client, call, matter="楼道灯坏了", outcome="case", category="0102",
-           grid=str(bounded.unit_a.pk), lat=IN_UNIT_B[0], lng=IN_UNIT_B[1])  # fmt: skip
+    finish(
+        client,
+        call,
+        matter="楼道灯坏了",
+        outcome="case",
+        category="0102",
+        grid=str(bounded.unit_a.pk),
+        lat=IN_UNIT_B[0],
+        lng=IN_UNIT_B[1],
+    )
     assert HotlineCall.objects.get().case.grid == bounded.unit_a
 
 
-@pytest.mark.parametrize("lat, lng, message", [
-    (IN_UNIT_X[0], IN_UNIT_X[1], "无权在该网格登记"),  # 西峰镇: outside 金泉路's scope
-    (30.0, 100.0, "不在本区网格范围内"),
-    ("abc", "98.5", "位置坐标无效"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "lat, lng, message",
+    [
+        (IN_UNIT_X[0], IN_UNIT_X[1], "无权在该网格登记"),  # 西峰镇: outside 金泉路's scope
+        (30.0, 100.0, "不在本区网格范围内"),
+        ("abc", "98.5", "位置坐标无效"),
+    ],
+)
 def test_a_pin_outside_the_scope_or_the_district_writes_nothing(bounded, login, lat, lng, message):
     client = login("center")
     start(client)
     call = HotlineCall.objects.get()
-    response = finish(client, call, matter="楼道灯坏了", outcome="case", category="0102",
-                      lat=lat, lng=lng)  # fmt: skip
+    response = finish(
+        client, call, matter="楼道灯坏了", outcome="case", category="0102", lat=lat, lng=lng
+    )
     assert response.status_code == 400 and message in response.content.decode()
     assert not Case.objects.exists()
     assert HotlineCall.objects.get().status == HotlineCall.Status.OPEN

@@ -35,8 +35,11 @@ def test_a_post_becomes_a_public_message_board_case_from_the_residents_unit(dist
     case = services.post_create(account=account, text="楼下垃圾堆了一周", photos=[photo()])
 
     assert (case.channel, case.grid, case.category.code, case.is_public) == (
-        Channel.MESSAGE_BOARD, district.unit_a, "03", True,
-    )  # fmt: skip
+        Channel.MESSAGE_BOARD,
+        district.unit_a,
+        "03",
+        True,
+    )
     assert case.reporter_user == account.user and case.attachments.count() == 1
     assert case.board.status == PostModeration.Status.PUBLISHED
 

@@ -9,9 +9,16 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 KEYS = (
-    "kiosk-warn", "geo-ok", "geo-fail", "suggest", "max-photos", "sending", "failed",
-    "http-failed", "retrying",
-)  # fmt: skip
+    "kiosk-warn",
+    "geo-ok",
+    "geo-fail",
+    "suggest",
+    "max-photos",
+    "sending",
+    "failed",
+    "http-failed",
+    "retrying",
+)
 
 
 def _messages(client) -> dict[str, str]:

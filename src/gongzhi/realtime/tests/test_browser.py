@@ -56,9 +56,11 @@ def test_a_live_room_question_appears_on_another_residents_screen(
     browser, live_server_url, resident, resident_b, district
 ):
     session = services.live_session_create(
-        by=district.users["center"], topic="物业费答疑", scheduled_at=timezone.now(),
+        by=district.users["center"],
+        topic="物业费答疑",
+        scheduled_at=timezone.now(),
         hosts=[district.users["center"]],
-    )  # fmt: skip
+    )
     asker = _context(browser, live_server_url, resident_session(resident))
     watcher = _context(browser, live_server_url, resident_session(resident_b))
     try:

@@ -70,9 +70,12 @@ def test_after_the_session_ends_questions_are_refused_and_the_transcript_stays(
 def test_a_stream_url_that_is_not_http_is_rejected(district):
     with pytest.raises(ValidationError):
         services.live_session_create(
-            by=district.users["center"], topic="t", scheduled_at=timezone.now(), hosts=[],
+            by=district.users["center"],
+            topic="t",
+            scheduled_at=timezone.now(),
+            hosts=[],
             stream_url="javascript:alert(1)",
-        )  # fmt: skip
+        )
 
 
 def test_a_stream_is_embedded_only_from_an_allowed_host(settings):

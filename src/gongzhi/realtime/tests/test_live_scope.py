@@ -39,13 +39,17 @@ def test_only_admins_and_center_staff_schedule_a_district_wide_session(district,
 def test_the_hosts_must_be_staff_within_the_schedulers_scope(district):
     with pytest.raises(PermissionDenied):
         services.live_session_create(
-            by=district.users["center"], topic="t", scheduled_at=timezone.now(),
+            by=district.users["center"],
+            topic="t",
+            scheduled_at=timezone.now(),
             hosts=[district.users["xifeng_center"]],
-        )  # fmt: skip
+        )
     session = services.live_session_create(
-        by=district.users["admin"], topic="t", scheduled_at=timezone.now(),
+        by=district.users["admin"],
+        topic="t",
+        scheduled_at=timezone.now(),
         hosts=[district.users["xifeng_center"]],
-    )  # fmt: skip
+    )
     assert list(session.hosts.all()) == [district.users["xifeng_center"]]
 
 

@@ -24,15 +24,19 @@ def _serve(port: int, db: dict):
     import sys
 
     env = os.environ | {
-        "GONGZHI_MODE": "test", "DATABASE_URL": _database_url(db),
-        "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
-    }  # fmt: skip
+        "GONGZHI_MODE": "test",
+        "DATABASE_URL": _database_url(db),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
+    }
     env.pop("REDIS_URL", None)  # the embedded default: in-memory channel layer
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gongzhi", "serve", "--no-worker", "--port", str(port)],
-        env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_http_and_websocket_share_one_port_and_one_process(
@@ -48,9 +52,11 @@ def test_http_and_websocket_share_one_port_and_one_process(
         _wait_up(port, server, timeout=120)
         cookie = f"sessionid={staff_session(district.users['gridworker'])}"
         with connect(
-            f"ws://127.0.0.1:{port}/ws/staff/", origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": cookie}, open_timeout=30,
-        ) as ws:  # fmt: skip
+            f"ws://127.0.0.1:{port}/ws/staff/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": cookie},
+            open_timeout=30,
+        ) as ws:
             assert json.loads(ws.recv(timeout=30))["type"] == "hello"
             assert _call_through(port, resident_session(resident)) == 200
             alert = json.loads(ws.recv(timeout=30))

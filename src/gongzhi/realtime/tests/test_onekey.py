@@ -20,8 +20,10 @@ def test_a_call_creates_an_urgent_case_with_channel_call_button(resident, commun
     call = services.onekey_call_create(account=resident, lat=39.7, lng=98.5)
     case = Case.objects.get(pk=call.case_id)
     assert (case.channel, case.urgency, case.grid_id) == (
-        Channel.CALL_BUTTON, Urgency.URGENT, resident.unit_id,
-    )  # fmt: skip
+        Channel.CALL_BUTTON,
+        Urgency.URGENT,
+        resident.unit_id,
+    )
     assert case.reporter_user_id == resident.user_id
 
 

@@ -45,14 +45,20 @@ def _database_url(db: dict) -> str:
 
 def _serve(port: int, db: dict) -> subprocess.Popen:
     env = os.environ | {
-        "GONGZHI_MODE": "test", "DATABASE_URL": _database_url(db), "REDIS_URL": REDIS_URL,
-        "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
-    }  # fmt: skip
+        "GONGZHI_MODE": "test",
+        "DATABASE_URL": _database_url(db),
+        "REDIS_URL": REDIS_URL,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
+    }
     # Its own process group: `serve` starts uvicorn as a child, and both must stop at the end.
     return subprocess.Popen(  # noqa: S603
-        [GONGZHI, "serve", "--no-worker", "--port", str(port)], env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [GONGZHI, "serve", "--no-worker", "--port", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _wait_up(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -83,10 +89,14 @@ def _call_through(port: int, session_key: str) -> int:
         csrf = re.search(r"csrftoken=([^;]+)", resp.headers.get("Set-Cookie", "")).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     post = urllib.request.Request(
-        base, data=f"csrfmiddlewaretoken={token}".encode(), method="POST",
-        headers={"Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-                 "Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
+        base,
+        data=f"csrfmiddlewaretoken={token}".encode(),
+        method="POST",
+        headers={
+            "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     with urllib.request.urlopen(post, timeout=10) as resp:  # noqa: S310 - loopback
         return resp.status
 
@@ -109,9 +119,11 @@ def test_a_call_through_one_process_reaches_a_staff_socket_on_another(
         _wait_up(port_b, servers[1])
         cookie = f"sessionid={staff_session(district.users['gridworker'])}"
         with connect(
-            f"ws://127.0.0.1:{port_b}/ws/staff/", origin=f"http://127.0.0.1:{port_b}",
-            additional_headers={"Cookie": cookie}, open_timeout=10,
-        ) as ws:  # fmt: skip
+            f"ws://127.0.0.1:{port_b}/ws/staff/",
+            origin=f"http://127.0.0.1:{port_b}",
+            additional_headers={"Cookie": cookie},
+            open_timeout=10,
+        ) as ws:
             assert json.loads(ws.recv(timeout=10))["type"] == "hello"
             assert _call_through(port_a, resident_session(resident)) == 200
             alert = json.loads(ws.recv(timeout=10))

@@ -21,9 +21,13 @@ def orgs(district):
     center = Center.objects.get(grid=district.jinquan)
     with time_machine.travel(dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC), tick=False):
         peace = svc.organisation_create(
-            by=by, center=center, name="公园路和事佬协会", kind="peacemakers",
-            grid=district.courtyard, contact="欧阳明月",
-        )  # fmt: skip
+            by=by,
+            center=center,
+            name="公园路和事佬协会",
+            kind="peacemakers",
+            grid=district.courtyard,
+            contact="欧阳明月",
+        )
     with time_machine.travel(dt.datetime(2026, 6, 10, 2, tzinfo=dt.UTC), tick=False):
         team = svc.organisation_create(
             by=by, center=center, name="金泉志愿服务队", kind="volunteer_team"
@@ -32,13 +36,21 @@ def orgs(district):
         b = svc.member_add(by=by, organisation=peace, name="赵大爷", can_visit=True)
         svc.member_add(by=by, organisation=team, name="钱同学")
         svc.activity_record(
-            by=by, organisation=peace, title="调解宣传", date=dt.date(2026, 6, 1), hours="2.5",
+            by=by,
+            organisation=peace,
+            title="调解宣传",
+            date=dt.date(2026, 6, 1),
+            hours="2.5",
             participants=[a, b],
-        )  # fmt: skip
+        )
         svc.activity_record(
-            by=by, organisation=peace, title="入户走访", date=dt.date(2026, 6, 8), hours="1",
+            by=by,
+            organisation=peace,
+            title="入户走访",
+            date=dt.date(2026, 6, 8),
+            hours="1",
             participants=[b],
-        )  # fmt: skip
+        )
     return peace, team
 
 
@@ -77,8 +89,10 @@ def test_the_export_reads_back_in_ledger_columns_with_the_contact_masked(distric
     assert len(rows) == 3
     row = dict(zip(rows[1], rows[2], strict=True))
     assert (row["组织名称"], row["类型"], row["所属综治中心"]) == (
-        "公园路和事佬协会", "和事佬协会", "金泉路社区综治中心",
-    )  # fmt: skip
+        "公园路和事佬协会",
+        "和事佬协会",
+        "金泉路社区综治中心",
+    )
     assert (row["在册成员"], row["可担任调解员"], row["可参与关爱走访"]) == (2, 1, 1)
     assert (row["活动次数"], row["活动时长(小时)"]) == (2, 3.5)
     assert row["最近活动日期"] == dt.datetime(2026, 6, 8) and row["状态"] == "在册"

@@ -37,9 +37,14 @@ def peacemakers(district, jq):
 
 def _activity(by, org, members, hours, days_ago=1, **kw):
     return svc.activity_record(
-        by=by, organisation=org, title="邻里调解日", date=clock.today() - dt.timedelta(days=days_ago),
-        hours=hours, participants=members, **kw,
-    )  # fmt: skip
+        by=by,
+        organisation=org,
+        title="邻里调解日",
+        date=clock.today() - dt.timedelta(days=days_ago),
+        hours=hours,
+        participants=members,
+        **kw,
+    )
 
 
 def test_the_ranking_orders_members_by_total_hours(district, peacemakers):
@@ -50,8 +55,10 @@ def test_the_ranking_orders_members_by_total_hours(district, peacemakers):
     _activity(by, org, [m["小李"]], "1.5", member_hours={m["小李"]: "0.5"})
     ranking = list(volunteer_ranking(by))
     assert [(x.name, x.total_hours) for x in ranking] == [
-        ("王大妈", Decimal("5")), ("小李", Decimal("3.5")), ("老张", Decimal("2")),
-    ]  # fmt: skip
+        ("王大妈", Decimal("5")),
+        ("小李", Decimal("3.5")),
+        ("老张", Decimal("2")),
+    ]
 
 
 def test_the_ranking_is_one_query(district, peacemakers):

@@ -25,6 +25,10 @@ def valid_id(number: str) -> str:
 
 
 def diary(by, *, text="走访了解情况", days_ago=0, **extra):
-    fields = {"date": clock.today() - dt.timedelta(days=days_ago), "role": "info_collector",
-              "duty": "opinion_gathering", "text": text} | extra  # fmt: skip
+    fields = {
+        "date": clock.today() - dt.timedelta(days=days_ago),
+        "role": "info_collector",
+        "duty": "opinion_gathering",
+        "text": text,
+    } | extra
     return diary_entry_create(by=by, **fields)[0]

@@ -20,8 +20,9 @@ def test_it_refuses_a_resident_whose_id_is_already_registered(district, login):
     url = reverse("workbench:resident_new", args=[district.households["a"].pk])
     before = Resident.objects.count()
     taken = district.residents["b_head"].id_number
-    response = login("gridworker").post(url, {"name": "张三", "id_number": taken,
-                                              "relation": "child"})  # fmt: skip
+    response = login("gridworker").post(
+        url, {"name": "张三", "id_number": taken, "relation": "child"}
+    )
     assert response.status_code == 400
     assert "该身份证号已登记" in response.content.decode()
     assert Resident.objects.count() == before
@@ -29,8 +30,9 @@ def test_it_refuses_a_resident_whose_id_is_already_registered(district, login):
 
 def test_it_adds_a_resident_with_a_valid_new_id(district, login):
     url = reverse("workbench:resident_new", args=[district.households["a"].pk])
-    response = login("gridworker").post(url, {"name": "茹小明", "id_number": valid_id(NEW_ID),
-                                              "relation": "child"})  # fmt: skip
+    response = login("gridworker").post(
+        url, {"name": "茹小明", "id_number": valid_id(NEW_ID), "relation": "child"}
+    )
     assert response.status_code == 302
     assert Resident.objects.filter(household=district.households["a"]).count() == 3
 
@@ -48,9 +50,11 @@ def test_a_sensitive_change_waits_for_review(district):
 def test_approval_applies_the_change(district):
     resident = district.residents["a_head"]
     request = resident_collect_update(
-        by=district.users["gridworker"], resident=resident, phone="13811112222",
+        by=district.users["gridworker"],
+        resident=resident,
+        phone="13811112222",
         special_tags=["drug_user"],
-    )  # fmt: skip
+    )
     change_request_approve(by=district.users["center"], request=request)
     assert fresh(resident).phone == "13811112222"
     assert resident.tags.filter(tag="drug_user").exists()
@@ -118,9 +122,10 @@ def test_an_invalid_id_checksum_is_refused(district):
 
 def test_the_review_list_shows_masked_values_only(district, login):
     resident_collect_update(
-        by=district.users["gridworker"], resident=district.residents["a_head"],
+        by=district.users["gridworker"],
+        resident=district.residents["a_head"],
         phone="13811112222",
-    )  # fmt: skip
+    )
     page = login("center").get(reverse("workbench:change_requests")).content.decode()
     assert "138****2222" in page
     assert "13811112222" not in page

@@ -23,7 +23,7 @@ def _post(client, **overrides):
         "text": "巡查楼道,堆放杂物已清理",
         "minutes_spent": "40",
     }
-    return client.post(URL, data | overrides)  # fmt: skip
+    return client.post(URL, data | overrides)
 
 
 def test_it_saves_an_entry_in_the_workers_unit(district, login):
@@ -32,8 +32,10 @@ def test_it_saves_an_entry_in_the_workers_unit(district, login):
     assert response.status_code == 302
     assert entry.grid == district.unit_a
     assert (entry.role, entry.duty, entry.minutes_spent) == (
-        "security_patroller", "hazard_inspection", 40,
-    )  # fmt: skip
+        "security_patroller",
+        "hazard_inspection",
+        40,
+    )
     assert DiaryPhoto.objects.filter(entry=entry, content_type="image/png").count() == 1
 
 
@@ -58,10 +60,26 @@ def test_it_rejects_a_photo_that_is_not_an_image(district, login):
 def test_a_replayed_post_returns_the_first_entry(district, login):
     client = login("gridworker")
     headers = {"HTTP_IDEMPOTENCY_KEY": "k-1", "HTTP_ACCEPT": "application/json"}
-    first = client.post(URL, {"date": clock.today().isoformat(), "role": "info_collector",
-                              "duty": "info_collection", "text": "第一次"}, **headers)  # fmt: skip
-    replay = client.post(URL, {"date": clock.today().isoformat(), "role": "info_collector",
-                               "duty": "info_collection", "text": "重发"}, **headers)  # fmt: skip
+    first = client.post(
+        URL,
+        {
+            "date": clock.today().isoformat(),
+            "role": "info_collector",
+            "duty": "info_collection",
+            "text": "第一次",
+        },
+        **headers,
+    )
+    replay = client.post(
+        URL,
+        {
+            "date": clock.today().isoformat(),
+            "role": "info_collector",
+            "duty": "info_collection",
+            "text": "重发",
+        },
+        **headers,
+    )
     assert first.status_code == 201
     assert replay.status_code == 200
     assert replay.json()["id"] == first.json()["id"]
@@ -76,8 +94,9 @@ def test_the_same_key_from_two_workers_makes_two_entries(district):
 
 def test_the_public_feed_hides_the_names_of_residents_met(district):
     met = district.residents["a_head"]  # 茹玉芳
-    diary(district.users["gridworker"], text="看望茹玉芳,玉芳身体好", residents=[met],
-          is_public=True)  # fmt: skip
+    diary(
+        district.users["gridworker"], text="看望茹玉芳,玉芳身体好", residents=[met], is_public=True
+    )
     diary(district.users["gridworker"], text="内部记录", is_public=False)
     feed = diary_public_feed(district.jinquan)
     assert [e.public_text for e in feed] == ["看望某居民,某居民身体好"]

@@ -10,9 +10,15 @@ from .factories import png
 def _entry_with_photo(client):
     client.post(
         reverse("workbench:diary_new"),
-        {"date": "2026-11-25", "role": "security_patroller", "duty": "hazard_inspection",
-         "text": "巡查楼道", "minutes_spent": "30", "photos": png()},
-    )  # fmt: skip
+        {
+            "date": "2026-11-25",
+            "role": "security_patroller",
+            "duty": "hazard_inspection",
+            "text": "巡查楼道",
+            "minutes_spent": "30",
+            "photos": png(),
+        },
+    )
     entry = DiaryEntry.objects.get()
     return entry, entry.photos.get()
 

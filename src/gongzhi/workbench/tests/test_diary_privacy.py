@@ -23,17 +23,25 @@ def gao(district):
     from gongzhi.core.idcard import check_char
 
     return resident_create(
-        by=district.users["admin"], household=district.households["b"], name="高欢杰",
-        id_number=GAO[:17] + check_char(GAO[:17]), phone="13611112222", relation="child",
-    )  # fmt: skip
+        by=district.users["admin"],
+        household=district.households["b"],
+        name="高欢杰",
+        id_number=GAO[:17] + check_char(GAO[:17]),
+        phone="13611112222",
+        relation="child",
+    )
 
 
 def entry(d, text, *, residents=()):
     e, _ = diary_entry_create(
-        by=d.users["gridworker"], date=clock.today() - dt.timedelta(days=1),
-        role="info_collector", duty="info_collection", text=text, is_public=True,
+        by=d.users["gridworker"],
+        date=clock.today() - dt.timedelta(days=1),
+        role="info_collector",
+        duty="info_collection",
+        text=text,
+        is_public=True,
         residents=residents,
-    )  # fmt: skip
+    )
     return e
 
 

@@ -19,21 +19,35 @@ def bounded(district):
 
 
 def test_a_location_in_the_workers_unit_places_the_case_there(bounded):
-    case = field_report_create(by=bounded.users["gridworker"], category=CATEGORY,
-                               description="井盖缺失", lat=str(IN_UNIT_A[0]),
-                               lng=str(IN_UNIT_A[1]))  # fmt: skip
+    case = field_report_create(
+        by=bounded.users["gridworker"],
+        category=CATEGORY,
+        description="井盖缺失",
+        lat=str(IN_UNIT_A[0]),
+        lng=str(IN_UNIT_A[1]),
+    )
     assert case.grid == bounded.unit_a and (case.lat, case.lng) == IN_UNIT_A
 
 
 def test_a_location_outside_the_workers_grids_keeps_the_case_in_their_unit(bounded):
-    case = field_report_create(by=bounded.users["gridworker"], category=CATEGORY,
-                               description="井盖缺失", lat=IN_UNIT_B[0], lng=IN_UNIT_B[1])  # fmt: skip
+    case = field_report_create(
+        by=bounded.users["gridworker"],
+        category=CATEGORY,
+        description="井盖缺失",
+        lat=IN_UNIT_B[0],
+        lng=IN_UNIT_B[1],
+    )
     assert case.grid == bounded.unit_a and (case.lat, case.lng) == IN_UNIT_B
 
 
 def test_a_location_outside_the_district_keeps_the_case_in_the_workers_unit(bounded):
-    case = field_report_create(by=bounded.users["gridworker"], category=CATEGORY,
-                               description="井盖缺失", lat=30.0, lng=100.0)  # fmt: skip
+    case = field_report_create(
+        by=bounded.users["gridworker"],
+        category=CATEGORY,
+        description="井盖缺失",
+        lat=30.0,
+        lng=100.0,
+    )
     assert case.grid == bounded.unit_a
 
 
@@ -43,19 +57,31 @@ def test_a_worker_over_a_building_reports_into_the_unit_at_the_phones_location(b
     from gongzhi.core.testing import PASSWORD
     from gongzhi.org.services import staff_create
 
-    worker = staff_create(username="roving", name="网格员丙", role=Role.GRID_WORKER,
-                          grids=[bounded.building], password=PASSWORD).user  # fmt: skip
-    case = field_report_create(by=worker, category=CATEGORY, description="井盖缺失",
-                               lat=IN_UNIT_B[0], lng=IN_UNIT_B[1])  # fmt: skip
+    worker = staff_create(
+        username="roving",
+        name="网格员丙",
+        role=Role.GRID_WORKER,
+        grids=[bounded.building],
+        password=PASSWORD,
+    ).user
+    case = field_report_create(
+        by=worker, category=CATEGORY, description="井盖缺失", lat=IN_UNIT_B[0], lng=IN_UNIT_B[1]
+    )
     assert case.grid == bounded.unit_b
 
 
-@pytest.mark.parametrize("lat, lng", [("abc", "98.5"), ("39.7", ""), ("91", "98.5"),
-                                      ("nan", "98.5"), ("39.7", "-inf")])  # fmt: skip
+@pytest.mark.parametrize(
+    "lat, lng", [("abc", "98.5"), ("39.7", ""), ("91", "98.5"), ("nan", "98.5"), ("39.7", "-inf")]
+)
 def test_a_garbage_location_is_refused_and_writes_nothing(bounded, lat, lng):
     with pytest.raises(ValidationError, match="位置坐标无效"):
-        field_report_create(by=bounded.users["gridworker"], category=CATEGORY,
-                            description="井盖缺失", lat=lat, lng=lng)  # fmt: skip
+        field_report_create(
+            by=bounded.users["gridworker"],
+            category=CATEGORY,
+            description="井盖缺失",
+            lat=lat,
+            lng=lng,
+        )
     assert not Case.objects.exists()
 
 
@@ -63,10 +89,15 @@ def test_the_report_form_posts_the_location_from_the_locate_button(bounded, logi
     client = login("gridworker")
     page = client.get(reverse("workbench:report_new")).content.decode()
     assert "data-locate" in page and 'name="lat"' in page and 'name="lng"' in page
-    response = client.post(reverse("workbench:report_new"), {
-        "category": CATEGORY, "description": "井盖缺失",
-        "lat": str(IN_UNIT_A[0]), "lng": str(IN_UNIT_A[1]),
-    })  # fmt: skip
+    response = client.post(
+        reverse("workbench:report_new"),
+        {
+            "category": CATEGORY,
+            "description": "井盖缺失",
+            "lat": str(IN_UNIT_A[0]),
+            "lng": str(IN_UNIT_A[1]),
+        },
+    )
     assert response.status_code in (200, 302)
     assert Case.objects.get().lat == IN_UNIT_A[0]
     response = client.post(

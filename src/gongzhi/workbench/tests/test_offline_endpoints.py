@@ -39,8 +39,11 @@ def _inspection(place="便民超市", **overrides):
     items = list(checklist.items.all())
     data = {"checklist": str(checklist.pk), "place": place}
     data |= {f"item_{item.pk}": "pass" for item in items}
-    data |= {f"item_{items[0].pk}": "fail", f"note_{items[0].pk}": "通道堆放纸箱",
-             f"photo_{items[0].pk}": png()}  # fmt: skip
+    data |= {
+        f"item_{items[0].pk}": "fail",
+        f"note_{items[0].pk}": "通道堆放纸箱",
+        f"photo_{items[0].pk}": png(),
+    }
     return data | overrides, items
 
 
@@ -158,8 +161,11 @@ def test_a_replayed_resident_is_registered_once(district, login):
 def test_a_resident_with_a_registered_id_is_refused_in_json(district, login):
     taken = district.residents["b_head"].id_number
     before = Resident.objects.count()
-    response = _send(login("gridworker"), _resident_url(district),
-                     {"name": "张三", "id_number": taken, "relation": "child"})  # fmt: skip
+    response = _send(
+        login("gridworker"),
+        _resident_url(district),
+        {"name": "张三", "id_number": taken, "relation": "child"},
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["id_number"] == "该身份证号已登记,不能重复登记"
     assert Resident.objects.count() == before
@@ -181,8 +187,11 @@ def test_a_resident_with_a_bad_checksum_is_refused_and_the_key_stays_usable(dist
 
 
 def test_a_resident_for_a_household_out_of_scope_is_refused_in_json(district, login):
-    response = _send(login("gridworker_b"), _resident_url(district, "a"),
-                     {"name": "张三", "id_number": valid_id(NEW_ID)})  # fmt: skip
+    response = _send(
+        login("gridworker_b"),
+        _resident_url(district, "a"),
+        {"name": "张三", "id_number": valid_id(NEW_ID)},
+    )
     assert response.status_code == 404
     assert "不在您负责的网格内" in response.json()["errors"]["__all__"]
     assert not Resident.objects.filter(name="张三").exists()
@@ -230,11 +239,13 @@ def first_lookup_misses(monkeypatch):
 
 def test_a_change_request_that_loses_the_race_returns_the_winner(district, first_lookup_misses):
     worker, resident = district.users["gridworker"], district.residents["a_head"]
-    winner = resident_collect_update(by=worker, resident=resident, name="茹玉兰",
-                                     idempotency_key="race")  # fmt: skip
+    winner = resident_collect_update(
+        by=worker, resident=resident, name="茹玉兰", idempotency_key="race"
+    )
     first_lookup_misses()
-    loser = resident_collect_update(by=worker, resident=resident, name="茹玉兰",
-                                    idempotency_key="race")  # fmt: skip
+    loser = resident_collect_update(
+        by=worker, resident=resident, name="茹玉兰", idempotency_key="race"
+    )
     assert loser == winner
     assert ChangeRequest.objects.count() == 1
 

@@ -195,8 +195,15 @@ def test_another_accounts_entries_are_not_sent(live_server_url, district, phone_
     worker_b = district.users["gridworker_b"]
     _sign_in(page, live_server_url, "gridworker")
     page.goto(live_server_url + reverse("workbench:household_new"))
-    entry = {"key": "b-1", "url": reverse("workbench:household_new"), "label": "登记新户",
-             "fields": {"house_number": ["909"]}, "photos": [], "at": 1, "error": ""}  # fmt: skip
+    entry = {
+        "key": "b-1",
+        "url": reverse("workbench:household_new"),
+        "label": "登记新户",
+        "fields": {"house_number": ["909"]},
+        "photos": [],
+        "at": 1,
+        "error": "",
+    }
     page.evaluate(
         "([k, v]) => localStorage.setItem(k, JSON.stringify(v))",
         [f"gongzhi.workbench.q.{worker_b.pk}.b-1", entry],

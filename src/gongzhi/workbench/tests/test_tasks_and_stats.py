@@ -21,8 +21,9 @@ def _category():
 
 def _consultation(district, case):
     room = Room.objects.get(center__grid=district.jinquan, kind=RoomKind.MEDIATION)
-    return consultation_open(case=case, by=district.users["center"], topic="会商",
-                             scheduled_at=clock.now(), rooms=[room])  # fmt: skip
+    return consultation_open(
+        case=case, by=district.users["center"], topic="会商", scheduled_at=clock.now(), rooms=[room]
+    )
 
 
 def test_my_tasks_merge_every_source_soonest_deadline_first(district, monkeypatch):
@@ -30,16 +31,21 @@ def test_my_tasks_merge_every_source_soonest_deadline_first(district, monkeypatc
     staff = worker.staff
     real_now = clock.now()
     monkeypatch.setattr(clock, "now", lambda: real_now - dt.timedelta(days=200))
-    visit_plan_create(by=district.users["center"], resident=district.residents["a_head"],
-                      worker=staff)  # fmt: skip
+    visit_plan_create(
+        by=district.users["center"], resident=district.residents["a_head"], worker=staff
+    )
     monkeypatch.setattr(clock, "now", lambda: real_now)
     case = field_report_create(by=worker, category=_category(), description="井盖缺失")
     consultation = _consultation(district, case)
     today = clock.today()
     for title, days in (("后天的任务", 300), ("昨天的任务", -1)):
-        consultation_task_add(consultation=consultation, by=district.users["center"],
-                              title=title, assignee=staff,
-                              due_date=today + dt.timedelta(days=days))  # fmt: skip
+        consultation_task_add(
+            consultation=consultation,
+            by=district.users["center"],
+            title=title,
+            assignee=staff,
+            due_date=today + dt.timedelta(days=days),
+        )
 
     tasks = my_tasks(worker)
 
@@ -74,8 +80,9 @@ def test_the_leaderboard_ranks_workers_by_points(district):
     board = leaderboard(district.jinquan)
 
     assert [(r["name"], r["points"], r["rank"]) for r in board] == [
-        ("网格员乙", 4, 1), ("网格员甲", 2, 2),
-    ]  # fmt: skip
+        ("网格员乙", 4, 1),
+        ("网格员甲", 2, 2),
+    ]
     assert board[1]["counts"]["diary_entry"] == 2
 
 

@@ -27,21 +27,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=[*sorted(SCALES), PROVINCE], default="demo")
         parser.add_argument(
-            "--districts", type=int, default=None,
+            "--districts",
+            type=int,
+            default=None,
             help="--scale province:区县数量 (number of districts)",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--per-district", choices=sorted(SCALES), default="full",
+            "--per-district",
+            choices=sorted(SCALES),
+            default="full",
             help="--scale province:每个区县的规模 (each district's scale)",
-        )  # fmt: skip
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="已有网格数据时什么也不做 (no-op if any grid)"
         )
         parser.add_argument("--seed", type=int, default=2020, help="随机种子,相同种子生成相同数据")
         parser.add_argument(
-            "--no-history", action="store_true",
+            "--no-history",
+            action="store_true",
             help="不生成近一年的历史数据(事件、日记、调解、直播等) (skip the synthetic year)",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         province = opts["scale"] == PROVINCE
@@ -59,13 +64,17 @@ class Command(BaseCommand):
                 from gongzhi.seeding.province import province_seed
 
                 province_seed(
-                    districts=opts["districts"], scale=SCALES[opts["per_district"]],
-                    seed=opts["seed"], log=self.stdout.write,
-                )  # fmt: skip
+                    districts=opts["districts"],
+                    scale=SCALES[opts["per_district"]],
+                    seed=opts["seed"],
+                    log=self.stdout.write,
+                )
             else:
                 district_seed(
-                    scale=SCALES[opts["scale"]], seed=opts["seed"], log=self.stdout.write,
+                    scale=SCALES[opts["scale"]],
+                    seed=opts["seed"],
+                    log=self.stdout.write,
                     history=not opts["no_history"],
-                )  # fmt: skip
+                )
         except SeedError as exc:
             raise CommandError(str(exc)) from exc

@@ -96,11 +96,22 @@ def restart_without_the_checks_imports() -> None:
 def web_server_command(host: str, port: int, workers: int) -> list[str]:
     """granian with `workers` processes serving HTTP and WebSockets on host:port."""
     return [
-        sys.executable, "-m", "granian", "--interface", "asgi", "gongzhi.asgi:application",
-        "--host", host, "--port", str(port), "--workers", str(max(workers, 1)),
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "gongzhi.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(max(workers, 1)),
         "--respawn-failed-workers",  # a crashed web process comes back by itself
-        "--log-level", "info" if settings.DEBUG else "warning",
-    ]  # fmt: skip
+        "--log-level",
+        "info" if settings.DEBUG else "warning",
+    ]
 
 
 def pool_env(processes: int, *, pooled: bool | None = None) -> dict[str, str]:

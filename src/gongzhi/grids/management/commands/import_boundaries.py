@@ -36,9 +36,12 @@ class Command(BaseCommand):
             data = path.read_bytes()
             if apply:
                 job = boundary_import_create(
-                    by=None, filename=path.name, data=data, tolerance_m=tolerance,
+                    by=None,
+                    filename=path.name,
+                    data=data,
+                    tolerance_m=tolerance,
                     code_field=code_field,
-                )  # fmt: skip
+                )
                 self._print(job.report)
                 count = boundary_import_apply(by=None, job=job)
                 self.stdout.write(self.style.SUCCESS(f"已导入 {count} 个网格的边界"))
