@@ -43,7 +43,10 @@ def _fresh_rate_limits():
     """Per-client rate limits live in the cache; each test starts with none counted."""
     from django.core.cache import cache
 
+    from gongzhi.core.memo import forget_all
+
     cache.clear()
+    forget_all()  # per-process memos (core/memo.py): rows of the last test are gone
 
 
 @pytest.fixture

@@ -384,6 +384,9 @@ KPI_LAST_MONTH_DAYS = env_int("KPI_LAST_MONTH_DAYS", 7)
 MEDIATION_PDF_FONT = env_str("MEDIATION_PDF_FONT")
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "区综治中心")
+# Seconds each process remembers an API key, a category and a grid it looked up for an Open311
+# POST (core/memo.py); a revocation elsewhere takes effect within this time. 0 turns it off.
+OPEN311_MEMO_SECONDS = env_int("OPEN311_MEMO_SECONDS", 10)
 OPEN311_RATE = env_str("GONGZHI_OPEN311_RATE", "60/60")
 LIVE_STREAM_ALLOWED_HOSTS = env_list("LIVE_STREAM_ALLOWED_HOSTS")
 # The district's round-the-clock duty number: texted when a call climbs past the community,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from gongzhi.core import clock
+from gongzhi.core.memo import Memo
 from gongzhi.core.roles import Role
 
 from .models import ApiKey
@@ -23,6 +24,9 @@ KEY_PREFIX = "o311_"
 SYSTEM_USERNAME = "open311"
 # Write last_used_at at most this often, so a busy key does not add an UPDATE per request.
 TOUCH_EVERY = dt.timedelta(minutes=1)
+# Live keys by hash, per process, for OPEN311_MEMO_SECONDS: a revocation in this process
+# forgets at once (apps.py), in another within that time (docs/decisions.md).
+KEYS = Memo("open311.keys", settings.OPEN311_MEMO_SECONDS)
 
 
 def hash_key(raw: str) -> str:
@@ -85,11 +89,16 @@ def apikey_authenticate(raw: str | None) -> ApiKey | None:
     """The live key for this raw value, or None (missing, unknown or revoked)."""
     if not raw:
         return None
-    # A unique look-up: .order_by()[:1] spares compiling the ORDER BY that .first() adds.
-    qs = ApiKey.objects.select_related("user__staff").filter(
-        key_hash=hash_key(raw), revoked_at__isnull=True
-    )
-    key = next(iter(qs.order_by()[:1]), None)
+    digest = hash_key(raw)
+
+    def load() -> ApiKey | None:
+        # A unique look-up: .order_by()[:1] spares compiling the ORDER BY that .first() adds.
+        qs = ApiKey.objects.select_related("user__staff").filter(
+            key_hash=digest, revoked_at__isnull=True
+        )
+        return next(iter(qs.order_by()[:1]), None)
+
+    key: ApiKey | None = KEYS.get(digest, load)
     if key is not None:
         now = clock.now()
         if key.last_used_at is None or now - key.last_used_at > TOUCH_EVERY:

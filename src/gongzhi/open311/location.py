@@ -6,12 +6,17 @@ import math
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, Value
 
 from gongzhi.cases.geo import grid_for_point
+from gongzhi.core.memo import Memo
 from gongzhi.grids.models import Grid
 
 from .errors import bad_request
+
+# Grids by code (address_id), per process for OPEN311_MEMO_SECONDS (apps.py forgets on a save).
+GRIDS = Memo("open311.grids", settings.OPEN311_MEMO_SECONDS)
 
 _SPACE = re.compile(r"\s+")
 
@@ -49,7 +54,10 @@ def location_resolve(
             raise bad_request("该位置不在本区网格范围内")
         return Location(grid, address or grid.full_name, la, lo, address_id.strip())
     if address_id:
-        grid = next(iter(Grid.objects.filter(code=address_id.strip()).order_by()[:1]), None)
+        code = address_id.strip()
+        grid = GRIDS.get(
+            code, lambda: next(iter(Grid.objects.filter(code=code).order_by()[:1]), None)
+        )
         if grid is None:
             raise bad_request(f"未知的 address_id:{address_id[:40]}")
         return Location(grid, address or grid.full_name, address_id=grid.code)

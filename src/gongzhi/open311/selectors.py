@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -17,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.workflow import FINAL_STATES
 from gongzhi.core import clock
+from gongzhi.core.memo import Memo
 from gongzhi.org.models import Center
 from gongzhi.portal.selectors import public_cases
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 MAX_PAGE_SIZE = 1000  # spec: "first 1000 requests", also the largest page
 DEFAULT_SPAN = dt.timedelta(days=90)
+SERVICES = Memo("open311.services", settings.OPEN311_MEMO_SECONDS)  # category by code
 # Timeline actions whose comment is addressed to the reporter, so it may be published as
 # status_notes; dispatch/escalation remarks between staff stay internal.
 PUBLIC_NOTE_ACTIONS = (
@@ -54,8 +57,14 @@ def service_list() -> QuerySet[Category]:
 
 
 def service_get(code: str) -> Category | None:
-    """One active leaf category. Cheaper than filtering service_list(): it runs on every
-    POST, and a sub-category (the usual code) can have no children (two levels)."""
+    """One active leaf category, remembered per process for OPEN311_MEMO_SECONDS (a change
+    in this process forgets at once: apps.py)."""
+    return SERVICES.get(code, lambda: _service_get(code))
+
+
+def _service_get(code: str) -> Category | None:
+    """Cheaper than filtering service_list(): it runs on every POST, and a sub-category (the
+    usual code) can have no children (two levels)."""
     qs = Category.objects.select_related("parent").filter(code=code, active=True)
     category = next(iter(qs.order_by()[:1]), None)  # unique code: no ORDER BY to compile
     if category is None:

@@ -275,3 +275,33 @@ def test_the_xml_answer_has_the_service_requests_root(client, key):
     doc = parse("xml", post(client, "xml", key=key).content)
     assert (doc.tag, doc[0].tag) == ("service_requests", "request")
     assert doc.find("request/service_request_id").text.startswith("SJ")
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once(client, key):
+    assert post(client, key=key).status_code == 200  # the key is now remembered
+    apikey_revoke(name_or_prefix="市民App")
+    assert post(client, key=key).status_code == 403
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_memo_expires(client, key, monkeypatch):
+    """Another process's revocation reaches this one within OPEN311_MEMO_SECONDS."""
+    from django.utils import timezone
+
+    from gongzhi.core import memo
+    from gongzhi.open311.models import ApiKey
+
+    now = [1000.0]
+    monkeypatch.setattr(memo.time, "monotonic", lambda: now[0])
+    assert post(client, key=key).status_code == 200
+    ApiKey.objects.update(revoked_at=timezone.now())  # no signal: as from another process
+    assert post(client, key=key).status_code == 200  # remembered, within the window
+    now[0] += 11
+    assert post(client, key=key).status_code == 403
+
+
+def test_a_category_switched_off_here_is_unknown_at_once(client, key):
+    assert post(client, key=key).status_code == 200
+    category = Category.objects.get(code="0102")
+    category.active = False
+    category.save()
+    assert post(client, key=key).status_code == 404
