@@ -28,8 +28,13 @@ class Open311Config(AppConfig):
             memo.forget()
             transaction.on_commit(memo.forget)
 
-        for model, memo in ((ApiKey, KEYS), (get_user_model(), KEYS), (Staff, KEYS),
-                            (Category, SERVICES), (Grid, GRIDS)):  # fmt: skip
+        for model, memo in (
+            (ApiKey, KEYS),
+            (get_user_model(), KEYS),
+            (Staff, KEYS),
+            (Category, SERVICES),
+            (Grid, GRIDS),
+        ):
             for signal in (post_save, post_delete):
                 signal.connect(
                     lambda sender, memo=memo, **kwargs: forget(memo),
