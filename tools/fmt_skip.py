@@ -10,11 +10,14 @@ when there are any (`make lint` runs it); with --fix, removes them (run `ruff fo
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 MARK = re.compile(r"\s*# fmt: skip\s*$")
+COMMENT = re.compile(r"#\s*fmt:\s*skip\s*")
 DISPLAYS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 
 
@@ -38,11 +41,12 @@ def stray_markers(source: str) -> list[int]:
             seen = ends.get(node.end_lineno)
             if seen is None or node.lineno >= seen.lineno:  # the innermost statement
                 ends[node.end_lineno] = node
-    return [
-        number
-        for number, line in enumerate(source.splitlines(), start=1)
-        if MARK.search(line) and not (number in ends and is_table(ends[number]))
-    ]
+    # Comments only: a "# fmt: skip" inside a string literal is text, not a marker.
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    marks = {
+        t.start[0] for t in tokens if t.type == tokenize.COMMENT and COMMENT.fullmatch(t.string)
+    }
+    return sorted(n for n in marks if not (n in ends and is_table(ends[n])))
 
 
 def main(argv: list[str]) -> int:

@@ -12,12 +12,12 @@ TABLE = """ROWS = [
     ("a",  1, "first"),
     ("bb", 2, "second"),
     ("c",  3, "third"),
-]
+]  # fmt: skip
 """
 CALL = """result = function(
     a=1,   b=2,
     c=3,
-)
+)  # fmt: skip
 """
 SHORT = 'x = {"a": 1}  # fmt: skip\n'
 
@@ -29,6 +29,11 @@ def test_a_multi_line_table_keeps_its_marker():
 def test_a_call_and_a_one_line_literal_lose_theirs():
     assert fmt_skip.stray_markers(CALL) == [4]
     assert fmt_skip.stray_markers(SHORT) == [1]
+
+
+def test_a_marker_inside_a_string_is_text_not_a_marker():
+    source = 'TEXT = """\nresult = f(\n    a=1,\n)  # fmt: skip\n"""\n'
+    assert fmt_skip.stray_markers(source) == []
 
 
 def test_fix_removes_only_the_stray_markers(tmp_path):
