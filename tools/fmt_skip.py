@@ -2,7 +2,7 @@
 
 The formatter formats everything else. A marker may stay when the statement it ends is a
 multi-line literal table: an assignment, return or expression whose value is a dict display,
-or a list/tuple/set display whose items are mostly displays themselves (rows), with at least
+or a list/tuple/set display whose items are mostly rows (displays or calls, like `_t(...)`), with at least
 three items over at least three lines. Without --fix, lists the other markers and exits 1
 when there are any (`make lint` runs it); with --fix, removes them (run `ruff format` after).
 """
@@ -28,7 +28,7 @@ def is_table(node: ast.stmt) -> bool:
     items = value.values if isinstance(value, ast.Dict) else value.elts
     if len(items) < 3 or (node.end_lineno or 0) - node.lineno < 2:
         return False
-    rows = sum(isinstance(item, DISPLAYS) for item in items)
+    rows = sum(isinstance(item, (*DISPLAYS, ast.Call)) for item in items)  # rows: displays or calls
     return isinstance(value, ast.Dict) or rows >= len(items) / 2
 
 

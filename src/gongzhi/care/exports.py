@@ -17,19 +17,11 @@ from .models import HelpDelivery
 from .selectors import plan_overdue
 
 HEADERS = [
-    gettext_lazy("序号"),
-    gettext_lazy("姓名"),
-    gettext_lazy("性别"),
-    gettext_lazy("年龄"),
-    gettext_lazy("所在网格"),
-    gettext_lazy("关爱类别"),
-    gettext_lazy("责任人"),
-    gettext_lazy("走访周期(天)"),
-    gettext_lazy("下次走访期限"),
-    gettext_lazy("最近走访"),
-    gettext_lazy("状态"),
-    gettext_lazy("帮扶次数"),
-]
+    gettext_lazy("序号"), gettext_lazy("姓名"), gettext_lazy("性别"), gettext_lazy("年龄"),
+    gettext_lazy("所在网格"), gettext_lazy("关爱类别"), gettext_lazy("责任人"),
+    gettext_lazy("走访周期(天)"), gettext_lazy("下次走访期限"), gettext_lazy("最近走访"),
+    gettext_lazy("状态"), gettext_lazy("帮扶次数"),
+]  # fmt: skip
 
 
 def _age(birth, today) -> int | None:

@@ -52,24 +52,17 @@ DEMO_ACCOUNTS = (
     DemoAccount("mediator", "调解员", Role.MEDIATOR, "center", RoomKind.MEDIATION),
     DemoAccount("counselor", "心理咨询师", Role.COUNSELOR, "center", RoomKind.COUNSELING),
     DemoAccount(
-        "police",
-        "社区民警",
-        Role.POLICE,
-        "center",
-        RoomKind.POLICE_LIAISON,
+        "police", "社区民警", Role.POLICE, "center", RoomKind.POLICE_LIAISON,
         GridAssignment.Duty.POLICE,
     ),
     # 西峰镇's own logins, to walk the seed's straw-fire dispute without admin.
     DemoAccount("xifeng_center", "西峰镇综治中心工作人员", Role.CENTER_STAFF, "xifeng"),
     DemoAccount("xifeng_mediator", "西峰镇人民调解员", Role.MEDIATOR, "xifeng", RoomKind.MEDIATION),
     DemoAccount(
-        "xifeng_judge",
-        "西峰镇法官工作室法官",
-        Role.OFFICER,
-        "xifeng",
+        "xifeng_judge", "西峰镇法官工作室法官", Role.OFFICER, "xifeng",
         department=DepartmentKind.COURT,
     ),
-)
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

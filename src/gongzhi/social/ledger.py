@@ -20,21 +20,10 @@ from .models import Activity, Member, Organisation, OrgKind
 ACTIVE, INACTIVE = "active", "inactive"
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 HEADERS = [
-    _("序号"),
-    _("组织名称"),
-    _("类型"),
-    _("所属综治中心"),
-    _("服务网格"),
-    _("负责人"),
-    _("在册成员"),
-    _("可担任调解员"),
-    _("可参与关爱走访"),
-    _("活动次数"),
-    _("活动时长(小时)"),
-    _("最近活动日期"),
-    _("状态"),
-    _("登记日期"),
-]
+    _("序号"), _("组织名称"), _("类型"), _("所属综治中心"), _("服务网格"), _("负责人"),
+    _("在册成员"), _("可担任调解员"), _("可参与关爱走访"), _("活动次数"), _("活动时长(小时)"),
+    _("最近活动日期"), _("状态"), _("登记日期"),
+]  # fmt: skip
 
 
 class OrganisationFilterForm(PeriodFilterForm):

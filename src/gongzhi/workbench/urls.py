@@ -15,16 +15,12 @@ urlpatterns = [
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("collect/", views.collect, name="collect"),
     path("collect/households/new/", views.household_new, name="household_new"),
-    path(
-        "collect/households/<int:household>/residents/new/", views.resident_new, name="resident_new"
-    ),
+    path("collect/households/<int:household>/residents/new/", views.resident_new,
+         name="resident_new"),
     path("collect/residents/<int:pk>/", views.resident_edit, name="resident_edit"),
     path("reviews/", views.change_requests, name="change_requests"),
-    path(
-        "reviews/<int:pk>/<slug:decision>/",
-        views.change_request_review,
-        name="change_request_review",
-    ),
+    path("reviews/<int:pk>/<slug:decision>/", views.change_request_review,
+         name="change_request_review"),
     path("care-visits/new/", views.care_visit_new, name="care_visit_new"),
     path("stats/", views.stats, name="stats"),
-]
+]  # fmt: skip

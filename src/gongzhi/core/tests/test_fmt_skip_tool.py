@@ -31,6 +31,11 @@ def test_a_call_and_a_one_line_literal_lose_theirs():
     assert fmt_skip.stray_markers(SHORT) == [1]
 
 
+def test_a_list_of_calls_is_a_table_too():
+    source = 'T = [\n    _t("a", 1),\n    _t("bb", 2),\n    _t("c", 3),\n]  # fmt: skip\n'
+    assert fmt_skip.stray_markers(source) == []
+
+
 def test_a_marker_inside_a_string_is_text_not_a_marker():
     source = 'TEXT = """\nresult = f(\n    a=1,\n)  # fmt: skip\n"""\n'
     assert fmt_skip.stray_markers(source) == []
