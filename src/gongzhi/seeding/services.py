@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from gongzhi.core.memo import forget_all
 from gongzhi.grids.geo import boundaries_changed
 from gongzhi.grids.models import Grid
 from gongzhi.seeding.district import Tree, centers_create, tree_create, tree_plan
@@ -126,6 +127,9 @@ def district_seed(
         log(f"网格 ({scale.name}):")
         tree_create(tree, batch_size=scale.batch_size, log=log)
         boundaries_changed()
+        # Bulk inserts send no save signals: what this process remembered of grids, categories
+        # or API keys (core/memo.py) may name rows an earlier, rolled-back seed wrote.
+        forget_all()
         log(f"  网格边界: {sum(map(len, tree.levels)):,} 个 (用时 {geometry_seconds:.1f} 秒)")
         counts, people_seconds = district_fill(tree, scale, rng, seed=seed, log=log)
         history_seconds, errors = 0.0, []
