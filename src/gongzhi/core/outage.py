@@ -24,23 +24,21 @@ log = logging.getLogger("gongzhi.outage")
 RETRY_AFTER_SECONDS = 5
 
 
-def _outage_types() -> tuple[type[BaseException], ...]:
-    types: list[type[BaseException]] = [OperationalError, InterfaceError]
-    try:  # redis-py comes with channels-redis; its errors mean Redis is unreachable
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        pass
-    else:
-        types += [RedisConnectionError, RedisTimeoutError]
-    return tuple(types)
+_DATABASE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
-OUTAGE_ERRORS = _outage_types()
+def outage_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean a backing service is unreachable: the database's, and Redis's
+    once redis-py is loaded (a process that never talked to Redis cannot have lost it, and
+    need not import it: ~8 MB; issue 19, memory). Usable as `except outage_errors() as exc`."""
+    redis = sys.modules.get("redis.exceptions")
+    if redis is None:
+        return _DATABASE_ERRORS
+    return (*_DATABASE_ERRORS, redis.ConnectionError, redis.TimeoutError)
 
 
 def is_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, OUTAGE_ERRORS)
+    return isinstance(exc, outage_errors())
 
 
 def outage_message() -> str:

@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.grids.geometry import GeometryError, as_geojson, parse
 from gongzhi.grids.models import Grid, Level
-from gongzhi.grids.services import grid_add_child, grid_boundary_set, grid_move, grid_rename
+
+# grids.geometry and grids.services load numpy and shapely (~18 MB in every process): the admin
+# imports them when a grid is saved, not when Django starts (issue 19, memory).
 
 PLAIN_FIELDS = ("boundary", "center_lat", "center_lng", "is_synthetic")
 
@@ -30,6 +31,8 @@ class GridAdminForm(forms.ModelForm):
 
     def clean_boundary(self):
         """A boundary typed in the admin passes the same checks as an imported one."""
+        from gongzhi.grids.geometry import GeometryError, as_geojson, parse
+
         boundary = self.cleaned_data.get("boundary")
         if boundary is None:
             return None
@@ -76,6 +79,8 @@ class GridAdmin(admin.ModelAdmin):
         return False  # households and residents hang off grids; retire them by moving
 
     def save_model(self, request, obj, form, change):
+        from gongzhi.grids.services import grid_add_child, grid_boundary_set, grid_move, grid_rename
+
         plain = {f: form.cleaned_data[f] for f in PLAIN_FIELDS}
         parent = form.cleaned_data.get("parent_code")
         if not change:

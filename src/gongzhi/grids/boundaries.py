@@ -14,13 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import shapely
 from django.utils.translation import gettext as _
 
 from gongzhi.grids.boundary_files import SourceFeature
-from gongzhi.grids.geometry import GeometryError, as_geojson, parse, to_metres
 from gongzhi.grids.models import Grid
+
+# numpy, shapely and grids.geometry are imported by the functions that check boundaries: the
+# constants below are read by the upload page of every web process (issue 19, memory).
 
 TOLERANCE_M = 10.0
 MIN_TOLERANCE_M = 0.05  # an overlap thinner than this is rounding, not an overlap
@@ -92,6 +92,8 @@ def _match(features: list[SourceFeature], out: BoundaryPreview) -> dict[str, Gri
 
 
 def _shapes(features, grids, out: BoundaryPreview) -> dict[str, Any]:  # shapely geometries
+    from gongzhi.grids.geometry import GeometryError, parse
+
     shapes = {}
     for f in features:
         if f.code not in grids:
@@ -104,6 +106,8 @@ def _shapes(features, grids, out: BoundaryPreview) -> dict[str, Any]:  # shapely
 
 
 def _stored_shape(grid: Grid):
+    from gongzhi.grids.geometry import GeometryError, parse
+
     if grid.boundary is None:
         return None
     try:
@@ -114,6 +118,8 @@ def _stored_shape(grid: Grid):
 
 def _outside_by(shape_m, parent_m) -> float:
     """How far (metres) the shape reaches beyond the parent."""
+    import shapely
+
     outside = shape_m.difference(parent_m)
     if outside.is_empty:
         return 0.0
@@ -125,6 +131,10 @@ def boundary_preview(
     features: list[SourceFeature], *, tolerance_m: float = TOLERANCE_M
 ) -> BoundaryPreview:
     """Every check, nothing written. `ok` when the file can be imported as it is."""
+    import numpy as np
+
+    from gongzhi.grids.geometry import as_geojson, to_metres
+
     tolerance_m = min(max(float(tolerance_m), MIN_TOLERANCE_M), MAX_TOLERANCE_M)
     out = BoundaryPreview(tolerance_m=tolerance_m)
     grids = _match(features, out)
@@ -157,6 +167,8 @@ def boundary_preview(
 
 
 def _check_parents(grids, metric, by_path, lat0, out: BoundaryPreview) -> None:
+    from gongzhi.grids.geometry import to_metres
+
     step = Grid.steplen
     wanted = {grids[c].path[:-step] for c in metric if grids[c].depth > 1}
     stored = {g.path: g for g in Grid.objects.filter(path__in=wanted - set(by_path))}
@@ -192,6 +204,11 @@ def _check_parents(grids, metric, by_path, lat0, out: BoundaryPreview) -> None:
 
 
 def _check_siblings(grids, metric, lat0, out: BoundaryPreview) -> None:
+    import numpy as np
+    import shapely
+
+    from gongzhi.grids.geometry import to_metres
+
     step = Grid.steplen
     groups: dict[str, list[tuple[str, object]]] = defaultdict(list)
     for code, shape in metric.items():
@@ -226,6 +243,8 @@ def _check_siblings(grids, metric, lat0, out: BoundaryPreview) -> None:
 
 
 def _check_children(grids, metric, lat0, out: BoundaryPreview) -> None:
+    from gongzhi.grids.geometry import to_metres
+
     step = Grid.steplen
     parents = {grids[c].path: c for c in metric}
     depths = {grids[c].depth + 1 for c in metric}

@@ -15,14 +15,20 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import shapely
 from django.db import connection
 from django.db.models import QuerySet
 
-from gongzhi.grids.geometry import GeometryError, parse, zoom_tolerance
 from gongzhi.grids.models import BoundaryVersion, Grid
+
+if TYPE_CHECKING:
+    import numpy as np
+    import shapely
+
+# numpy and shapely (through grids.geometry too) are imported by the functions that build or
+# query the index: a process that never looks a point up or draws an outline does not carry
+# them (~18 MB; issue 19, memory).
 
 VERSION_PK = 1
 
@@ -59,6 +65,8 @@ def boundaries_changed() -> str:
 
 
 def _shape_or_none(raw, pk: int):
+    from gongzhi.grids.geometry import GeometryError, parse
+
     try:
         return parse(raw, where=str(pk))
     except GeometryError:
@@ -66,6 +74,9 @@ def _shape_or_none(raw, pk: int):
 
 
 def build_index(token: str | None) -> PointIndex:
+    import numpy as np
+    import shapely
+
     rows = Grid.objects.filter(boundary__isnull=False).order_by("path")
     rows = rows.values_list("pk", "level", "path", "boundary")
     pks, levels, paths, shapes = [], [], [], []
@@ -122,6 +133,8 @@ def grid_pk_for_point(lat: float, lng: float, *, index: PointIndex | None = None
     index = index or point_index()
     if not len(index):
         return None
+    import shapely
+
     hits = index.tree.query(shapely.Point(float(lng), float(lat)), predicate="intersects")
     position = _pick(index, hits)
     return None if position is None else int(index.pks[position])
@@ -220,6 +233,10 @@ def outline_features(grids, *, zoom: int | None = None, properties=None) -> list
     Properties: id, code, name, level, plus whatever `properties(grid)` returns. Grids
     without a boundary are left out.
     """
+    import shapely
+
+    from gongzhi.grids.geometry import zoom_tolerance
+
     index = point_index()
     tolerance = zoom_tolerance(zoom)
     digits = 7 if zoom is None else max(4, min(7, 2 + int(zoom) // 3))

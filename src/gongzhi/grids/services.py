@@ -13,7 +13,6 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from shapely.geometry import Point
 
 from gongzhi.core.access import can
 from gongzhi.core.paths import subtree_q
@@ -26,7 +25,6 @@ from gongzhi.grids.boundaries import (
 )
 from gongzhi.grids.boundary_files import BoundaryFileError, SourceFeature, read_boundary_file
 from gongzhi.grids.geo import boundaries_changed
-from gongzhi.grids.geometry import GeometryError, as_geojson, bbox_fields, parse
 from gongzhi.grids.models import BBOX_FIELDS, CODE_STEP, BoundaryImport, Grid, Level
 
 if TYPE_CHECKING:
@@ -148,6 +146,8 @@ def _rewrite_prefix(grid: Grid, field: str, old: str, new: str) -> None:
 def grid_boundary_set(*, grid: Grid, boundary: dict | None) -> Grid:
     """One grid's boundary (checked GeoJSON, or None to clear it), with its bounding box;
     the boundary version changes, so every process rebuilds its point index."""
+    from gongzhi.grids.geometry import GeometryError, as_geojson, bbox_fields, parse
+
     shape = None
     if boundary is not None:
         try:
@@ -221,6 +221,10 @@ def boundary_import_apply(*, by: Actor, job: BoundaryImport) -> int:
     when it lies outside, and changes the boundary version: every process rebuilds its
     point index on its next look-up. Returns the number of grids written.
     """
+    from shapely.geometry import Point
+
+    from gongzhi.grids.geometry import bbox_fields, parse
+
     _require_manage_grids(by)
     job = BoundaryImport.objects.select_for_update().get(pk=job.pk)
     if by is not None and job.owner_id != by.pk:

@@ -10,7 +10,7 @@ from django.db import DataError
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from gongzhi.core.outage import OUTAGE_ERRORS, outage_message, retry_after
+from gongzhi.core.outage import outage_errors, outage_message, retry_after
 
 from .errors import Open311Error, bad_request, not_found
 from .keys import apikey_authenticate, apikey_throttled
@@ -55,7 +55,7 @@ def endpoint(methods: tuple[str, ...] = ("GET",)):
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)
-            except OUTAGE_ERRORS as exc:  # the database or Redis is down: retry, not a 400
+            except outage_errors() as exc:  # the database or Redis is down: retry, not a 400
                 log.warning(
                     "open311 %s %s: outage answered 503: %r", request.method, request.path, exc
                 )
