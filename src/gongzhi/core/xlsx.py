@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -34,6 +35,8 @@ def safe_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool | int | float | dt.date | dt.datetime):
         return value
+    if isinstance(value, Decimal) and value.is_finite():
+        return value  # a number the clerk can sum (amounts of money), not text
     text = xml_safe(str(value))  # one control character must not break the whole file
     if text.startswith(_FORMULA_TRIGGERS):
         return "'" + text

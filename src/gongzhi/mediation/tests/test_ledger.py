@@ -4,6 +4,7 @@ back with openpyxl; the pager past page one; the migration that names the commit
 import datetime as dt
 import importlib
 import io
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -28,7 +29,12 @@ def disputes(district, xifeng):
         march = _register(by, xifeng, title="三月邻里纠纷")
     with time_machine.travel(dt.datetime(2026, 6, 10, 2, tzinfo=dt.UTC), tick=False):
         june = _register(
-            by, xifeng, title="六月损害赔偿", dispute_type="损害赔偿", risk_grade="medium"
+            by,
+            xifeng,
+            title="六月损害赔偿",
+            dispute_type="损害赔偿",
+            risk_grade="medium",
+            amount=Decimal("1250.50"),
         )
         svc.party_add(by=by, dispute=june, side="applicant", name="陈树林")
     return march, june
@@ -108,6 +114,7 @@ def test_the_export_reads_back_with_the_ledger_columns_and_masked_parties(
     )
     assert len(rows) == 3 and rows[2][1] == disputes[1].number and rows[2][5] == "六月损害赔偿"
     assert rows[2][7] == "申请人:陈**" and rows[2][11] == "中"
+    assert rows[2][8] == 1250.5  # a number the clerk can sum, not the text "1250.50"
     assert AuditLog.objects.filter(
         action=AuditLog.Action.EXPORT, target_type="mediation.dispute"
     ).exists()

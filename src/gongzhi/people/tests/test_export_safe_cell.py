@@ -1,6 +1,7 @@
 """core.xlsx.safe_cell: the one escape every export cell passes through."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -23,6 +24,8 @@ def test_numbers_and_dates_stay_typed_and_none_becomes_blank():
     assert safe_cell(-5) == -5
     assert safe_cell(dt.date(2026, 1, 2)) == dt.date(2026, 1, 2)
     assert safe_cell(None) == ""
+    assert safe_cell(Decimal("50.00")) == Decimal("50.00")
+    assert safe_cell(Decimal("NaN")) == "NaN"  # no number a sheet could hold
 
 
 def test_the_content_disposition_has_an_ascii_fallback_and_the_utf8_name():
