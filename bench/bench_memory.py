@@ -37,6 +37,7 @@ def _name(pid: Path) -> str:
     text = " ".join(a.decode(errors="replace") for a in args if a)
     for marker, name in (
         ("task_worker", "task worker"),
+        ("gongzhi.core.runner", "serve"),
         ("serve", "serve"),
         ("granian", "granian"),
     ):

@@ -6,6 +6,9 @@ a worker that exits (with back-off) and says why.
 Several workers share the queue safely: django-tasks-db claims a task inside a transaction,
 with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL and an EXCLUSIVE transaction on SQLite.
 Under systemd, one unit per worker with Restart=always plays the supervisor's part.
+
+The Supervisor class imports nothing of Django: `gongzhi serve` runs it in a process without
+Django (core/runner.py), which records a dead worker through `on_down`.
 """
 
 from __future__ import annotations
@@ -19,12 +22,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from django.conf import settings
-from django.db import connection
-
-from gongzhi.core import clock
 
 log = logging.getLogger("gongzhi.supervisor")
 
@@ -34,12 +33,21 @@ STABLE_AFTER = 60.0  # a worker that ran this long before exiting restarts witho
 
 
 def heartbeat_interval() -> float:
+    from django.conf import settings
+
     return float(getattr(settings, "TASK_WORKER_HEARTBEAT", 5))
 
 
-def restart_delay(failures: int) -> float:
+def restart_first() -> float:
+    """TASK_WORKER_RESTART_DELAY: the first restart's delay in seconds."""
+    from django.conf import settings
+
+    return float(getattr(settings, "TASK_WORKER_RESTART_DELAY", BACKOFF_FIRST))
+
+
+def restart_delay(failures: int, first: float | None = None) -> float:
     """Seconds to wait before the n-th consecutive restart: 1, 2, 4 ... capped at 30."""
-    first = float(getattr(settings, "TASK_WORKER_RESTART_DELAY", BACKOFF_FIRST))
+    first = restart_first() if first is None else first
     if failures <= 0:
         return 0.0
     return min(first * 2 ** (failures - 1), max(BACKOFF_MAX, first))
@@ -58,6 +66,7 @@ def exit_reason(code: int) -> str:
 
 
 def beat(name: str, *, first: bool = False) -> None:
+    from gongzhi.core import clock
     from gongzhi.core.models import TaskWorkerBeat
 
     now = clock.now()
@@ -100,6 +109,8 @@ class Heartbeat(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        from django.db import connection
+
         first = True
         while not self.stopped.is_set():
             try:
@@ -127,13 +138,33 @@ class Child:
     reasons: list[str] = field(default_factory=list)
 
 
+def mark_down_here(name: str, reason: str, pid: int | None) -> None:
+    """`on_down` for a supervisor inside a Django process: the row, then no held connection."""
+    from django.db import connection
+
+    mark_down(name, reason, pid=pid)
+    connection.close()  # the supervisor's thread holds no connection between exits
+
+
 class Supervisor:
     """Starts `count` task workers and restarts each one that exits, with exponential back-off.
 
-    `poll()` does one round (tests drive it); `run_in_thread()` loops until `stop()`."""
+    `poll()` does one round (tests drive it); `run_in_thread()` loops until `stop()`.
+    `on_down(name, reason, pid)` records an exit (default: `mark_down_here`); `first_delay`
+    is TASK_WORKER_RESTART_DELAY's value (default: read from the settings)."""
 
-    def __init__(self, count: int, *, prefix: str, env: dict | None = None) -> None:
+    def __init__(
+        self,
+        count: int,
+        *,
+        prefix: str,
+        env: dict | None = None,
+        on_down: Callable[[str, str, int | None], None] | None = None,
+        first_delay: float | None = None,
+    ) -> None:
         self.env = {**os.environ, **(env or {}), "DJANGO_SETTINGS_MODULE": "gongzhi.settings"}
+        self.on_down = on_down or mark_down_here
+        self.first_delay = first_delay
         self.children = [Child(name=f"{prefix}/{i + 1}") for i in range(max(count, 0))]
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -165,7 +196,7 @@ class Supervisor:
             reason = exit_reason(code)
             ran = now - child.started
             child.failures = 1 if ran >= STABLE_AFTER else child.failures + 1
-            delay = restart_delay(child.failures)
+            delay = restart_delay(child.failures, self.first_delay)
             child.reasons.append(reason)
             log.error(
                 "task worker %s (pid %s) %s after %.0f s; restarting in %.0f s",
@@ -175,8 +206,7 @@ class Supervisor:
                 ran,
                 delay,
             )
-            mark_down(child.name, reason, pid=child.proc.pid)
-            connection.close()  # the supervisor's thread holds no connection between exits
+            self.on_down(child.name, reason, child.proc.pid)
             child.proc = None
             child.restart_at = now + delay
 

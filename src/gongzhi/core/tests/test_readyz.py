@@ -43,6 +43,19 @@ def test_readyz_names_a_worker_the_supervisor_saw_exit(client, worker_up):
     assert response["Retry-After"]
 
 
+def test_the_runners_down_command_records_the_exit_of_that_worker_only(client, worker_up, settings):
+    """`gongzhi serve`'s runner has no database: it records an exit with this command."""
+    from django.core.management import call_command
+
+    settings.REDIS_URL = ""
+    down = ["task_worker_down", "--name", "host:8000/1", "--reason", exit_reason(-9)]
+    call_command(*down, "--pid", "999")
+    assert client.get("/readyz").status_code == 200  # pid 999 is not the worker that beats
+    call_command(*down, "--pid", "123")
+    body = client.get("/readyz").json()
+    assert body["checks"]["task_workers"]["down"] == {"host:8000/1": "killed by SIGKILL"}
+
+
 def test_readyz_names_a_worker_whose_heartbeat_stopped(client, worker_up, settings):
     settings.TASK_WORKER_STALE = 30
     TaskWorkerBeat.objects.filter(pk=worker_up.pk).update(

@@ -46,10 +46,10 @@ def test_serve_answers_healthz(tmp_path):
         static = f"http://127.0.0.1:{port}/static/bootstrap/css/bootstrap.min.css"
         with urllib.request.urlopen(static, timeout=10) as r:  # noqa: S310 - loopback
             assert r.status == 200 and b".btn" in r.read()
-        # After its checks the command started afresh in the same process, without the
-        # modules the checks imported (issue 19, memory).
+        # After its checks the command became the Django-free runner in the same process
+        # (issue 19, memory): it only starts and watches the server and the workers.
         cmdline = (Path("/proc") / str(proc.pid) / "cmdline").read_bytes().split(b"\0")
-        assert b"--checked" in cmdline and b"serve" in cmdline
+        assert cmdline[1:3] == [b"-m", b"gongzhi.core.runner"]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -101,3 +101,22 @@ def test_the_task_worker_leaves_the_system_checks_to_serve():
     from gongzhi.core.management.commands.task_worker import Command
 
     assert Command.requires_system_checks == []
+
+
+def test_the_runner_loads_no_django():
+    """What `serve` becomes after its checks: the supervisor and the server's parent only."""
+    probe = (
+        "import sys, gongzhi.core.runner; print(sorted(m for m in sys.modules if 'django' in m))"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_runner_refuses_to_start_without_a_plan():
+    env = {k: v for k, v in os.environ.items() if k != "GONGZHI_SERVE_PLAN"}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "gongzhi.core.runner"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "gongzhi serve" in done.stderr

@@ -8,10 +8,8 @@ sized from the connection budget (gongzhi/dbpool.py).
 
 from __future__ import annotations
 
-import argparse
+import json
 import os
-import signal
-import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -38,59 +36,52 @@ class Command(BaseCommand):
             "--task-workers", type=int, default=int(os.environ.get("TASK_WORKERS", "1"))
         )
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
-        parser.add_argument("--checked", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         # The database checks too (demo accounts in production, next year's holidays), and
         # the deployment checks in production; an error stops the start.
-        if not opts["checked"]:
-            self.check(
-                databases=["default"], include_deployment_checks=settings.MODE == "production"
-            )
-            restart_without_the_checks_imports()
-        from gongzhi.core.metrics import multiprocess_env
-        from gongzhi.core.supervisor import Supervisor, default_prefix
+        self.check(databases=["default"], include_deployment_checks=settings.MODE == "production")
+        plan = serve_plan(opts)
+        release_connections()  # this process only waits; its pool would hold a connection
+        if sys.argv[1:2] == ["serve"]:
+            restart_as_runner(plan)  # does not return
+        from gongzhi.core.runner import run
+        from gongzhi.core.supervisor import mark_down_here
 
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings", **multiprocess_env()}
-        processes = opts["workers"] + (0 if opts["no_worker"] else max(opts["task_workers"], 0))
-        env.update(pool_env(processes))
-        supervisor = None
-        if not opts["no_worker"]:
-            # Restarted when they exit, with back-off (gongzhi.core.supervisor); each worker
-            # also starts the every-minute deadline sweep (duplicates die out).
-            prefix = default_prefix(opts["port"])
-            supervisor = Supervisor(opts["task_workers"], prefix=prefix, env=env).start()
-            supervisor.run_in_thread()
-        cmd = web_server_command(opts["host"], opts["port"], opts["workers"])
-        self.stdout.write(
+        sys.exit(run(plan, mark_down_here))
+
+
+def serve_plan(opts: dict[str, Any]) -> dict[str, Any]:
+    """Everything the runner needs, worked out while Django is loaded (core/runner.py)."""
+    from gongzhi.core.metrics import multiprocess_env
+    from gongzhi.core.supervisor import default_prefix, restart_first
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings", **multiprocess_env()}
+    task_workers = 0 if opts["no_worker"] else max(opts["task_workers"], 0)
+    env.update(pool_env(opts["workers"] + task_workers))
+    return {
+        "env": env,
+        "task_workers": task_workers,
+        "prefix": default_prefix(opts["port"]),
+        "first_delay": restart_first(),
+        "web": web_server_command(opts["host"], opts["port"], opts["workers"]),
+        "banner": (
             f"gongzhi 正在 http://{opts['host']}:{opts['port']} 提供服务"
             f"({opts['workers']} 个服务进程,数据库连接池每进程 {env.get('DB_POOL_MAX', '-')})"
-        )
-        release_connections()  # this process only waits; its pool would hold a connection
-        server = subprocess.Popen(cmd, env=env)  # noqa: S603
-        try:
-            code = server.wait()
-        except KeyboardInterrupt:
-            server.send_signal(signal.SIGINT)
-            code = server.wait()
-        finally:
-            if supervisor is not None:
-                supervisor.stop()
-        sys.exit(code)
+        ),
+    }
 
 
-def restart_without_the_checks_imports() -> None:
-    """Start this command afresh once the checks passed (same pid, same arguments).
+def restart_as_runner(plan: dict[str, Any]) -> None:
+    """Become `python -m gongzhi.core.runner` (same pid): once the checks passed, this process
+    only starts and watches its children, and the checks imported every URL conf, view, form
+    and template tag — Django's ~60 MB — that it never uses again (issue 19, memory)."""
+    from gongzhi.core.runner import PLAN_VARIABLE
 
-    The checks import every URL conf, view, form and template tag: about 40 MB that this
-    process, which only supervises its children, never uses again (docs/benchmarks.md, issue
-    19's memory figure). Only when run from the command line; call_command goes on in-process.
-    """
-    if sys.argv[1:2] != ["serve"]:
-        return
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "gongzhi", *sys.argv[1:], "--checked"])  # noqa: S606
+    env = {**os.environ, PLAN_VARIABLE: json.dumps(plan)}
+    os.execve(sys.executable, [sys.executable, "-m", "gongzhi.core.runner"], env)  # noqa: S606
 
 
 def web_server_command(host: str, port: int, workers: int) -> list[str]:
