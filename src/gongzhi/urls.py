@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from gongzhi.cases import urls as cases_urls
 from gongzhi.core.views import healthz, landing, metrics, nav_counts, readyz
 
 admin.site.site_header = "共治 管理后台"
@@ -27,8 +28,9 @@ urlpatterns = [
     path("people/io/", include("gongzhi.people.io_urls")),
     path("people/", include("gongzhi.people.urls")),
     path("cases/", include("gongzhi.cases.urls")),
-    path("consultations/", include("gongzhi.cases.consultation_urls")),
-    path("kpis/", include("gongzhi.cases.kpi_urls")),
+    # The cases app's other pages: one urls.py, a pattern list and a namespace per prefix.
+    path("consultations/", include((cases_urls.consultation_patterns, "consultations"))),
+    path("kpis/", include((cases_urls.kpi_patterns, "kpis"))),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("counseling/", include("gongzhi.counseling.urls")),
     path("care/", include("gongzhi.care.urls")),
