@@ -15,7 +15,7 @@ ORDER = 20
 RUNS = int(os.environ.get("BENCH_QUERY_RUNS", "50"))
 SLOW_RUNS = int(os.environ.get("BENCH_SLOW_RUNS", "10"))
 PAGE = 50
-REGISTRY_ORDER = ("grid_id", "id")  # as people.views.resident_list orders the registry
+REGISTRY_ORDER = ("grid_id", "id")  # as people.views.registry.resident_list orders it
 PATH_ORDER = ("grid__path", "id")
 
 

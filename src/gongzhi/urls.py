@@ -4,7 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from gongzhi.cases import urls as cases_urls
 from gongzhi.core.views import healthz, landing, metrics, nav_counts, readyz
+from gongzhi.people import urls as people_urls
 
 admin.site.site_header = "共治 管理后台"
 admin.site.site_title = "共治"
@@ -24,11 +26,13 @@ urlpatterns = [
     path("start/", landing, name="landing"),
     path("nav/counts/", nav_counts, name="nav_counts"),
     path("grids/", include("gongzhi.grids.urls")),
-    path("people/io/", include("gongzhi.people.io_urls")),
+    # An app with pages under several prefixes has one urls.py with a pattern list and a
+    # namespace per prefix (people_io, consultations, kpis).
+    path("people/io/", include((people_urls.io_patterns, "people_io"))),
     path("people/", include("gongzhi.people.urls")),
     path("cases/", include("gongzhi.cases.urls")),
-    path("consultations/", include("gongzhi.cases.consultation_urls")),
-    path("kpis/", include("gongzhi.cases.kpi_urls")),
+    path("consultations/", include((cases_urls.consultation_patterns, "consultations"))),
+    path("kpis/", include((cases_urls.kpi_patterns, "kpis"))),
     path("mediation/", include("gongzhi.mediation.urls")),
     path("counseling/", include("gongzhi.counseling.urls")),
     path("care/", include("gongzhi.care.urls")),

@@ -67,14 +67,16 @@ def test_the_api_answers_json_503(district):
 
 def test_a_redis_outage_in_a_view_is_503_too(district):
     client = Client()
-    with mock.patch("gongzhi.portal.views.render", side_effect=RedisConnectionError("refused")):
+    with mock.patch(
+        "gongzhi.portal.views.pages.render", side_effect=RedisConnectionError("refused")
+    ):
         assert_unavailable(client.get("/"))
 
 
 @pytest.mark.parametrize("error", [ValueError("a bug"), KeyError("x")])
 def test_other_errors_stay_500(district, error):
     client = Client(raise_request_exception=False)
-    with mock.patch("gongzhi.portal.views.render", side_effect=error):
+    with mock.patch("gongzhi.portal.views.pages.render", side_effect=error):
         response = client.get("/")
     assert response.status_code == 500
     assert "Retry-After" not in response

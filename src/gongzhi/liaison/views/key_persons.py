@@ -20,9 +20,9 @@ from gongzhi.core.access import can
 from gongzhi.core.roles import VIEW_SPECIAL
 from gongzhi.people.models import Resident
 
-from . import key_person_forms as f
-from . import key_persons as svc
-from .models import KeyPerson
+from .. import key_person_forms as f
+from .. import key_persons as svc
+from ..models import KeyPerson
 
 STEPS = {
     "record": (

@@ -10,9 +10,9 @@ from gongzhi.core.forms import service_errors
 from gongzhi.org.models import Center, RoomKind
 from gongzhi.portal.auth import resident_required
 
-from . import services as svc
-from .forms import ResidentRequestForm
-from .models import Source
+from .. import services as svc
+from ..forms import ResidentRequestForm
+from ..models import Source
 
 
 def _centers(resident):

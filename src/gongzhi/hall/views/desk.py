@@ -20,11 +20,11 @@ from gongzhi.core.roles import HALL
 from gongzhi.org.models import Center
 from gongzhi.people.selectors import resident_list_for, resident_search
 
-from . import queue
-from . import services as svc
-from .forms import IssueForm, LookupForm, ServiceForm, VisitForm, WindowForm
-from .models import RoomReferral, Ticket, Window
-from .selectors import (
+from .. import queue
+from .. import services as svc
+from ..forms import IssueForm, LookupForm, ServiceForm, VisitForm, WindowForm
+from ..models import RoomReferral, Ticket, Window
+from ..selectors import (
     center_list_for,
     display_board,
     referral_list_for,

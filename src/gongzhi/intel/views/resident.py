@@ -20,10 +20,10 @@ from gongzhi.portal.auth import resident_required
 from gongzhi.portal.forms import RateForm
 from gongzhi.portal.selectors import public_cases, public_text
 
-from .duplicates import duplicates_for
-from .selectors import followed_cases
-from .services import _community_path, case_join, followed_case_rate
-from .views import panel_error, panel_input
+from ..duplicates import duplicates_for
+from ..selectors import followed_cases
+from ..services import _community_path, case_join, followed_case_rate
+from .staff import panel_error, panel_input
 
 MAX_TEXT = 2000
 MAX_ID = 2**63 - 1

@@ -17,10 +17,10 @@ from gongzhi.core.access import can, require
 from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import PUBLICITY
 
-from . import services as svc
-from .forms import ArticleForm, FAQForm
-from .models import FAQ, PolicyArticle
-from .selectors import publicity_search
+from .. import services as svc
+from ..forms import ArticleForm, FAQForm
+from ..models import FAQ, PolicyArticle
+from ..selectors import publicity_search
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

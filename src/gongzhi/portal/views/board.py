@@ -17,9 +17,9 @@ from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
 from gongzhi.grids.selectors import map_bounds_for
 
-from . import selectors, services
-from .auth import current_account, resident_required
-from .forms import PostForm, RateForm
+from .. import selectors, services
+from ..auth import current_account, resident_required
+from ..forms import PostForm, RateForm
 
 BOARD_PAGE = 30
 

@@ -1,4 +1,5 @@
-"""Counselling pages. Notes are listed and opened only through the note selectors."""
+"""The counsellor's pages: the calendar, session notes and stats. Notes are listed and opened
+only through the note selectors."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from gongzhi.core import clock
 from gongzhi.core.access import staff_of
 from gongzhi.core.forms import service_errors
 
-from .forms import NoteForm, SlotForm
-from .selectors import (
+from ..forms import NoteForm, SlotForm
+from ..selectors import (
     appointment_list_for,
     appointment_request_list_for,
     counseling_stats,
@@ -26,7 +27,7 @@ from .selectors import (
     session_note_read,
     session_notes_for,
 )
-from .services import session_note_write
+from ..services import session_note_write
 
 CALENDAR_DAYS = 14
 

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from gongzhi.hall.models import PolicyArticle
 from gongzhi.hall.selectors import publicity_search
 
-from . import kiosk
-from .auth import current_account, resident_required
-from .selectors import communities, connection_card, hotlines
+from .. import kiosk
+from ..auth import current_account, resident_required
+from ..selectors import communities, connection_card, hotlines
 
 
 def home(request):

@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from .callback import case_callback
-from .views import _case_or_404
+from ..callback import case_callback
+from .handling import _case_or_404
 
 if TYPE_CHECKING:
     from gongzhi.core.types import AuthedRequest

@@ -31,7 +31,7 @@ from gongzhi.people.services import (
     resident_update,
 )
 
-from .services import StaleResident
+from ..services import StaleResident
 
 PAGE_SIZE = 50
 IMPORT_PATH = "/people/io/import/"

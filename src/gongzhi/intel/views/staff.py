@@ -20,13 +20,13 @@ from gongzhi.core.access import role_of
 from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid
 
-from .duplicates import case_text, duplicates_for
-from .forms import AlertFilterForm, AlertNoteForm
-from .models import AlertState
-from .permissions import may_handle
-from .selectors import alert_cases_for, alert_list_for
-from .services import alert_acknowledge, alert_close
-from .suggest import suggest_category
+from ..duplicates import case_text, duplicates_for
+from ..forms import AlertFilterForm, AlertNoteForm
+from ..models import AlertState
+from ..permissions import may_handle
+from ..selectors import alert_cases_for, alert_list_for
+from ..services import alert_acknowledge, alert_close
+from ..suggest import suggest_category
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1

@@ -27,11 +27,11 @@ from gongzhi.core.roles import CHANGE, EXPORT
 from gongzhi.core.xlsx import workbook_response
 from gongzhi.people.selectors import resident_list_for, resident_search
 
-from .deadlines import phase_of
-from .exports import case_export_workbook
-from .forms import ActionForm, CaseCreateForm, CaseFilterForm
-from .models import Attachment, Case, Category, Phase, Rating
-from .selectors import (
+from ..deadlines import phase_of
+from ..exports import case_export_workbook
+from ..forms import ActionForm, CaseCreateForm, CaseFilterForm
+from ..models import Attachment, Case, Category, Phase, Rating
+from ..selectors import (
     INBOX_LABELS,
     INBOXES,
     allowed_actions,
@@ -44,8 +44,8 @@ from .selectors import (
     notification_list_for,
     notification_mark_read,
 )
-from .services import StaleCase, case_act, case_create
-from .workflow import ACTIONS, LABELS, TransitionError
+from ..services import StaleCase, case_act, case_create
+from ..workflow import ACTIONS, LABELS, TransitionError
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

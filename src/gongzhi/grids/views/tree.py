@@ -1,3 +1,6 @@
+"""The grid tree: a grid with its breadcrumbs, counts, workers, children (and a unit's
+households), starting from the roots the user may see."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404

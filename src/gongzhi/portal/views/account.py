@@ -13,8 +13,8 @@ from gongzhi.core.paths import subtree_q
 from gongzhi.core.ratelimit import RateLimited, rate_limit_check
 from gongzhi.grids.models import Grid, Level
 
-from . import services
-from .auth import (
+from .. import services
+from ..auth import (
     LoginError,
     clean_mobile,
     current_account,
@@ -25,8 +25,8 @@ from .auth import (
     resident_logout,
     resident_required,
 )
-from .forms import BindForm, PhoneForm, VerifyForm
-from .selectors import communities
+from ..forms import BindForm, PhoneForm, VerifyForm
+from ..selectors import communities
 
 PHONE_KEY, NEXT_KEY = "portal_login_phone", "portal_next"
 

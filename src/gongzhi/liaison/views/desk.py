@@ -1,4 +1,5 @@
-"""Police liaison pages. Thin: reads via selectors, writes via services."""
+"""Police liaison pages: the overview, referrals, hazards, roster and patrols. Thin: reads via
+selectors, writes via services."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from gongzhi.core.dbrouter import replica_reads
 from gongzhi.core.forms import service_errors
 from gongzhi.core.ledger import export_url, filtered_list, ledger_response
 
-from . import forms as f
-from . import services as svc
-from .ledger import HEADERS, ReferralFilterForm, referral_filter, referral_rows
-from .models import PoliceReferral, SecurityHazard
-from .selectors import (
+from .. import forms as f
+from .. import services as svc
+from ..ledger import HEADERS, ReferralFilterForm, referral_filter, referral_rows
+from ..models import PoliceReferral, SecurityHazard
+from ..selectors import (
     hazard_get_for,
     hazard_list_for,
     patrol_list_for,
@@ -192,7 +193,7 @@ def hazard_detail(request, pk: int):
 def hazard_photo(request, pk: int):
     from django.http import FileResponse
 
-    from .models import HazardPhoto
+    from ..models import HazardPhoto
 
     photo = get_object_or_404(HazardPhoto.objects.restrict(request.user), pk=pk)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)

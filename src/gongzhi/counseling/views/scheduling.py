@@ -12,16 +12,17 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import service_errors
 
-from . import services as svc
-from .forms import DeclineForm, GrantForm, ScheduleForm, SlotForm
-from .models import CounselingSupervisor, CounselorSlot
-from .selectors import (
+from .. import services as svc
+from ..forms import DeclineForm, GrantForm, ScheduleForm, SlotForm
+from ..models import CounselingSupervisor, CounselorSlot
+from ..selectors import (
     appointment_list_for,
     appointment_request_list_for,
     counselors_for,
     free_slots,
     supervision_list_for,
 )
+from .sessions import calendar
 
 
 @require_POST
@@ -36,9 +37,7 @@ def slot_new(request):
             svc.slot_create(by=request.user, **form.cleaned_data)
             messages.success(request, _("已添加咨询时段"))
             return redirect("counseling:calendar")
-    from .views import calendar  # the calendar shows the form with its errors
-
-    return calendar(request, slot_form=form, status=400)
+    return calendar(request, slot_form=form, status=400)  # the form with its errors
 
 
 @require_POST

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 from gongzhi.core import clock
 from gongzhi.core.access import staff_of
 
-from . import consultations as svc
-from .consultation_forms import OpenForm, OpinionForm, RecordForm, TaskForm
-from .models import Case, Consultation, ConsultationTask
-from .selectors import case_get_for
+from .. import consultations as svc
+from ..consultation_forms import OpenForm, OpinionForm, RecordForm, TaskForm
+from ..models import Case, Consultation, ConsultationTask
+from ..selectors import case_get_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable

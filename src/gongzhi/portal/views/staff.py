@@ -14,9 +14,9 @@ from gongzhi.core.forms import service_errors
 from gongzhi.core.roles import BIND_APPROVE, MODERATE
 from gongzhi.grids.models import Grid, Level
 
-from . import selectors, services
-from .forms import BoardSettingForm
-from .models import PostModeration
+from .. import selectors, services
+from ..forms import BoardSettingForm
+from ..models import PostModeration
 
 
 @login_required

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.cases.selectors import notification_list_for, notification_mark_read
 
-from . import services
-from .auth import resident_required
+from .. import services
+from ..auth import resident_required
 
 PAGE = 30
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 
 from gongzhi.grids.selectors import map_bounds_for
 
-from .forms import CaseMapFilterForm
-from .models import State
-from .selectors import MAP_LIMIT, case_filter, case_list_for, case_map_points, case_state_filter
+from ..forms import CaseMapFilterForm
+from ..models import State
+from ..selectors import MAP_LIMIT, case_filter, case_list_for, case_map_points, case_state_filter
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

@@ -22,11 +22,11 @@ from gongzhi.grids.models import Grid
 from gongzhi.grids.navigation import visible_ancestors
 from gongzhi.grids.selectors import grid_children
 
-from .kpis import RATE_LABELS, kpis_compute, kpis_per_child
-from .kpis.compute import kpi_weights, kpiset_empty, rated_rule
-from .kpis.export import kpi_export_workbook
-from .kpis.forms import KpiPeriodForm
-from .selectors import rated_not_counted
+from ..kpis import RATE_LABELS, kpis_compute, kpis_per_child
+from ..kpis.compute import kpi_weights, kpiset_empty, rated_rule
+from ..kpis.export import kpi_export_workbook
+from ..kpis.forms import KpiPeriodForm
+from ..selectors import rated_not_counted
 
 if TYPE_CHECKING:
     from django.http.response import HttpResponseBase

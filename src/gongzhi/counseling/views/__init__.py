@@ -1,0 +1,1 @@
+"""Counselling pages, one module per area; urls.py names each view."""

@@ -1,0 +1,1 @@
+"""Grid pages, one module per area; urls.py names each view."""

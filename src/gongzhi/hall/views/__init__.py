@@ -1,0 +1,1 @@
+"""Hall pages, one module per area; urls.py names each view."""

@@ -1,0 +1,1 @@
+"""Intel pages, one module per area; urls.py names each view."""

@@ -1,0 +1,1 @@
+"""Police liaison pages, one module per area; urls.py names each view."""

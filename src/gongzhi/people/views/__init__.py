@@ -1,0 +1,1 @@
+"""People pages, one module per area; urls.py names each view."""
