@@ -397,7 +397,7 @@ KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
 INTEL_DUPLICATE_DAYS = env_int("INTEL_DUPLICATE_DAYS", 30)  # open cases this recent
 INTEL_DUPLICATE_THRESHOLD = float(env_str("INTEL_DUPLICATE_THRESHOLD", "0.4"))  # cosine
 INTEL_DUPLICATE_DISTANCE_M = env_int("INTEL_DUPLICATE_DISTANCE_M", 300)  # when both have points
-INTEL_TRAIN_MAX_CASES = env_int("INTEL_TRAIN_MAX_CASES", 200_000)  # newest closed cases
+INTEL_TRAIN_MAX_CASES = env_int("INTEL_TRAIN_MAX_CASES", 1_000_000)  # newest closed cases
 INTEL_TRAIN_EVERY_HOURS = env_int("INTEL_TRAIN_EVERY_HOURS", 24)
 INTEL_ALERTS_EVERY_MINUTES = env_int("INTEL_ALERTS_EVERY_MINUTES", 10)
 # Open311 service codes that mean "not sure": the text's suggestion replaces them when confident.

@@ -1,47 +1,44 @@
 """The category classifier: train from (text, code) pairs, evaluate on a held-out share,
-serialise, and predict. Pure computation: no database here (see services and suggest).
+serialise, and predict. Pure computation: no database and no Django here (see services,
+training and suggest); in production train() runs in a child process (train_child).
 
 Model: hashed character 1–3-grams (textfeatures) → the most frequent hashed columns with
 idf weights → a linear model (SGD, logistic loss) over the categories staff gave the cases,
 sub-categories included. The top-level category of a prediction is its code's first two
 characters; accuracy is reported at that level (docs/decisions.md, "Category suggestion").
+
+Training streams, so its memory does not grow with the number of samples (issue 17): one
+pass hashes CHUNK texts at a time into files of a temporary directory and counts document
+frequencies; the kept columns are chosen; then SGD runs `epochs` passes over the stored
+chunks (partial_fit, chunk order shuffled per epoch) and the held-out chunks are scored.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import resource
 import sys
+import tempfile
 import time
-import warnings
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import joblib
 import numpy as np
 from scipy import sparse
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline
 
 from .textfeatures import Reweight, hasher
+from .training import NotEnoughData, TrainParams
 
-CHUNK = 5000  # texts hashed at a time
+__all__ = ["NotEnoughData", "TrainParams", "TrainResult", "train", "dumps", "loads", "rank"]
 
-
-@dataclass(frozen=True)
-class TrainParams:
-    n_features: int = 2**18  # hashed columns before selection
-    max_features: int = 50_000  # columns kept (by document frequency)
-    min_df: int = 2
-    alpha: float = 1e-5
-    epochs: int = 5
-    heldout_every: int = 10  # every 10th sample is held out for the reported accuracy
-    min_class: int = 5  # a code with fewer samples is trained as its top-level code
-    seed: int = 17
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
+CHUNK = 10_000  # texts hashed, and rows stored, at a time
+JOBS = min(2, os.cpu_count() or 1)  # SGD fits its one-vs-rest models on this many threads
 
 
 @dataclass
@@ -58,112 +55,185 @@ class TrainResult:
     peak_memory_mb: float | None = None
 
 
-class NotEnoughData(ValueError):
-    """Fewer than two categories (or no text) to learn from."""
-
-
-def _peak_rss_mb() -> float:
+def peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _hash_all(h, texts: list[str]) -> sparse.csr_matrix:
-    parts = [h.transform(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
-    return sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, h.n_features))
+class _Chunks:
+    """Hashed rows on disk, CHUNK at a time, with each row's code as a small integer."""
 
+    def __init__(self, directory: Path, name: str):
+        self.directory, self.name = directory, name
+        self.texts: list[str] = []
+        self.code_ids: list[int] = []
+        self.labels: list[np.ndarray] = []  # code ids per stored chunk
+        self.rows = 0
 
-def _merge_rare(codes: list[str], min_class: int) -> list[str]:
-    counts: dict[str, int] = {}
-    for c in codes:
-        counts[c] = counts.get(c, 0) + 1
-    return [c if counts[c] >= min_class else c[:2] for c in codes]
+    def add(self, text: str, code_id: int, h, df: np.ndarray | None) -> None:
+        self.texts.append(text)
+        self.code_ids.append(code_id)
+        if len(self.texts) == CHUNK:
+            self.flush(h, df)
+
+    def flush(self, h, df: np.ndarray | None) -> None:
+        if not self.texts:
+            return
+        X = h.transform(self.texts)  # canonical CSR: one entry per (row, column)
+        if df is not None:
+            df += np.bincount(X.indices, minlength=X.shape[1])
+        sparse.save_npz(self._path(len(self.labels)), X, compressed=False)
+        self.labels.append(np.asarray(self.code_ids, dtype=np.int32))
+        self.rows += len(self.texts)
+        self.texts, self.code_ids = [], []
+
+    def _path(self, k: int) -> Path:
+        return self.directory / f"{self.name}-{k}.npz"
+
+    def load(self, k: int) -> sparse.csr_matrix:
+        return sparse.load_npz(self._path(k)).tocsr()
+
+    def __len__(self) -> int:
+        return len(self.labels)
 
 
 def train(samples: Iterable[tuple[str, str]], params: TrainParams | None = None) -> TrainResult:
     """Fit a pipeline on `samples`; every `heldout_every`-th one is kept out and scored."""
     params = params or TrainParams()
     started = time.perf_counter()
-    texts, codes = [], []
-    for text, code in samples:
-        if text and code:
-            texts.append(text)
-            codes.append(code)
-    codes = _merge_rare(codes, params.min_class)
-    test = [i for i in range(len(texts)) if i % params.heldout_every == 0]
-    test_set = set(test)
-    train_idx = [i for i in range(len(texts)) if i not in test_set]
-    y = [codes[i] for i in train_idx]
-    if len(set(y)) < 2:
-        raise NotEnoughData("need at least two categories to learn from")
     h = hasher(params.n_features)
-    X = _hash_all(h, [texts[i] for i in train_idx])
-    reweight = _fit_reweight(X, params)
-    Xt = reweight.transform(X)
-    del X
+    with tempfile.TemporaryDirectory(prefix="gongzhi-train-") as tmp:
+        fit, held = _Chunks(Path(tmp), "train"), _Chunks(Path(tmp), "heldout")
+        df = np.zeros(params.n_features, dtype=np.int64)
+        ids: dict[str, int] = {}
+        counts: Counter[int] = Counter()
+        i = 0
+        for text, code in samples:
+            if not (text and code):
+                continue
+            code_id = ids.setdefault(code, len(ids))
+            counts[code_id] += 1
+            if i % params.heldout_every == 0:
+                held.add(text, code_id, h, None)
+            else:
+                fit.add(text, code_id, h, df)
+            i += 1
+        fit.flush(h, df)
+        held.flush(h, None)
+        # a code with fewer than min_class samples (held-out ones included) trains as its top
+        merged = np.array([c if counts[k] >= params.min_class else c[:2] for c, k in ids.items()])
+        used = np.unique(np.concatenate(fit.labels)) if fit.labels else np.array([], np.int32)
+        classes = np.unique(merged[used])
+        if len(classes) < 2:
+            raise NotEnoughData("need at least two categories to learn from")
+        reweight = _reweight(df, fit.rows, params)
+        clf = _fit_sgd(fit, merged, classes, reweight, params)
+        pipeline = Pipeline([("hash", h), ("select", reweight), ("model", clf)])
+        result = TrainResult(
+            pipeline=pipeline,
+            classes=[str(c) for c in clf.classes_],
+            trained_on=fit.rows,
+            heldout_size=held.rows,
+            accuracy=None,
+            leaf_accuracy=None,
+        )
+        if held.rows:
+            tally = _Tally()
+            for k in range(len(held)):
+                tally.add(merged[held.labels[k]], clf.predict(reweight.transform(held.load(k))))
+            _report_into(result, tally.report())
+    result.seconds = time.perf_counter() - started
+    result.peak_memory_mb = peak_rss_mb()
+    return result
+
+
+def _fit_sgd(
+    fit: _Chunks, merged: np.ndarray, classes: np.ndarray, reweight: Reweight, params: TrainParams
+) -> SGDClassifier:
+    """`epochs` passes of one-vs-rest SGD over the stored chunks, in a new order each pass;
+    the learning rate decays over all of them as one fit() over the whole matrix would."""
     clf = SGDClassifier(
         loss="log_loss",
         alpha=params.alpha,
         max_iter=params.epochs,
         tol=None,
         random_state=params.seed,
+        n_jobs=JOBS,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # fixed epochs on purpose
-        clf.fit(Xt, y)
-    del Xt
+    rng = np.random.default_rng(params.seed)
+    step = 0
+    for _epoch in range(params.epochs):
+        for k in rng.permutation(len(fit)):
+            clf.random_state = params.seed + step  # a new in-chunk shuffle every call
+            X = reweight.transform(fit.load(k))
+            clf.partial_fit(X, merged[fit.labels[k]], classes=classes if step == 0 else None)
+            step += 1
     # float32 weights: half the artefact, no measurable change in accuracy. Column-major,
     # so that X @ coef_.T reads a C-contiguous matrix: 8× faster per suggestion, no copy.
     clf.coef_ = np.asfortranarray(clf.coef_, dtype=np.float32)
     clf.intercept_ = clf.intercept_.astype(np.float32)
-    pipeline = Pipeline([("hash", h), ("select", reweight), ("model", clf)])
-    result = TrainResult(
-        pipeline=pipeline,
-        classes=[str(c) for c in clf.classes_],
-        trained_on=len(train_idx),
-        heldout_size=len(test),
-        accuracy=None,
-        leaf_accuracy=None,
-    )
-    if test:
-        evaluate_into(result, [texts[i] for i in test], [codes[i] for i in test])
-    result.seconds = time.perf_counter() - started
-    result.peak_memory_mb = _peak_rss_mb()
-    return result
+    clf.random_state, clf.n_jobs = params.seed, None
+    return clf
 
 
-def _fit_reweight(X: sparse.csr_matrix, params: TrainParams) -> Reweight:
+def _reweight(df: np.ndarray, rows: int, params: TrainParams) -> Reweight:
     """Keep the `max_features` columns in the most documents (at least min_df), idf-weighted."""
-    X = X.tocsr()
-    df = np.bincount(X.indices, minlength=X.shape[1])
     keep = np.flatnonzero(df >= params.min_df)
     if len(keep) == 0:
         raise NotEnoughData("no feature occurs in two texts")
     keep = np.sort(keep[np.argsort(-df[keep], kind="stable")[: params.max_features]])
-    idf = np.log((1 + X.shape[0]) / (1 + df[keep])) + 1.0
+    idf = np.log((1 + rows) / (1 + df[keep])) + 1.0
     return Reweight(keep=keep.astype(np.int32), weights=idf.astype(np.float32))
 
 
-def evaluate_into(result: TrainResult, texts: list[str], codes: list[str]) -> None:
-    predicted = [str(p) for p in result.pipeline.predict(texts)]
-    report = scores(codes, predicted)
+class _Tally:
+    """Top-level confusion counts and exact matches, added to chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.exact = 0
+        self.n = 0
+
+    def add(self, true: Iterable, predicted: Iterable) -> None:
+        for t, p in zip(true, predicted, strict=True):
+            t, p = str(t), str(p)
+            self.pairs[t[:2], p[:2]] += 1
+            self.exact += t == p
+            self.n += 1
+
+    def report(self) -> dict:
+        labels = sorted({t for t, _p in self.pairs} | {p for _t, p in self.pairs})
+        index = {c: i for i, c in enumerate(labels)}
+        matrix = [[0] * len(labels) for _ in labels]
+        for (t, p), count in self.pairs.items():
+            matrix[index[t]][index[p]] += count
+        n = self.n or 1
+        top = sum(count for (t, p), count in self.pairs.items() if t == p)
+        return {
+            "accuracy": top / n,
+            "leaf_accuracy": self.exact / n,
+            "labels": labels,
+            "confusion": matrix,
+        }
+
+
+def _report_into(result: TrainResult, report: dict) -> None:
     result.accuracy, result.leaf_accuracy = report["accuracy"], report["leaf_accuracy"]
     result.labels, result.confusion = report["labels"], report["confusion"]
 
 
+def evaluate_into(result: TrainResult, texts: list[str], codes: list[str]) -> None:
+    predicted = [str(p) for p in result.pipeline.predict(texts)]
+    _report_into(result, scores(codes, predicted))
+
+
 def scores(true: list[str], predicted: list[str]) -> dict:
     """Top-level accuracy, exact-code accuracy and the top-level confusion matrix."""
-    labels = sorted({c[:2] for c in true} | {c[:2] for c in predicted})
-    index = {c: i for i, c in enumerate(labels)}
-    matrix = [[0] * len(labels) for _ in labels]
-    for t, p in zip(true, predicted, strict=True):
-        matrix[index[t[:2]]][index[p[:2]]] += 1
-    n = len(true) or 1
-    return {
-        "accuracy": sum(t[:2] == p[:2] for t, p in zip(true, predicted, strict=True)) / n,
-        "leaf_accuracy": sum(t == p for t, p in zip(true, predicted, strict=True)) / n,
-        "labels": labels,
-        "confusion": matrix,
-    }
+    if len(true) != len(predicted):
+        raise ValueError("true and predicted differ in length")
+    tally = _Tally()
+    tally.add(true, predicted)
+    return tally.report()
 
 
 # --- the artefact ------------------------------------------------------------------------

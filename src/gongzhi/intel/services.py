@@ -23,7 +23,7 @@ from gongzhi.core.paths import subtree_q
 from gongzhi.core.text import clean_text
 from gongzhi.grids.models import Grid, Level
 
-from . import rules
+from . import rules, training
 from .models import Alert, AlertRule, AlertState, CaseFollower, ModelVersion
 from .permissions import may_handle
 from .selectors import responsible_user_ids, training_samples
@@ -31,10 +31,6 @@ from .selectors import responsible_user_ids, training_samples
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
     from gongzhi.portal.models import ResidentAccount
-
-
-if TYPE_CHECKING:
-    from .classifier import TrainParams
 
 log = logging.getLogger("gongzhi.intel")
 KEEP_VERSIONS = 10  # older inactive versions are deleted after a training
@@ -49,20 +45,26 @@ def model_train(
     *,
     samples: Iterable[tuple[str, str]] | None = None,
     source: str = "",
-    params: TrainParams | None = None,
+    params: training.TrainParams | None = None,
     activate: bool = True,
 ) -> ModelVersion:
     """Train on `samples` (default: the newest closed cases) and store a new version.
 
-    It becomes active when none is, or when its held-out accuracy is not clearly below the
-    active one's; otherwise it is kept for the administrator to compare and activate."""
-    from . import classifier  # scikit-learn: loaded by training, not by every process
-
+    The computation runs in a child interpreter (training.train_in_child), fed the samples
+    as they are read, so this process never loads scikit-learn. A child that fails raises
+    training.TrainingFailed and nothing is stored. The new version becomes active when none
+    is, or when its held-out accuracy is not clearly below the active one's; otherwise it is
+    kept for the administrator to compare and activate."""
     if samples is None:
         samples = training_samples(settings.INTEL_TRAIN_MAX_CASES)
         source = source or _("已结案事件")
-    result = classifier.train(samples, params)  # minutes at most: outside any transaction
-    blob = classifier.dumps(result.pipeline)
+    params = params or training.TrainParams()
+    try:
+        result = training.train_in_child(samples, params)  # minutes: outside any transaction
+    except training.TrainingFailed:
+        log.exception("model training failed; no version stored")
+        raise
+    blob = result.artefact
     with transaction.atomic():
         number = (ModelVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ModelVersion.objects.create(
@@ -75,7 +77,7 @@ def model_train(
             labels=result.labels,
             confusion=result.confusion,
             classes=result.classes,
-            params=(params or classifier.TrainParams()).as_dict(),
+            params=params.as_dict(),
             train_seconds=round(result.seconds, 2),
             peak_memory_mb=result.peak_memory_mb,
             artefact=blob,
@@ -86,7 +88,12 @@ def model_train(
             _activate(version, by=None)
         _prune()
     log.info(
-        "model v%s trained on %s samples, accuracy %s", number, result.trained_on, result.accuracy
+        "model v%s trained on %s samples in %.1f s (child peak %s MB), accuracy %s",
+        number,
+        result.trained_on,
+        result.seconds,
+        result.peak_memory_mb,
+        result.accuracy,
     )
     return version
 

@@ -1,6 +1,7 @@
 """Background work of gongzhi.intel (django-tasks, database backend).
 
-- `intel_train_periodic`: retrain the classifier every INTEL_TRAIN_EVERY_HOURS hours;
+- `intel_train_periodic`: retrain the classifier every INTEL_TRAIN_EVERY_HOURS hours (in a
+  child interpreter, services.model_train: the worker never loads scikit-learn);
 - `alerts_evaluate_periodic`: run the early-warning rules every INTEL_ALERTS_EVERY_MINUTES;
 - `alerts_evaluate_soon`: the same, shortly after new cases (debounced, see below).
 
@@ -42,15 +43,15 @@ def lease_claim(name: str, every: dt.timedelta, now: dt.datetime) -> bool:
 
 @task()
 def intel_train_periodic() -> int | None:
-    from .classifier import NotEnoughData
     from .services import model_train
+    from .training import NotEnoughData
 
     every = dt.timedelta(hours=settings.INTEL_TRAIN_EVERY_HOURS)
     if not lease_claim(TRAIN_LEASE, every, clock.now()):
         return None  # another chain runs it
     intel_train_periodic.using(run_after=clock.now() + every).enqueue()
     try:
-        return model_train().number
+        return model_train().number  # a failed child raises: logged, the chain is queued
     except NotEnoughData:
         return None  # too few closed cases yet: the keyword table stays in use
 

@@ -11,7 +11,7 @@ from gongzhi.cases.services import case_act, case_create
 from gongzhi.portal import services as portal
 from gongzhi.portal.tests.conftest import sign_in  # noqa: F401 - re-exported
 
-from ..classifier import train as _real_train
+from .. import train_child, training
 from ..suggest import forget_model
 from . import generator
 
@@ -38,21 +38,25 @@ def generated(n: int = TRAIN_SAMPLES, seed: int = 17) -> tuple:
 
 
 @functools.cache
-def _trained_once():
-    return _real_train(generated())
+def _trained_once() -> training.TrainOutcome:
+    return train_child.outcome(generated(), training.TrainParams())
+
+
+def train_in_process(samples, params=None) -> training.TrainOutcome:
+    """training.train_in_child without the child (test_training_child covers the child)."""
+    params = params or training.TrainParams()
+    if samples is generated() and params == training.TrainParams():
+        return _trained_once()
+    return train_child.outcome(samples, params)
 
 
 @pytest.fixture
 def trained(db, monkeypatch):
-    """An active model version trained on generated texts (fitted once per process)."""
-    from .. import classifier
+    """An active model version trained on generated texts (fitted once per process); the
+    trainings of tests that use it run in-process."""
     from ..services import model_train
 
-    monkeypatch.setattr(
-        classifier,
-        "train",
-        lambda s, p=None: _trained_once() if s is generated() else _real_train(s, p),
-    )
+    monkeypatch.setattr(training, "train_in_child", train_in_process)
     return model_train(samples=generated(), source="generator")
 
 

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.intel.classifier import NotEnoughData
 from gongzhi.intel.services import model_train
 from gongzhi.intel.tasks import intel_schedule_start
+from gongzhi.intel.training import NotEnoughData, TrainingFailed
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
             version = model_train(activate=not opts["no_activate"])
         except NotEnoughData as exc:
             raise CommandError(f"已结案事件不足,无法训练:{exc}") from None
+        except TrainingFailed as exc:
+            raise CommandError(f"模型训练失败,未保存新版本:{exc}") from None
         acc = "—" if version.accuracy is None else f"{version.accuracy:.1%}"
         state = "已启用" if version.active else "未启用"
         self.stdout.write(
