@@ -399,6 +399,8 @@ INTEL_DUPLICATE_THRESHOLD = float(env_str("INTEL_DUPLICATE_THRESHOLD", "0.4"))  
 INTEL_DUPLICATE_DISTANCE_M = env_int("INTEL_DUPLICATE_DISTANCE_M", 300)  # when both have points
 INTEL_TRAIN_MAX_CASES = env_int("INTEL_TRAIN_MAX_CASES", 1_000_000)  # newest closed cases
 INTEL_TRAIN_EVERY_HOURS = env_int("INTEL_TRAIN_EVERY_HOURS", 24)
+# A training child still running after this long is killed (1,000,000 cases: ~3 min measured).
+INTEL_TRAIN_TIMEOUT_SECONDS = env_int("INTEL_TRAIN_TIMEOUT_SECONDS", 3600)
 INTEL_ALERTS_EVERY_MINUTES = env_int("INTEL_ALERTS_EVERY_MINUTES", 10)
 # Open311 service codes that mean "not sure": the text's suggestion replaces them when confident.
 INTEL_GENERIC_SERVICE_CODES = env_list("INTEL_GENERIC_SERVICE_CODES", "12,0128")

@@ -60,7 +60,9 @@ def model_train(
         source = source or _("已结案事件")
     params = params or training.TrainParams()
     try:
-        result = training.train_in_child(samples, params)  # minutes: outside any transaction
+        result = training.train_in_child(  # minutes: outside any transaction
+            samples, params, timeout=settings.INTEL_TRAIN_TIMEOUT_SECONDS
+        )
     except training.TrainingFailed:
         log.exception("model training failed; no version stored")
         raise

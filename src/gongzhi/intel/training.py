@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,10 +83,14 @@ def child_command(params: TrainParams) -> list[str]:
 
 
 def train_in_child(
-    samples: Iterable[tuple[str, str]], params: TrainParams | None = None
+    samples: Iterable[tuple[str, str]],
+    params: TrainParams | None = None,
+    *,
+    timeout: float | None = None,
 ) -> TrainOutcome:
     """Train on `samples` in a child interpreter; raises NotEnoughData as the in-process
-    trainer does, TrainingFailed when the child did not answer."""
+    trainer does, TrainingFailed when the child did not answer (or was still at it after
+    `timeout` seconds: it is killed, and the keyword table or the active model stays)."""
     params = params or TrainParams()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, env.get("PYTHONPATH", "")) if p)
@@ -98,11 +103,23 @@ def train_in_child(
             env=env,
         )
         assert proc.stdin is not None and proc.stdout is not None
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        watchdog = threading.Timer(timeout, stop) if timeout else None
+        if watchdog is not None:
+            watchdog.daemon = True
+            watchdog.start()
         try:
             _feed(proc.stdin, samples)
             header, artefact = _answer(proc.stdout)
             returncode = proc.wait()
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             if proc.poll() is None:  # the parent failed (e.g. the database): stop the child
                 proc.kill()
                 proc.wait()
@@ -112,6 +129,8 @@ def train_in_child(
         if returncode != 0 or header is None:
             errors.seek(0)
             tail = errors.read().decode("utf-8", "replace")[-STDERR_TAIL:]
+            if timed_out.is_set():
+                tail = f"stopped after the time limit of {timeout:.0f} s\n{tail}"
             raise TrainingFailed(f"training child {_status(returncode)}:\n{tail}".rstrip())
     if not header.get("ok"):
         if header.get("error") == "not_enough_data":

@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import numpy as np
@@ -58,6 +59,17 @@ def test_a_child_that_fails_stores_no_version_and_says_why(db, monkeypatch, capl
         model_train(samples=generated(2000), source="generator")
     assert ModelVersion.objects.count() == 0
     assert "model training failed" in caplog.text
+
+
+def test_a_child_still_training_after_the_time_limit_is_stopped(db, monkeypatch, settings):
+    script = "import time; time.sleep(120)"  # a child that hangs
+    monkeypatch.setattr(training, "child_command", lambda params: [sys.executable, "-c", script])
+    settings.INTEL_TRAIN_TIMEOUT_SECONDS = 1
+    started = time.monotonic()
+    with pytest.raises(training.TrainingFailed, match="time limit of 1 s"):
+        model_train(samples=generated(200), source="generator")
+    assert time.monotonic() - started < 100  # killed, not waited for (a liveness bound)
+    assert ModelVersion.objects.count() == 0
 
 
 def test_the_periodic_chain_stays_queued_when_the_child_fails(db, monkeypatch):
