@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -61,7 +62,10 @@ def model_train(
     params = params or training.TrainParams()
     try:
         result = training.train_in_child(  # minutes: outside any transaction
-            samples, params, timeout=settings.INTEL_TRAIN_TIMEOUT_SECONDS
+            samples,
+            params,
+            timeout=settings.INTEL_TRAIN_TIMEOUT_SECONDS,
+            workdir=Path(settings.VAR_DIR) / "tmp",
         )
     except training.TrainingFailed:
         log.exception("model training failed; no version stored")

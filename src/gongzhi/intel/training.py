@@ -87,13 +87,19 @@ def train_in_child(
     params: TrainParams | None = None,
     *,
     timeout: float | None = None,
+    workdir: Path | None = None,
 ) -> TrainOutcome:
     """Train on `samples` in a child interpreter; raises NotEnoughData as the in-process
     trainer does, TrainingFailed when the child did not answer (or was still at it after
-    `timeout` seconds: it is killed, and the keyword table or the active model stays)."""
+    `timeout` seconds: it is killed, and the keyword table or the active model stays).
+    The child keeps its hashed chunks (~0.7 GB at 1,000,000 cases) in `workdir`, not in a /tmp
+    that may be memory (tmpfs)."""
     params = params or TrainParams()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, env.get("PYTHONPATH", "")) if p)
+    if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(workdir)
     with tempfile.TemporaryFile(prefix="gongzhi-train-") as errors:
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             child_command(params),

@@ -42,7 +42,7 @@ def _trained_once() -> training.TrainOutcome:
     return train_child.outcome(generated(), training.TrainParams())
 
 
-def train_in_process(samples, params=None, *, timeout=None) -> training.TrainOutcome:
+def train_in_process(samples, params=None, **_kwargs) -> training.TrainOutcome:
     """training.train_in_child without the child (test_training_child covers the child)."""
     params = params or training.TrainParams()
     if samples is generated() and params == training.TrainParams():

@@ -36,6 +36,16 @@ def test_training_runs_in_another_process_and_hands_back_a_working_artefact():
     assert outcome.classes == here.classes and outcome.accuracy == pytest.approx(here.accuracy)
 
 
+def test_the_child_keeps_its_chunks_in_the_work_directory(monkeypatch, tmp_path):
+    """Not in a /tmp that may be memory: the hashed chunks are ~0.7 GB at 1,000,000 cases."""
+    script = "import sys, tempfile; sys.stderr.write('tmp=' + tempfile.gettempdir()); sys.exit(1)"
+    monkeypatch.setattr(training, "child_command", lambda params: [sys.executable, "-c", script])
+    workdir = tmp_path / "var" / "tmp"
+    with pytest.raises(training.TrainingFailed) as failed:
+        training.train_in_child([("路灯不亮", "0401")], workdir=workdir)
+    assert f"tmp={workdir}" in str(failed.value) and workdir.is_dir()
+
+
 def test_too_little_to_learn_in_the_child_is_not_enough_data_in_the_parent():
     with pytest.raises(classifier.NotEnoughData, match="two categories"):
         training.train_in_child([("路灯不亮,晚上很黑", "0401")] * 30)
