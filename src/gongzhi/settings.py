@@ -46,7 +46,7 @@ DISTRICT_CODE = env_str("GONGZHI_DISTRICT_CODE", "620902")
 DISTRICT_NAME = env_str("GONGZHI_DISTRICT_NAME", "肃州区")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gongzhi.core.admin_site.GongzhiAdminConfig",  # django.contrib.admin, deployment-wide only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -93,6 +93,26 @@ def test_the_citys_staff_see_both_districts(city):
         assert Household.objects.restrict(user).count() == 2
 
 
+def test_the_admin_site_is_for_the_administrators_of_the_whole_deployment(city, client):
+    """The admin pages are not scoped: a district's administrator uses the scoped pages."""
+    from gongzhi.core.roles import Role
+    from gongzhi.org.models import Center
+    from gongzhi.org.services import staff_create
+
+    def admin_of(grid, username):
+        center = Center.objects.get(grid=grid)
+        return staff_create(username=username, name="管理员", role=Role.ADMIN, center=center).user
+
+    district_admin = admin_of(city.districts[SUZHOU], "admin_suzhou")
+    city_admin = admin_of(city.city, "admin_city")
+    assert district_admin.is_superuser and scope_paths(district_admin) is not None
+    client.force_login(district_admin)
+    refused = client.get("/admin/people/resident/")
+    assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
+    client.force_login(city_admin)
+    assert client.get("/admin/people/resident/").status_code == 200
+
+
 def test_the_kpis_add_up_from_the_unit_grid_to_the_city(city):
     with time_machine.travel(LATER, tick=False):
         while kpi_seal():
