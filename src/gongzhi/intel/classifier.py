@@ -33,7 +33,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline
 
 from .textfeatures import Reweight, hasher
-from .training import NotEnoughData, TrainParams
+from .training import NotEnoughData, TrainMetrics, TrainParams
 
 __all__ = ["NotEnoughData", "TrainParams", "TrainResult", "train", "dumps", "loads", "rank"]
 
@@ -42,17 +42,8 @@ JOBS = min(2, os.cpu_count() or 1)  # SGD fits its one-vs-rest models on this ma
 
 
 @dataclass
-class TrainResult:
-    pipeline: Pipeline
-    classes: list[str]
-    trained_on: int
-    heldout_size: int
-    accuracy: float | None
-    leaf_accuracy: float | None
-    labels: list[str] = field(default_factory=list)
-    confusion: list[list[int]] = field(default_factory=list)
-    seconds: float = 0.0
-    peak_memory_mb: float | None = None
+class TrainResult(TrainMetrics):
+    pipeline: Pipeline = field(kw_only=True)
 
 
 def peak_rss_mb() -> float:

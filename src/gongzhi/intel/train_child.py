@@ -29,16 +29,8 @@ def outcome(samples: Iterable[tuple[str, str]], params: TrainParams) -> TrainOut
     """Train here and now (what the child does; tests call it in-process)."""
     result = classifier.train(samples, params)
     return TrainOutcome(
+        **(result.metrics() | {"peak_memory_mb": classifier.peak_rss_mb()}),
         artefact=classifier.dumps(result.pipeline),
-        classes=result.classes,
-        trained_on=result.trained_on,
-        heldout_size=result.heldout_size,
-        accuracy=result.accuracy,
-        leaf_accuracy=result.leaf_accuracy,
-        labels=result.labels,
-        confusion=result.confusion,
-        seconds=result.seconds,
-        peak_memory_mb=classifier.peak_rss_mb(),
         pid=os.getpid(),
     )
 

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO
 
@@ -58,10 +58,10 @@ class TrainingFailed(RuntimeError):
 
 
 @dataclass
-class TrainOutcome:
-    """What the child hands back: the metrics of the trained model and its artefact."""
+class TrainMetrics:
+    """What a training measured of its model: the in-process result (classifier.TrainResult)
+    and the child's answer (TrainOutcome) both carry these."""
 
-    artefact: bytes
     classes: list[str]
     trained_on: int
     heldout_size: int
@@ -70,8 +70,19 @@ class TrainOutcome:
     labels: list[str] = field(default_factory=list)
     confusion: list[list[int]] = field(default_factory=list)
     seconds: float = 0.0
-    peak_memory_mb: float | None = None  # the child's own peak RSS
-    pid: int | None = None  # the process that trained
+    peak_memory_mb: float | None = None
+
+    def metrics(self) -> dict:
+        """The metric fields only, e.g. to pass them on to another TrainMetrics."""
+        return {f.name: getattr(self, f.name) for f in fields(TrainMetrics)}
+
+
+@dataclass
+class TrainOutcome(TrainMetrics):
+    """What the child hands back: the metrics of the trained model and its artefact."""
+
+    artefact: bytes = field(kw_only=True)
+    pid: int | None = None  # the process that trained (peak_memory_mb is its own peak RSS)
 
     def header(self) -> dict:
         head = {k: v for k, v in self.__dict__.items() if k != "artefact"}
