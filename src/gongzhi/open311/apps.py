@@ -19,7 +19,7 @@ class Open311Config(AppConfig):
         from .keys import KEYS
         from .location import GRIDS
         from .models import ApiKey
-        from .selectors import SERVICES
+        from .selectors import JURISDICTIONS, SERVICES
 
         # A change in this process is seen at once (and again at its commit, so that a
         # look-up racing the transaction does not keep the old row); other processes see it
@@ -34,6 +34,7 @@ class Open311Config(AppConfig):
             (Staff, KEYS),
             (Category, SERVICES),
             (Grid, GRIDS),
+            (Grid, JURISDICTIONS),
         ):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -30,6 +30,39 @@ if TYPE_CHECKING:
 MAX_PAGE_SIZE = 1000  # spec: "first 1000 requests", also the largest page
 DEFAULT_SPAN = dt.timedelta(days=90)
 SERVICES = Memo("open311.services", settings.OPEN311_MEMO_SECONDS)  # category by code
+# Grids a jurisdiction_id names (district, city, province), by code; apps.py forgets on a save.
+JURISDICTIONS = Memo("open311.jurisdictions", settings.OPEN311_MEMO_SECONDS)
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """What a request's jurisdiction_id names: `path` is the grid below which its requests
+    are, or "" for the whole deployment (the configured id, the deployment's top code)."""
+
+    code: str
+    path: str = ""
+
+
+def jurisdiction_get(code: str) -> Jurisdiction | None:
+    """The jurisdiction a `jurisdiction_id` names, or None when it names none.
+
+    One deployment may hold several districts under a city or province (issue 18): each
+    district's code (and the city's, the province's) is a jurisdiction of its own, whose
+    requests are those of its grids. DISTRICT_CODE and OPEN311_JURISDICTION_ID name the
+    whole deployment, as they did when it held one district."""
+    from gongzhi.grids.models import Grid, Level
+
+    grid = JURISDICTIONS.get(
+        code,
+        lambda: Grid.objects.filter(code=code, level__lte=Level.DISTRICT).only("path").first(),
+    )
+    if grid is not None:
+        return Jurisdiction(code, "" if len(grid.path) == Grid.steplen else grid.path)
+    if code in (settings.DISTRICT_CODE, settings.OPEN311_JURISDICTION_ID):
+        return Jurisdiction(code)
+    return None
+
+
 # Timeline actions whose comment is addressed to the reporter, so it may be published as
 # status_notes; dispatch/escalation remarks between staff stay internal.
 PUBLIC_NOTE_ACTIONS = (
@@ -173,12 +206,14 @@ def request_query_parse(params: Mapping[str, str]) -> RequestQuery:
     return q
 
 
-def request_list(q: RequestQuery) -> list[Case]:
+def request_list(q: RequestQuery, within: Jurisdiction | None = None) -> list[Case]:
     qs = (
         public_cases()
         .select_related("category", "open311", "assignee_department", "owning_grid", "board")
         .order_by("-created_at", "-pk")
     )
+    if within is not None and within.path:
+        qs = qs.filter(grid__path__startswith=within.path)
     if q.ids:
         qs = qs.filter(number__in=q.ids)
     else:

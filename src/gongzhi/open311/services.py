@@ -20,7 +20,7 @@ from gongzhi.intel.suggest import open311_category
 from .errors import Open311Error, bad_request, not_found
 from .location import location_resolve
 from .models import ApiKey, ServiceRequest
-from .selectors import service_get
+from .selectors import Jurisdiction, service_get
 
 IDEMPOTENCY_MAX = 64
 NAME_MAX = 50
@@ -56,9 +56,14 @@ def _validation_text(exc: ValidationError) -> str:
 
 
 def open311_request_create(
-    *, api_key: ApiKey, data: QueryDict, idempotency_key: str = ""
+    *,
+    api_key: ApiKey,
+    data: QueryDict,
+    idempotency_key: str = "",
+    within: Jurisdiction | None = None,
 ) -> ServiceRequest:
-    """Create (or, for a replayed Idempotency-Key, find) the case behind a POST.
+    """Create (or, for a replayed Idempotency-Key, find) the case behind a POST; with a
+    jurisdiction_id (`within`), its location must be inside that district (or city).
 
     Raises Open311Error; on any error nothing is written.
     """
@@ -99,6 +104,8 @@ def open311_request_create(
         address_string=_param(data, "address_string", 400),
         address_id=_param(data, "address_id", 40),
     )
+    if within is not None and not where.grid.path.startswith(within.path):
+        raise bad_request(f"该位置不在 jurisdiction_id {within.code} 所指的辖区内")
     try:
         with transaction.atomic():
             # No savepoint: a lost race rolls this transaction back whole (below).

@@ -18,6 +18,7 @@ from .models import ServiceRequest
 from .render import error_response, request_rows, respond
 from .selectors import (
     attributes_of,
+    jurisdiction_get,
     request_get,
     request_list,
     request_query_parse,
@@ -29,11 +30,6 @@ from .services import open311_request_create
 log = logging.getLogger("gongzhi.open311")
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"  # bump when the resources or their fields change
-
-
-def jurisdictions() -> set[str]:
-    configured = getattr(settings, "OPEN311_JURISDICTION_ID", "")
-    return {settings.DISTRICT_CODE} | ({configured} if configured else set())
 
 
 def endpoint(methods: tuple[str, ...] = ("GET",)):
@@ -49,9 +45,10 @@ def endpoint(methods: tuple[str, ...] = ("GET",)):
                 params = request.POST if request.method == "POST" else request.GET
                 if any("\x00" in k or any("\x00" in x for x in v) for k, v in params.lists()):
                     raise bad_request("请求参数包含非法字符(NUL)")  # PostgreSQL refuses them
-                jurisdiction = (params.get("jurisdiction_id") or "").strip()
-                if jurisdiction and jurisdiction not in jurisdictions():
-                    raise not_found(f"未知的 jurisdiction_id:{jurisdiction[:40]}")
+                code = (params.get("jurisdiction_id") or "").strip()
+                request.open311_jurisdiction = jurisdiction_get(code[:40]) if code else None
+                if code and request.open311_jurisdiction is None:
+                    raise not_found(f"未知的 jurisdiction_id:{code[:40]}")
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)
@@ -125,7 +122,7 @@ def service_definition(request, fmt, code):
 def requests(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
-    cases = request_list(request_query_parse(request.GET))
+    cases = request_list(request_query_parse(request.GET), within=request.open311_jurisdiction)
     return respond(fmt, request_rows(cases), root="service_requests", item="request")
 
 
@@ -140,6 +137,7 @@ def _post_request(request, fmt):
         api_key=key,
         data=request.POST,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
+        within=request.open311_jurisdiction,
     )
     data = [
         {
