@@ -155,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     else:
         # JIT compilation of the wide KPI aggregates costs more than it saves (docs/benchmarks.md).
         _options["options"] = "-c jit=off"
+        # Server-side parameter binding: psycopg then prepares a statement a connection runs
+        # for the fifth time, and PostgreSQL stops parsing and planning it again. Off by
+        # default (an experiment of issue 19; docs/benchmarks.md).
+        if env_bool("DB_SERVER_SIDE_BINDING", False):
+            _options["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend with a writer queue before BEGIN IMMEDIATE (core/sqlite/base.py).
     # SQLITE_WRITER_QUEUE=0 turns it off (e.g. where the database's folder has no flock).

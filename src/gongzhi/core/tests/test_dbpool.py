@@ -46,3 +46,37 @@ def test_pool_options_from_the_environment(monkeypatch):
     monkeypatch.delenv("DB_POOL")
     monkeypatch.setenv("DB_PGBOUNCER", "1")  # PgBouncer pools; no second pool in front of it
     assert pool_options() is None
+
+
+def _binding(**env: str) -> str:
+    """settings' server_side_binding for a PostgreSQL URL, read in a new interpreter."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS'].get('server_side_binding'))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DB_")}
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe],
+        env=base
+        | {
+            "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
+            "GONGZHI_MODE": "test",
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/none",
+        }
+        | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_server_side_binding_is_an_operator_switch_and_never_behind_pgbouncer():
+    assert _binding() == "None"
+    assert _binding(DB_SERVER_SIDE_BINDING="1") == "True"
+    assert _binding(DB_SERVER_SIDE_BINDING="1", DB_PGBOUNCER="1") == "None"
