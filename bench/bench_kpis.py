@@ -120,30 +120,43 @@ def _build(log) -> None:
         lvl: list(Grid.objects.filter(level=lvl).values_list("pk", "path")) for lvl in (3, 4, 5)
     }
     by_path = {path: pk for lvl in levels.values() for pk, path in lvl}
-    _cases_insert(levels, by_path, log)
+    cases_insert(levels, by_path, log)
     log(f"built in {time.perf_counter() - started:.0f} s")
 
 
-def _cases_insert(levels: dict, by_path: dict, log) -> None:
+def cases_insert(
+    levels: dict,
+    by_path: dict,
+    log,
+    *,
+    n: int = CASES,
+    first: dt.datetime = FIRST,
+    now: dt.datetime = NOW,
+    number_from: int = 0,
+    seed: int = 7,
+) -> int:
+    """Insert n cases reported between `first` and `now` (as they stand at `now`) in the grids
+    of `levels` ({level: [(pk, path)]}; `by_path` maps every path to its pk), numbered from
+    `number_from`. Returns the follow-ups inserted. bench_province loads each district so."""
     from django.db import transaction
 
     from gongzhi.cases.models import Case, Category, FollowUp, Rating, State
     from gongzhi.seeding.bulk import FastInsert
 
-    rng = random.Random(7)
+    rng = random.Random(seed)
     cats = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
     cases, follow_ups = FastInsert(Case), FastInsert(FollowUp)
     step = 4  # Grid.steplen
-    span = (NOW - FIRST).total_seconds()
+    span = (now - first).total_seconds()
     H = dt.timedelta(hours=1)
     chunk, fchunk = [], []
-    for i in range(CASES):
+    for i in range(n):
         level = rng.choices((5, 4, 3), (85, 10, 5))[0]
         grid_id, path = rng.choice(levels[level])
         # Chronological, as a live system inserts them (the physical order matters to PG).
-        created = FIRST + dt.timedelta(seconds=(i + rng.random()) * span / CASES)
+        created = first + dt.timedelta(seconds=(i + rng.random()) * span / n)
         row = {
-            "number": f"SJB{i:012d}", "title": "楼院杂草无人清理", "description": "合成数据",
+            "number": f"SJB{number_from + i:012d}", "title": "楼院杂草无人清理", "description": "合成数据",
             "category_id": rng.choice(cats), "channel": "hotline", "grid_id": grid_id,
             "owning_grid_id": grid_id, "owning_level": level, "urgency": "normal",
             "created_at": created, "updated_at": created,
@@ -151,7 +164,7 @@ def _cases_insert(levels: dict, by_path: dict, log) -> None:
         }  # fmt: skip
         state, milestones = _life(rng, created, level, row)
         for key, value in list(milestones.items()):
-            if isinstance(value, dt.datetime) and value > NOW:  # the case as it stands at NOW
+            if isinstance(value, dt.datetime) and value > now:  # the case as it stands at now
                 milestones[key] = None
         state = _state_at(state, milestones, row)
         if milestones.get("resolved_level_grid") is not None:
@@ -198,6 +211,7 @@ def _cases_insert(levels: dict, by_path: dict, log) -> None:
     follow_ups.finish()
     log(f"cases: {cases.inserted:,}; follow-ups: {follow_ups.inserted:,}")
     _ = State
+    return follow_ups.inserted
 
 
 def _life(rng: random.Random, created: dt.datetime, level: int, row: dict):

@@ -3,7 +3,8 @@
 Discovers bench/bench_*.py and calls each module's `main(report)`, where
 `report(name, value, unit, note="")` records one figure. Modules run in ORDER (a module
 constant, default 50; bench_seed is 10 so it leaves the full district for the others),
-then by name. Prints a table and merges the figures into bench/out/results-<db>.json.
+then by name; a module with DEFAULT = False (bench_province: hours at full size) runs only
+when named with --only. Prints a table and merges the figures into bench/out/results-<db>.json.
 
 The database is DATABASE_URL when set (its name must contain "bench": it is wiped), else
 var/bench/bench.sqlite3. See docs/benchmarks.md.
@@ -41,6 +42,8 @@ def discover(only: list[str]) -> list:
             raise SystemExit(f"no such benchmark: {', '.join(sorted(unknown))} (have {names})")
         names = [n for n in names if n in wanted]
     modules = [importlib.import_module(f"bench.{n}") for n in names]
+    if not only:  # a module with DEFAULT = False (hours long) runs only when named
+        modules = [m for m in modules if getattr(m, "DEFAULT", True)]
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
 
 
