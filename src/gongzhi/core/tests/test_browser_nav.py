@@ -90,6 +90,9 @@ def test_on_a_phone_the_more_menu_opens_and_leads_to_its_pages(browser, live_ser
         more = page.get_by_role("button", name="更多")
         assert not more.is_visible()  # folded away behind the menu button
         page.get_by_role("button", name="菜单").click()
+        # Bootstrap animates the menu open (.collapsing, overflow hidden); a dropdown opened
+        # inside it before the animation ends stays clipped on a slow machine.
+        page.locator("#nav.collapse.show").wait_for(state="visible")
         more.click()
         workers = page.get_by_role("link", name="网格员")
         workers.wait_for(state="visible")
