@@ -165,7 +165,12 @@ def _creator():
 
 def _worker(start_at: float, n: int) -> None:
     _django()
-    create = _creator()
+    timed_creates(_creator(), start_at, n)
+
+
+def timed_creates(create, start_at: float, n: int) -> None:
+    """Warm up, wait for the common start, run `n` creates; print wall and CPU as JSON
+    (bench_province's create step runs its own creator through this too)."""
     for _ in range(WARMUP):  # caches, prepared plans, the day's number source
         create()
     time.sleep(max(0.0, start_at - time.time()))

@@ -50,7 +50,6 @@ CASES_PER_DISTRICT = int(os.environ.get("BENCH_PROVINCE_CASES_PER_DISTRICT", "10
 RUNS = int(os.environ.get("BENCH_PROVINCE_RUNS", "7"))
 CREATES = int(os.environ.get("BENCH_PROVINCE_CREATES", "2000"))
 KEEP = os.environ.get("BENCH_PROVINCE_KEEP") == "1"
-WARMUP = 50  # creates per worker before the clock starts (as bench_case_create)
 REGISTRY_RUNS = max(RUNS, 15)  # a page is cheap; its times vary most on a shared machine
 
 
@@ -462,16 +461,9 @@ def _creator():
 
 def _create(start_at: float, n: int) -> None:
     _django()
-    create = _creator()
-    for _ in range(WARMUP):
-        create()
-    time.sleep(max(0.0, start_at - time.time()))
-    started, cpu_started = time.time(), time.process_time()
-    for _ in range(n):
-        create()
-    ended = time.time()
-    cpu = time.process_time() - cpu_started
-    print(json.dumps({"n": n, "started": started, "ended": ended, "cpu": cpu}))
+    from bench_case_create import timed_creates  # this file runs as a script: bench/ on the path
+
+    timed_creates(_creator(), start_at, n)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,22 @@ def test_a_township_code_is_not_a_jurisdiction(client, city, key):
     township = city.townships[YUMEN]
     r = _post(client, key, city.units[YUMEN], jurisdiction_id=township.code)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("garbage", ["6209" * 300, "'; DROP TABLE x;--", " ", "-1", "六二零九八一"])
+def test_a_garbage_jurisdiction_is_a_clear_4xx_and_writes_nothing(client, city, key, garbage):
+    before = Case.objects.count()
+    r = _post(client, key, city.units[YUMEN], jurisdiction_id=garbage)
+    if garbage.strip():
+        assert r.status_code in (400, 404) and r.json()[0]["description"]
+    else:
+        assert r.status_code == 200  # blank is "absent" (spec: optional arguments)
+    assert Case.objects.count() == before + (0 if garbage.strip() else 1)
+    listed = client.get("/open311/v2/requests.json", {"jurisdiction_id": garbage})
+    assert listed.status_code in ((400, 404) if garbage.strip() else (200,))
+
+
+def test_control_characters_in_a_jurisdiction_are_dropped_as_everywhere(client, city, key):
+    """The request middleware drops control characters from every parameter."""
+    r = _post(client, key, city.units[SUZHOU], jurisdiction_id="620981\x01")
+    assert r.status_code == 400 and "辖区" in r.json()[0]["description"]  # read as 620981
