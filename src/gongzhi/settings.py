@@ -155,9 +155,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     else:
         # JIT compilation of the wide KPI aggregates costs more than it saves (docs/benchmarks.md).
         _options["options"] = "-c jit=off"
-        # Server-side parameter binding: psycopg then prepares a statement a connection runs
-        # for the fifth time, and PostgreSQL stops parsing and planning it again. Off by
-        # default (an experiment of issue 19; docs/benchmarks.md).
+        # psycopg prepares a statement a connection has run `prepare_threshold` times, and
+        # PostgreSQL stops parsing and planning it again. Django's own cursors bind on the
+        # client and are never prepared; core.inserts.prepared_cursor binds on the server
+        # for the hot writes (docs/decisions.md, "Prepared hot statements"). Not under
+        # PgBouncer (above): a prepared statement lives on one server connection.
+        _threshold = env_int("DB_PREPARE_THRESHOLD", 5)
+        _options["prepare_threshold"] = _threshold if _threshold > 0 else None
+        # Every ORM statement bound on the server as well: an experiment, off by default
+        # (Django documents queries this breaks; docs/benchmarks.md).
         if env_bool("DB_SERVER_SIDE_BINDING", False):
             _options["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.db import connections
 from django.db.models import CharField, TextField
 
-from gongzhi.core.inserts import insert_fields, insert_row, mark_saved, row_params
+from gongzhi.core.inserts import insert_fields, insert_row, mark_saved, prepared_cursor, row_params
 from gongzhi.grids.models import Grid
 
 from .models import Case, CaseEvent, DailyCounter, Notification
@@ -132,7 +132,7 @@ def case_insert(case: Case, event: CaseEvent, *, day: dt.date, alias: str = "def
     case_params = row_params(case, _CASE_FIELDS(), conn)
     notice = [NEW_CASE_KIND, NEW_CASE_TITLE, case.title]
     created = conn.ops.adapt_datetimefield_value(event.at)
-    with conn.cursor() as cur:
+    with prepared_cursor(conn) as cur:
         if conn.vendor == "postgresql":
             cur.execute(
                 _pg_sql(alias, len(paths)),

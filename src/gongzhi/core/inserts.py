@@ -24,6 +24,45 @@ from django.db.models import DateField, Field, JSONField, Model
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.utils import CursorWrapper
+
+
+def prepared_cursor(conn: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor whose statements PostgreSQL may keep prepared (docs/decisions.md, "Prepared
+    hot statements").
+
+    Django's PostgreSQL cursors bind parameters on the client, and psycopg never prepares a
+    statement sent that way, so PostgreSQL parses and plans it again on every run. Planning
+    the case create (a partitioned table with twenty indexes per partition) took 2 of its
+    3.3 ms there. This cursor binds on the server: after `prepare_threshold` runs on a
+    connection psycopg prepares the statement, and PostgreSQL reuses its plan. It goes
+    through Django's cursor wrapper, so error translation, execute wrappers and query
+    logging work as for any cursor. Elsewhere (SQLite, or PostgreSQL when the connection
+    has no threshold, as under PgBouncer) it is the ordinary cursor.
+    """
+    if conn.vendor != "postgresql":
+        return conn.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    conn.ensure_connection()
+    raw = ServerBindingCursor(conn.connection)
+    return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+
+
+# psycopg converts a query's %s placeholders once and caches the result, but only for
+# statements with at most this many parameters; the case create has 86, so it was converted
+# again on every run (0.4 ms of client CPU of a 4 ms create, docs/benchmarks.md). An internal
+# of psycopg: pyproject.toml pins its minor series, and core/tests/test_inserts_cache.py fails
+# if an upgrade renames it.
+STATEMENT_CACHE_PARAMS = 128
+
+
+def widen_statement_cache() -> None:
+    """Let psycopg cache the placeholder conversion of our widest statements (PostgreSQL)."""
+    from psycopg import _queries
+
+    if _queries.MAX_CACHED_STATEMENT_PARAMS < STATEMENT_CACHE_PARAMS:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = STATEMENT_CACHE_PARAMS
 
 
 def insert_fields(model: type[Model], *, skip: tuple[str, ...] = ()) -> list[Field]:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 
@@ -10,7 +11,7 @@ from gongzhi.cases.models import Case, CaseEvent, Category, Channel, Notificatio
 from gongzhi.core import crypto
 from gongzhi.core.inserts import insert_row, insert_rows
 
-from .conftest import NEIGHBOURS
+from .conftest import NEIGHBOURS, report
 
 AT = dt.datetime(2030, 3, 4, 1, 2, 3, 456789, tzinfo=dt.UTC)
 
@@ -73,3 +74,28 @@ def test_several_rows_in_one_statement_get_their_own_keys_in_order(district):
     insert_rows(events)
     assert [CaseEvent.objects.get(pk=e.pk).data for e in events] == [{"i": 0}, {"i": 1}, {"i": 2}]
     assert insert_rows([]) == []
+
+
+def _prepared_create_runs() -> int:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'WITH num AS (SELECT gongzhi_case_number_next($1::date)%%'"
+        )
+        return cur.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_create_statement_is_prepared_and_its_plan_reused(district):
+    cases = [report(district, title=f"第{i}件") for i in range(8)]
+    # By run 6 at the latest (threshold 5) the connection has prepared it, whatever ran before.
+    prepared_runs = _prepared_create_runs()
+    assert prepared_runs >= 3
+    cases += [report(district, title=f"第{i}件") for i in range(8, 10)]
+    assert _prepared_create_runs() == prepared_runs + 2  # both ran the prepared statement
+    # Prepared or not, each case is numbered in turn and reads back whole.
+    numbers = [int(c.number.rsplit("-", 1)[1]) for c in cases]
+    assert numbers == list(range(numbers[0], numbers[0] + 10))
+    stored = Case.objects.get(pk=cases[-1].pk)
+    assert stored.title == "第9件" and stored.events.get().action == "report"
+    assert Notification.objects.filter(case=stored).exists()

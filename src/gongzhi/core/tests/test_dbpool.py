@@ -48,15 +48,15 @@ def test_pool_options_from_the_environment(monkeypatch):
     assert pool_options() is None
 
 
-def _binding(**env: str) -> str:
-    """settings' server_side_binding for a PostgreSQL URL, read in a new interpreter."""
+def _binding(option: str = "server_side_binding", **env: str) -> str:
+    """One of settings' database OPTIONS for a PostgreSQL URL, read in a new interpreter."""
     import os
     import subprocess
     import sys
 
     probe = (
         "from django.conf import settings; "
-        "print(settings.DATABASES['default']['OPTIONS'].get('server_side_binding'))"
+        f"print(settings.DATABASES['default']['OPTIONS'].get({option!r}))"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith("DB_")}
     done = subprocess.run(  # noqa: S603 - our own interpreter
@@ -80,3 +80,11 @@ def test_server_side_binding_is_an_operator_switch_and_never_behind_pgbouncer():
     assert _binding() == "None"
     assert _binding(DB_SERVER_SIDE_BINDING="1") == "True"
     assert _binding(DB_SERVER_SIDE_BINDING="1", DB_PGBOUNCER="1") == "None"
+
+
+def test_statements_are_prepared_after_five_runs_unless_pgbouncer_or_switched_off():
+    assert _binding("prepare_threshold") == "5"
+    assert _binding("prepare_threshold", DB_PREPARE_THRESHOLD="2") == "2"
+    assert _binding("prepare_threshold", DB_PREPARE_THRESHOLD="0") == "None"
+    # Behind PgBouncer a prepared statement would be looked for on another server connection.
+    assert _binding("prepare_threshold", DB_PGBOUNCER="1") == "None"
