@@ -37,15 +37,17 @@ def prepared_cursor(conn: BaseDatabaseWrapper) -> CursorWrapper:
     3.3 ms there. This cursor binds on the server: after `prepare_threshold` runs on a
     connection psycopg prepares the statement, and PostgreSQL reuses its plan. It goes
     through Django's cursor wrapper, so error translation, execute wrappers and query
-    logging work as for any cursor. Elsewhere (SQLite, or PostgreSQL when the connection
-    has no threshold, as under PgBouncer) it is the ordinary cursor.
+    logging work as for any cursor. Under PgBouncer the connection has no threshold, so
+    nothing is prepared (the statement is bound on the server and planned each time). On
+    SQLite it is the ordinary cursor (the sqlite3 module keeps its statements prepared).
     """
     if conn.vendor != "postgresql":
         return conn.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     conn.ensure_connection()
-    raw = ServerBindingCursor(conn.connection)
+    cursor_class: Any = ServerBindingCursor  # django-stubs give it no constructor
+    raw = cursor_class(conn.connection)
     return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
 
 
