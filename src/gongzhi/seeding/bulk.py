@@ -135,3 +135,20 @@ def indexes_deferred(*models: type[Model]) -> Iterator[None]:
             cur.execute(sql)
         if connection.vendor == "postgresql":
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def after_bulk_load() -> str:
+    """Fresh statistics and visibility after a seed's bulk load; what was run, for the log.
+
+    On PostgreSQL a table loaded by COPY has no statistics and an empty visibility map until
+    autovacuum gets to it: the registry's count of a township's residents then scans all the
+    residents of the district (120 ms instead of 4 ms, measured) and the planner guesses row
+    counts. VACUUM (ANALYZE) fixes both. It cannot run inside a transaction, so there (a seed
+    inside a test) the statistics alone are refreshed. SQLite needs neither.
+    """
+    if connection.vendor != "postgresql":
+        return ""
+    statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cur:
+        cur.execute(statement)
+    return statement

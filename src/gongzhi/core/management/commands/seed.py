@@ -6,10 +6,12 @@ synthetic districts, each at the per-district scale (full by default), without h
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gongzhi.seeding.bulk import after_bulk_load
 from gongzhi.seeding.scale import SCALES
 from gongzhi.seeding.services import SeedError, district_is_empty, district_seed
 
@@ -78,3 +80,6 @@ class Command(BaseCommand):
                 )
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
+        started = time.perf_counter()
+        if done := after_bulk_load():
+            self.stdout.write(f"整理统计信息 ({done}) … {time.perf_counter() - started:.1f} 秒")
