@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, router
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import clock
@@ -89,6 +90,22 @@ class CaseQuerySet(RestrictedQuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+# (field, index name): indexed only where not null. handle_red_at: KPI denominators select
+# by deadline; followed_up_at: by the rating, under KPI_RATED_COUNTS_AT=rating (docs/kpis.md).
+PARTIAL_INDEXES = (
+    ("reporter_resident", "case_reporter_resident_idx"),
+    ("reporter_user", "case_reporter_user_idx"),
+    ("created_by", "case_created_by_idx"),
+    ("assignee_staff", "case_assignee_staff_idx"),
+    ("assignee_room", "case_assignee_room_idx"),
+    ("assignee_department", "case_assignee_dept_idx"),
+    ("merged_into", "case_merged_into_idx"),
+    ("closed_at", "case_closed_at_idx"),
+    ("handle_red_at", "case_handle_red_idx"),
+    ("followed_up_at", "case_followed_up_idx"),
+)
+
+
 class Case(models.Model):
     scope_paths = ("grid__path",)
 
@@ -101,14 +118,23 @@ class Case(models.Model):
     extra = models.JSONField(_("附加信息"), default=dict, blank=True)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="cases", verbose_name=_("所在网格")
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("所在网格"),
+        db_index=False,  # (grid, created_at) below serves it
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     # Reporter: a resident, a (possibly anonymous) contact, and/or staff acting on their behalf.
     reporter_resident = models.ForeignKey(
-        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,  # a partial index in Meta
     )
     reporter_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -116,6 +142,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+        db_index=False,
     )
     contact_name_masked = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -127,6 +154,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="created_cases",
+        db_index=False,
     )
     parties = models.TextField(_("当事人"), blank=True)
     urgency = models.CharField(
@@ -134,7 +162,7 @@ class Case(models.Model):
     )
     is_public = models.BooleanField(_("公开"), default=False)
 
-    state = models.CharField(_("状态"), max_length=20, choices=State.choices, db_index=True)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices)  # (state, level)
     prior_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     owning_level = models.SmallIntegerField(_("主办层级"), choices=OwningLevel.choices)
     owning_grid = models.ForeignKey(
@@ -144,16 +172,36 @@ class Case(models.Model):
         verbose_name=_("主办网格"),
     )
     assignee_staff = models.ForeignKey(
-        "org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "org.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,
     )
     assignee_room = models.ForeignKey(
-        "org.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "org.Room",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,
     )
     assignee_department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        db_index=False,
     )
     diverted_to = models.CharField(max_length=15, choices=DivertRoute.choices, blank=True)
 
@@ -163,7 +211,7 @@ class Case(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     followed_up_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=clock.now)
@@ -213,9 +261,13 @@ class Case(models.Model):
             models.Index(fields=["grid", "created_at"]),
             # KPI denominators select by deadline (cases due within the period).
             models.Index(fields=["accept_red_at"], name="case_accept_red_idx"),
-            models.Index(fields=["handle_red_at"], name="case_handle_red_idx"),
-            # … and by the rating, under KPI_RATED_COUNTS_AT=rating (docs/kpis.md).
-            models.Index(fields=["followed_up_at"], name="case_followed_up_idx"),
+            # Columns a new case leaves empty are indexed only where they are set, so a create
+            # maintains up to ten indexes fewer (docs/decisions.md, "Partial indexes on cases").
+            # Every look-up by value or range implies IS NOT NULL, so these serve it.
+            *(
+                models.Index(fields=[field], name=name, condition=Q(**{f"{field}__isnull": False}))
+                for field, name in PARTIAL_INDEXES
+            ),
         ]
 
     def __str__(self) -> str:
