@@ -55,7 +55,9 @@ def test_the_planner_uses_a_partial_index_for_a_look_up_by_value():
         else:
             cur.execute("EXPLAIN QUERY PLAN " + sql)
         plan = " ".join(str(row) for row in cur.fetchall())
-        used = set(re.findall(r"(?:USING (?:COVERING )?INDEX|Index (?:Only )?Scan using) (\w+)", plan))
+        used = set(
+            re.findall(r"(?:USING (?:COVERING )?INDEX|Index (?:Only )?Scan using) (\w+)", plan)
+        )
         assert used, plan
         if connection.vendor == "postgresql":  # each year partition has its own child index
             cur.execute(
