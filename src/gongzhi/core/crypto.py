@@ -8,6 +8,10 @@ is tried under every key. The blind index is HMAC-SHA256 under a separate derive
 equality search and uniqueness work without decrypting; look-ups match the digests under
 every configured key (`blind_indexes`). Outside production the key derives from SECRET_KEY
 when no field key is set.
+
+cryptography (its Rust bindings: ~6 MB in every process) is imported on the first key
+derivation, not with this module: the models import it, and most processes and requests
+never encrypt anything (issue 19, memory).
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 log = logging.getLogger(__name__)
 SEP = "$"
@@ -43,11 +47,16 @@ class FieldKey:
 
 
 def _derive(master: str, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives.hashes import SHA256
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=SHA256(), length=32, salt=b"gongzhi", info=info).derive(master.encode())
 
 
 @lru_cache(maxsize=4)
 def _keys_for(masters: tuple[str, ...]) -> tuple[FieldKey, ...]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return tuple(
         FieldKey(
             kid=_derive(m, b"key-id").hex()[:8],
@@ -83,6 +92,8 @@ def key_id(token: str) -> str:
 def decrypt(token: str) -> str:
     if not token:
         return ""
+    from cryptography.exceptions import InvalidTag
+
     kid, _sep, body = token.rpartition(SEP)
     candidates = [k for k in keys() if k.kid == kid] if kid else list(keys())
     try:

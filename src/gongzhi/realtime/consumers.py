@@ -9,7 +9,6 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
-from redis.exceptions import RedisError
 
 from . import relay, services
 from .models import LiveSession, OneKeyCall
@@ -29,7 +28,13 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
         catch up) and leave the groups."""
         try:
             await super().__call__(scope, receive, send)
-        except RedisError:
+        except Exception as exc:
+            # Imported here: redis-py (~7 MB) would sit in every server process, and one
+            # without Redis never raises its errors (issue 19, memory).
+            from redis.exceptions import RedisError
+
+            if not isinstance(exc, RedisError):
+                raise
             logger.exception("channel layer failed on %s; closing the socket", scope.get("path"))
             with contextlib.suppress(Exception):  # the client may be gone already
                 await send({"type": "websocket.close", "code": LAYER_FAILED})

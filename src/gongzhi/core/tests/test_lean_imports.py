@@ -1,9 +1,11 @@
-"""What a freshly started process loads (issue 19, memory): Django's setup and the URL
-configuration must not pull in the libraries that only some requests need.
+"""What a freshly started process loads (issue 19, memory): Django's setup, the URL
+configuration and the ASGI application (what a web server process imports) must not pull in
+the libraries that only some requests need.
 
 numpy and shapely (point look-ups, maps, boundary imports: ~18 MB), scikit-learn and SciPy
-(training: ~80 MB) and redis-py (only with REDIS_URL: ~8 MB) are imported by the functions
-that use them. Checked in a new interpreter, since the test process has loaded them all.
+(training: ~80 MB), redis-py (only with REDIS_URL: ~7 MB) and cryptography (encrypted fields:
+~6 MB) are imported by the functions that use them. Checked in a new interpreter, since the
+test process has loaded them all.
 """
 
 import json
@@ -13,7 +15,9 @@ import sys
 
 import pytest
 
-LAZY = ("numpy", "shapely", "sklearn", "scipy", "redis", "openpyxl", "reportlab")
+LAZY = (
+    "numpy", "shapely", "sklearn", "scipy", "redis", "openpyxl", "reportlab", "cryptography",
+)  # fmt: skip
 
 PROBE = """
 import json, sys
@@ -21,6 +25,7 @@ import django
 django.setup()
 from django.urls import get_resolver
 get_resolver().url_patterns  # every app's urls and views
+import gongzhi.asgi  # a web server process: HTTP and the WebSocket consumers
 print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
 """
 

@@ -96,6 +96,16 @@ def test_serve_refuses_a_budget_that_cannot_give_every_process_a_connection(monk
         pool_env(3, pooled=True)
 
 
+def test_serve_gives_its_processes_two_malloc_arenas_unless_the_operator_chose(monkeypatch):
+    from gongzhi.core.management.commands.serve import serve_plan
+
+    opts = {"host": "127.0.0.1", "port": 8123, "workers": 2, "task_workers": 1, "no_worker": False}
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert serve_plan(opts)["env"]["MALLOC_ARENA_MAX"] == "2"
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert serve_plan(opts)["env"]["MALLOC_ARENA_MAX"] == "4"
+
+
 def test_the_task_worker_leaves_the_system_checks_to_serve():
     """Each worker would otherwise import every view and URL conf (~40 MB) it never uses."""
     from gongzhi.core.management.commands.task_worker import Command

@@ -57,6 +57,10 @@ def serve_plan(opts: dict[str, Any]) -> dict[str, Any]:
     from gongzhi.core.supervisor import default_prefix, restart_first
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongzhi.settings", **multiprocess_env()}
+    # glibc gives a thread that allocates its own malloc arena (up to 8 per core); under the
+    # GIL two serve as well, and the spare ones kept ~1.5 MB per web process after the load
+    # (issue 19, memory). An operator's own MALLOC_ARENA_MAX wins.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     task_workers = 0 if opts["no_worker"] else max(opts["task_workers"], 0)
     env.update(pool_env(opts["workers"] + task_workers))
     return {
