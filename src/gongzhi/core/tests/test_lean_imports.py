@@ -15,9 +15,7 @@ import sys
 
 import pytest
 
-LAZY = (
-    "numpy", "shapely", "sklearn", "scipy", "redis", "openpyxl", "reportlab", "cryptography",
-)  # fmt: skip
+LAZY = ("numpy", "shapely", "sklearn", "scipy", "redis", "openpyxl", "reportlab", "cryptography")
 
 PROBE = """
 import json, sys
