@@ -28,7 +28,8 @@ Standalone (the database named in DATABASE_URL is dropped and recreated; name it
 bench/run.py runs it only when asked (`bench/run.py --only province`; DEFAULT = False), on
 `<DATABASE_URL name>_province`. Knobs: BENCH_PROVINCE_DISTRICTS (10),
 BENCH_PROVINCE_CASES_PER_DISTRICT (1000000), BENCH_PROVINCE_RUNS (7),
-BENCH_PROVINCE_CREATES (2000), BENCH_PROVINCE_KEEP (0).
+BENCH_PROVINCE_CREATES (2000), BENCH_PROVINCE_KEEP (0), BENCH_PROVINCE_REUSE (0: 1 measures the
+reads and the creates again on the database a KEEP run left, without building or dropping it).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ CASES_PER_DISTRICT = int(os.environ.get("BENCH_PROVINCE_CASES_PER_DISTRICT", "10
 RUNS = int(os.environ.get("BENCH_PROVINCE_RUNS", "7"))
 CREATES = int(os.environ.get("BENCH_PROVINCE_CREATES", "2000"))
 KEEP = os.environ.get("BENCH_PROVINCE_KEEP") == "1"
+# Measure again on a database a KEEP run left: the reads and the creates only (no build, no drop).
+REUSE = os.environ.get("BENCH_PROVINCE_REUSE") == "1"
 REGISTRY_RUNS = max(RUNS, 15)  # a page is cheap; its times vary most on a shared machine
 
 
@@ -165,6 +168,13 @@ def measure(url: str) -> dict:
     name = _db_name(url)
     print(f"bench_province: {DISTRICTS} districts × {CASES_PER_DISTRICT:,} cases on {name}")
     print(f"  figures: {rec.path.relative_to(ROOT)}", flush=True)
+    if REUSE:
+        rec.data["reused"] = True
+        reads = _run(_self("--reads"), url)
+        rec.step("reads", {**_last_json(reads), **_around(reads)})
+        for procs in (1, 2):
+            rec.step(f"create_{procs}p", _creates(url, procs))
+        return rec.data
     try:
         _admin(url, f'DROP DATABASE IF EXISTS "{name}"')
         _admin(url, f'CREATE DATABASE "{name}"')

@@ -203,3 +203,50 @@ def test_the_list_query_count_does_not_grow_with_rows(district, login):
         )
         resident_tag_add(by=admin, resident=resident, tag="disabled")
     assert _list_queries(client) == before
+
+
+def _cells(body: str, pk: int) -> list[tuple[str, str]]:
+    """(data-label, text) of each cell of the resident's row."""
+    import re
+
+    row = re.search(rf'<tr data-resident="{pk}">(.*?)</tr>', body, re.S)
+    assert row, f"no row for resident {pk}"
+    return [
+        (label, re.sub(r"<[^>]+>", "", text))
+        for label, text in re.findall(r'<td data-label="([^"]*)"[^>]*>(.*?)</td>', row.group(1))
+    ]
+
+
+def test_each_row_names_its_columns_and_shows_the_residents_values(district, login):
+    """The rows are built in Python (people_rows): every cell carries its column's label for
+    the stacked phone layout, the values are the masked ones, the labels are translated."""
+    a_spouse = district.residents["a_spouse"]
+    body = login("center").get(list_url()).content.decode()
+    cells = _cells(body, a_spouse.pk)
+    labels = ["姓名", "性别", "年龄", "身份证号", "联系电话", "人口类型", "住址", "标签"]
+    assert [label for label, _text in cells] == labels
+    values = dict(cells)
+    assert values["姓名"] == a_spouse.masked_name
+    assert values["性别"] == a_spouse.get_gender_display()
+    assert values["身份证号"] == a_spouse.masked_id_number
+    assert values["人口类型"] == a_spouse.get_kind_display()
+    assert values["年龄"].isdigit()
+    assert f'href="/people/residents/{a_spouse.pk}/"' in body
+    # The special-population tag is red and titled; the care tag blue.
+    assert 'class="badge text-bg-danger" data-tag="community_correction" title="重点人员"' in body
+    assert 'class="badge text-bg-info" data-tag="elderly_alone"' in body
+
+    from django.conf import settings
+
+    client = login("center")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en_body = client.get(list_url()).content.decode()
+    en_labels = [label for label, _text in _cells(en_body, a_spouse.pk)]
+    assert en_labels != labels and "Name" in en_labels, en_labels
+
+
+def test_a_resident_without_tags_shows_a_dash(district, login):
+    b_head = district.residents["b_head"]
+    b_head.tags.all().delete()
+    cells = dict(_cells(login("center").get(list_url()).content.decode(), b_head.pk))
+    assert cells["标签"] == "—"
