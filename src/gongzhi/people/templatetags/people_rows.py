@@ -21,16 +21,17 @@ from gongzhi.people.models import Gender, Resident, ResidentKind, ResidentTag, T
 register = template.Library()
 
 
+# The column labels go in once per page (doubled braces keep the row's fields for each row).
 ROW = (
-    '<tr data-resident="{pk}">'
-    '<td data-label="{l_name}"><a href="{url}">{name}</a>{synthetic}</td>'
-    '<td data-label="{l_gender}">{gender}</td>'
-    '<td data-label="{l_age}">{age}</td>'
-    '<td data-label="{l_id}" class="masked">{id_number}</td>'
-    '<td data-label="{l_phone}" class="masked">{phone}</td>'
-    '<td data-label="{l_kind}">{kind}</td>'
-    '<td data-label="{l_addr}">{address}</td>'
-    '<td data-label="{l_tags}">{tags}</td>'
+    '<tr data-resident="{{pk}}">'
+    '<td data-label="{l_name}"><a href="{{url}}">{{name}}</a>{{synthetic}}</td>'
+    '<td data-label="{l_gender}">{{gender}}</td>'
+    '<td data-label="{l_age}">{{age}}</td>'
+    '<td data-label="{l_id}" class="masked">{{id_number}}</td>'
+    '<td data-label="{l_phone}" class="masked">{{phone}}</td>'
+    '<td data-label="{l_kind}">{{kind}}</td>'
+    '<td data-label="{l_addr}">{{address}}</td>'
+    '<td data-label="{l_tags}">{{tags}}</td>'
     "</tr>"
 )
 
@@ -63,20 +64,24 @@ def resident_rows(residents: Iterable[Resident]) -> SafeString:
         "l_name": _("姓名"), "l_gender": _("性别"), "l_age": _("年龄"), "l_id": _("身份证号"),
         "l_phone": _("联系电话"), "l_kind": _("人口类型"), "l_addr": _("住址"), "l_tags": _("标签"),
     }  # fmt: skip
+    row = format_html(ROW, **labels)
+    # One reverse() for the page: the detail URL with the pk's place kept ("/people/residents/0/").
+    url_head, url_tail = reverse("people:resident_detail", args=[0]).rsplit("0", 1)
     synthetic = format_html(' <span class="badge text-bg-warning">{}</span>', _("演示数据(合成)"))
     genders, kinds, tag_labels = (
         _labels(Gender.choices),
         _labels(ResidentKind.choices),
         _labels(Tag.choices),
     )
+    none = format_html('<span class="text-muted">{}</span>', "—")
     rows = []
     for r in residents:
         tags = format_html_join("", "{}", ((tag_badge(t, tag_labels),) for t in r.tags.all()))
         rows.append(
             format_html(
-                ROW,
+                row,
                 pk=r.pk,
-                url=reverse("people:resident_detail", args=[r.pk]),
+                url=f"{url_head}{r.pk}{url_tail}",
                 name=r.masked_name,
                 synthetic=synthetic if r.is_synthetic else "",
                 gender=genders.get(r.gender, r.gender),
@@ -85,8 +90,7 @@ def resident_rows(residents: Iterable[Resident]) -> SafeString:
                 phone=r.masked_phone or "—",
                 kind=kinds.get(r.kind, r.kind),
                 address=r.masked_address,  # type: ignore[attr-defined]  # set by the view
-                tags=tags or format_html('<span class="text-muted">{}</span>', "—"),
-                **labels,
+                tags=tags or none,
             )
         )
-    return format_html_join("", "{}", ((row,) for row in rows))
+    return format_html_join("", "{}", ((html,) for html in rows))
