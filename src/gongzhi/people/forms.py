@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.access import can
 from gongzhi.core.forms import BaseForm
 from gongzhi.core.roles import VIEW_SPECIAL
-from gongzhi.grids.forms import GridFilterForm
+from gongzhi.grids.forms import GridFilterForm, LongSelect
 from gongzhi.grids.models import Grid, Level
 from gongzhi.people.models import CARE_TAGS, Relation, ResidentKind, Tag
 
@@ -30,11 +30,13 @@ class ResidentFilterForm(GridFilterForm):
             }
         ),
     )
-    tag = forms.ChoiceField(label=_("标签"), required=False)
+    # LongSelect: one format_html for the options, not a template per option (every page).
+    tag = forms.ChoiceField(label=_("标签"), required=False, widget=LongSelect)
     kind = forms.ChoiceField(
         label=_("人口类型"),
         required=False,
         choices=[("", _("全部类型")), *ResidentKind.choices],
+        widget=LongSelect,
     )
     field_order = ["q", "grid", "tag", "kind"]
 

@@ -298,3 +298,30 @@ def test_junk_sent_to_the_nav_endpoints_is_ignored_or_refused(district, path):
         assert client.get(path + junk, follow=True).status_code == 200
     assert client.post(path, {"text": "x" * 10_000}).status_code == 405
     assert client.get(path + "?x=%00").status_code == 400  # NUL: refused at the door
+
+
+def test_the_kept_bar_follows_the_page_the_language_and_the_role(everyone):
+    """Each process keeps the rendered bar (core_nav.RENDERED) by its entries, the current
+    page and the language: a kept bar must never show another page as current, another
+    language or another role's links."""
+    from django.conf import settings
+
+    from gongzhi.core.templatetags.core_nav import RENDERED
+
+    center = _client(everyone.users["center"])
+    on_cases = _bar(center.get("/cases/").content.decode())
+    on_grids = _bar(center.get("/grids/").content.decode())
+    assert re.search(r'href="/cases/"[^>]*aria-current="page"', on_cases)
+    assert not re.search(r'href="/cases/"[^>]*aria-current="page"', on_grids)
+    assert _bar(center.get("/cases/").content.decode()) == on_cases  # kept, and the same
+    assert len(RENDERED._rows) >= 2
+
+    center.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _bar(center.get("/cases/").content.decode())
+    assert "事件" in on_cases
+    assert english != on_cases and "事件" not in english
+
+    gridworker = _client(everyone.users["gridworker"])
+    assert links(gridworker.get("/cases/").content.decode()) == EXPECTED_LINKS["gridworker"]
+    RENDERED.forget()
+    assert _bar(_client(everyone.users["center"]).get("/cases/").content.decode()) == on_cases
