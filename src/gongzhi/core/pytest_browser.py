@@ -87,7 +87,10 @@ def pytest_collection_modifyitems_xdist_groups(
     did (older pytest, or a fixed xdist)."""
     if not getattr(config.option, "loadgroup", False):  # set on xdist workers only
         return
-    from _pytest.nodeid import NodeId  # pytest >= 9.2
+    try:
+        from _pytest.nodeid import NodeId  # pytest >= 9.2 keeps a structured id
+    except ImportError:  # older pytest reads the item._nodeid that xdist set
+        return
 
     for item in items:
         marks = item.iter_markers("xdist_group")
