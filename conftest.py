@@ -5,7 +5,7 @@ os.environ.setdefault("GONGZHI_MODE", "test")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["gongzhi.core.pytest_browser"]
+pytest_plugins = ["gongzhi.core.pytest_browser", "gongzhi.core.pytest_dbtemplate"]
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce, Least, Substr
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,7 @@ from gongzhi.core import clock
 from gongzhi.core.paths import subtree_q
 from gongzhi.grids.models import Grid
 
+from . import prepared
 from .periods import Period
 
 if TYPE_CHECKING:
@@ -298,8 +301,22 @@ def kpi_row_live(
     now: dt.datetime,
 ) -> dict:
     """The raw counters of one scope, read from the cases (one query)."""
+    if qs is None and room is None and department is None:  # a query Django built before
+        values = prepared.Values(period=period, now=now, grid_path=grid.path if grid else None)
+        (row,) = prepared.rows("row", _row_query, values)
+        del row["one"]
+        return row
     base = _base(qs, period, now).filter(scope_filter(grid=grid, room=room, department=department))
     return base.aggregate(**_aggregates(period, now))
+
+
+def _row_query(v: prepared.Values) -> QuerySet[Case, Any]:
+    """kpi_row_live over every case as a query with one row (a constant selected and no
+    GROUP BY: one row even when no case is due)."""
+    base = _base(None, v.period, v.now)
+    if v.grid_path is not None:
+        base = base.filter(subtree_q("grid__path", v.grid_path))
+    return base.values(one=Value(1)).annotate(**_aggregates(v.period, v.now)).order_by()
 
 
 def kpi_rows_grouped_live(
@@ -312,16 +329,29 @@ def kpi_rows_grouped_live(
 ) -> dict[str, dict]:
     """{grid path at `depth`: raw counters}, read from the cases in one GROUP BY. Cases
     located above that depth belong to no group."""
-    base = _base(qs, period, now).filter(grid__depth__gte=depth)
-    if grid is not None:
-        base = base.filter(subtree_q("grid__path", grid.path))
-    rows = (
+    values = prepared.Values(period=period, now=now, grid_path=grid.path if grid else None)
+    found: Iterable[dict[str, Any]]
+    if qs is None:  # a query Django built before
+        found = prepared.rows(
+            "grouped", partial(_grouped_query, None, depth), values, extra_key=(depth,)
+        )
+    else:
+        found = cast("Iterable[dict[str, Any]]", _grouped_query(qs, depth, values))
+    return {row.pop("group"): row for row in found}
+
+
+def _grouped_query(
+    qs: QuerySet[Case] | None, depth: int, v: prepared.Values
+) -> QuerySet[Case, Any]:
+    base = _base(qs, v.period, v.now).filter(grid__depth__gte=depth)
+    if v.grid_path is not None:
+        base = base.filter(subtree_q("grid__path", v.grid_path))
+    return (
         base.annotate(group=Substr("grid__path", 1, depth * Grid.steplen))
         .values("group")
-        .annotate(**_aggregates(period, now))
+        .annotate(**_aggregates(v.period, v.now))
         .order_by()
     )
-    return {row.pop("group"): row for row in cast("Iterable[dict[str, Any]]", rows)}
 
 
 def kpis_compute_live(

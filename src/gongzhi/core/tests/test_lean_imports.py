@@ -17,6 +17,9 @@ import pytest
 
 LAZY = ("numpy", "shapely", "sklearn", "scipy", "redis", "openpyxl", "reportlab", "cryptography")
 
+# One xdist worker runs the module: the probe process is started once, not once per worker.
+pytestmark = pytest.mark.xdist_group("lean-imports")
+
 PROBE = """
 import json, sys
 import django

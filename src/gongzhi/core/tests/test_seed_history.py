@@ -27,6 +27,9 @@ from gongzhi.seeding.services import district_seed
 CST = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 18, 15, 30, tzinfo=CST)  # a Wednesday afternoon
 
+# One xdist worker runs the module: the year is built (twice) once, not once per worker.
+pytestmark = pytest.mark.xdist_group("seed-history")
+
 
 def _signature() -> dict:
     """What the year wrote, without database ids (PostgreSQL sequences are not rolled back)."""
