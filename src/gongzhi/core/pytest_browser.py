@@ -87,10 +87,7 @@ def pytest_collection_modifyitems_xdist_groups(
     did (older pytest, or a fixed xdist)."""
     if not getattr(config.option, "loadgroup", False):  # set on xdist workers only
         return
-    try:
-        from _pytest.nodeid import NodeId  # pytest >= 9.2 keeps a structured id
-    except ImportError:  # older pytest reads the item._nodeid that xdist set
-        return
+    from _pytest.nodeid import NodeId  # pytest >= 9.2
 
     for item in items:
         marks = item.iter_markers("xdist_group")
