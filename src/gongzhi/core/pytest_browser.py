@@ -75,28 +75,6 @@ def pytest_collection_modifyitems(
         use_file_sqlite_test_db()
 
 
-@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
-def pytest_collection_modifyitems_xdist_groups(
-    config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    """Under `--dist loadgroup`, pytest-xdist keeps an xdist_group on one worker by the
-    "@<group>" suffix its worker adds to each test's node id. From pytest 9.2 the attribute it
-    sets (item._nodeid) is no longer read, so every group was spread over the workers (the
-    browser tests, and the module fixtures of seeded years built once per worker; upstream
-    pytest-dev/pytest-xdist#1386). Set the suffix where pytest 9.2 keeps the id, unless xdist
-    did (older pytest, or a fixed xdist)."""
-    if not getattr(config.option, "loadgroup", False):  # set on xdist workers only
-        return
-    from _pytest.nodeid import NodeId  # pytest >= 9.2
-
-    for item in items:
-        marks = item.iter_markers("xdist_group")
-        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}
-        suffix = "@" + "_".join(sorted(names))
-        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
-            item._id = NodeId.parse(item.nodeid + suffix)
-
-
 def use_file_sqlite_test_db() -> str | None:
     """Give SQLite a file-based test database unless one is configured; returns its path.
 
