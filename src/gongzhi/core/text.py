@@ -11,7 +11,7 @@ message that names the field. Also the two control-character rules (issue 12):
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -74,3 +74,11 @@ def clean_text(
             {field: _("%(label)s含有不可见的控制字符,请删除后重试") % {"label": label}}
         )
     return value
+
+
+def choice_labels(choices: Any) -> dict[str, str]:
+    """{value: label} of a TextChoices class (or a choices list), translated once into the
+    active language. Model.get_FOO_display() rebuilds and hashes the whole choice list,
+    translating every label, on each call: in a loop over rows that dominates."""
+    pairs = choices.choices if hasattr(choices, "choices") else choices
+    return {value: str(label) for value, label in pairs}

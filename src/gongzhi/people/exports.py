@@ -24,6 +24,7 @@ from gongzhi.core.masking import mask_address, mask_id_number, mask_phone
 from gongzhi.core.models import AuditLog
 from gongzhi.core.paths import subtree_q
 from gongzhi.core.roles import EXPORT
+from gongzhi.core.text import choice_labels
 from gongzhi.core.xlsx import new_streaming_workbook, write_sheet
 from gongzhi.grids.models import Grid, Level
 from gongzhi.people import import_files as cols
@@ -155,13 +156,8 @@ def residents_queryset(by, filters: ExportFilters):
     )
 
 
-def _labels(choices) -> dict[str, str]:
-    # get_FOO_display() resolves lazy labels on every call; at 50,000 rows that dominates.
-    return {value: str(label) for value, label in choices.choices}
-
-
 def _resident_rows(qs) -> Iterator[tuple]:
-    gender, kind, relation, tag = (_labels(c) for c in (Gender, ResidentKind, Relation, Tag))
+    gender, kind, relation, tag = (choice_labels(c) for c in (Gender, ResidentKind, Relation, Tag))
     for r in qs.iterator(chunk_size=CHUNK):
         yield (
             r.grid.code,

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from gongzhi.core.text import choice_labels
 from gongzhi.people.models import Gender, Resident, ResidentKind, ResidentTag, Tag, TagKind
 
 register = template.Library()
@@ -36,16 +37,10 @@ ROW = (
 )
 
 
-def _labels(choices) -> dict[str, str]:
-    """{value: label} translated once: Model.get_FOO_display() rebuilds and hashes the whole
-    choice list, translating every label, on each call."""
-    return {value: str(label) for value, label in choices}
-
-
 @register.simple_tag
 def tag_badge(tag: ResidentTag, labels: dict[str, str] | None = None) -> SafeString:
     """A care tag in blue, a special-population tag (重点人员) in red with its title."""
-    label = (labels or _labels(Tag.choices)).get(tag.tag, tag.tag)
+    label = (labels or choice_labels(Tag.choices)).get(tag.tag, tag.tag)
     if tag.kind == TagKind.SPECIAL:
         return format_html(
             '<span class="badge text-bg-danger" data-tag="{}" title="{}">{}</span>',
@@ -69,9 +64,9 @@ def resident_rows(residents: Iterable[Resident]) -> SafeString:
     url_head, url_tail = reverse("people:resident_detail", args=[0]).rsplit("0", 1)
     synthetic = format_html(' <span class="badge text-bg-warning">{}</span>', _("演示数据(合成)"))
     genders, kinds, tag_labels = (
-        _labels(Gender.choices),
-        _labels(ResidentKind.choices),
-        _labels(Tag.choices),
+        choice_labels(Gender.choices),
+        choice_labels(ResidentKind.choices),
+        choice_labels(Tag.choices),
     )
     none = format_html('<span class="text-muted">{}</span>', "—")
     rows = []
