@@ -3,6 +3,7 @@
 # benchmarks (README, "Read replica"). Idempotent: `setup` reuses a replica that is streaming.
 #
 #   tools/pg_replica.sh setup     clone the primary (pg_basebackup) if needed, start, wait
+#                                 until it streams and has replayed the primary's WAL
 #   tools/pg_replica.sh start|stop|status
 #   tools/pg_replica.sh url DB    the DATABASE_REPLICA_URL for database DB
 #   tools/pg_replica.sh destroy   stop and delete the replica's data directory
@@ -113,6 +114,20 @@ wait_streaming() {
   return 1
 }
 
+# Wait until the standby has replayed all the WAL the primary had written when called, saying
+# how far behind it is every 10 s (a standby left stopped during a test run has much to replay).
+wait_replayed() {
+  local target behind i
+  target="$(primary 'select pg_current_wal_lsn()')"
+  for i in $(seq 0 "${1:-600}"); do
+    behind="$(replica "select greatest(pg_wal_lsn_diff('$target', pg_last_wal_replay_lsn()), 0)::bigint")"
+    [ "$behind" = 0 ] && return 0
+    [ $((i % 10)) -eq 0 ] && echo "pg_replica: replaying, $((behind / 1048576)) MB of WAL behind the primary"
+    sleep 1
+  done
+  return 1
+}
+
 setup() {
   command -v pg_basebackup >/dev/null || [ -x "$PG_BIN/pg_basebackup" ] ||
     die "PostgreSQL's server tools are missing (apt-get install postgresql)"
@@ -120,13 +135,18 @@ setup() {
   allow_replication
   if [ -f "$REPLICA_DIR/standby.signal" ]; then
     start
-    wait_streaming 15 && { status; return 0; }
+    if wait_streaming 15; then
+      wait_replayed 600 || die "the replica streams but did not catch up in 600 s"
+      status
+      return 0
+    fi
     echo "pg_replica: the replica does not stream (WAL gone?); cloning again"
     as_owner "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null 2>&1 || true
   fi
   clone
   start
   wait_streaming 30 || die "the replica started but does not stream; see $REPLICA_DIR/server.log"
+  wait_replayed 600 || die "the replica streams but did not catch up in 600 s"
   status
 }
 
@@ -152,7 +172,7 @@ case "${1:-}" in
     echo "removed $REPLICA_DIR"
     ;;
   *)
-    sed -n '2,13p' "$0"
+    sed -n '2,14p' "$0"
     exit 2
     ;;
 esac

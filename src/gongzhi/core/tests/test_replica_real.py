@@ -40,6 +40,38 @@ def _one(conn, sql: str, params=()):
         return cursor.fetchone()[0]
 
 
+# A standby restarted after a long pause (CI reuses it while it streams) may still be
+# replaying a whole test run's WAL when the tests start: the test database only appears on
+# it once that replay reaches the primary's CREATE DATABASE.
+REPLAY_TIMEOUT = float(os.environ.get("GONGZHI_REPLICA_REPLAY_TIMEOUT", "600"))
+
+
+def replayed_to_here(url: dict, timeout: float = REPLAY_TIMEOUT) -> None:
+    """Wait until the standby has replayed everything the primary has written so far.
+
+    Asks the standby's `postgres` database, which exists before the test database does."""
+    import psycopg
+
+    target = _one(connections["default"], "SELECT pg_current_wal_lsn()::text")
+    deadline = time.monotonic() + timeout
+    params = {"host": url["HOST"], "port": url["PORT"], "user": url["USER"] or "postgres"}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        while True:
+            row = conn.execute(
+                "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0, "
+                "pg_wal_lsn_diff(%s, pg_last_wal_replay_lsn())",
+                [target, target],
+            ).fetchone()
+            assert row is not None
+            if row[0]:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"the standby is still {row[1]:.0f} bytes of WAL behind after {timeout} s"
+                )
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def standby(settings):
     """The "replica" alias on the standby's copy of the test database."""
@@ -47,6 +79,7 @@ def standby(settings):
     if primary.vendor != "postgresql":
         pytest.skip("a streaming replica needs PostgreSQL as the primary")
     url = dj_database_url.parse(REPLICA_URL)
+    replayed_to_here(url)
     settings_dict = {**primary.settings_dict, "HOST": url["HOST"], "PORT": str(url["PORT"])}
     original = connections["replica"]
     conn = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "replica")
