@@ -5,15 +5,28 @@ os.environ.setdefault("GONGZHI_MODE", "test")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["gongzhi.core.pytest_browser", "gongzhi.core.pytest_dbtemplate"]
+pytest_plugins = [
+    "gongzhi.core.pytest_browser",
+    "gongzhi.core.pytest_dbtemplate",
+    "gongzhi.core.pytest_seeded",
+]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Two tests with one id would run once under pytest-xdist, which hands out tests by id
+    (pytest 9.2 gave the 27 API fuzz cases one id, and 26 of them silently never ran)."""
+    seen: set[str] = set()
+    twice = {item.nodeid for item in session.items if item.nodeid in seen or seen.add(item.nodeid)}
+    if twice:
+        raise pytest.UsageError("tests with the same id: " + ", ".join(sorted(twice)[:5]))
 
 
 @pytest.fixture
 def threaded_db(transactional_db, django_db_serialized_rollback):
     """A committed, file-based database that several threads can open at once.
 
-    Serialized rollback restores the migration-seeded rows (categories, policies) that the
-    flush after a transactional test would otherwise leave missing for later tests.
+    Serialized rollback restores the migration-seeded rows (categories, policies) at the start;
+    gongzhi.core.pytest_seeded puts them back after the flush at the end for later tests.
     """
 
 

@@ -20,6 +20,8 @@ skipping) and skips it with the reason otherwise. Mark browser tests `@pytest.ma
 Under pytest-xdist every worker has its own test database (pytest-django adds a `_gw<N>`
 suffix, and each worker's temporary SQLite file is its own); the browser tests are put in
 one xdist group, so with `--dist loadgroup` they share one worker, one Chromium and one server.
+xdist hands out that group first; gongzhi.core.pytest_seeded puts the seeded rows back after
+it for the worker's later tests.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ def _serialized_db(django_db_setup: None, django_db_blocker: Any) -> dict[str, s
     """
     from django.db import connections
 
+    from gongzhi.core.pytest_seeded import remember
+
     with django_db_blocker.unblock():
         out = {}
         for alias in connections:
@@ -111,6 +115,7 @@ def _serialized_db(django_db_setup: None, django_db_blocker: Any) -> dict[str, s
             out[alias] = (
                 data if data is not None else connections[alias].creation.serialize_db_to_string()
             )
+            remember(alias, out[alias])
         return out
 
 

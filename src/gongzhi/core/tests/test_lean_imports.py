@@ -18,7 +18,6 @@ import pytest
 LAZY = ("numpy", "shapely", "sklearn", "scipy", "redis", "openpyxl", "reportlab", "cryptography")
 
 # One xdist worker runs the module: the probe process is started once, not once per worker.
-# (Inert while pytest-xdist's loadgroup does not group under pytest 9.2: pytest-xdist#1386.)
 pytestmark = pytest.mark.xdist_group("lean-imports")
 
 PROBE = """

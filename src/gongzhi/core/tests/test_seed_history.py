@@ -28,7 +28,6 @@ CST = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 18, 15, 30, tzinfo=CST)  # a Wednesday afternoon
 
 # One xdist worker runs the module: the year is built (twice) once, not once per worker.
-# (Inert while pytest-xdist's loadgroup does not group under pytest 9.2: pytest-xdist#1386.)
 pytestmark = pytest.mark.xdist_group("seed-history")
 
 
