@@ -53,11 +53,15 @@ def _inner_run(tmp_path, plugins: list[str]) -> subprocess.CompletedProcess:
     env = os.environ | {"GONGZHI_MODE": "test", "DJANGO_SETTINGS_MODULE": "gongzhi.settings"}
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_XDIST_WORKER_COUNT", None)
+    args = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir", str(tmp_path)]
     return subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-         "--rootdir", str(tmp_path), str(tmp_path / "test_inner.py")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [sys.executable, "-m", "pytest", *args, str(tmp_path / "test_inner.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.django_db
