@@ -54,6 +54,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/python tools/fmt_skip.py src bench tools conftest.py
 
 test: export GONGZHI_MODE = test
+# Keep byte code even where the environment says not to (PYTHONDONTWRITEBYTECODE=1 on these
+# machines): otherwise every process the suite starts (the xdist workers, and the servers and
+# task workers the tests run) compiles all of gongzhi again. It goes to the git-ignored
+# __pycache__ folders, as Python's default does.
+test: export PYTHONDONTWRITEBYTECODE =
 test: lint
 	$(BIN)/gongzhi makemigrations --check --dry-run
 	$(BIN)/mypy

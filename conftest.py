@@ -62,6 +62,16 @@ def _fresh_rate_limits():
     forget_all()  # per-process memos (core/memo.py): rows of the last test are gone
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that switches the language (translation.activate, override) must not leave it
+    switched for the next test on this worker."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def pinned_rate_window(monkeypatch):
     """django-ratelimit counts in fixed clock windows: a test that sends many requests could
