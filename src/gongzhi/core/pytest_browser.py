@@ -141,6 +141,13 @@ def browser(_serialized_db: dict[str, str]) -> Iterator[Browser]:
     # calls from test code as "async context". The ORM here is plain sync code, so allow it.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
+
+    # While Playwright's loop runs, Django keeps this thread's connections per context: the
+    # thread's own connection would stay open out of reach until the process ends, and keep
+    # PostgreSQL from dropping the test database. So close it first, and the context's own
+    # before Playwright stops.
+    connections.close_all()
     pw = sync_playwright().start()
     try:
         try:
@@ -150,6 +157,7 @@ def browser(_serialized_db: dict[str, str]) -> Iterator[Browser]:
         yield chromium
         chromium.close()
     finally:
+        connections.close_all()
         pw.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
