@@ -1,5 +1,6 @@
 import os
 import time
+from collections import Counter
 
 os.environ.setdefault("GONGZHI_MODE", "test")
 
@@ -15,8 +16,8 @@ pytest_plugins = [
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Two tests with one id would run once under pytest-xdist, which hands out tests by id
     (pytest 9.2 gave the 27 API fuzz cases one id, and 26 of them silently never ran)."""
-    seen: set[str] = set()
-    twice = {item.nodeid for item in session.items if item.nodeid in seen or seen.add(item.nodeid)}
+    ids = Counter(item.nodeid for item in session.items)
+    twice = [nodeid for nodeid, n in ids.items() if n > 1]
     if twice:
         raise pytest.UsageError("tests with the same id: " + ", ".join(sorted(twice)[:5]))
 

@@ -106,17 +106,10 @@ def _serialized_db(django_db_setup: None, django_db_blocker: Any) -> dict[str, s
     """
     from django.db import connections
 
-    from gongzhi.core.pytest_seeded import remember
+    from gongzhi.core.pytest_seeded import serialized_copy
 
     with django_db_blocker.unblock():
-        out = {}
-        for alias in connections:
-            data = getattr(connections[alias], "_test_serialized_contents", None)
-            out[alias] = (
-                data if data is not None else connections[alias].creation.serialize_db_to_string()
-            )
-            remember(alias, out[alias])
-        return out
+        return {alias: serialized_copy(alias) for alias in connections}
 
 
 @pytest.fixture

@@ -25,19 +25,18 @@ import pytest
 _SEEDED: dict[str, str] = {}
 
 
-def remember(alias: str, data: str) -> None:
-    """Keep the serialized copy of `alias` (pytest_browser hands it over before Playwright
-    makes Django's connection handles context-local, which loses the handle's copy)."""
-    _SEEDED.setdefault(alias, data)
+def serialized_copy(alias: str) -> str:
+    """Django's serialized copy of `alias`, kept here the first time it is asked for.
 
+    Keep it before Playwright starts (pytest_browser does): from then on Django's connection
+    handles in this thread are context-local, new handles without the copy."""
+    if alias not in _SEEDED:
+        from django.db import connections
 
-def _serialized(alias: str) -> str | None:
-    from django.db import connections
-
-    data = getattr(connections[alias], "_test_serialized_contents", None)
-    if data:
-        _SEEDED.setdefault(alias, data)
-    return _SEEDED.get(alias)
+        conn = connections[alias]
+        data = getattr(conn, "_test_serialized_contents", None)
+        _SEEDED[alias] = data if data is not None else conn.creation.serialize_db_to_string()
+    return _SEEDED[alias]
 
 
 def _marked(item: pytest.Item) -> tuple[bool, bool]:
@@ -83,6 +82,9 @@ def _restore(config: pytest.Config) -> None:
         for alias in connections:
             if connections[alias].settings_dict.get("TEST", {}).get("MIRROR"):
                 continue  # the same database as the alias it mirrors
-            data = _serialized(alias)
+            # Never serialize here: after the flush the copy would be of empty tables.
+            data = _SEEDED.get(alias) or getattr(
+                connections[alias], "_test_serialized_contents", None
+            )
             if data:
                 connections[alias].creation.deserialize_db_from_string(data)
