@@ -53,6 +53,9 @@ def _inner_run(tmp_path, plugins: list[str]) -> subprocess.CompletedProcess:
     env = os.environ | {"GONGZHI_MODE": "test", "DJANGO_SETTINGS_MODULE": "gongzhi.settings"}
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_XDIST_WORKER_COUNT", None)
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        # Its own test database on the server, apart from this run's (test_gongzhi…).
+        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/gz_inner_seeded"
     args = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir", str(tmp_path)]
     return subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-m", "pytest", *args, str(tmp_path / "test_inner.py")],
